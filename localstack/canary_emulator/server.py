@@ -1,0 +1,49 @@
+"""Build the WSGI stack (health → RPC v2 CBOR → moto) and serve it, threaded, on 127.0.0.1.
+
+moto's ThreadedMotoServer cannot take a wrapped app, so this does what it does (werkzeug
+make_server, threaded, MotoRequestHandler) around our middlewares.
+"""
+
+import argparse
+import sys
+
+from werkzeug.serving import make_server
+
+
+def build_app():
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    from canary_emulator import patches
+    from canary_emulator.cbor_rpc import CborRpcMiddleware
+    from canary_emulator.health import HealthMiddleware
+
+    patches.apply()
+    return HealthMiddleware(CborRpcMiddleware(DomainDispatcherApplication(create_backend_app)))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="canary_emulator")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=4566)
+    parser.add_argument("--parent-pid", type=int)
+    parser.add_argument("--pid-file")
+    args = parser.parse_args(argv)
+
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+
+    from canary_emulator import lifecycle
+
+    lifecycle.install_signal_handlers(args.pid_file)
+    if args.parent_pid:
+        lifecycle.watch_parent(args.parent_pid, args.pid_file)
+
+    server = make_server(
+        args.host, args.port, build_app(), threaded=True, request_handler=MotoRequestHandler
+    )
+    if args.pid_file:
+        lifecycle.write_pid_file(args.pid_file)
+    print(f"canary_emulator listening on http://{args.host}:{args.port}", file=sys.stderr, flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        lifecycle.exit_now(args.pid_file)

@@ -1,0 +1,112 @@
+//! The only place that builds the AWS SDK configuration and clients.
+//!
+//! Region, profile and credentials come through the standard aws-config chain. An endpoint
+//! override (`--endpoint-url`, or `AWS_ENDPOINT_URL` which aws-config reads itself) points every
+//! client at a local emulator. Retries use the SDK's standard mode so throttled Describe* calls
+//! ("Rate exceeded") are retried with backoff rather than failing a tick.
+
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_types::config_bag::ConfigBag;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// How to reach AWS, as given on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct AwsOptions {
+    pub endpoint_url: Option<String>,
+    pub region: Option<String>,
+    pub profile: Option<String>,
+}
+
+/// Loads the shared SDK configuration.
+pub async fn load_config(options: &AwsOptions) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::standard().with_max_attempts(4))
+        .timeout_config(
+            aws_config::timeout::TimeoutConfig::builder()
+                .operation_timeout(Duration::from_secs(30))
+                .connect_timeout(Duration::from_secs(5))
+                .build(),
+        );
+    if let Some(endpoint) = &options.endpoint_url {
+        loader = loader.endpoint_url(endpoint);
+    }
+    if let Some(region) = &options.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(profile) = &options.profile {
+        loader = loader.profile_name(profile);
+    }
+    loader.load().await
+}
+
+/// The clients one deployment needs, all counting their calls into one [`CallCounter`].
+#[derive(Clone, Debug)]
+pub struct Clients {
+    pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub calls: CallCounter,
+}
+
+impl Clients {
+    pub fn new(config: &SdkConfig) -> Clients {
+        let calls = CallCounter::default();
+        let elbv2 = aws_sdk_elasticloadbalancingv2::config::Builder::from(config)
+            .interceptor(calls.clone())
+            .build();
+        let cloudwatch = aws_sdk_cloudwatch::config::Builder::from(config)
+            .interceptor(calls.clone())
+            .build();
+        Clients {
+            elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(elbv2),
+            cloudwatch: aws_sdk_cloudwatch::Client::from_conf(cloudwatch),
+            calls,
+        }
+    }
+}
+
+/// Counts AWS operations by name (once per operation, retries not counted), so `run` can say
+/// how many calls a tick costs.
+#[derive(Clone, Debug, Default)]
+pub struct CallCounter {
+    counts: Arc<Mutex<BTreeMap<String, u64>>>,
+}
+
+impl CallCounter {
+    /// Operation name → calls so far.
+    pub fn snapshot(&self) -> BTreeMap<String, u64> {
+        self.counts.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// All calls so far.
+    pub fn total(&self) -> u64 {
+        self.snapshot().values().sum()
+    }
+}
+
+impl Intercept for CallCounter {
+    fn name(&self) -> &'static str {
+        "CallCounter"
+    }
+
+    fn read_before_execution(
+        &self,
+        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let name = cfg
+            .load::<Metadata>()
+            .map(|m| m.name().to_string())
+            .unwrap_or_else(|| "unknown".to_string());
+        if let Ok(mut counts) = self.counts.lock() {
+            *counts.entry(name).or_insert(0) += 1;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,23 @@
+//! The state machine and the judgement, as plain functions over plain data.
+//!
+//! Core decides; it never does. No `async`, no AWS types, no clock: the shell passes the record,
+//! what it observed and `now`, and performs the actions core returns. Every rollback rule lives
+//! here, so every rollback rule is a unit test.
+
+pub mod failure;
+pub mod judge;
+pub mod observe;
+pub mod plan;
+pub mod record;
+pub mod step;
+pub mod types;
+pub mod window;
+
+pub use failure::{write_failed, WriteFailure};
+pub use judge::{judge, CheckOutcome, CheckResult, Judgement, Verdict};
+pub use observe::{AlarmObservation, AlarmState, Observed, Traffic};
+pub use plan::Plan;
+pub use record::{Event, EventKind, Phase, Record};
+pub use step::{step, Action, Inputs, OperatorCommand};
+pub use types::{Share, Split, Timestamp};
+pub use window::{analysis_window, Window};

@@ -1,0 +1,183 @@
+//! The validated, typed plan of a deployment: what `playbook/` produces and what core consumes.
+//!
+//! Everything here has already been checked (ranges, step order, durations), so core can trust
+//! it. Resources are still as the user wrote them (ARN or name); `traffic/` resolves names to
+//! ARNs once at start.
+
+use super::types::Share;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// The playbook's `name`: the key of its deployment record.
+    pub name: String,
+    /// Hex SHA-256 of the playbook file's bytes: a changed playbook is a new revision.
+    pub content_hash: String,
+    pub route: Route,
+    /// Canary shares in the order they are applied. Validation guarantees they increase
+    /// strictly and that the last one is 100 %.
+    pub steps: Vec<Step>,
+    pub analysis: Analysis,
+    pub checks: Vec<Check>,
+    pub on_failure: OnFailure,
+}
+
+/// One weight step: set the canary to `share`, then bake for `bake` with passing checks.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    pub share: Share,
+    #[serde(with = "humantime_serde_secs")]
+    pub bake: Duration,
+}
+
+/// Where the traffic is shifted. An exhaustive enum: a backend is never chosen by a string.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Route {
+    Alb(AlbRoute),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AlbRoute {
+    pub target: AlbTarget,
+    pub stable: TargetGroupRef,
+    pub canary: TargetGroupRef,
+}
+
+/// The ALB resource whose forward action carries the weights.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum AlbTarget {
+    /// A listener's default action, by listener ARN.
+    ListenerArn(String),
+    /// A listener's default action, by load balancer name and listener port.
+    Listener { load_balancer: String, port: u16 },
+    /// A listener rule, by rule ARN.
+    RuleArn(String),
+    /// A listener rule, by load balancer name, listener port and rule priority.
+    Rule {
+        load_balancer: String,
+        port: u16,
+        priority: u32,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum TargetGroupRef {
+    Arn(String),
+    Name(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Analysis {
+    /// Time between two ticks of `run`.
+    #[serde(with = "humantime_serde_secs")]
+    pub interval: Duration,
+    /// CloudWatch period of every query (1, 5, 10, 30 or a multiple of 60 seconds).
+    #[serde(with = "humantime_serde_secs")]
+    pub period: Duration,
+    /// How far back a check looks, never before the current step started (plus `settle`).
+    #[serde(with = "humantime_serde_secs")]
+    pub lookback: Duration,
+    /// Time after a weight change during which metrics are ignored (weights take a moment to
+    /// reach every load balancer node).
+    #[serde(with = "humantime_serde_secs")]
+    pub settle: Duration,
+    /// Below this many canary requests in the window a check is "no data".
+    pub min_requests: u64,
+    pub no_data: NoDataPolicy,
+    /// Consecutive failed analyses before `on_failure` is applied.
+    pub failure_threshold: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NoDataPolicy {
+    /// Neither pass nor fail: the step does not advance until data arrives.
+    Hold,
+    /// No data counts as a failed analysis.
+    Fail,
+    /// No data counts as a passed analysis.
+    Pass,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OnFailure {
+    /// Put all traffic back on stable (the default).
+    Rollback,
+    /// Hold the current weights and wait for an operator.
+    Pause,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    /// Unique within the playbook; shown in every verdict.
+    pub name: String,
+    pub kind: CheckKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum CheckKind {
+    /// Canary 5XX count / request count, in percent, at most `max_percent`.
+    ErrorRate { max_percent: f64 },
+    /// Canary latency percentile (e.g. 99.0) at most `max_ms` milliseconds.
+    Latency { percentile: f64, max_ms: f64 },
+    /// Canary error rate at most the stable error rate + `max_delta_percent` points.
+    ErrorRateVsStable { max_delta_percent: f64 },
+    /// Canary latency percentile at most stable's × `max_ratio`.
+    LatencyVsStable { percentile: f64, max_ratio: f64 },
+    /// A CloudWatch metric compared with a threshold.
+    Custom(CustomQuery),
+    /// CloudWatch alarms by name: any alarm in ALARM fails the check.
+    Alarms { names: Vec<String> },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CustomQuery {
+    pub namespace: String,
+    pub metric: String,
+    pub dimensions: Vec<(String, String)>,
+    /// CloudWatch statistic: Sum, Average, Minimum, Maximum, SampleCount or pNN / pNN.NN.
+    pub statistic: String,
+    /// The check passes when `value <comparison> threshold`.
+    pub comparison: Comparison,
+    pub threshold: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Comparison {
+    LessThan,
+    LessThanOrEqual,
+    GreaterThan,
+    GreaterThanOrEqual,
+}
+
+impl Comparison {
+    pub fn holds(self, value: f64, threshold: f64) -> bool {
+        match self {
+            Comparison::LessThan => value < threshold,
+            Comparison::LessThanOrEqual => value <= threshold,
+            Comparison::GreaterThan => value > threshold,
+            Comparison::GreaterThanOrEqual => value >= threshold,
+        }
+    }
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparison::LessThan => "<",
+            Comparison::LessThanOrEqual => "<=",
+            Comparison::GreaterThan => ">",
+            Comparison::GreaterThanOrEqual => ">=",
+        }
+    }
+}
+
+/// Durations are stored as whole seconds in serialized plans and records.
+mod humantime_serde_secs {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(d.as_secs())
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        Ok(Duration::from_secs(u64::deserialize(d)?))
+    }
+}

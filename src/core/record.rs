@@ -1,0 +1,134 @@
+//! The deployment record: the single source of truth between two ticks.
+//!
+//! It is plain serde data so any store can keep it (a JSON file today, resource tags later), and
+//! it carries a `version` so a newer binary can read a record an older one wrote.
+
+use super::types::{Share, Split, Timestamp};
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+
+/// The record format this binary writes.
+pub const RECORD_VERSION: u32 = 1;
+/// Events kept in the record; older ones are dropped first.
+pub const HISTORY_LIMIT: usize = 100;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub version: u32,
+    pub playbook: PlaybookId,
+    pub phase: Phase,
+    /// The raw weights last written and verified: what the live weights must still be.
+    pub written: Option<Split>,
+    /// A write that was decided and may or may not have reached AWS (saved before writing, so a
+    /// kill between the write and the save is recognised on restart instead of seen as drift).
+    pub in_flight: Option<Split>,
+    /// Failed analyses in a row; reset by a passing one.
+    pub consecutive_failures: u32,
+    /// The most recent analysis, for `status`.
+    pub last_verdict: Option<VerdictSummary>,
+    pub history: VecDeque<Event>,
+    pub started_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// Bumped on every save; a store refuses to overwrite a newer revision.
+    pub revision: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlaybookId {
+    pub name: String,
+    pub content_hash: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "phase")]
+pub enum Phase {
+    /// Created, nothing written yet.
+    Pending,
+    /// Step `index` of the plan is live since `since`, and baking.
+    Stepping { index: usize, since: Timestamp },
+    /// Holding the current weights until an operator acts. `index` is the step that was live.
+    Paused { why: String, index: Option<usize> },
+    Promoted { at: Timestamp },
+    RolledBack { why: String, at: Timestamp },
+    /// Something went wrong that the tool could not put right (e.g. a rollback write failed).
+    Failed { why: String },
+}
+
+impl Phase {
+    /// Promoted, rolled back or failed: no tick changes it any more (only an operator can).
+    pub fn is_terminal(&self) -> bool {
+        matches!(
+            self,
+            Phase::Promoted { .. } | Phase::RolledBack { .. } | Phase::Failed { .. }
+        )
+    }
+    pub fn name(&self) -> &'static str {
+        match self {
+            Phase::Pending => "pending",
+            Phase::Stepping { .. } => "stepping",
+            Phase::Paused { .. } => "paused",
+            Phase::Promoted { .. } => "promoted",
+            Phase::RolledBack { .. } => "rolled_back",
+            Phase::Failed { .. } => "failed",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VerdictSummary {
+    pub at: Timestamp,
+    pub verdict: String,
+    pub details: Vec<String>,
+}
+
+/// Something that happened, for the record's history and for the reporters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub at: Timestamp,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "event")]
+pub enum EventKind {
+    Started { steps: usize },
+    StepStarted { index: usize, share: Share },
+    WeightsVerified { split: Split },
+    Analysed { verdict: String, details: Vec<String> },
+    Holding { why: String },
+    DriftDetected { expected: Split, live: Split },
+    Paused { why: String },
+    Promoted,
+    RolledBack { why: String },
+    OperatorRollback { reason: String },
+    Failed { why: String },
+    /// CloudWatch could not be read this tick: the analysis is skipped, nothing advances.
+    MetricsUnavailable { why: String },
+}
+
+impl Record {
+    pub fn new(playbook: PlaybookId, now: Timestamp) -> Record {
+        Record {
+            version: RECORD_VERSION,
+            playbook,
+            phase: Phase::Pending,
+            written: None,
+            in_flight: None,
+            consecutive_failures: 0,
+            last_verdict: None,
+            history: VecDeque::new(),
+            started_at: now,
+            updated_at: now,
+            revision: 0,
+        }
+    }
+
+    /// Appends to the bounded history.
+    pub fn remember(&mut self, event: Event) {
+        if self.history.len() >= HISTORY_LIMIT {
+            self.history.pop_front();
+        }
+        self.history.push_back(event);
+    }
+}

@@ -1,0 +1,249 @@
+//! The state machine: `step(record, inputs, plan, now) -> (record, actions)`.
+//!
+//! One call is one tick. The rules, in order: an operator's rollback wins over everything;
+//! promoted, rolled back, failed and paused deployments do nothing on their own; live weights that
+//! differ from the ones last written pause the deployment (someone else is driving them); a
+//! pending deployment starts at its first step; a stepping one is judged, and advances once the
+//! step has baked with a passing analysis, or is rolled back (or paused) after
+//! `failure_threshold` failed analyses in a row.
+
+use super::judge::Judgement;
+use super::plan::Plan;
+use super::record::{Event, EventKind, Phase, Record};
+use super::types::{Share, Split, Timestamp};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+mod stepping;
+
+/// What the shell observed for this tick.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inputs {
+    /// The live raw weights of the two targets, read this tick.
+    pub live: Split,
+    /// The judgement of this tick's observations; `None` when no analysis ran this tick
+    /// (no window yet, or the phase does not need one).
+    pub judgement: Option<Judgement>,
+    /// An operator's command, if this tick carries one.
+    pub operator: Option<OperatorCommand>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OperatorCommand {
+    Rollback { reason: String },
+}
+
+/// What the shell must do, in order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Write these weights (the shell converts the share to the backend's raw split), verify by
+    /// reading back, and record the verified split in `record.written`.
+    SetWeights { share: Share },
+    /// Persist the record.
+    Save,
+    /// Tell the reporters.
+    Emit(Event),
+}
+
+/// One tick: the next record and the actions the shell must perform, in order. A tick that
+/// changes nothing returns the record as it was and no actions; any other ends with
+/// [`Action::Save`]. Every event is appended to the record's history and emitted, in order.
+pub fn step(record: Record, inputs: &Inputs, plan: &Plan, now: Timestamp) -> (Record, Vec<Action>) {
+    let mut tick = Tick::new(record, now);
+    if let Some(OperatorCommand::Rollback { reason }) = &inputs.operator {
+        tick.operator_rollback(reason);
+        return tick.finish();
+    }
+    match tick.record.phase.clone() {
+        Phase::Promoted { .. } | Phase::RolledBack { .. } | Phase::Failed { .. } => {}
+        Phase::Paused { .. } => {}
+        Phase::Pending | Phase::Stepping { .. } if tick.drifted(inputs.live) => {}
+        Phase::Pending => tick.start(inputs.live, plan),
+        Phase::Stepping { index, since } => tick.stepping(index, since, inputs, plan),
+    }
+    tick.finish()
+}
+
+/// How long until the current step has baked (zero once it has), when a step is live.
+pub fn time_to_next_step(record: &Record, plan: &Plan, now: Timestamp) -> Option<Duration> {
+    match record.phase {
+        Phase::Stepping { index, since } => plan
+            .steps
+            .get(index)
+            .map(|step| step.bake.saturating_sub(now.since(since))),
+        _ => None,
+    }
+}
+
+/// The canary share the record says is live: the current (or paused) step's, 100 % once
+/// promoted, 0 % once rolled back; `None` before the first write or when unknown.
+pub fn current_share(record: &Record, plan: &Plan) -> Option<Share> {
+    match record.phase {
+        Phase::Stepping { index, .. }
+        | Phase::Paused {
+            index: Some(index), ..
+        } => plan.steps.get(index).map(|step| step.share),
+        Phase::Promoted { .. } => Some(Share::CANARY_ONLY),
+        Phase::RolledBack { .. } => Some(Share::STABLE_ONLY),
+        Phase::Pending | Phase::Paused { index: None, .. } | Phase::Failed { .. } => None,
+    }
+}
+
+/// When the live step started, for [`super::window::analysis_window`]: `Some` only while
+/// stepping, the one phase whose tick needs a judgement.
+pub fn analysis_since(record: &Record) -> Option<Timestamp> {
+    match record.phase {
+        Phase::Stepping { since, .. } => Some(since),
+        _ => None,
+    }
+}
+
+/// The record and actions of one tick, built up as the rules apply.
+struct Tick {
+    record: Record,
+    actions: Vec<Action>,
+    changed: bool,
+    now: Timestamp,
+}
+
+impl Tick {
+    fn new(record: Record, now: Timestamp) -> Tick {
+        Tick {
+            record,
+            actions: Vec::new(),
+            changed: false,
+            now,
+        }
+    }
+
+    fn finish(mut self) -> (Record, Vec<Action>) {
+        if self.changed {
+            self.record.updated_at = self.now;
+            self.actions.push(Action::Save);
+        }
+        (self.record, self.actions)
+    }
+
+    fn emit(&mut self, kind: EventKind) {
+        let event = Event { at: self.now, kind };
+        self.record.remember(event.clone());
+        self.actions.push(Action::Emit(event));
+        self.changed = true;
+    }
+
+    fn set_weights(&mut self, share: Share) {
+        self.actions.push(Action::SetWeights { share });
+        self.changed = true;
+    }
+
+    fn set_phase(&mut self, phase: Phase) {
+        self.record.phase = phase;
+        self.changed = true;
+    }
+
+    fn operator_rollback(&mut self, reason: &str) {
+        let why = format!("operator: {reason}");
+        self.emit(EventKind::OperatorRollback {
+            reason: reason.to_string(),
+        });
+        self.rollback(why);
+    }
+
+    /// All traffic back on stable.
+    fn rollback(&mut self, why: String) {
+        self.set_weights(Share::STABLE_ONLY);
+        self.record.consecutive_failures = 0;
+        self.set_phase(Phase::RolledBack {
+            why: why.clone(),
+            at: self.now,
+        });
+        self.emit(EventKind::RolledBack { why });
+    }
+
+    fn pause(&mut self, why: String, index: Option<usize>) {
+        self.set_phase(Phase::Paused {
+            why: why.clone(),
+            index,
+        });
+        self.emit(EventKind::Paused { why });
+    }
+
+    fn fail(&mut self, why: String) {
+        self.set_phase(Phase::Failed { why: why.clone() });
+        self.emit(EventKind::Failed { why });
+    }
+
+    /// Pauses when the live weights are not the ones last written (nor the ones being written).
+    fn drifted(&mut self, live: Split) -> bool {
+        let Some(expected) = self.record.written else {
+            return false;
+        };
+        if live == expected || self.record.in_flight == Some(live) {
+            return false;
+        }
+        let why = format!(
+            "live weights changed outside canary-deploy: expected {expected}, found {live}; run \
+             `canary-deploy rollback` to put all traffic on stable, or fix the weights"
+        );
+        let index = match self.record.phase {
+            Phase::Stepping { index, .. } => Some(index),
+            _ => None,
+        };
+        self.emit(EventKind::DriftDetected { expected, live });
+        self.pause(why, index);
+        true
+    }
+
+    /// Pending → the first step, unless the canary already receives traffic.
+    fn start(&mut self, live: Split, plan: &Plan) {
+        let Some(first) = plan.steps.first() else {
+            self.fail(
+                "the plan has no steps: add at least one step ending at 100% to the playbook"
+                    .to_string(),
+            );
+            return;
+        };
+        if live.canary_share() != Share::STABLE_ONLY {
+            let why = format!(
+                "the canary already receives {} of traffic (stable {} / canary {}) but the plan \
+                 starts from 0%: set the canary weight to 0 or run `canary-deploy rollback` first",
+                live.canary_share(),
+                live.stable,
+                live.canary
+            );
+            self.pause(why, None);
+            return;
+        }
+        self.emit(EventKind::Started {
+            steps: plan.steps.len(),
+        });
+        self.enter_step(0, first.share);
+    }
+
+    /// Writes the step's share and starts its bake.
+    fn enter_step(&mut self, index: usize, share: Share) {
+        self.set_weights(share);
+        self.record.consecutive_failures = 0;
+        self.set_phase(Phase::Stepping {
+            index,
+            since: self.now,
+        });
+        self.emit(EventKind::StepStarted { index, share });
+    }
+}
+
+#[cfg(test)]
+#[path = "tests_support.rs"]
+pub(crate) mod test_support;
+
+#[cfg(test)]
+#[path = "tests_step.rs"]
+mod tests;
+
+#[cfg(test)]
+#[path = "tests_step_policies.rs"]
+mod tests_policies;
+
+#[cfg(test)]
+#[path = "tests_step_phases.rs"]
+mod tests_phases;

@@ -1,0 +1,273 @@
+//! Transitions of the state machine: start, drift, bake, advance and promote.
+
+use super::test_support::*;
+use super::*;
+use crate::core::judge::Verdict;
+
+#[test]
+fn pending_starts_the_first_step() {
+    let plan = PlanBuilder::standard().build();
+    let now = secs(100);
+    let (r, actions) = step(record(secs(0)), &inputs(split(1000, 0), None), &plan, now);
+    assert_eq!(
+        actions,
+        vec![
+            emitted(EventKind::Started { steps: 4 }, now),
+            Action::SetWeights { share: share(50) },
+            emitted(
+                EventKind::StepStarted {
+                    index: 0,
+                    share: share(50)
+                },
+                now
+            ),
+            Action::Save,
+        ]
+    );
+    assert_eq!(
+        r.phase,
+        Phase::Stepping {
+            index: 0,
+            since: now
+        }
+    );
+    assert_eq!(r.updated_at, now);
+    assert_eq!(r.history.len(), 2);
+}
+
+#[test]
+fn pending_with_both_weights_zero_counts_as_stable_only() {
+    let plan = PlanBuilder::standard().build();
+    let (r, _) = step(record(secs(0)), &inputs(split(0, 0), None), &plan, secs(1));
+    assert!(matches!(r.phase, Phase::Stepping { index: 0, .. }));
+}
+
+#[test]
+fn pending_with_a_canary_already_live_pauses_without_writing() {
+    let plan = PlanBuilder::standard().build();
+    let (r, actions) = step(
+        record(secs(0)),
+        &inputs(split(800, 200), None),
+        &plan,
+        secs(5),
+    );
+    assert!(writes(&actions).is_empty());
+    let Phase::Paused { why, index } = &r.phase else {
+        panic!("expected paused, got {:?}", r.phase)
+    };
+    assert_eq!(*index, None);
+    assert_eq!(
+        why,
+        "the canary already receives 20% of traffic (stable 800 / canary 200) but the plan \
+         starts from 0%: set the canary weight to 0 or run `canary-deploy rollback` first"
+    );
+    assert_eq!(
+        events(&actions),
+        vec![EventKind::Paused { why: why.clone() }]
+    );
+    assert_eq!(actions.last(), Some(&Action::Save));
+}
+
+#[test]
+fn pending_with_an_empty_plan_fails() {
+    let plan = PlanBuilder::new(&[]).build();
+    let (r, actions) = step(
+        record(secs(0)),
+        &inputs(split(1000, 0), None),
+        &plan,
+        secs(5),
+    );
+    assert!(matches!(&r.phase, Phase::Failed { why } if why.contains("no steps")));
+    assert!(writes(&actions).is_empty());
+    assert_eq!(actions.last(), Some(&Action::Save));
+}
+
+#[test]
+fn drift_while_pending_pauses() {
+    let plan = PlanBuilder::standard().build();
+    let mut rec = record(secs(0));
+    rec.written = Some(split(1000, 0));
+    let (r, actions) = step(rec, &inputs(split(900, 100), None), &plan, secs(5));
+    assert!(matches!(r.phase, Phase::Paused { index: None, .. }));
+    assert!(writes(&actions).is_empty());
+    assert_eq!(
+        events(&actions)[0],
+        EventKind::DriftDetected {
+            expected: split(1000, 0),
+            live: split(900, 100)
+        }
+    );
+}
+
+#[test]
+fn drift_while_stepping_pauses_naming_both_splits() {
+    let plan = PlanBuilder::standard().build();
+    let rec = stepping_record(0, secs(0), split(950, 50));
+    let judged = Some(judgement(Verdict::Pass));
+    let (r, actions) = step(rec, &inputs(split(800, 200), judged), &plan, secs(3_600));
+    let why = "live weights changed outside canary-deploy: expected stable 950 / canary 50 (5% \
+               canary), found stable 800 / canary 200 (20% canary); run `canary-deploy rollback` \
+               to put all traffic on stable, or fix the weights";
+    assert_eq!(
+        r.phase,
+        Phase::Paused {
+            why: why.to_string(),
+            index: Some(0)
+        }
+    );
+    assert_eq!(
+        events(&actions),
+        vec![
+            EventKind::DriftDetected {
+                expected: split(950, 50),
+                live: split(800, 200)
+            },
+            EventKind::Paused {
+                why: why.to_string()
+            },
+        ]
+    );
+    assert!(writes(&actions).is_empty(), "drift never writes");
+    assert_eq!(r.last_verdict, None, "a drifted tick is not judged");
+    assert_eq!(actions.last(), Some(&Action::Save));
+}
+
+#[test]
+fn live_weights_of_an_unconfirmed_write_are_not_drift() {
+    // Killed between the write and the save: the write reached AWS, `in_flight` says so.
+    let plan = PlanBuilder::standard().build();
+    let mut rec = stepping_record(1, secs(0), split(950, 50));
+    rec.in_flight = Some(split(750, 250));
+    let (r, actions) = step(rec.clone(), &inputs(split(750, 250), None), &plan, secs(60));
+    assert_eq!(r, rec);
+    assert!(actions.is_empty());
+}
+
+#[test]
+fn still_baking_without_judgement_does_nothing() {
+    let plan = PlanBuilder::standard().build();
+    let rec = stepping_record(0, secs(0), split(950, 50));
+    let (r, actions) = step(rec.clone(), &inputs(split(950, 50), None), &plan, secs(120));
+    assert_eq!(r, rec, "record untouched, updated_at included");
+    assert!(actions.is_empty());
+}
+
+#[test]
+fn a_pass_before_the_bake_has_elapsed_does_not_advance() {
+    let plan = PlanBuilder::standard().build();
+    let rec = stepping_record(0, secs(0), split(950, 50));
+    let now = secs(599);
+    let (r, actions) = step(
+        rec,
+        &inputs(split(950, 50), Some(judgement(Verdict::Pass))),
+        &plan,
+        now,
+    );
+    assert_eq!(
+        r.phase,
+        Phase::Stepping {
+            index: 0,
+            since: secs(0)
+        }
+    );
+    assert!(writes(&actions).is_empty());
+    assert_eq!(
+        events(&actions),
+        vec![EventKind::Analysed {
+            verdict: "pass".to_string(),
+            details: vec!["errors: canary 5XX rate 0.10% <= max 1.00%".to_string()]
+        }]
+    );
+    let last = r.last_verdict.as_ref().map(|v| (v.at, v.verdict.as_str()));
+    assert_eq!(last, Some((now, "pass")));
+    assert_eq!(r.updated_at, now);
+    assert_eq!(actions.last(), Some(&Action::Save));
+}
+
+#[test]
+fn a_pass_once_baked_advances_to_the_next_step() {
+    let plan = PlanBuilder::standard().build();
+    let mut rec = stepping_record(0, secs(0), split(950, 50));
+    rec.consecutive_failures = 0;
+    let now = secs(600);
+    let (r, actions) = step(
+        rec,
+        &inputs(split(950, 50), Some(judgement(Verdict::Pass))),
+        &plan,
+        now,
+    );
+    assert_eq!(
+        r.phase,
+        Phase::Stepping {
+            index: 1,
+            since: now
+        }
+    );
+    assert_eq!(writes(&actions), vec![share(250)]);
+    assert_eq!(
+        events(&actions)[1],
+        EventKind::StepStarted {
+            index: 1,
+            share: share(250)
+        }
+    );
+    assert_eq!(actions.last(), Some(&Action::Save));
+}
+
+#[test]
+fn the_last_step_promotes_without_writing() {
+    let plan = PlanBuilder::standard().build();
+    let rec = stepping_record(3, secs(0), split(0, 1000));
+    let now = secs(60);
+    let (r, actions) = step(
+        rec,
+        &inputs(split(0, 1000), Some(judgement(Verdict::Pass))),
+        &plan,
+        now,
+    );
+    assert_eq!(r.phase, Phase::Promoted { at: now });
+    assert!(writes(&actions).is_empty());
+    assert_eq!(events(&actions).last(), Some(&EventKind::Promoted));
+}
+
+#[test]
+fn a_thirty_minute_rollout_promotes_through_every_step() {
+    let plan = PlanBuilder::standard().build();
+    let mut shell = Shell::new(record(secs(0)));
+    let mut all_writes = Vec::new();
+    let mut minute = 0;
+    while !shell.record.phase.is_terminal() && minute <= 60 {
+        // No judgement in the first minute of a step (no complete window yet), then passes.
+        let judged = match shell.record.phase {
+            Phase::Stepping { since, .. } if secs(minute * 60).since(since) >= mins(1) => {
+                Some(judgement(Verdict::Pass))
+            }
+            _ => None,
+        };
+        shell.tick(judged, &plan, secs(minute * 60));
+        all_writes.extend(writes(&shell.actions));
+        minute += 1;
+    }
+    assert_eq!(shell.record.phase, Phase::Promoted { at: secs(31 * 60) });
+    assert_eq!(
+        all_writes,
+        vec![share(50), share(250), share(500), share(1000)]
+    );
+    assert_eq!(shell.live, split(0, 1000));
+    let kinds: Vec<EventKind> = shell
+        .record
+        .history
+        .iter()
+        .map(|e| e.kind.clone())
+        .collect();
+    let steps: Vec<usize> = kinds
+        .iter()
+        .filter_map(|k| match k {
+            EventKind::StepStarted { index, .. } => Some(*index),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(steps, vec![0, 1, 2, 3]);
+    assert_eq!(kinds.first(), Some(&EventKind::Started { steps: 4 }));
+    assert_eq!(kinds.last(), Some(&EventKind::Promoted));
+}

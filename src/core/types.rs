@@ -1,0 +1,130 @@
+//! The small value types every layer shares: time, traffic shares and raw backend weights.
+//!
+//! Core reasons in one unit, the canary's [`Share`] of traffic in per-mille (0–1000), so a
+//! playbook can say 0.5 % and the ALB's 0–999 weights can still express it exactly. Each traffic
+//! backend converts a share into its own raw [`Split`] and back.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A point in time, in milliseconds since the Unix epoch. Core never reads a clock: the shell
+/// passes `now` in, which is what lets tests run a 30-minute rollout in milliseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Timestamp(pub i64);
+
+impl Timestamp {
+    pub fn from_secs(secs: i64) -> Self {
+        Timestamp(secs.saturating_mul(1000))
+    }
+    pub fn as_millis(self) -> i64 {
+        self.0
+    }
+    pub fn as_secs(self) -> i64 {
+        self.0.div_euclid(1000)
+    }
+    pub fn plus(self, d: std::time::Duration) -> Self {
+        Timestamp(self.0.saturating_add(duration_millis(d)))
+    }
+    pub fn minus(self, d: std::time::Duration) -> Self {
+        Timestamp(self.0.saturating_sub(duration_millis(d)))
+    }
+    /// Time elapsed since `earlier`; zero when `earlier` is in the future.
+    pub fn since(self, earlier: Timestamp) -> std::time::Duration {
+        std::time::Duration::from_millis(self.0.saturating_sub(earlier.0).max(0) as u64)
+    }
+}
+
+fn duration_millis(d: std::time::Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// The canary's share of traffic in per-mille: 0 is all traffic on stable, 1000 all on canary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Share(u16);
+
+impl Share {
+    pub const STABLE_ONLY: Share = Share(0);
+    pub const CANARY_ONLY: Share = Share(1000);
+
+    /// A share from per-mille; `None` above 1000.
+    pub fn from_permille(permille: u16) -> Option<Share> {
+        (permille <= 1000).then_some(Share(permille))
+    }
+    pub fn permille(self) -> u16 {
+        self.0
+    }
+    /// The share as a percentage (0.0–100.0).
+    pub fn percent(self) -> f64 {
+        f64::from(self.0) / 10.0
+    }
+}
+
+impl fmt::Display for Share {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_multiple_of(10) {
+            write!(f, "{}%", self.0 / 10)
+        } else {
+            write!(f, "{}.{}%", self.0 / 10, self.0 % 10)
+        }
+    }
+}
+
+/// The raw weights of the two named targets as the backend stores them (ALB and Lattice: 0–999
+/// each; Lambda alias: parts per million). Drift is detected by comparing these exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Split {
+    pub stable: u32,
+    pub canary: u32,
+}
+
+impl Split {
+    /// The canary's share of the two, rounded to the nearest per-mille. Both zero reads as
+    /// stable-only (nothing flows to either).
+    pub fn canary_share(self) -> Share {
+        let total = u64::from(self.stable) + u64::from(self.canary);
+        if total == 0 {
+            return Share::STABLE_ONLY;
+        }
+        let permille = (u64::from(self.canary) * 1000 + total / 2) / total;
+        Share(permille.min(1000) as u16)
+    }
+}
+
+impl fmt::Display for Split {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "stable {} / canary {} ({} canary)",
+            self.stable,
+            self.canary,
+            self.canary_share()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn share_displays_tenths_only_when_needed() {
+        assert_eq!(Share(50).to_string(), "5%");
+        assert_eq!(Share(5).to_string(), "0.5%");
+        assert_eq!(Share(1000).to_string(), "100%");
+    }
+
+    #[test]
+    fn split_rounds_to_nearest_permille() {
+        assert_eq!(Split { stable: 2, canary: 1 }.canary_share().permille(), 333);
+        assert_eq!(Split { stable: 0, canary: 0 }.canary_share(), Share::STABLE_ONLY);
+        assert_eq!(Split { stable: 0, canary: 999 }.canary_share(), Share::CANARY_ONLY);
+    }
+
+    #[test]
+    fn timestamp_since_never_goes_negative() {
+        assert_eq!(Timestamp(5).since(Timestamp(10)).as_millis(), 0);
+        assert_eq!(Timestamp(10_000).since(Timestamp(4_000)).as_secs(), 6);
+    }
+}

@@ -1,0 +1,16 @@
+//! canary-deploy: progressive traffic shifting on AWS's own load-balancing layer.
+//!
+//! Data flows one way: a YAML playbook is validated into a [`core::Plan`]; the orchestrator runs
+//! ticks that load the deployment record, read the live weights and CloudWatch, ask the pure
+//! [`core::step`] what to do, and perform it. See ARCHITECTURE.md for the map.
+
+pub mod aws;
+pub mod cli;
+pub mod core;
+pub mod metrics;
+pub mod orchestrator;
+pub mod playbook;
+pub mod report;
+pub mod simulator;
+pub mod store;
+pub mod traffic;

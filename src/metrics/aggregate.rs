@@ -1,0 +1,257 @@
+//! From the datapoints CloudWatch returned to one [`Observed`] per check.
+//!
+//! Pure. Counts are summed over the window's periods; latency is the worst (largest) period,
+//! converted from seconds to milliseconds; a custom metric is summed for Sum/SampleCount and
+//! otherwise the worst period for the check's comparison. A query without a datapoint gives
+//! `None`: "no data" is an observation, never an error.
+
+use super::templates::{CheckQueries, MetricQuery, Reduce, TrafficQueries};
+use crate::core::observe::{AlarmObservation, Observed, Traffic};
+use std::collections::HashMap;
+
+/// The datapoint values of each unique query over the window (any order).
+pub type Datapoints = HashMap<MetricQuery, Vec<f64>>;
+
+/// The alarms found by name.
+pub type Alarms = HashMap<String, AlarmObservation>;
+
+/// The observation of one check.
+pub fn observe_check(check: &CheckQueries, points: &Datapoints, alarms: &Alarms) -> Observed {
+    match check {
+        CheckQueries::ErrorRate { canary, stable } => Observed::ErrorRate {
+            canary: traffic(canary, points),
+            stable: stable
+                .as_ref()
+                .map(|s| traffic(s, points))
+                .unwrap_or_default(),
+        },
+        CheckQueries::Latency {
+            canary_requests,
+            canary,
+            stable,
+        } => Observed::Latency {
+            canary_requests: reduce(values(canary_requests, points), Reduce::Sum),
+            canary_ms: reduce(values(canary, points), Reduce::Max).map(seconds_to_ms),
+            stable_ms: stable
+                .as_ref()
+                .and_then(|s| reduce(values(s, points), Reduce::Max))
+                .map(seconds_to_ms),
+        },
+        CheckQueries::Custom { query, reduce: how } => {
+            Observed::Value(reduce(values(query, points), *how))
+        }
+        CheckQueries::Alarms { names } => observe_alarms(names, alarms),
+    }
+}
+
+fn observe_alarms(names: &[String], alarms: &Alarms) -> Observed {
+    let missing: Vec<&str> = names
+        .iter()
+        .filter(|n| !alarms.contains_key(*n))
+        .map(String::as_str)
+        .collect();
+    match missing.as_slice() {
+        [] => Observed::Alarms(
+            names
+                .iter()
+                .filter_map(|n| alarms.get(n).cloned())
+                .collect(),
+        ),
+        [one] => Observed::Unavailable {
+            why: format!("alarm {one} does not exist"),
+        },
+        many => Observed::Unavailable {
+            why: format!("alarms {} do not exist", many.join(", ")),
+        },
+    }
+}
+
+fn traffic(queries: &TrafficQueries, points: &Datapoints) -> Traffic {
+    Traffic {
+        requests: reduce(values(&queries.requests, points), Reduce::Sum),
+        errors: reduce(values(&queries.errors, points), Reduce::Sum),
+    }
+}
+
+fn values<'a>(query: &MetricQuery, points: &'a Datapoints) -> &'a [f64] {
+    points.get(query).map(Vec::as_slice).unwrap_or(&[])
+}
+
+/// Sum, max or min of the values; `None` when there are none.
+pub fn reduce(values: &[f64], how: Reduce) -> Option<f64> {
+    let mut values = values.iter().copied().filter(|v| v.is_finite());
+    let first = values.next()?;
+    Some(match how {
+        Reduce::Sum => values.fold(first, |a, b| a + b),
+        Reduce::Max => values.fold(first, f64::max),
+        Reduce::Min => values.fold(first, f64::min),
+    })
+}
+
+/// `TargetResponseTime` is in seconds; checks speak milliseconds.
+pub fn seconds_to_ms(seconds: f64) -> f64 {
+    seconds * 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::observe::AlarmState;
+    use crate::core::plan::{CheckKind, Comparison, CustomQuery};
+    use crate::metrics::templates::{check_queries, AlbDimensions};
+
+    fn dims() -> AlbDimensions {
+        AlbDimensions {
+            load_balancer: "app/web/1".into(),
+            stable_target_group: "targetgroup/blue/2".into(),
+            canary_target_group: "targetgroup/green/3".into(),
+        }
+    }
+
+    fn points(check: &CheckQueries, data: &[&[f64]]) -> Datapoints {
+        check
+            .metric_queries()
+            .into_iter()
+            .zip(data)
+            .map(|(q, v)| (q.clone(), v.to_vec()))
+            .collect()
+    }
+
+    #[test]
+    fn reduce_sums_and_picks_the_worst() {
+        assert_eq!(reduce(&[1.0, 2.0, 3.5], Reduce::Sum), Some(6.5));
+        assert_eq!(reduce(&[1.0, 7.0, 3.5], Reduce::Max), Some(7.0));
+        assert_eq!(reduce(&[4.0, 7.0, 3.5], Reduce::Min), Some(3.5));
+        assert_eq!(reduce(&[], Reduce::Sum), None);
+        assert_eq!(reduce(&[], Reduce::Max), None);
+        assert_eq!(reduce(&[f64::NAN], Reduce::Max), None);
+    }
+
+    #[test]
+    fn error_rate_sums_and_missing_5xx_is_none() {
+        let check = check_queries(
+            &CheckKind::ErrorRateVsStable {
+                max_delta_percent: 1.0,
+            },
+            &dims(),
+        );
+        // canary requests, canary 5xx, stable requests, stable 5xx (none)
+        let data = points(&check, &[&[100.0, 50.0], &[3.0, 1.0], &[900.0, 800.0], &[]]);
+        assert_eq!(
+            observe_check(&check, &data, &Alarms::new()),
+            Observed::ErrorRate {
+                canary: Traffic {
+                    requests: Some(150.0),
+                    errors: Some(4.0)
+                },
+                stable: Traffic {
+                    requests: Some(1700.0),
+                    errors: None
+                },
+            }
+        );
+        let plain = check_queries(&CheckKind::ErrorRate { max_percent: 1.0 }, &dims());
+        assert_eq!(
+            observe_check(&plain, &Datapoints::new(), &Alarms::new()),
+            Observed::ErrorRate {
+                canary: Traffic::default(),
+                stable: Traffic::default()
+            }
+        );
+    }
+
+    #[test]
+    fn latency_is_the_worst_period_in_ms() {
+        let check = check_queries(
+            &CheckKind::LatencyVsStable {
+                percentile: 99.0,
+                max_ratio: 2.0,
+            },
+            &dims(),
+        );
+        let data = points(&check, &[&[60.0, 60.0], &[0.120, 0.250, 0.2], &[0.1, 0.08]]);
+        assert_eq!(
+            observe_check(&check, &data, &Alarms::new()),
+            Observed::Latency {
+                canary_requests: Some(120.0),
+                canary_ms: Some(250.0),
+                stable_ms: Some(100.0),
+            }
+        );
+        let none = observe_check(&check, &Datapoints::new(), &Alarms::new());
+        assert_eq!(
+            none,
+            Observed::Latency {
+                canary_requests: None,
+                canary_ms: None,
+                stable_ms: None
+            }
+        );
+    }
+
+    #[test]
+    fn custom_values_follow_the_comparison() {
+        let custom = |statistic: &str, comparison| {
+            check_queries(
+                &CheckKind::Custom(CustomQuery {
+                    namespace: "App".into(),
+                    metric: "M".into(),
+                    dimensions: vec![],
+                    statistic: statistic.into(),
+                    comparison,
+                    threshold: 0.0,
+                }),
+                &dims(),
+            )
+        };
+        let series: &[&[f64]] = &[&[5.0, 9.0, 2.0]];
+        let value =
+            |check: CheckQueries| observe_check(&check, &points(&check, series), &Alarms::new());
+        assert_eq!(
+            value(custom("Sum", Comparison::LessThan)),
+            Observed::Value(Some(16.0))
+        );
+        assert_eq!(
+            value(custom("Maximum", Comparison::LessThanOrEqual)),
+            Observed::Value(Some(9.0))
+        );
+        assert_eq!(
+            value(custom("Average", Comparison::GreaterThan)),
+            Observed::Value(Some(2.0))
+        );
+        let check = custom("Sum", Comparison::LessThan);
+        assert_eq!(
+            observe_check(&check, &Datapoints::new(), &Alarms::new()),
+            Observed::Value(None)
+        );
+    }
+
+    #[test]
+    fn alarms_found_and_missing() {
+        let found = AlarmObservation {
+            name: "high-5xx".into(),
+            state: AlarmState::Alarm,
+            reason: "threshold crossed".into(),
+        };
+        let alarms: Alarms = [("high-5xx".to_string(), found.clone())].into();
+        let check = |names: &[&str]| CheckQueries::Alarms {
+            names: names.iter().map(|s| s.to_string()).collect(),
+        };
+        assert_eq!(
+            observe_check(&check(&["high-5xx"]), &Datapoints::new(), &alarms),
+            Observed::Alarms(vec![found])
+        );
+        assert_eq!(
+            observe_check(&check(&["high-5xx", "nope"]), &Datapoints::new(), &alarms),
+            Observed::Unavailable {
+                why: "alarm nope does not exist".into()
+            }
+        );
+        assert_eq!(
+            observe_check(&check(&["x", "y"]), &Datapoints::new(), &alarms),
+            Observed::Unavailable {
+                why: "alarms x, y do not exist".into()
+            }
+        );
+    }
+}

@@ -1,0 +1,119 @@
+//! The imperative shell around core: one tick = load the record → read the live weights and the
+//! metrics → `core::step` → perform the actions → save.
+//!
+//! `run` is ticks in a loop with a sleep, `rollback` is a tick with an operator command; both go
+//! through [`Deployment::tick`], so there is one code path to trust. Writes follow a small
+//! two-phase protocol: the intended split is saved as `in_flight` before the write, and the
+//! verified split replaces it after the read-back, so a runner killed between the two recognises
+//! its own write on restart instead of mistaking it for someone else's change.
+
+pub mod clock;
+mod perform;
+mod recovery;
+pub mod run;
+pub mod setup;
+
+use crate::core::record::PlaybookId;
+use crate::core::{self, EventKind, Inputs, Judgement, OperatorCommand, Phase, Plan, Record, Timestamp};
+use crate::metrics::{MetricSource, MetricsError};
+use crate::report::EventSink;
+use crate::store::{Store, StoreError};
+use crate::traffic::{Router, TrafficError};
+
+pub use clock::{Clock, SystemClock};
+
+#[derive(Debug, thiserror::Error)]
+pub enum OrchestratorError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Traffic(#[from] TrafficError),
+    #[error(transparent)]
+    Metrics(#[from] MetricsError),
+    #[error(
+        "the playbook changed while the deployment of its previous revision is {phase}; finish \
+         it with `canary-deploy rollback` or restore the previous playbook"
+    )]
+    PlaybookChanged { phase: &'static str },
+    #[error("{0}")]
+    Setup(String),
+}
+
+/// One deployment: its plan and the three things a tick talks to.
+pub struct Deployment<R, M, S> {
+    pub plan: Plan,
+    pub router: R,
+    pub metrics: M,
+    pub store: S,
+}
+
+impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M, S> {
+    /// One tick at `now`, optionally carrying an operator command. Returns the saved record.
+    pub async fn tick(
+        &self,
+        now: Timestamp,
+        operator: Option<OperatorCommand>,
+        sink: &mut dyn EventSink,
+    ) -> Result<Record, OrchestratorError> {
+        let record = self.load_or_start(now, operator.is_some()).await?;
+        let live = self.router.read().await?;
+        let (record, recovered) = self.recover_in_flight(record, live, sink).await?;
+        let judgement = match operator {
+            Some(_) => None,
+            None => self.analyse(&record, now, sink).await,
+        };
+        let inputs = Inputs {
+            live,
+            judgement,
+            operator,
+        };
+        let (record, actions) = core::step(record, &inputs, &self.plan, now);
+        self.perform(record, actions, &inputs, now, recovered, sink).await
+    }
+
+    /// The stored record of this playbook, or a new one. A changed playbook starts a new
+    /// deployment only once the previous one has ended.
+    async fn load_or_start(&self, now: Timestamp, operator: bool) -> Result<Record, OrchestratorError> {
+        let id = PlaybookId {
+            name: self.plan.name.clone(),
+            content_hash: self.plan.content_hash.clone(),
+        };
+        match self.store.load(&self.plan.name).await? {
+            None => Ok(Record::new(id, now)),
+            Some(record) if record.playbook == id || operator => Ok(record),
+            Some(record) if record.phase.is_terminal() => {
+                let mut fresh = Record::new(id, now);
+                fresh.revision = record.revision;
+                fresh.written = record.written;
+                Ok(fresh)
+            }
+            Some(record) => Err(OrchestratorError::PlaybookChanged {
+                phase: record.phase.name(),
+            }),
+        }
+    }
+
+    /// Judges the current step's window, when one is due. A CloudWatch failure is reported and
+    /// skips this analysis: it neither passes nor fails the canary.
+    async fn analyse(&self, record: &Record, now: Timestamp, sink: &mut dyn EventSink) -> Option<Judgement> {
+        let Phase::Stepping { since, .. } = record.phase else {
+            return None;
+        };
+        if self.plan.checks.is_empty() {
+            return None;
+        }
+        let window = core::analysis_window(&self.plan.analysis, since, now)?;
+        match self.metrics.observe(&self.plan.checks, window).await {
+            Ok(observed) => Some(core::judge(&self.plan.checks, &observed, &self.plan.analysis)),
+            Err(error) => {
+                sink.emit(&core::Event {
+                    at: now,
+                    kind: EventKind::MetricsUnavailable {
+                        why: error.to_string(),
+                    },
+                });
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! Performing core's actions: verified weight writes, saves and events.
+
+use super::{Deployment, OrchestratorError};
+use crate::core::{self, Action, Event, EventKind, Inputs, Record, Share, Timestamp, WriteFailure};
+use crate::metrics::MetricSource;
+use crate::report::EventSink;
+use crate::store::Store;
+use crate::traffic::{Router, TrafficError};
+
+impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M, S> {
+    /// Performs `actions` in order. After a failed write the remaining events (which describe
+    /// the state the write would have reached) are dropped and the record is saved as the
+    /// failure left it.
+    pub(super) async fn perform(
+        &self,
+        mut record: Record,
+        actions: Vec<Action>,
+        inputs: &Inputs,
+        now: Timestamp,
+        mut dirty: bool,
+        sink: &mut dyn EventSink,
+    ) -> Result<Record, OrchestratorError> {
+        let mut write_failed = false;
+        for action in actions {
+            match action {
+                Action::SetWeights { share } => {
+                    let (next, ok) = self.set_weights(record, share, inputs, now, sink).await?;
+                    record = next;
+                    write_failed = !ok;
+                    dirty = true;
+                }
+                Action::Save => dirty = true,
+                Action::Emit(event) if !write_failed => sink.emit(&event),
+                Action::Emit(_) => {}
+            }
+        }
+        if dirty {
+            self.store.save(&mut record).await?;
+        }
+        Ok(record)
+    }
+
+    /// Writes one share: saves the intent, writes, verifies, records. Returns whether it landed.
+    async fn set_weights(
+        &self,
+        mut record: Record,
+        share: Share,
+        inputs: &Inputs,
+        now: Timestamp,
+        sink: &mut dyn EventSink,
+    ) -> Result<(Record, bool), OrchestratorError> {
+        let target = self.router.split_for(share);
+        // The operator's rollback overrides whatever is live; every other write first checks
+        // that nobody changed the weights since this tick read them.
+        let expected = match inputs.operator {
+            Some(_) => None,
+            None => Some(record.written.unwrap_or(inputs.live)),
+        };
+        record.in_flight = Some(target);
+        self.store.save(&mut record).await?;
+        let failure = match self.router.write(expected, target).await {
+            Ok(verified) => {
+                record.written = Some(verified);
+                record.in_flight = None;
+                let event = Event {
+                    at: now,
+                    kind: EventKind::WeightsVerified { split: verified },
+                };
+                sink.emit(&event);
+                record.remember(event);
+                return Ok((record, true));
+            }
+            Err(TrafficError::Conflict { expected, live }) => WriteFailure::Conflict { expected, live },
+            Err(error) => WriteFailure::Error {
+                why: error.to_string(),
+            },
+        };
+        let (record, events) = core::write_failed(record, share, failure, now);
+        for event in &events {
+            sink.emit(event);
+        }
+        Ok((record, false))
+    }
+}

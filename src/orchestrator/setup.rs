@@ -1,0 +1,37 @@
+//! Connecting a validated plan to AWS: resolve the route once (names to ARNs) and build the
+//! router and the metric source it implies. The only place that matches on the route's kind.
+
+use super::{Deployment, OrchestratorError};
+use crate::aws::Clients;
+use crate::core::plan::Route;
+use crate::core::Plan;
+use crate::metrics::cloudwatch::CloudWatchSource;
+use crate::metrics::templates::AlbDimensions;
+use crate::store::Store;
+use crate::traffic::alb::AlbRouter;
+
+/// A deployment on an ALB listener or rule, watched through CloudWatch.
+pub type AlbDeployment<S> = Deployment<AlbRouter, CloudWatchSource, S>;
+
+/// Resolves the plan's route and returns a deployment ready to tick. Costs the Describe calls
+/// of name resolution, once.
+pub async fn connect<S: Store>(plan: Plan, clients: &Clients, store: S) -> Result<AlbDeployment<S>, OrchestratorError> {
+    match &plan.route {
+        Route::Alb(route) => {
+            let router = AlbRouter::resolve(clients.elbv2.clone(), route).await?;
+            let resolved = router.resolved();
+            let dimensions = AlbDimensions {
+                load_balancer: resolved.load_balancer_dimension(),
+                stable_target_group: resolved.target_group_dimension(&resolved.stable_arn),
+                canary_target_group: resolved.target_group_dimension(&resolved.canary_arn),
+            };
+            let metrics = CloudWatchSource::new(clients.cloudwatch.clone(), dimensions, plan.analysis.period);
+            Ok(Deployment {
+                plan,
+                router,
+                metrics,
+                store,
+            })
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! Where the deployment record lives between ticks, behind one trait.
+//!
+//! The orchestrator loads the record at the start of every tick and saves it after every change,
+//! so a runner killed at any moment (even `kill -9`) resumes at the same step with the same bake
+//! timer. Every save bumps the record's `revision`; a store refuses to overwrite a record whose
+//! stored revision is newer than the one being saved, so two runners cannot silently undo each
+//! other's work.
+
+pub mod file;
+
+use crate::core::Record;
+use std::future::Future;
+
+pub use file::FileStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot read the deployment record {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot write the deployment record {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("the deployment record {path} is not valid ({why}); move it aside to start over")]
+    Corrupt { path: String, why: String },
+    #[error(
+        "the deployment record {path} was written by a newer canary-deploy (record version \
+         {found}, this binary reads up to {supported}); upgrade canary-deploy"
+    )]
+    TooNew {
+        path: String,
+        found: u32,
+        supported: u32,
+    },
+    #[error(
+        "the deployment record {path} changed under this runner (stored revision {stored}, this \
+         runner had {ours}); another canary-deploy is acting on this deployment"
+    )]
+    Conflict { path: String, stored: u64, ours: u64 },
+}
+
+pub trait Store {
+    /// The record of the deployment named `name`, if there is one.
+    fn load(&self, name: &str) -> impl Future<Output = Result<Option<Record>, StoreError>> + Send;
+    /// Saves `record`, bumping its revision; refuses when the stored revision is newer.
+    fn save(&self, record: &mut Record) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Where records live, for messages ("/path/.canary-deploy/checkout.json").
+    fn location(&self, name: &str) -> String;
+}

@@ -1,0 +1,191 @@
+//! The Application Load Balancer backend: the weights of the stable and canary target groups in
+//! the forward action of a listener rule (ModifyRule) or of a listener's default action
+//! (ModifyListener). Weights are 0–999 each.
+//!
+//! AWS calls: resolution 3–6 Describe calls once at start; `read` exactly one Describe
+//! (DescribeRules or DescribeListeners by ARN); `write` one Describe (the conflict check, which
+//! also yields the action list to edit), one Modify and one Describe (the verification). A write
+//! whose target already is live is verified by that first Describe and sends no Modify.
+
+pub mod arn;
+pub mod forward;
+mod resolve;
+
+pub use resolve::ResolvedAlb;
+
+use crate::core::plan::AlbRoute;
+use crate::core::types::{Share, Split};
+use crate::traffic::{aws_error, Router, TrafficError};
+use aws_sdk_elasticloadbalancingv2::types::Action;
+use aws_sdk_elasticloadbalancingv2::Client;
+
+/// Reads and writes the split on one ALB rule or listener default action.
+#[derive(Clone, Debug)]
+pub struct AlbRouter {
+    client: Client,
+    resolved: ResolvedAlb,
+}
+
+impl AlbRouter {
+    /// Resolves the route's names to ARNs and verifies that everything exists and belongs
+    /// together (see [`resolve`](self::resolve)). Called once at start.
+    pub async fn resolve(client: Client, route: &AlbRoute) -> Result<AlbRouter, TrafficError> {
+        let resolved = resolve::resolve(&client, route).await?;
+        Ok(AlbRouter { client, resolved })
+    }
+
+    /// A router on already resolved ARNs (no AWS call).
+    pub fn from_resolved(client: Client, resolved: ResolvedAlb) -> AlbRouter {
+        AlbRouter { client, resolved }
+    }
+
+    /// The verified ARNs, for CloudWatch dimensions.
+    pub fn resolved(&self) -> &ResolvedAlb {
+        &self.resolved
+    }
+
+    /// The live action list of the rule, or the listener's default actions: one Describe call.
+    async fn actions(&self) -> Result<Vec<Action>, TrafficError> {
+        match &self.resolved.rule_arn {
+            Some(rule_arn) => {
+                let out = self
+                    .client
+                    .describe_rules()
+                    .rule_arns(rule_arn)
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        if e.as_service_error()
+                            .is_some_and(|s| s.is_rule_not_found_exception())
+                        {
+                            self.gone()
+                        } else {
+                            aws_error("DescribeRules", &self.resolved.resource(), &e)
+                        }
+                    })?;
+                let rule = out.rules.unwrap_or_default().into_iter().next();
+                Ok(rule.ok_or_else(|| self.gone())?.actions.unwrap_or_default())
+            }
+            None => {
+                let listener_arn = &self.resolved.listener_arn;
+                let out = self
+                    .client
+                    .describe_listeners()
+                    .listener_arns(listener_arn)
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        if e.as_service_error()
+                            .is_some_and(|s| s.is_listener_not_found_exception())
+                        {
+                            self.gone()
+                        } else {
+                            aws_error("DescribeListeners", &self.resolved.resource(), &e)
+                        }
+                    })?;
+                let listener = out.listeners.unwrap_or_default().into_iter().next();
+                Ok(listener
+                    .ok_or_else(|| self.gone())?
+                    .default_actions
+                    .unwrap_or_default())
+            }
+        }
+    }
+
+    /// Replaces the whole action list: ModifyRule (without Conditions, so conditions and
+    /// priority stay) or ModifyListener (DefaultActions only).
+    async fn replace_actions(&self, actions: Vec<Action>) -> Result<(), TrafficError> {
+        match &self.resolved.rule_arn {
+            Some(rule_arn) => {
+                self.client
+                    .modify_rule()
+                    .rule_arn(rule_arn)
+                    .set_actions(Some(actions))
+                    .send()
+                    .await
+                    .map_err(|e| aws_error("ModifyRule", &self.resolved.resource(), &e))?;
+            }
+            None => {
+                self.client
+                    .modify_listener()
+                    .listener_arn(&self.resolved.listener_arn)
+                    .set_default_actions(Some(actions))
+                    .send()
+                    .await
+                    .map_err(|e| aws_error("ModifyListener", &self.resolved.resource(), &e))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn live(&self, actions: &[Action]) -> Result<Split, TrafficError> {
+        forward::live_split(
+            actions,
+            &self.resolved.stable_arn,
+            &self.resolved.canary_arn,
+            &self.resolved.resource(),
+        )
+    }
+
+    /// The rule or listener disappeared after resolution.
+    fn gone(&self) -> TrafficError {
+        TrafficError::NotFound {
+            what: self.resolved.resource(),
+        }
+    }
+}
+
+impl Router for AlbRouter {
+    fn split_for(&self, share: Share) -> Split {
+        forward::split_for(share)
+    }
+
+    async fn read(&self) -> Result<Split, TrafficError> {
+        let actions = self.actions().await?;
+        self.live(&actions)
+    }
+
+    async fn write(&self, expected: Option<Split>, target: Split) -> Result<Split, TrafficError> {
+        let resource = self.resolved.resource();
+        forward::check_weights(target, &resource)?;
+        let actions = self.actions().await?;
+        let live = self.live(&actions)?;
+        if let Some(expected) = expected {
+            if live != expected {
+                return Err(TrafficError::Conflict { expected, live });
+            }
+        }
+        if live == target {
+            return Ok(live);
+        }
+        let edited = forward::with_weights(
+            &actions,
+            &self.resolved.stable_arn,
+            &self.resolved.canary_arn,
+            target,
+            &resource,
+        )?;
+        self.replace_actions(edited).await?;
+        let got = self.live(&self.actions().await?)?;
+        if got != target {
+            return Err(TrafficError::VerifyFailed {
+                wanted: target,
+                got,
+            });
+        }
+        Ok(got)
+    }
+
+    fn describe(&self) -> String {
+        let name = |arn: &str| arn::target_group_name(arn).unwrap_or(arn).to_string();
+        let stable = name(&self.resolved.stable_arn);
+        let canary = name(&self.resolved.canary_arn);
+        match &self.resolved.rule_arn {
+            Some(rule) => format!("ALB rule {rule} (stable {stable}, canary {canary})"),
+            None => format!(
+                "ALB listener {} default action (stable {stable}, canary {canary})",
+                self.resolved.listener_arn
+            ),
+        }
+    }
+}

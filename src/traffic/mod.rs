@@ -1,0 +1,160 @@
+//! Traffic routers: read and write the weights of the stable and canary targets on AWS's own
+//! load-balancing layer.
+//!
+//! One trait, [`Router`], used generically by the orchestrator; one module per backend. Core
+//! works in [`Share`] (per-mille); each backend converts a share into its own raw [`Split`] with
+//! [`Router::split_for`], and drift is detected by comparing raw splits exactly.
+//!
+//! Every write is guarded and verified: with an `expected` split the router re-reads the live
+//! weights first and refuses with [`TrafficError::Conflict`] when someone else changed them, and
+//! after the write it reads back and refuses with [`TrafficError::VerifyFailed`] when the live
+//! weights are not what it wrote. A write changes only the two weights and keeps everything
+//! else on the resource exactly as it was (conditions, other actions, other target groups,
+//! stickiness).
+
+pub mod alb;
+
+pub use alb::{AlbRouter, ResolvedAlb};
+
+use crate::core::types::{Share, Split};
+use aws_sdk_elasticloadbalancingv2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use std::future::Future;
+
+/// The most target groups one ALB forward action can carry (a hard AWS limit).
+pub const ALB_MAX_TARGET_GROUPS: usize = 5;
+
+/// The largest weight of one target group in an ALB forward action.
+pub const ALB_MAX_WEIGHT: u32 = 999;
+
+/// Everything that can go wrong reading or writing the traffic split.
+#[derive(Debug, thiserror::Error)]
+pub enum TrafficError {
+    /// A resource named in the playbook does not exist (in this account and region).
+    #[error("{what} not found: check the name or ARN in the playbook, and the account and region in use")]
+    NotFound { what: String },
+
+    /// The playbook's route cannot be pinned to exactly one thing.
+    #[error("ambiguous route: {what}")]
+    Ambiguous { what: String },
+
+    /// The rule or listener does not forward (e.g. a fixed-response or redirect).
+    #[error(
+        "{resource} has no forward action (its actions: {actions}): weights can only be shifted \
+         on a rule or listener that forwards to target groups"
+    )]
+    NoForwardAction { resource: String, actions: String },
+
+    /// The forward action does not include the stable target group (nor the canary).
+    #[error(
+        "{resource} does not forward to the stable target group {stable} (it forwards to: \
+         {forwards_to}): point the playbook's stable target group at what the rule serves today"
+    )]
+    StableNotRouted {
+        resource: String,
+        stable: String,
+        forwards_to: String,
+    },
+
+    /// Adding the canary would exceed the ALB's 5 target groups per forward action.
+    #[error(
+        "{resource} would forward to {count} target groups, but an ALB forward action takes at \
+         most 5: remove an unused target group from the forward action first"
+    )]
+    TooManyTargetGroups { resource: String, count: usize },
+
+    /// Weights outside what the backend accepts (ALB: 0–999 each).
+    #[error("weights {split} for {resource} are out of range: each ALB weight must be 0–999")]
+    InvalidWeights { resource: String, split: Split },
+
+    /// A target group is attached to another load balancer than the routed listener's.
+    #[error(
+        "target group {target_group} is attached to {attached_to}, not to load balancer \
+         {load_balancer} that the routed listener belongs to: use a target group of that load \
+         balancer (or an unattached one)"
+    )]
+    WrongLoadBalancer {
+        target_group: String,
+        load_balancer: String,
+        attached_to: String,
+    },
+
+    /// The live weights differ from what the caller expected right before a write: someone (or
+    /// something) else changed them. (The caller knows the resource: [`Router::describe`].)
+    #[error(
+        "live weights are {live}, but {expected} was expected: someone else changed them; not \
+         writing (find out who, then resume or roll back)"
+    )]
+    Conflict { expected: Split, live: Split },
+
+    /// The read-back after a write does not show what was written.
+    #[error(
+        "after writing {wanted}, the read-back shows {got}: something else is changing the \
+         weights, or the write did not take"
+    )]
+    VerifyFailed { wanted: Split, got: Split },
+
+    /// An AWS SDK call failed (after the SDK's own retries).
+    #[error("aws {operation} failed: {message}")]
+    Aws { operation: String, message: String },
+}
+
+impl TrafficError {
+    /// True for an AWS throttling error ("Rate exceeded"): worth retrying on a later tick.
+    pub fn is_throttling(&self) -> bool {
+        matches!(self, TrafficError::Aws { message, .. } if message.starts_with(THROTTLED))
+    }
+}
+
+/// How an [`TrafficError::Aws`] message starts when AWS throttled the call.
+const THROTTLED: &str = "throttled by aws";
+
+/// Maps an AWS SDK error (of any AWS SDK client) on `resource` to [`TrafficError::Aws`], with
+/// the error code and message (the SDK's plain `Display` says only "service error"), and a
+/// clear hint when AWS throttled the call.
+pub(crate) fn aws_error<E, R>(operation: &str, resource: &str, err: &SdkError<E, R>) -> TrafficError
+where
+    E: std::error::Error + ProvideErrorMetadata + 'static,
+    R: std::fmt::Debug,
+{
+    let detail = match (err.code(), err.message()) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code.to_string(),
+        _ => DisplayErrorContext(err).to_string(),
+    };
+    let throttled = err
+        .code()
+        .is_some_and(|c| c.starts_with("Throttling") || c == "RequestLimitExceeded");
+    let message = if throttled {
+        format!(
+            "{THROTTLED} on {resource} ({detail}): the elastic load balancing API rate is shared \
+             by the whole account; retry later, or lengthen the analysis interval"
+        )
+    } else {
+        format!("{resource}: {detail}")
+    };
+    TrafficError::Aws {
+        operation: operation.to_string(),
+        message,
+    }
+}
+
+/// One traffic backend: reads and writes the raw split between the stable and canary targets.
+pub trait Router {
+    /// The raw split this backend writes for a share.
+    fn split_for(&self, share: Share) -> Split;
+
+    /// The live raw weights of the stable and canary target groups.
+    fn read(&self) -> impl Future<Output = Result<Split, TrafficError>> + Send;
+
+    /// Writes `target`, changing only the two weights. If `expected` is Some, first re-reads and
+    /// refuses with Conflict when the live split differs. Then reads back and returns the
+    /// verified split, or VerifyFailed.
+    fn write(
+        &self,
+        expected: Option<Split>,
+        target: Split,
+    ) -> impl Future<Output = Result<Split, TrafficError>> + Send;
+
+    /// e.g. "ALB rule arn:... (stable demo-stable, canary demo-canary)"
+    fn describe(&self) -> String;
+}

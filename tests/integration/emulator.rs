@@ -1,0 +1,87 @@
+//! Starts the local AWS emulator once per test binary and hands out SDK configuration and
+//! fixtures. The emulator runs on a port of its own and exits by itself when this process ends
+//! (`--parent-pid`), so a test run never leaves a server behind and never uses a developer's
+//! emulator on 4566. If it cannot start, the tests fail with the reason: they never skip.
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_elasticloadbalancingv2::config::Credentials;
+use serde::Deserialize;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The emulator's endpoint URL, starting it on first use.
+pub fn endpoint() -> &'static str {
+    static ENDPOINT: OnceLock<String> = OnceLock::new();
+    ENDPOINT.get_or_init(start_emulator)
+}
+
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free local port");
+    listener.local_addr().expect("local address").port()
+}
+
+fn start_emulator() -> String {
+    let port = free_port();
+    let script = repo_root().join("localstack/start");
+    let output = Command::new(&script)
+        .args(["--port", &port.to_string()])
+        .args(["--parent-pid", &std::process::id().to_string()])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+    assert!(
+        output.status.success(),
+        "the local AWS emulator did not start ({}):\n{}\n{}",
+        script.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    format!("http://127.0.0.1:{port}")
+}
+
+/// SDK configuration pointing at the emulator, with test credentials and region us-east-1.
+pub async fn sdk_config() -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
+        .endpoint_url(endpoint())
+        .load()
+        .await
+}
+
+/// One load balancer with an HTTP:80 listener forwarding to `<prefix>-stable`, and the target
+/// groups `<prefix>-stable` and `<prefix>-canary`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct DemoAlb {
+    pub lb_arn: String,
+    pub listener_arn: String,
+    pub stable_arn: String,
+    pub canary_arn: String,
+    pub vpc_id: String,
+}
+
+/// Creates a fresh [`DemoAlb`]; `prefix` must be unique per test (it names the load balancer).
+pub async fn demo_alb(prefix: &str) -> DemoAlb {
+    let endpoint = endpoint().to_string();
+    let prefix = prefix.to_string();
+    tokio::task::spawn_blocking(move || {
+        let python = repo_root().join("localstack/.venv/bin/python");
+        let output = Command::new(&python)
+            .arg(repo_root().join("localstack/make_alb.py"))
+            .args(["--endpoint-url", &endpoint, "--prefix", &prefix])
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", python.display()));
+        assert!(
+            output.status.success(),
+            "make_alb.py failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).expect("make_alb.py prints the fixture as JSON")
+    })
+    .await
+    .expect("fixture task")
+}

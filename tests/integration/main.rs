@@ -1,0 +1,8 @@
+//! Integration tests: the real AWS SDK clients over real HTTP against the local emulator in
+//! `localstack/`. One test binary, so the SDK is linked once and the emulator started once.
+
+mod cli_invalid;
+mod emulator;
+mod resume;
+mod rollout;
+mod scenario;

@@ -1,0 +1,216 @@
+//! Whole rollouts against the emulator on simulated time: promotion, each rollback rule, each
+//! no-data policy, drift, and the operator's rollback.
+
+use crate::scenario::{playbook, Scenario, ANALYSIS};
+use canary_deploy::core::{EventKind, Phase, Record, Split};
+use canary_deploy::simulator::TargetProfile;
+use canary_deploy::traffic::Router;
+
+const ALL_ON_STABLE: Split = Split { stable: 999, canary: 0 };
+const ALL_ON_CANARY: Split = Split { stable: 0, canary: 999 };
+
+const BUILTIN_CHECKS: &str = "checks:\n  - error_rate: { max_percent: 1 }\n  - latency: { percentile: p99, max: 800ms }\n  - error_rate_vs_stable: { max_delta_percent: 1 }\n";
+
+fn steps_started(record: &Record) -> Vec<usize> {
+    record
+        .history
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::StepStarted { index, .. } => Some(index),
+            _ => None,
+        })
+        .collect()
+}
+
+fn rolled_back_why(record: &Record) -> &str {
+    match &record.phase {
+        Phase::RolledBack { why, .. } => why,
+        other => panic!("expected rolled back, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_healthy_canary_is_promoted_step_by_step() {
+    let mut s = Scenario::new("promote", |alb| {
+        playbook(alb, "promote", &format!("{ANALYSIS}{BUILTIN_CHECKS}"))
+    })
+    .await;
+    let record = s.run(20).await;
+    assert!(matches!(record.phase, Phase::Promoted { .. }), "{:?}", record.phase);
+    assert_eq!(steps_started(&record), vec![0, 1, 2]);
+    assert_eq!(s.live().await, ALL_ON_CANARY);
+    assert_eq!(record.written, Some(ALL_ON_CANARY));
+    // Every step baked for its two minutes before the next one started.
+    let starts: Vec<_> = record
+        .history
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::StepStarted { .. }))
+        .map(|e| e.at)
+        .collect();
+    for pair in starts.windows(2) {
+        assert!(pair[1].since(pair[0]).as_secs() >= 120, "a step was cut short: {starts:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_canary_with_errors_is_rolled_back_at_the_first_step() {
+    let mut s = Scenario::new("errors", |alb| {
+        playbook(alb, "errors", &format!("{ANALYSIS}{BUILTIN_CHECKS}"))
+    })
+    .await;
+    s.canary = TargetProfile {
+        error_rate: 0.05,
+        ..s.canary
+    };
+    let record = s.run(20).await;
+    let why = rolled_back_why(&record);
+    assert!(why.contains("5XX"), "{why}");
+    assert_eq!(steps_started(&record), vec![0]);
+    assert_eq!(s.live().await, ALL_ON_STABLE);
+}
+
+#[tokio::test]
+async fn a_slow_canary_is_rolled_back_on_p99() {
+    let mut s = Scenario::new("slow", |alb| {
+        playbook(alb, "slow", &format!("{ANALYSIS}{BUILTIN_CHECKS}"))
+    })
+    .await;
+    s.canary = TargetProfile {
+        p99_ms: 2000.0,
+        ..s.canary
+    };
+    let record = s.run(20).await;
+    let why = rolled_back_why(&record);
+    assert!(why.contains("p99"), "{why}");
+    assert_eq!(s.live().await, ALL_ON_STABLE);
+}
+
+#[tokio::test]
+async fn an_alarm_in_alarm_rolls_back() {
+    let mut s = Scenario::new("alarm", |alb| {
+        playbook(alb, "alarm", &format!("{ANALYSIS}checks:\n  - alarms: [alarm-scenario-5xx]\n"))
+    })
+    .await;
+    let cw = s.clients.cloudwatch.clone();
+    cw.put_metric_alarm()
+        .alarm_name("alarm-scenario-5xx")
+        .namespace("AWS/ApplicationELB")
+        .metric_name("HTTPCode_Target_5XX_Count")
+        .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
+        .period(60)
+        .evaluation_periods(1)
+        .threshold(10.0)
+        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .expect("create alarm");
+    let record = s.minute().await;
+    assert!(matches!(record.phase, Phase::Stepping { index: 0, .. }), "{:?}", record.phase);
+    cw.set_alarm_state()
+        .alarm_name("alarm-scenario-5xx")
+        .state_value(aws_sdk_cloudwatch::types::StateValue::Alarm)
+        .state_reason("5xx above 10 for 1 datapoint")
+        .send()
+        .await
+        .expect("set alarm state");
+    let record = s.minute().await;
+    let why = rolled_back_why(&record);
+    assert!(why.contains("alarm-scenario-5xx"), "{why}");
+    assert_eq!(s.live().await, ALL_ON_STABLE);
+}
+
+fn no_data_playbook(policy: &'static str) -> impl Fn(&crate::emulator::DemoAlb) -> String {
+    move |alb| {
+        let analysis = ANALYSIS.replace("failure_threshold: 1", &format!("failure_threshold: 1\n  no_data: {policy}"));
+        playbook(alb, &format!("nodata-{policy}"), &format!("{analysis}{BUILTIN_CHECKS}"))
+    }
+}
+
+#[tokio::test]
+async fn no_data_hold_keeps_the_first_step_without_failing() {
+    let mut s = Scenario::new("nodata-hold", no_data_playbook("hold")).await;
+    s.requests_per_minute = 0;
+    let record = s.run(8).await;
+    assert!(matches!(record.phase, Phase::Stepping { index: 0, .. }), "{:?}", record.phase);
+    assert_eq!(record.consecutive_failures, 0);
+    assert!(record.history.iter().any(|e| matches!(e.kind, EventKind::Holding { .. })));
+    assert_eq!(s.live().await, Split { stable: 900, canary: 100 });
+}
+
+#[tokio::test]
+async fn no_data_fail_rolls_back() {
+    let mut s = Scenario::new("nodata-fail", no_data_playbook("fail")).await;
+    s.requests_per_minute = 0;
+    let record = s.run(8).await;
+    rolled_back_why(&record);
+    assert_eq!(s.live().await, ALL_ON_STABLE);
+}
+
+#[tokio::test]
+async fn no_data_pass_promotes() {
+    let mut s = Scenario::new("nodata-pass", no_data_playbook("pass")).await;
+    s.requests_per_minute = 0;
+    let record = s.run(20).await;
+    assert!(matches!(record.phase, Phase::Promoted { .. }), "{:?}", record.phase);
+}
+
+#[tokio::test]
+async fn weights_changed_by_someone_else_pause_without_a_write() {
+    let mut s = Scenario::new("drift", |alb| {
+        playbook(alb, "drift", &format!("{ANALYSIS}{BUILTIN_CHECKS}"))
+    })
+    .await;
+    let record = s.tick().await;
+    assert_eq!(record.written, Some(Split { stable: 900, canary: 100 }));
+    // Someone moves the canary to 30% in the console.
+    let theirs = Split { stable: 700, canary: 300 };
+    s.deployment.router.write(None, theirs).await.expect("outside write");
+    let record = s.minute().await;
+    let Phase::Paused { why, .. } = &record.phase else {
+        panic!("expected paused, got {:?}", record.phase)
+    };
+    assert!(why.contains("stable 900 / canary 100") && why.contains("stable 700 / canary 300"), "{why}");
+    assert_eq!(s.live().await, theirs, "canary-deploy must not fight the change");
+    // Later ticks do nothing while paused.
+    s.minute().await;
+    assert_eq!(s.live().await, theirs);
+}
+
+#[tokio::test]
+async fn the_operator_rolls_back_mid_step_with_a_reason() {
+    let mut s = Scenario::new("operator", |alb| {
+        playbook(alb, "operator", &format!("{ANALYSIS}{BUILTIN_CHECKS}"))
+    })
+    .await;
+    s.run(3).await;
+    assert!(s.live().await.canary > 0);
+    let record = s.rollback("pager: checkout latency").await;
+    let why = rolled_back_why(&record);
+    assert!(why.contains("pager: checkout latency"), "{why}");
+    assert_eq!(s.live().await, ALL_ON_STABLE);
+    assert_eq!(record.written, Some(ALL_ON_STABLE));
+    // A rolled-back deployment stays rolled back.
+    let record = s.minute().await;
+    assert!(matches!(record.phase, Phase::RolledBack { .. }));
+    assert_eq!(s.live().await, ALL_ON_STABLE);
+}
+
+#[tokio::test]
+async fn a_write_left_in_flight_by_a_killed_runner_is_finished_not_seen_as_drift() {
+    let mut s = Scenario::new("inflight", |alb| {
+        playbook(alb, "inflight", &format!("{ANALYSIS}{BUILTIN_CHECKS}"))
+    })
+    .await;
+    let mut record = s.tick().await;
+    // The runner decided to move to 50%, saved that intent, wrote it, and died before saving
+    // the outcome.
+    let intent = Split { stable: 500, canary: 500 };
+    record.in_flight = Some(intent);
+    let store = canary_deploy::store::FileStore::new(s.state_dir.path());
+    canary_deploy::store::Store::save(&store, &mut record).await.expect("save");
+    s.deployment.router.write(None, intent).await.expect("the write that landed");
+    let record = s.tick().await;
+    assert_eq!(record.written, Some(intent));
+    assert_eq!(record.in_flight, None);
+    assert!(matches!(record.phase, Phase::Stepping { .. }), "{:?}", record.phase);
+}

@@ -1,0 +1,151 @@
+//! A rollout scenario on simulated time: a fresh ALB in the emulator, a deployment built exactly
+//! as the CLI builds it (real SDK clients, file store), and a stand-in data plane that publishes
+//! one minute of ALB metrics at a time at the live weights, with timestamps on the scenario's
+//! own clock. A 10-minute rollout runs in seconds.
+
+use crate::emulator::{demo_alb, sdk_config, DemoAlb};
+use canary_deploy::aws::Clients;
+use canary_deploy::core::{OperatorCommand, Phase, Record, Split, Timestamp};
+use canary_deploy::orchestrator::setup::{connect, AlbDeployment};
+use canary_deploy::playbook;
+use canary_deploy::report::Collect;
+use canary_deploy::simulator::{publish_second, SimTarget, TargetProfile};
+use canary_deploy::store::FileStore;
+use canary_deploy::traffic::Router;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub const HEALTHY: TargetProfile = TargetProfile {
+    error_rate: 0.002,
+    latency_ms: 120.0,
+    p99_ms: 300.0,
+};
+
+pub struct Scenario {
+    pub alb: DemoAlb,
+    pub deployment: AlbDeployment<FileStore>,
+    pub clients: Clients,
+    pub now: Timestamp,
+    pub stable: TargetProfile,
+    pub canary: TargetProfile,
+    /// Requests per simulated minute, split by the live weights.
+    pub requests_per_minute: u64,
+    pub events: Collect,
+    pub state_dir: tempfile::TempDir,
+}
+
+/// A playbook for the fixture's listener with the given `analysis`/`checks`/`on_failure`
+/// sections appended. Steps 10, 50, 100 with a two-minute bake; one-minute periods.
+pub fn playbook(alb: &DemoAlb, name: &str, rest: &str) -> String {
+    format!(
+        "name: {name}\nroute:\n  alb:\n    listener: {}\n    stable: {}\n    canary: {}\n\
+         steps:\n  canary: [10, 50, 100]\n  bake: 2m\n{rest}",
+        alb.listener_arn, alb.stable_arn, alb.canary_arn
+    )
+}
+
+/// The default analysis of scenarios: one-minute periods, judged as soon as one is complete.
+pub const ANALYSIS: &str = "analysis:\n  interval: 60s\n  period: 60s\n  lookback: 3m\n  settle: 0s\n  min_requests: 20\n  failure_threshold: 1\n";
+
+impl Scenario {
+    /// A new scenario named `prefix` (unique per test) whose playbook is built by `yaml`.
+    pub async fn new(prefix: &str, yaml: impl Fn(&DemoAlb) -> String) -> Scenario {
+        let alb = demo_alb(prefix).await;
+        let source = yaml(&alb);
+        let validated = playbook::parse(&source, "scenario.yaml")
+            .unwrap_or_else(|e| panic!("scenario playbook is invalid:\n{e}\n{source}"));
+        let clients = Clients::new(&sdk_config().await);
+        let state_dir = tempfile::tempdir().expect("temporary state dir");
+        let deployment = connect(validated.plan, &clients, FileStore::new(state_dir.path()))
+            .await
+            .expect("the fixture's route resolves");
+        // Three hours ago, on a minute boundary: far enough back that every simulated minute is
+        // still in the past.
+        let real_now = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_secs() as i64;
+        let start = (real_now - 3 * 3600) / 60 * 60;
+        Scenario {
+            alb,
+            deployment,
+            clients,
+            now: Timestamp::from_secs(start),
+            stable: HEALTHY,
+            canary: HEALTHY,
+            requests_per_minute: 600,
+            events: Collect::default(),
+            state_dir,
+        }
+    }
+
+    pub async fn tick(&mut self) -> Record {
+        self.deployment
+            .tick(self.now, None, &mut self.events)
+            .await
+            .expect("tick succeeds")
+    }
+
+    pub async fn rollback(&mut self, reason: &str) -> Record {
+        let command = OperatorCommand::Rollback {
+            reason: reason.to_string(),
+        };
+        self.deployment
+            .tick(self.now, Some(command), &mut self.events)
+            .await
+            .expect("rollback tick succeeds")
+    }
+
+    pub async fn live(&self) -> Split {
+        self.deployment.router.read().await.expect("read live weights")
+    }
+
+    /// Publishes one minute of traffic at the live weights, moves the clock a minute on, ticks.
+    pub async fn minute(&mut self) -> Record {
+        let live = self.live().await;
+        let (stable, canary) = canary_deploy::simulator::split_requests(
+            self.requests_per_minute,
+            live.stable,
+            live.canary,
+        );
+        let resolved = self.deployment.router.resolved();
+        let targets = [
+            (
+                SimTarget {
+                    target_group_dimension: resolved.target_group_dimension(&resolved.stable_arn),
+                    profile: self.stable,
+                },
+                stable,
+            ),
+            (
+                SimTarget {
+                    target_group_dimension: resolved.target_group_dimension(&resolved.canary_arn),
+                    profile: self.canary,
+                },
+                canary,
+            ),
+        ];
+        if self.requests_per_minute > 0 {
+            let at = UNIX_EPOCH + Duration::from_millis(self.now.as_millis() as u64 + 30_000);
+            publish_second(
+                &self.clients.cloudwatch,
+                &resolved.load_balancer_dimension(),
+                &targets,
+                at,
+            )
+            .await
+            .expect("publish simulated traffic");
+        }
+        self.now = self.now.plus(Duration::from_secs(60));
+        self.tick().await
+    }
+
+    /// Runs simulated minutes until the deployment settles (anything but stepping), at most
+    /// `max_minutes`.
+    pub async fn run(&mut self, max_minutes: u32) -> Record {
+        let mut record = self.tick().await;
+        for _ in 0..max_minutes {
+            if !matches!(record.phase, Phase::Stepping { .. } | Phase::Pending) {
+                return record;
+            }
+            record = self.minute().await;
+        }
+        record
+    }
+}
