@@ -9,7 +9,11 @@ async fn main() {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            let code = if error.use_stderr() { Exit::Usage.code() } else { Exit::Done.code() };
+            let code = if error.use_stderr() {
+                Exit::Usage.code()
+            } else {
+                Exit::Done.code()
+            };
             std::process::exit(code);
         }
     };

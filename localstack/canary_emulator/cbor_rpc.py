@@ -14,9 +14,11 @@ CBOR body {"__type": <code>, "message": ...}. The code is the query-compatible o
 Rust SDK matches modelled errors on exactly that code, from the header or from `__type`.
 """
 
+import gzip
 import io
 import json
 import re
+import traceback
 from functools import lru_cache
 
 import cbor2
@@ -51,8 +53,10 @@ def cbor_response(start_response, status: str, body: dict, extra_headers=()):
 
 
 def cbor_error(start_response, status: str, code: str, message: str, headers=()):
+    fault = "Receiver" if status.startswith("5") else "Sender"
+    query_error = ("x-amzn-query-error", f"{code};{fault}")
     body = {"__type": code, "message": message}
-    return cbor_response(start_response, status, body, headers)
+    return cbor_response(start_response, status, body, [query_error, *headers])
 
 
 class CborRpcMiddleware:
@@ -78,25 +82,38 @@ class CborRpcMiddleware:
             )
         try:
             params = _read_params(environ)
-        except (ValueError, cbor2.CBORDecodeError) as e:
+        except (ValueError, OSError, EOFError, cbor2.CBORDecodeError) as e:
             return cbor_error(
                 start_response, "400 Bad Request", "SerializationException", f"bad CBOR body: {e}"
             )
         inner = _json_environ(environ, service, operation, signing_name, params)
-        status, headers, body = _call(self.app, inner)
+        try:
+            status, headers, body = _call(self.app, inner)
+        except Exception as e:  # moto raised instead of answering: a server fault, logged
+            traceback.print_exc()
+            return cbor_error(
+                start_response, "500 Internal Server Error", "InternalServiceError",
+                f"{operation} failed in the emulator: {e!r}",
+            )
         request_id = [(k, v) for k, v in headers if k.lower() == "x-amzn-requestid"]
         if status.startswith("2"):
             output = json.loads(body) if body.strip() else {}
             result = shapes.to_cbor(model.operation_model(operation).output_shape, output) or {}
             return cbor_response(start_response, status, result, request_id)
         code, message = _error_code_and_message(status, headers, body)
-        query_error = [("x-amzn-query-error", f"{code};{'Receiver' if status.startswith('5') else 'Sender'}")]
-        return cbor_error(start_response, status, code, message, query_error + request_id)
+        return cbor_error(start_response, status, code, message, request_id)
 
 
 def _read_params(environ) -> dict:
-    length = int(environ.get("CONTENT_LENGTH") or 0)
-    raw = environ["wsgi.input"].read(length) if length else b""
+    stream = environ["wsgi.input"]
+    if environ.get("CONTENT_LENGTH"):
+        raw = stream.read(int(environ["CONTENT_LENGTH"]))
+    elif environ.get("wsgi.input_terminated"):  # chunked upload: werkzeug ends the stream
+        raw = stream.read()
+    else:
+        raw = b""
+    if "gzip" in environ.get("HTTP_CONTENT_ENCODING", "") and raw:
+        raw = gzip.decompress(raw)  # the SDKs compress PutMetricData bodies of 10 KiB or more
     params = cbor2.loads(raw) if raw else {}
     if not isinstance(params, dict):
         raise ValueError("the body must be a CBOR map")
@@ -117,6 +134,8 @@ def _json_environ(environ, service, operation, signing_name, params) -> dict:
             "wsgi.input": io.BytesIO(body),
         }
     )
+    inner.pop("HTTP_CONTENT_ENCODING", None)
+    inner.pop("HTTP_TRANSFER_ENCODING", None)
     if "HTTP_AUTHORIZATION" not in inner:
         inner["HTTP_AUTHORIZATION"] = (
             f"AWS4-HMAC-SHA256 Credential={DEFAULT_ACCESS_KEY}/19700101/{DEFAULT_REGION}/"

@@ -200,7 +200,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
                 eprintln!("traffic-sim: second {} failed: {e}", sim.seconds);
             }
         }
-        if sim.seconds % LOG_EVERY == 0 {
+        if sim.seconds.is_multiple_of(LOG_EVERY) {
             eprintln!("traffic-sim: {}", sim.summary());
         }
     }

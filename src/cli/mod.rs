@@ -41,7 +41,12 @@ pub struct Global {
     #[arg(long, global = true)]
     pub profile: Option<String>,
     /// Directory of the deployment records.
-    #[arg(long, global = true, default_value = ".canary-deploy", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        default_value = ".canary-deploy",
+        value_name = "DIR"
+    )]
     pub state_dir: PathBuf,
     /// Progress as human text or as JSON lines.
     #[arg(long, global = true, value_enum, default_value_t = Output::Human)]
@@ -92,7 +97,9 @@ pub async fn execute(cli: Cli) -> Exit {
         Command::Validate { playbook } => validate::execute(playbook),
         Command::Run { playbook } => run::execute(playbook, &cli.global).await,
         Command::Status { playbook, json } => status::execute(playbook, *json, &cli.global).await,
-        Command::Rollback { playbook, reason } => rollback::execute(playbook, reason, &cli.global).await,
+        Command::Rollback { playbook, reason } => {
+            rollback::execute(playbook, reason, &cli.global).await
+        }
     };
     result.unwrap_or_else(|error| {
         eprintln!("error: {error:#}");

@@ -96,8 +96,14 @@ mod tests {
 
     #[test]
     fn a_conflict_pauses_and_names_both_splits() {
-        let expected = Split { stable: 950, canary: 50 };
-        let live = Split { stable: 800, canary: 200 };
+        let expected = Split {
+            stable: 950,
+            canary: 50,
+        };
+        let live = Split {
+            stable: 800,
+            canary: 200,
+        };
         let (record, events) = write_failed(
             stepping(),
             Share::from_permille(100).unwrap(),
@@ -118,10 +124,14 @@ mod tests {
         let (record, _) = write_failed(
             stepping(),
             Share::STABLE_ONLY,
-            WriteFailure::Error { why: "timeout".into() },
+            WriteFailure::Error {
+                why: "timeout".into(),
+            },
             Timestamp(5),
         );
-        assert!(matches!(record.phase, Phase::Failed { ref why } if why.contains("rollback again") || why.contains("rollback` again")));
+        assert!(
+            matches!(record.phase, Phase::Failed { ref why } if why.contains("rollback again") || why.contains("rollback` again"))
+        );
     }
 
     #[test]
@@ -129,7 +139,9 @@ mod tests {
         let (record, _) = write_failed(
             stepping(),
             Share::from_permille(500).unwrap(),
-            WriteFailure::Error { why: "Throttling".into() },
+            WriteFailure::Error {
+                why: "Throttling".into(),
+            },
             Timestamp(5),
         );
         assert!(matches!(record.phase, Phase::Paused { index: Some(2), .. }));

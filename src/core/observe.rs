@@ -26,7 +26,9 @@ pub enum Observed {
     Value(Option<f64>),
     Alarms(Vec<AlarmObservation>),
     /// The source could not answer for this check (e.g. the alarm does not exist).
-    Unavailable { why: String },
+    Unavailable {
+        why: String,
+    },
 }
 
 /// Request and 5XX counts of one target over the window.

@@ -114,6 +114,29 @@ pub struct Check {
     pub kind: CheckKind,
 }
 
+impl Plan {
+    /// The checks that can be judged while the canary has `share` of the traffic. At 100 %
+    /// the stable target serves nothing, so the checks that compare the canary with it are left
+    /// out (they would be "no data" for ever and hold the last step).
+    pub fn checks_at(&self, share: Share) -> Vec<Check> {
+        self.checks
+            .iter()
+            .filter(|check| share < Share::CANARY_ONLY || !check.kind.compares_with_stable())
+            .cloned()
+            .collect()
+    }
+}
+
+impl CheckKind {
+    /// Whether the check needs the stable target's own traffic.
+    pub fn compares_with_stable(&self) -> bool {
+        matches!(
+            self,
+            CheckKind::ErrorRateVsStable { .. } | CheckKind::LatencyVsStable { .. }
+        )
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum CheckKind {
     /// Canary 5XX count / request count, in percent, at most `max_percent`.
@@ -179,5 +202,55 @@ mod humantime_serde_secs {
     }
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
         Ok(Duration::from_secs(u64::deserialize(d)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(kind: CheckKind) -> Check {
+        Check {
+            name: "c".into(),
+            kind,
+        }
+    }
+
+    #[test]
+    fn comparisons_with_stable_are_left_out_only_at_one_hundred_percent() {
+        let checks = vec![
+            check(CheckKind::ErrorRate { max_percent: 1.0 }),
+            check(CheckKind::ErrorRateVsStable {
+                max_delta_percent: 1.0,
+            }),
+            check(CheckKind::LatencyVsStable {
+                percentile: 99.0,
+                max_ratio: 1.2,
+            }),
+        ];
+        let plan = Plan {
+            name: "n".into(),
+            content_hash: "h".into(),
+            route: Route::Alb(AlbRoute {
+                target: AlbTarget::ListenerArn("arn".into()),
+                stable: TargetGroupRef::Name("s".into()),
+                canary: TargetGroupRef::Name("c".into()),
+            }),
+            steps: vec![],
+            analysis: Analysis {
+                interval: Duration::from_secs(1),
+                period: Duration::from_secs(60),
+                lookback: Duration::from_secs(60),
+                settle: Duration::ZERO,
+                min_requests: 1,
+                no_data: NoDataPolicy::Hold,
+                failure_threshold: 1,
+            },
+            checks,
+            on_failure: OnFailure::Rollback,
+        };
+        let half = Share::from_permille(500).unwrap();
+        assert_eq!(plan.checks_at(half).len(), 3);
+        assert_eq!(plan.checks_at(Share::CANARY_ONLY).len(), 1);
     }
 }

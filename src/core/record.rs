@@ -45,13 +45,26 @@ pub enum Phase {
     /// Created, nothing written yet.
     Pending,
     /// Step `index` of the plan is live since `since`, and baking.
-    Stepping { index: usize, since: Timestamp },
+    Stepping {
+        index: usize,
+        since: Timestamp,
+    },
     /// Holding the current weights until an operator acts. `index` is the step that was live.
-    Paused { why: String, index: Option<usize> },
-    Promoted { at: Timestamp },
-    RolledBack { why: String, at: Timestamp },
+    Paused {
+        why: String,
+        index: Option<usize>,
+    },
+    Promoted {
+        at: Timestamp,
+    },
+    RolledBack {
+        why: String,
+        at: Timestamp,
+    },
     /// Something went wrong that the tool could not put right (e.g. a rollback write failed).
-    Failed { why: String },
+    Failed {
+        why: String,
+    },
 }
 
 impl Phase {
@@ -92,19 +105,44 @@ pub struct Event {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "event")]
 pub enum EventKind {
-    Started { steps: usize },
-    StepStarted { index: usize, share: Share },
-    WeightsVerified { split: Split },
-    Analysed { verdict: String, details: Vec<String> },
-    Holding { why: String },
-    DriftDetected { expected: Split, live: Split },
-    Paused { why: String },
+    Started {
+        steps: usize,
+    },
+    StepStarted {
+        index: usize,
+        share: Share,
+    },
+    WeightsVerified {
+        split: Split,
+    },
+    Analysed {
+        verdict: String,
+        details: Vec<String>,
+    },
+    Holding {
+        why: String,
+    },
+    DriftDetected {
+        expected: Split,
+        live: Split,
+    },
+    Paused {
+        why: String,
+    },
     Promoted,
-    RolledBack { why: String },
-    OperatorRollback { reason: String },
-    Failed { why: String },
+    RolledBack {
+        why: String,
+    },
+    OperatorRollback {
+        reason: String,
+    },
+    Failed {
+        why: String,
+    },
     /// CloudWatch could not be read this tick: the analysis is skipped, nothing advances.
-    MetricsUnavailable { why: String },
+    MetricsUnavailable {
+        why: String,
+    },
 }
 
 impl Record {

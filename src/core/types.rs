@@ -117,9 +117,31 @@ mod tests {
 
     #[test]
     fn split_rounds_to_nearest_permille() {
-        assert_eq!(Split { stable: 2, canary: 1 }.canary_share().permille(), 333);
-        assert_eq!(Split { stable: 0, canary: 0 }.canary_share(), Share::STABLE_ONLY);
-        assert_eq!(Split { stable: 0, canary: 999 }.canary_share(), Share::CANARY_ONLY);
+        assert_eq!(
+            Split {
+                stable: 2,
+                canary: 1
+            }
+            .canary_share()
+            .permille(),
+            333
+        );
+        assert_eq!(
+            Split {
+                stable: 0,
+                canary: 0
+            }
+            .canary_share(),
+            Share::STABLE_ONLY
+        );
+        assert_eq!(
+            Split {
+                stable: 0,
+                canary: 999
+            }
+            .canary_share(),
+            Share::CANARY_ONLY
+        );
     }
 
     #[test]

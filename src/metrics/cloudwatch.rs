@@ -237,7 +237,7 @@ fn alarm_observation(
 pub fn period_seconds(period: Duration) -> Result<i32, MetricsError> {
     let secs = period.as_secs();
     let valid = period.subsec_nanos() == 0
-        && (matches!(secs, 1 | 5 | 10 | 30) || (secs > 0 && secs % 60 == 0));
+        && (matches!(secs, 1 | 5 | 10 | 30) || (secs > 0 && secs.is_multiple_of(60)));
     match i32::try_from(secs) {
         Ok(s) if valid => Ok(s),
         _ => Err(MetricsError::Period {

@@ -14,7 +14,9 @@ pub mod run;
 pub mod setup;
 
 use crate::core::record::PlaybookId;
-use crate::core::{self, EventKind, Inputs, Judgement, OperatorCommand, Phase, Plan, Record, Timestamp};
+use crate::core::{
+    self, EventKind, Inputs, Judgement, OperatorCommand, Phase, Plan, Record, Timestamp,
+};
 use crate::metrics::{MetricSource, MetricsError};
 use crate::report::EventSink;
 use crate::store::{Store, StoreError};
@@ -68,12 +70,17 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             operator,
         };
         let (record, actions) = core::step(record, &inputs, &self.plan, now);
-        self.perform(record, actions, &inputs, now, recovered, sink).await
+        self.perform(record, actions, &inputs, now, recovered, sink)
+            .await
     }
 
     /// The stored record of this playbook, or a new one. A changed playbook starts a new
     /// deployment only once the previous one has ended.
-    async fn load_or_start(&self, now: Timestamp, operator: bool) -> Result<Record, OrchestratorError> {
+    async fn load_or_start(
+        &self,
+        now: Timestamp,
+        operator: bool,
+    ) -> Result<Record, OrchestratorError> {
         let id = PlaybookId {
             name: self.plan.name.clone(),
             content_hash: self.plan.content_hash.clone(),
@@ -95,16 +102,25 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
 
     /// Judges the current step's window, when one is due. A CloudWatch failure is reported and
     /// skips this analysis: it neither passes nor fails the canary.
-    async fn analyse(&self, record: &Record, now: Timestamp, sink: &mut dyn EventSink) -> Option<Judgement> {
-        let Phase::Stepping { since, .. } = record.phase else {
+    async fn analyse(
+        &self,
+        record: &Record,
+        now: Timestamp,
+        sink: &mut dyn EventSink,
+    ) -> Option<Judgement> {
+        let Phase::Stepping { index, since } = record.phase else {
             return None;
         };
         if self.plan.checks.is_empty() {
             return None;
         }
         let window = core::analysis_window(&self.plan.analysis, since, now)?;
-        match self.metrics.observe(&self.plan.checks, window).await {
-            Ok(observed) => Some(core::judge(&self.plan.checks, &observed, &self.plan.analysis)),
+        let checks = self.plan.checks_at(self.plan.steps.get(index)?.share);
+        if checks.is_empty() {
+            return Some(core::judge(&[], &[], &self.plan.analysis));
+        }
+        match self.metrics.observe(&checks, window).await {
+            Ok(observed) => Some(core::judge(&checks, &observed, &self.plan.analysis)),
             Err(error) => {
                 sink.emit(&core::Event {
                     at: now,

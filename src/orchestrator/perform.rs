@@ -70,7 +70,9 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
                 record.remember(event);
                 return Ok((record, true));
             }
-            Err(TrafficError::Conflict { expected, live }) => WriteFailure::Conflict { expected, live },
+            Err(TrafficError::Conflict { expected, live }) => {
+                WriteFailure::Conflict { expected, live }
+            }
             Err(error) => WriteFailure::Error {
                 why: error.to_string(),
             },

@@ -12,11 +12,14 @@ use std::time::Duration;
 /// gives up. Traffic stays on the last verified weights, and `run` can be started again.
 pub const MAX_FAILED_TICKS: u32 = 5;
 
-
 impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M, S> {
     /// Ticks until the phase needs no more ticks. Transient tick errors are reported and retried
     /// up to [`MAX_FAILED_TICKS`] times in a row.
-    pub async fn run(&self, clock: &impl Clock, sink: &mut dyn EventSink) -> Result<Record, OrchestratorError> {
+    pub async fn run(
+        &self,
+        clock: &impl Clock,
+        sink: &mut dyn EventSink,
+    ) -> Result<Record, OrchestratorError> {
         let mut failures = 0;
         loop {
             let now = clock.now();
@@ -30,7 +33,9 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
                 }
                 Err(error) if failures + 1 < MAX_FAILED_TICKS && is_transient(&error) => {
                     failures += 1;
-                    tracing::warn!("tick failed ({failures}/{MAX_FAILED_TICKS}), retrying: {error}");
+                    tracing::warn!(
+                        "tick failed ({failures}/{MAX_FAILED_TICKS}), retrying: {error}"
+                    );
                 }
                 Err(error) => return Err(error),
             }

@@ -15,7 +15,11 @@ pub type AlbDeployment<S> = Deployment<AlbRouter, CloudWatchSource, S>;
 
 /// Resolves the plan's route and returns a deployment ready to tick. Costs the Describe calls
 /// of name resolution, once.
-pub async fn connect<S: Store>(plan: Plan, clients: &Clients, store: S) -> Result<AlbDeployment<S>, OrchestratorError> {
+pub async fn connect<S: Store>(
+    plan: Plan,
+    clients: &Clients,
+    store: S,
+) -> Result<AlbDeployment<S>, OrchestratorError> {
     match &plan.route {
         Route::Alb(route) => {
             let router = AlbRouter::resolve(clients.elbv2.clone(), route).await?;
@@ -25,7 +29,8 @@ pub async fn connect<S: Store>(plan: Plan, clients: &Clients, store: S) -> Resul
                 stable_target_group: resolved.target_group_dimension(&resolved.stable_arn),
                 canary_target_group: resolved.target_group_dimension(&resolved.canary_arn),
             };
-            let metrics = CloudWatchSource::new(clients.cloudwatch.clone(), dimensions, plan.analysis.period);
+            let metrics =
+                CloudWatchSource::new(clients.cloudwatch.clone(), dimensions, plan.analysis.period);
             Ok(Deployment {
                 plan,
                 router,

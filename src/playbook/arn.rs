@@ -62,35 +62,52 @@ impl ArnKind {
 
 /// Parse `raw` as an ELB ARN of the given kind; the error says which part is wrong.
 pub(crate) fn parse(raw: &str, kind: ArnKind) -> Result<ElbArn, Bad> {
-    let bad = |what: String| Bad::new(format!("`{raw}` is not a {} ARN: {what}", kind.noun()), kind.hint());
+    let bad = |what: String| {
+        Bad::new(
+            format!("`{raw}` is not a {} ARN: {what}", kind.noun()),
+            kind.hint(),
+        )
+    };
     let parts: Vec<&str> = raw.splitn(6, ':').collect();
     if parts.len() != 6 || parts[0] != "arn" {
         return Err(bad("an ARN has the form `arn:<partition>:elasticloadbalancing:<region>:<account>:<resource>`".into()));
     }
-    let (partition, service, region, account, resource) = (parts[1], parts[2], parts[3], parts[4], parts[5]);
+    let (partition, service, region, account, resource) =
+        (parts[1], parts[2], parts[3], parts[4], parts[5]);
     if !matches!(partition, "aws" | "aws-cn" | "aws-us-gov") {
-        return Err(bad(format!("the partition `{partition}` is not `aws`, `aws-cn` or `aws-us-gov`")));
+        return Err(bad(format!(
+            "the partition `{partition}` is not `aws`, `aws-cn` or `aws-us-gov`"
+        )));
     }
     if service != "elasticloadbalancing" {
-        return Err(bad(format!("the service is `{service}`, not `elasticloadbalancing`")));
+        return Err(bad(format!(
+            "the service is `{service}`, not `elasticloadbalancing`"
+        )));
     }
     if !is_region(region) {
-        return Err(bad(format!("`{region}` is not a region such as `us-east-1`")));
+        return Err(bad(format!(
+            "`{region}` is not a region such as `us-east-1`"
+        )));
     }
     if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad(format!("the account `{account}` is not 12 digits")));
     }
     let actual = resource_kind(resource);
     if actual != Some(kind) {
-        let why = match (actual, kind) {
-            (Some(ArnKind::Rule), ArnKind::Listener) => "it names a listener rule: write it as `rule:`".to_string(),
-            (Some(ArnKind::Listener), ArnKind::Rule) => "it names a listener: write it as `listener:`".to_string(),
-            _ if resource.starts_with("listener/net/") || resource.starts_with("listener-rule/net/") => {
-                "it belongs to a network load balancer, which has no weighted forward actions; use an application load balancer (`app/`)".to_string()
-            }
-            _ => format!("the resource `{resource}` does not have the form `{}`", kind.shape()),
+        let swapped = |key: &str, other: &str| {
+            Bad::new(
+                format!("`{raw}` is not a {} ARN: it names a {other}", kind.noun()),
+                format!("write it as `{key}: {raw}`"),
+            )
         };
-        return Err(bad(why));
+        return Err(match (actual, kind) {
+            (Some(ArnKind::Rule), ArnKind::Listener) => swapped("rule", "listener rule"),
+            (Some(ArnKind::Listener), ArnKind::Rule) => swapped("listener", "listener"),
+            _ if resource.starts_with("listener/net/") || resource.starts_with("listener-rule/net/") => bad(
+                "it belongs to a network load balancer, which has no weighted forward actions; use an application load balancer (`app/`)".to_string(),
+            ),
+            _ => bad(format!("the resource `{resource}` does not have the form `{}`", kind.shape())),
+        });
     }
     Ok(ElbArn {
         partition: partition.to_string(),
@@ -104,11 +121,17 @@ pub(crate) fn parse(raw: &str, kind: ArnKind) -> Result<ElbArn, Bad> {
 fn resource_kind(resource: &str) -> Option<ArnKind> {
     let parts: Vec<&str> = resource.split('/').collect();
     match parts.as_slice() {
-        ["listener", "app", lb, a, b] if is_lb_name(lb) && is_hex(a) && is_hex(b) => Some(ArnKind::Listener),
-        ["listener-rule", "app", lb, a, b, c] if is_lb_name(lb) && is_hex(a) && is_hex(b) && is_hex(c) => {
+        ["listener", "app", lb, a, b] if is_lb_name(lb) && is_hex(a) && is_hex(b) => {
+            Some(ArnKind::Listener)
+        }
+        ["listener-rule", "app", lb, a, b, c]
+            if is_lb_name(lb) && is_hex(a) && is_hex(b) && is_hex(c) =>
+        {
             Some(ArnKind::Rule)
         }
-        ["targetgroup", name, id] if target_group_name(name).is_ok() && is_hex(id) => Some(ArnKind::TargetGroup),
+        ["targetgroup", name, id] if target_group_name(name).is_ok() && is_hex(id) => {
+            Some(ArnKind::TargetGroup)
+        }
         _ => None,
     }
 }
@@ -127,8 +150,14 @@ fn is_region(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() >= 3
         && parts[0].len() == 2
-        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
-        && parts.last().is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn is_lb_name(s: &str) -> bool {
@@ -171,7 +200,10 @@ pub(crate) fn load_balancer_name(s: &str) -> Result<(), Bad> {
         ));
     }
     if s.starts_with("internal-") {
-        return Err(Bad::new(format!("load balancer name `{s}` must not start with `internal-`"), hint));
+        return Err(Bad::new(
+            format!("load balancer name `{s}` must not start with `internal-`"),
+            hint,
+        ));
     }
     elb_name(s).map_err(|why| Bad::new(format!("load balancer name `{s}` {why}"), hint))
 }
@@ -183,14 +215,23 @@ mod tests {
     #[test]
     fn accepts_the_documented_shapes() {
         let l = parse(LISTENER_EXAMPLE, ArnKind::Listener).unwrap();
-        assert_eq!((l.partition.as_str(), l.region.as_str(), l.account.as_str()), ("aws", "us-east-1", "123456789012"));
+        assert_eq!(
+            (l.partition.as_str(), l.region.as_str(), l.account.as_str()),
+            ("aws", "us-east-1", "123456789012")
+        );
         parse(RULE_EXAMPLE, ArnKind::Rule).unwrap();
         let tg = parse(TG_EXAMPLE, ArnKind::TargetGroup).unwrap();
         assert_eq!(target_group_name_of(&tg), "my-targets");
-        parse("arn:aws-us-gov:elasticloadbalancing:us-gov-west-1:123456789012:targetgroup/a/1", ArnKind::TargetGroup)
-            .unwrap();
-        parse("arn:aws-cn:elasticloadbalancing:cn-north-1:123456789012:targetgroup/a/ABCDEF", ArnKind::TargetGroup)
-            .unwrap();
+        parse(
+            "arn:aws-us-gov:elasticloadbalancing:us-gov-west-1:123456789012:targetgroup/a/1",
+            ArnKind::TargetGroup,
+        )
+        .unwrap();
+        parse(
+            "arn:aws-cn:elasticloadbalancing:cn-north-1:123456789012:targetgroup/a/ABCDEF",
+            ArnKind::TargetGroup,
+        )
+        .unwrap();
     }
 
     #[test]
@@ -204,15 +245,46 @@ mod tests {
     fn says_which_part_is_wrong() {
         let msg = |raw: &str, kind| parse(raw, kind).unwrap_err().message;
         assert!(msg("my-listener", ArnKind::Listener).contains("has the form"));
-        assert!(msg("arn:aws:ec2:us-east-1:123456789012:listener/app/a/1/2", ArnKind::Listener).contains("service is `ec2`"));
-        assert!(msg("arn:awz:elasticloadbalancing:us-east-1:123456789012:listener/app/a/1/2", ArnKind::Listener).contains("partition"));
-        assert!(msg("arn:aws:elasticloadbalancing:useast:123456789012:listener/app/a/1/2", ArnKind::Listener).contains("region"));
-        assert!(msg("arn:aws:elasticloadbalancing:us-east-1:1234:listener/app/a/1/2", ArnKind::Listener).contains("12 digits"));
-        assert!(msg(RULE_EXAMPLE, ArnKind::Listener).contains("write it as `rule:`"));
-        assert!(msg(LISTENER_EXAMPLE, ArnKind::Rule).contains("write it as `listener:`"));
-        assert!(msg("arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/a/1/2", ArnKind::Listener).contains("network load balancer"));
-        assert!(msg("arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/a/xyz", ArnKind::TargetGroup).contains("does not have the form"));
-        assert!(parse(TG_EXAMPLE, ArnKind::Listener).unwrap_err().hint.contains("describe-listeners"));
+        assert!(msg(
+            "arn:aws:ec2:us-east-1:123456789012:listener/app/a/1/2",
+            ArnKind::Listener
+        )
+        .contains("service is `ec2`"));
+        assert!(msg(
+            "arn:awz:elasticloadbalancing:us-east-1:123456789012:listener/app/a/1/2",
+            ArnKind::Listener
+        )
+        .contains("partition"));
+        assert!(msg(
+            "arn:aws:elasticloadbalancing:useast:123456789012:listener/app/a/1/2",
+            ArnKind::Listener
+        )
+        .contains("region"));
+        assert!(msg(
+            "arn:aws:elasticloadbalancing:us-east-1:1234:listener/app/a/1/2",
+            ArnKind::Listener
+        )
+        .contains("12 digits"));
+        assert!(msg(RULE_EXAMPLE, ArnKind::Listener).contains("it names a listener rule"));
+        assert!(parse(RULE_EXAMPLE, ArnKind::Listener)
+            .unwrap_err()
+            .hint
+            .starts_with("write it as `rule: arn:"));
+        assert!(msg(LISTENER_EXAMPLE, ArnKind::Rule).contains("it names a listener"));
+        assert!(msg(
+            "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/a/1/2",
+            ArnKind::Listener
+        )
+        .contains("network load balancer"));
+        assert!(msg(
+            "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/a/xyz",
+            ArnKind::TargetGroup
+        )
+        .contains("does not have the form"));
+        assert!(parse(TG_EXAMPLE, ArnKind::Listener)
+            .unwrap_err()
+            .hint
+            .contains("describe-listeners"));
     }
 
     #[test]
@@ -226,6 +298,9 @@ mod tests {
         assert!(target_group_name("").is_err());
         assert!(load_balancer_name("demo-alb").is_ok());
         assert!(load_balancer_name("internal-x").is_err());
-        assert!(load_balancer_name(TG_EXAMPLE).unwrap_err().message.contains("is an ARN"));
+        assert!(load_balancer_name(TG_EXAMPLE)
+            .unwrap_err()
+            .message
+            .contains("is an ARN"));
     }
 }

@@ -111,6 +111,19 @@ impl Bad {
     }
 }
 
+/// Control characters escaped, so values echoed from junk input cannot garble a terminal.
+pub(crate) fn sanitize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Collects every problem and warning of one validation pass.
 pub(crate) struct Diag {
     file: String,
@@ -135,12 +148,17 @@ impl Diag {
         }
     }
 
-    pub fn error(&mut self, at: impl Into<Pos>, message: impl Into<String>, hint: impl Into<String>) {
+    pub fn error(
+        &mut self,
+        at: impl Into<Pos>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
         let at = at.into();
         let problem = Problem {
             location: self.location(at),
-            message: message.into(),
-            hint: hint.into(),
+            message: sanitize(&message.into()),
+            hint: sanitize(&hint.into()),
         };
         self.problems.push((at, problem));
     }
@@ -164,7 +182,7 @@ impl Diag {
         let at = at.into();
         let warning = Warning {
             location: self.location(at),
-            message: message.into(),
+            message: sanitize(&message.into()),
         };
         self.warnings.push((at, warning));
     }
@@ -223,6 +241,9 @@ mod tests {
             message: "cannot read".into(),
             hint: "check the path".into(),
         };
-        assert_eq!(p.to_string(), "x.yaml: error: cannot read\n  hint: check the path");
+        assert_eq!(
+            p.to_string(),
+            "x.yaml: error: cannot read\n  hint: check the path"
+        );
     }
 }

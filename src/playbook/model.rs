@@ -108,7 +108,8 @@ impl<'de> Deserialize<'de> for StepItem {
                 Ok(StepItem::Text(v.to_string()))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<StepItem, A::Error> {
-                StepDoc::deserialize(de::value::MapAccessDeserializer::new(map)).map(StepItem::Detailed)
+                StepDoc::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(StepItem::Detailed)
             }
         }
         deserializer.deserialize_any(ItemVisitor)

@@ -21,18 +21,21 @@ pub(crate) fn route(d: &mut Diag, doc: &Sp<RouteDoc>) -> Option<Route> {
     let target = target(d, at, alb);
     let stable = target_group(d, at, "stable", &alb.stable);
     let canary = target_group(d, at, "canary", &alb.canary);
-    if let (Some((stable_ref, _)), Some((canary_ref, _)), Some(canary_doc)) = (&stable, &canary, &alb.canary) {
-        if same_group(stable_ref, canary_ref) {
+    if let (Some(stable_tg), Some(canary_tg), Some(canary_doc)) = (&stable, &canary, &alb.canary) {
+        if same_group(stable_tg, canary_tg) {
             d.error(
                 canary_doc,
-                format!("`stable` and `canary` are the same target group `{}`", tg_label(canary_ref)),
+                format!("`stable` and `canary` are the same target group `{}`", tg_label(&canary_tg.0)),
                 "the canary must be a different target group from the stable one; write the new version's target group under `canary:`",
             );
         }
     }
     // A target group given by ARN must live where the listener or rule is.
     if let Some((_, Some(resource_arn))) = &target {
-        for (field, tg, doc) in [("stable", &stable, &alb.stable), ("canary", &canary, &alb.canary)] {
+        for (field, tg, doc) in [
+            ("stable", &stable, &alb.stable),
+            ("canary", &canary, &alb.canary),
+        ] {
             let (Some((_, Some(tg_arn))), Some(doc)) = (tg, doc) else {
                 continue;
             };
@@ -62,12 +65,14 @@ fn tg_label(r: &TargetGroupRef) -> &str {
 }
 
 /// Equal ARNs or names, or an ARN and a name that are the same group.
-fn same_group(a: &TargetGroupRef, b: &TargetGroupRef) -> bool {
-    let name = |r: &TargetGroupRef| match r {
-        TargetGroupRef::Name(n) => n.clone(),
-        TargetGroupRef::Arn(a) => a.rsplit('/').nth(1).unwrap_or_default().to_string(),
-    };
-    match (a, b) {
+fn same_group(a: &(TargetGroupRef, Option<ElbArn>), b: &(TargetGroupRef, Option<ElbArn>)) -> bool {
+    fn name(tg: &(TargetGroupRef, Option<ElbArn>)) -> &str {
+        match tg {
+            (_, Some(arn)) => arn::target_group_name_of(arn),
+            (TargetGroupRef::Name(n), None) | (TargetGroupRef::Arn(n), None) => n,
+        }
+    }
+    match (&a.0, &b.0) {
         (TargetGroupRef::Arn(x), TargetGroupRef::Arn(y)) => x == y,
         _ => name(a) == name(b),
     }
@@ -96,7 +101,11 @@ fn target(d: &mut Diag, at: Pos, alb: &AlbDoc) -> Option<(AlbTarget, Option<ElbA
         return None;
     }
     let Some((kind, value)) = kinds.first() else {
-        let key = if alb.priority.is_some() { "priority" } else { "port" };
+        let key = if alb.priority.is_some() {
+            "priority"
+        } else {
+            "port"
+        };
         match alb.port.as_ref().or(alb.priority.as_ref()) {
             Some(orphan) => d.error(
                 orphan,
@@ -119,7 +128,11 @@ fn target(d: &mut Diag, at: Pos, alb: &AlbDoc) -> Option<(AlbTarget, Option<ElbA
                     );
                 }
             }
-            let arn_kind = if *kind == "listener" { ArnKind::Listener } else { ArnKind::Rule };
+            let arn_kind = if *kind == "listener" {
+                ArnKind::Listener
+            } else {
+                ArnKind::Rule
+            };
             let parsed = d.check(*value, arn::parse(value.value.trim(), arn_kind))?;
             if alb.port.is_some() || alb.priority.is_some() {
                 return None;
@@ -134,13 +147,20 @@ fn target(d: &mut Diag, at: Pos, alb: &AlbDoc) -> Option<(AlbTarget, Option<ElbA
         }
         _ => {
             let name = d.check(*value, arn::load_balancer_name(value.value.trim()));
-            let port = match &alb.port {
-                Some(p) => d.check(p, in_range("port", p.value, 1, 65535, "443")),
-                None => {
-                    let what = if alb.priority.is_some() { "a rule by `priority`" } else { "a listener" };
+            let port = match (&alb.port, &alb.priority) {
+                (Some(p), _) => d.check(p, in_range("port", p.value, 1, 65535, "443")),
+                (None, Some(priority)) => {
+                    d.error(
+                        priority,
+                        "`priority` needs `port:` next to it: a rule is found by `load_balancer`, `port` and `priority` together",
+                        "add the listener's port, e.g. `port: 443`, next to `load_balancer:` and `priority:`",
+                    );
+                    None
+                }
+                (None, None) => {
                     d.error(
                         *value,
-                        format!("`load_balancer` needs `port:` to find {what}"),
+                        "`load_balancer` needs `port:` to find the listener",
                         "add the listener's port next to `load_balancer:`, e.g. `port: 443`",
                     );
                     None
@@ -153,7 +173,10 @@ fn target(d: &mut Diag, at: Pos, alb: &AlbDoc) -> Option<(AlbTarget, Option<ElbA
             let load_balancer = name.map(|()| value.value.trim().to_string())?;
             let port = u16::try_from(port?).ok()?;
             let target = match priority {
-                None => AlbTarget::Listener { load_balancer, port },
+                None => AlbTarget::Listener {
+                    load_balancer,
+                    port,
+                },
                 Some(p) => AlbTarget::Rule {
                     load_balancer,
                     port,
@@ -176,9 +199,18 @@ fn in_range(field: &str, v: i64, min: i64, max: i64, example: &str) -> Result<i6
 }
 
 /// `stable:`/`canary:` → a reference by name or ARN (with the parsed ARN).
-fn target_group(d: &mut Diag, parent: Pos, field: &str, value: &Option<Sp<String>>) -> Option<(TargetGroupRef, Option<ElbArn>)> {
+fn target_group(
+    d: &mut Diag,
+    parent: Pos,
+    field: &str,
+    value: &Option<Sp<String>>,
+) -> Option<(TargetGroupRef, Option<ElbArn>)> {
     let Some(value) = value else {
-        let role = if field == "stable" { "serves the current version" } else { "serves the new version" };
+        let role = if field == "stable" {
+            "serves the current version"
+        } else {
+            "serves the new version"
+        };
         d.error(
             parent,
             format!("`alb` needs `{field}:`, the target group that {role}"),
@@ -207,7 +239,11 @@ mod tests {
         let r = route(&mut d, &doc);
         match d.finish() {
             Ok(_) => Ok(r.expect("route when no problems")),
-            Err(e) => Err(e.problems.iter().map(|p| format!("{}:{} {}", p.location.line, p.location.column, p.message)).collect()),
+            Err(e) => Err(e
+                .problems
+                .iter()
+                .map(|p| format!("{}:{} {}", p.location.line, p.location.column, p.message))
+                .collect()),
         }
     }
 
@@ -215,7 +251,10 @@ mod tests {
 
     #[test]
     fn listener_by_arn() {
-        let r = run(&format!("alb:\n  listener: {L}\n  stable: a\n  canary: b\n")).unwrap();
+        let r = run(&format!(
+            "alb:\n  listener: {L}\n  stable: a\n  canary: b\n"
+        ))
+        .unwrap();
         let Route::Alb(alb) = r;
         assert_eq!(alb.target, AlbTarget::ListenerArn(L.into()));
         assert_eq!(alb.stable, TargetGroupRef::Name("a".into()));
@@ -223,29 +262,60 @@ mod tests {
 
     #[test]
     fn by_name_port_and_priority() {
-        let Route::Alb(alb) = run("alb: {load_balancer: demo-alb, port: 80, priority: 10, stable: a, canary: b}").unwrap();
-        assert_eq!(alb.target, AlbTarget::Rule { load_balancer: "demo-alb".into(), port: 80, priority: 10 });
-        let Route::Alb(alb) = run("alb: {load_balancer: demo-alb, port: 443, stable: a, canary: b}").unwrap();
-        assert_eq!(alb.target, AlbTarget::Listener { load_balancer: "demo-alb".into(), port: 443 });
+        let Route::Alb(alb) =
+            run("alb: {load_balancer: demo-alb, port: 80, priority: 10, stable: a, canary: b}")
+                .unwrap();
+        assert_eq!(
+            alb.target,
+            AlbTarget::Rule {
+                load_balancer: "demo-alb".into(),
+                port: 80,
+                priority: 10
+            }
+        );
+        let Route::Alb(alb) =
+            run("alb: {load_balancer: demo-alb, port: 443, stable: a, canary: b}").unwrap();
+        assert_eq!(
+            alb.target,
+            AlbTarget::Listener {
+                load_balancer: "demo-alb".into(),
+                port: 443
+            }
+        );
     }
 
     #[test]
     fn wrong_combinations_say_which_keys_go_together() {
-        let e = run(&format!("alb: {{listener: {L}, load_balancer: x, stable: a, canary: b}}")).unwrap_err();
-        assert!(e[0].contains("`listener` and `load_balancer` both"), "{e:?}");
+        let e = run(&format!(
+            "alb: {{listener: {L}, load_balancer: x, stable: a, canary: b}}"
+        ))
+        .unwrap_err();
+        assert!(
+            e[0].contains("`listener` and `load_balancer` both"),
+            "{e:?}"
+        );
         let e = run("alb: {load_balancer: x, priority: 3, stable: a, canary: b}").unwrap_err();
-        assert!(e[0].contains("needs `port:`"), "{e:?}");
+        assert!(e[0].contains("`priority` needs `port:`"), "{e:?}");
+        let e = run("alb: {load_balancer: x, stable: a, canary: b}").unwrap_err();
+        assert!(e[0].contains("`load_balancer` needs `port:`"), "{e:?}");
         let e = run("alb: {port: 80, stable: a, canary: b}").unwrap_err();
         assert!(e[0].contains("`port` goes with `load_balancer:`"), "{e:?}");
-        let e = run(&format!("alb: {{listener: {L}, port: 80, stable: a, canary: b}}")).unwrap_err();
-        assert!(e[0].contains("`port` goes only with `load_balancer:`"), "{e:?}");
+        let e = run(&format!(
+            "alb: {{listener: {L}, port: 80, stable: a, canary: b}}"
+        ))
+        .unwrap_err();
+        assert!(
+            e[0].contains("`port` goes only with `load_balancer:`"),
+            "{e:?}"
+        );
         let e = run("alb: {stable: a, canary: b}").unwrap_err();
         assert!(e[0].contains("does not say which listener"), "{e:?}");
     }
 
     #[test]
     fn ranges_and_names() {
-        let e = run("alb: {load_balancer: x, port: 70000, priority: 0, stable: a, canary: b}").unwrap_err();
+        let e = run("alb: {load_balancer: x, port: 70000, priority: 0, stable: a, canary: b}")
+            .unwrap_err();
         assert_eq!(e.len(), 2, "{e:?}");
         assert!(e[0].contains("`port: 70000` is outside 1–65535"));
         assert!(e[1].contains("`priority: 0` is outside 1–50000"));
@@ -257,8 +327,12 @@ mod tests {
     fn stable_and_canary_differ_and_both_are_required() {
         let e = run("alb: {load_balancer: x, port: 80, stable: a, canary: a}").unwrap_err();
         assert!(e[0].contains("the same target group"), "{e:?}");
-        let tg = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/a/73e2d6bc24d8a067";
-        let e = run(&format!("alb: {{load_balancer: x, port: 80, stable: {tg}, canary: a}}")).unwrap_err();
+        let tg =
+            "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/a/73e2d6bc24d8a067";
+        let e = run(&format!(
+            "alb: {{load_balancer: x, port: 80, stable: {tg}, canary: a}}"
+        ))
+        .unwrap_err();
         assert!(e[0].contains("the same target group"), "{e:?}");
         let e = run("alb:\n  load_balancer: x\n  port: 80\n").unwrap_err();
         assert_eq!(e.len(), 2);
@@ -267,7 +341,8 @@ mod tests {
 
     #[test]
     fn target_groups_must_share_region_with_the_listener() {
-        let tg = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/b/73e2d6bc24d8a067";
+        let tg =
+            "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/b/73e2d6bc24d8a067";
         let e = run(&format!("alb: {{listener: {L}, stable: a, canary: {tg}}}")).unwrap_err();
         assert!(e[0].contains("region eu-west-1"), "{e:?}");
     }

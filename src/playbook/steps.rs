@@ -20,10 +20,10 @@ struct Planned {
 pub(crate) fn steps(d: &mut Diag, doc: &Sp<StepsDoc>) -> Option<Vec<Step>> {
     let s = &doc.value;
     let errors_before = d.error_count();
-    let max_step = s
-        .max_step
-        .as_ref()
-        .and_then(|m| d.check(m, percent_permille(Some("max_step"), m.value)).map(|pm| (pm, Pos::from(m))));
+    let max_step = s.max_step.as_ref().and_then(|m| {
+        d.check(m, percent_permille(Some("max_step"), m.value))
+            .map(|pm| (pm, Pos::from(m)))
+    });
     let planned = match (&s.canary, &s.linear) {
         (Some(_), Some(linear)) => {
             d.error(
@@ -77,18 +77,32 @@ pub(crate) fn steps(d: &mut Diag, doc: &Sp<StepsDoc>) -> Option<Vec<Step>> {
     }
     planned
         .iter()
-        .map(|p| Share::from_permille(p.permille).map(|share| Step { share, bake: p.bake }))
+        .map(|p| {
+            Share::from_permille(p.permille).map(|share| Step {
+                share,
+                bake: p.bake,
+            })
+        })
         .collect()
 }
 
 /// `canary: [...]` with the default `bake`, plus a final 100 % step when it stops short.
-fn explicit(d: &mut Diag, doc: &Sp<StepsDoc>, list: &Sp<Vec<Sp<StepItem>>>) -> Option<Vec<Planned>> {
-    let default_bake = match &doc.value.bake {
-        Some(b) => Some(d.check(b, whole_seconds("bake", &b.value))),
-        None => None,
-    };
+fn explicit(
+    d: &mut Diag,
+    doc: &Sp<StepsDoc>,
+    list: &Sp<Vec<Sp<StepItem>>>,
+) -> Option<Vec<Planned>> {
+    let default_bake = doc
+        .value
+        .bake
+        .as_ref()
+        .map(|b| d.check(b, whole_seconds("bake", &b.value)));
     if list.value.is_empty() {
-        d.error(list, "`canary` lists no steps", "write the canary's percent of traffic per step, e.g. `canary: [5, 25, 50, 100]`");
+        d.error(
+            list,
+            "`canary` lists no steps",
+            "write the canary's percent of traffic per step, e.g. `canary: [5, 25, 50, 100]`",
+        );
         return None;
     }
     let mut planned = Vec::new();
@@ -101,7 +115,10 @@ fn explicit(d: &mut Diag, doc: &Sp<StepsDoc>, list: &Sp<Vec<Sp<StepItem>>>) -> O
                 d.error(
                     item,
                     format!("step `{t}` is not a number"),
-                    format!("write the percent as a plain number, e.g. `{}` (no `%`, no quotes)", t.trim().trim_matches('"').trim_end_matches('%').trim()),
+                    format!(
+                        "write the percent as a plain number, e.g. `{}` (no `%`, no quotes)",
+                        t.trim().trim_matches('"').trim_end_matches('%').trim()
+                    ),
                 );
                 (None, None)
             }
@@ -109,11 +126,18 @@ fn explicit(d: &mut Diag, doc: &Sp<StepsDoc>, list: &Sp<Vec<Sp<StepItem>>>) -> O
                 let permille = match &step.percent {
                     Some(p) => d.check(p, percent_permille(Some("percent"), p.value)),
                     None => {
-                        d.error(item, "this step needs `percent:`", "write e.g. `{percent: 10, bake: 5m}`");
+                        d.error(
+                            item,
+                            "this step needs `percent:`",
+                            "write e.g. `{percent: 10, bake: 5m}`",
+                        );
                         None
                     }
                 };
-                let bake = step.bake.as_ref().map(|b| d.check(b, whole_seconds("bake", &b.value)));
+                let bake = step
+                    .bake
+                    .as_ref()
+                    .map(|b| d.check(b, whole_seconds("bake", &b.value)));
                 (permille, bake)
             }
         };
@@ -125,8 +149,18 @@ fn explicit(d: &mut Diag, doc: &Sp<StepsDoc>, list: &Sp<Vec<Sp<StepItem>>>) -> O
             }
         };
         match (permille, bake) {
-            (Some(permille), Some(bake)) => planned.push(Planned { permille, bake, at: Pos::from(item), appended: false }),
-            (Some(permille), None) => planned.push(Planned { permille, bake: Duration::ZERO, at: Pos::from(item), appended: false }),
+            (Some(permille), Some(bake)) => planned.push(Planned {
+                permille,
+                bake,
+                at: Pos::from(item),
+                appended: false,
+            }),
+            (Some(permille), None) => planned.push(Planned {
+                permille,
+                bake: Duration::ZERO,
+                at: Pos::from(item),
+                appended: false,
+            }),
             _ => ok = false,
         }
     }
@@ -140,7 +174,11 @@ fn explicit(d: &mut Diag, doc: &Sp<StepsDoc>, list: &Sp<Vec<Sp<StepItem>>>) -> O
     for pair in planned.windows(2) {
         let (prev, next) = (&pair[0], &pair[1]);
         if next.permille <= prev.permille {
-            let what = if next.permille == prev.permille { "repeats" } else { "comes after" };
+            let what = if next.permille == prev.permille {
+                "repeats"
+            } else {
+                "comes after"
+            };
             d.error(
                 next.at,
                 format!("steps must increase: {}% {what} {}%", points(next.permille), points(prev.permille)),
@@ -151,7 +189,12 @@ fn explicit(d: &mut Diag, doc: &Sp<StepsDoc>, list: &Sp<Vec<Sp<StepItem>>>) -> O
     if let Some(last) = planned.last() {
         if last.permille < 1000 {
             let at = last.at;
-            planned.push(Planned { permille: 1000, bake: Duration::ZERO, at, appended: true });
+            planned.push(Planned {
+                permille: 1000,
+                bake: Duration::ZERO,
+                at,
+                appended: true,
+            });
         }
     }
     ok.then_some(planned)
@@ -161,22 +204,36 @@ fn explicit(d: &mut Diag, doc: &Sp<StepsDoc>, list: &Sp<Vec<Sp<StepItem>>>) -> O
 fn linear_steps(d: &mut Diag, linear: &Sp<LinearDoc>) -> Option<(Vec<Planned>, Pos)> {
     let l = &linear.value;
     let step = match &l.step {
-        Some(s) => d.check(s, percent_permille(Some("step"), s.value)).map(|pm| (pm, Pos::from(s))),
+        Some(s) => d
+            .check(s, percent_permille(Some("step"), s.value))
+            .map(|pm| (pm, Pos::from(s))),
         None => {
-            d.error(linear, "`linear` needs `step:`, the percent added at each step", "write e.g. `linear: { step: 10, every: 2m }`");
+            d.error(
+                linear,
+                "`linear` needs `step:`, the percent added at each step",
+                "write e.g. `linear: { step: 10, every: 2m }`",
+            );
             None
         }
     };
     let every = match &l.every {
         Some(e) => match d.check(e, whole_seconds("every", &e.value)) {
             Some(Duration::ZERO) => {
-                d.error(e, "`every` must be longer than zero", "write how long each step bakes, e.g. `every: 2m`");
+                d.error(
+                    e,
+                    "`every` must be longer than zero",
+                    "write how long each step bakes, e.g. `every: 2m`",
+                );
                 None
             }
             other => other,
         },
         None => {
-            d.error(linear, "`linear` needs `every:`, how long each step bakes", "write e.g. `linear: { step: 10, every: 2m }`");
+            d.error(
+                linear,
+                "`linear` needs `every:`, how long each step bakes",
+                "write e.g. `linear: { step: 10, every: 2m }`",
+            );
             None
         }
     };
@@ -184,15 +241,28 @@ fn linear_steps(d: &mut Diag, linear: &Sp<LinearDoc>) -> Option<(Vec<Planned>, P
     let mut list = Vec::new();
     let mut permille = step;
     while permille < 1000 {
-        list.push(Planned { permille, bake: every, at, appended: false });
+        list.push(Planned {
+            permille,
+            bake: every,
+            at,
+            appended: false,
+        });
         permille = permille.saturating_add(step);
     }
-    list.push(Planned { permille: 1000, bake: every, at, appended: false });
+    list.push(Planned {
+        permille: 1000,
+        bake: every,
+        at,
+        appended: false,
+    });
     Some((list, at))
 }
 
 /// Every jump, from 0 to the first step and into the final 100 %, at most `limit`.
 fn check_jumps(d: &mut Diag, planned: &[Planned], limit: u16) {
+    if limit == 0 {
+        return; // rejected by `percent_permille`; guards the loop below
+    }
     let mut prev = 0u16;
     let mut fixed = Vec::new();
     let mut violations = Vec::new();
@@ -213,7 +283,11 @@ fn check_jumps(d: &mut Diag, planned: &[Planned], limit: u16) {
     }
     let suggestion: Vec<String> = fixed.iter().map(|pm| points(*pm)).collect();
     for (from, p) in violations {
-        let final_note = if p.appended { " (the final step to 100% is added when the list stops short of it)" } else { "" };
+        let final_note = if p.appended {
+            " (the final step to 100% is added when the list stops short of it)"
+        } else {
+            ""
+        };
         d.error(
             p.at,
             format!(
@@ -223,7 +297,10 @@ fn check_jumps(d: &mut Diag, planned: &[Planned], limit: u16) {
                 points(p.permille - from),
                 points(limit)
             ),
-            format!("insert intermediate steps, e.g. `canary: [{}]`", suggestion.join(", ")),
+            format!(
+                "insert intermediate steps, e.g. `canary: [{}]`",
+                suggestion.join(", ")
+            ),
         );
     }
 }
@@ -237,34 +314,71 @@ mod tests {
         let mut d = Diag::new("t.yaml");
         let s = steps(&mut d, &doc);
         match d.finish() {
-            Ok(_) => Ok(s.expect("steps").iter().map(|s| (s.share.permille(), s.bake.as_secs())).collect()),
-            Err(e) => Err(e.problems.iter().map(|p| format!("{}:{} {} | {}", p.location.line, p.location.column, p.message, p.hint)).collect()),
+            Ok(_) => Ok(s
+                .expect("steps")
+                .iter()
+                .map(|s| (s.share.permille(), s.bake.as_secs()))
+                .collect()),
+            Err(e) => Err(e
+                .problems
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{}:{} {} | {}",
+                        p.location.line, p.location.column, p.message, p.hint
+                    )
+                })
+                .collect()),
         }
     }
 
     #[test]
     fn explicit_steps_get_a_final_promotion_step() {
-        assert_eq!(run("canary: [5, 10, 25, 50]\nbake: 2m").unwrap(), vec![(50, 120), (100, 120), (250, 120), (500, 120), (1000, 0)]);
-        assert_eq!(run("canary: [50, 100]\nbake: 1m").unwrap(), vec![(500, 60), (1000, 60)]);
+        assert_eq!(
+            run("canary: [5, 10, 25, 50]\nbake: 2m").unwrap(),
+            vec![(50, 120), (100, 120), (250, 120), (500, 120), (1000, 0)]
+        );
+        assert_eq!(
+            run("canary: [50, 100]\nbake: 1m").unwrap(),
+            vec![(500, 60), (1000, 60)]
+        );
     }
 
     #[test]
     fn per_step_bake_overrides_the_default() {
-        assert_eq!(run("canary: [0.5, {percent: 10, bake: 5m}, 100]\nbake: 30s").unwrap(), vec![(5, 30), (100, 300), (1000, 30)]);
+        assert_eq!(
+            run("canary: [0.5, {percent: 10, bake: 5m}, 100]\nbake: 30s").unwrap(),
+            vec![(5, 30), (100, 300), (1000, 30)]
+        );
         // No default needed when every step has its own.
-        assert_eq!(run("canary: [{percent: 10, bake: 1m}]").unwrap(), vec![(100, 60), (1000, 0)]);
+        assert_eq!(
+            run("canary: [{percent: 10, bake: 1m}]").unwrap(),
+            vec![(100, 60), (1000, 0)]
+        );
         let e = run("canary: [10, {percent: 20, bake: 1m}]").unwrap_err();
         assert!(e[0].contains("needs `bake:`"), "{e:?}");
     }
 
     #[test]
     fn linear_steps_each_bake_every() {
-        assert_eq!(run("linear: {step: 25, every: 1m}").unwrap(), vec![(250, 60), (500, 60), (750, 60), (1000, 60)]);
-        assert_eq!(run("linear: {step: 30, every: 10s}").unwrap(), vec![(300, 10), (600, 10), (900, 10), (1000, 10)]);
-        assert_eq!(run("linear: {step: 100, every: 10s}").unwrap(), vec![(1000, 10)]);
+        assert_eq!(
+            run("linear: {step: 25, every: 1m}").unwrap(),
+            vec![(250, 60), (500, 60), (750, 60), (1000, 60)]
+        );
+        assert_eq!(
+            run("linear: {step: 30, every: 10s}").unwrap(),
+            vec![(300, 10), (600, 10), (900, 10), (1000, 10)]
+        );
+        assert_eq!(
+            run("linear: {step: 100, every: 10s}").unwrap(),
+            vec![(1000, 10)]
+        );
         assert!(run("linear: {step: 10, every: 0s}").unwrap_err()[0].contains("longer than zero"));
-        assert!(run("linear: {step: 0, every: 1m}").unwrap_err()[0].contains("outside 0–100"));
-        assert!(run("linear: {step: 10, every: 1m}\nbake: 2m").unwrap_err()[0].contains("`bake` goes with `canary:`"));
+        assert!(run("linear: {step: 0, every: 1m}").unwrap_err()[0].contains("outside 0.1–100"));
+        assert!(
+            run("linear: {step: 10, every: 1m}\nbake: 2m").unwrap_err()[0]
+                .contains("`bake` goes with `canary:`")
+        );
         assert_eq!(run("linear: {}").unwrap_err().len(), 2);
     }
 
@@ -272,13 +386,19 @@ mod tests {
     fn steps_must_increase_and_stay_in_range() {
         let e = run("canary: [10, 5, 5, 150]\nbake: 1m").unwrap_err();
         assert_eq!(e.len(), 3, "{e:?}");
-        assert!(e[0].starts_with("1:13 steps must increase: 5% comes after 10%"), "{e:?}");
+        assert!(
+            e[0].starts_with("1:14 steps must increase: 5% comes after 10%"),
+            "{e:?}"
+        );
         assert!(e[1].contains("5% repeats 5%"), "{e:?}");
-        assert!(e[2].contains("step `150` is outside 0–100"), "{e:?}");
+        assert!(e[2].contains("step `150` is outside 0.1–100"), "{e:?}");
         assert!(run("canary: [12.34]\nbake: 1m").unwrap_err()[0].contains("multiple of 0.1"));
         assert!(run("canary: []\nbake: 1m").unwrap_err()[0].contains("lists no steps"));
         let e = run("canary: [\"10%\"]\nbake: 1m").unwrap_err();
-        assert!(e[0].contains("step `10%` is not a number") && e[0].contains("e.g. `10`"), "{e:?}");
+        assert!(
+            e[0].contains("step `10%` is not a number") && e[0].contains("e.g. `10`"),
+            "{e:?}"
+        );
         assert!(run("canary: [{bake: 1m}]\nbake: 1m").unwrap_err()[0].contains("needs `percent:`"));
     }
 
@@ -286,23 +406,40 @@ mod tests {
     fn max_step_covers_the_first_and_the_appended_jump() {
         let e = run("canary: [5, 10, 25, 50]\nbake: 1m\nmax_step: 25").unwrap_err();
         assert_eq!(e.len(), 1, "{e:?}");
-        assert!(e[0].contains("the jump from 50% to 100% is 50 points, more than max_step 25"), "{e:?}");
+        assert!(
+            e[0].contains("the jump from 50% to 100% is 50 points, more than max_step 25"),
+            "{e:?}"
+        );
         assert!(e[0].contains("`canary: [5, 10, 25, 50, 75, 100]`"), "{e:?}");
         let e = run("canary: [30, 50, 100]\nbake: 1m\nmax_step: 20").unwrap_err();
-        assert!(e[0].contains("the jump from 0% to 30% is 30 points"), "{e:?}");
-        assert!(e[1].contains("the jump from 50% to 100% is 50 points"), "{e:?}");
+        assert!(
+            e[0].contains("the jump from 0% to 30% is 30 points"),
+            "{e:?}"
+        );
+        assert!(
+            e[1].contains("the jump from 50% to 100% is 50 points"),
+            "{e:?}"
+        );
         assert!(e[1].contains("[20, 30, 50, 70, 90, 100]"), "{e:?}");
         assert!(run("canary: [25, 50, 75, 100]\nbake: 1m\nmax_step: 25").is_ok());
         let e = run("linear: {step: 30, every: 1m}\nmax_step: 25").unwrap_err();
-        assert!(e[0].contains("the jump from 0% to 30% is 30 points, more than max_step 25"), "{e:?}");
+        assert!(
+            e[0].contains("the jump from 0% to 30% is 30 points, more than max_step 25"),
+            "{e:?}"
+        );
         assert!(run("linear: {step: 30, every: 1m}\nmax_step: 30").is_ok());
         assert!(run("canary: [10]\nbake: 1m\nmax_step: 0").unwrap_err()[0].contains("max_step: 0"));
     }
 
     #[test]
     fn one_way_of_writing_steps() {
-        assert!(run("canary: [10]\nlinear: {step: 10, every: 1m}\nbake: 1m").unwrap_err()[0].contains("two ways"));
+        assert!(
+            run("canary: [10]\nlinear: {step: 10, every: 1m}\nbake: 1m").unwrap_err()[0]
+                .contains("two ways")
+        );
         assert!(run("bake: 1m").unwrap_err()[0].contains("needs `canary:`"));
-        assert!(run("canary: [10]\nbake: 10").unwrap_err()[0].contains("`bake: 10` is not a duration"));
+        assert!(
+            run("canary: [10]\nbake: 10").unwrap_err()[0].contains("`bake: 10` is not a duration")
+        );
     }
 }

@@ -22,7 +22,10 @@ pub(crate) fn duration(field: &str, raw: &str) -> Result<Duration, Bad> {
             } else {
                 format!("write a number with a unit, e.g. `{field}: 30s`, `{field}: 2m` or `{field}: 500ms`")
             };
-            Err(Bad::new(format!("`{field}: {text}` is not a duration"), hint))
+            Err(Bad::new(
+                format!("`{field}: {text}` is not a duration"),
+                hint,
+            ))
         }
     }
 }
@@ -52,9 +55,9 @@ pub(crate) fn percent_permille(field: Option<&str>, v: f64) -> Result<u16, Bad> 
         Some(f) => (format!("`{f}: {v}`"), format!("`{f}: 10`")),
         None => (format!("step `{v}`"), "`10`".to_string()),
     };
-    if !v.is_finite() || v <= 0.0 || v > 100.0 {
+    if !v.is_finite() || !(0.1 - 1e-9..=100.0).contains(&v) {
         return Err(Bad::new(
-            format!("{subject} is outside 0–100 (a percent of traffic above 0, at most 100)"),
+            format!("{subject} is outside 0.1–100 (a percent of traffic)"),
             format!("write a percent from 0.1 to 100, e.g. {example}"),
         ));
     }
@@ -76,7 +79,7 @@ pub(crate) fn percent_permille(field: Option<&str>, v: f64) -> Result<u16, Bad> 
 
 /// A per-mille amount as percentage points: `250` → `25`, `5` → `0.5`.
 pub(crate) fn points(permille: u16) -> String {
-    if permille % 10 == 0 {
+    if permille.is_multiple_of(10) {
         format!("{}", permille / 10)
     } else {
         format!("{}.{}", permille / 10, permille % 10)
@@ -84,7 +87,13 @@ pub(crate) fn points(permille: u16) -> String {
 }
 
 /// A plain number within `[min, max]`.
-pub(crate) fn number_in(field: &str, v: f64, min: f64, max: f64, example: &str) -> Result<f64, Bad> {
+pub(crate) fn number_in(
+    field: &str,
+    v: f64,
+    min: f64,
+    max: f64,
+    example: &str,
+) -> Result<f64, Bad> {
     if !v.is_finite() || v < min || v > max {
         return Err(Bad::new(
             format!("`{field}: {v}` is outside {min}–{max}"),
@@ -96,8 +105,15 @@ pub(crate) fn number_in(field: &str, v: f64, min: f64, max: f64, example: &str) 
 
 /// `p99`, `p99.9`, `p50` → 99.0, 99.9, 50.0 (strictly between 0 and 100).
 pub(crate) fn percentile(field: &str, raw: &str) -> Result<f64, Bad> {
-    let hint = format!("write `{field}: p99` (or p50, p90, p99.9: a `p` and a number above 0 and below 100)");
-    let bad = || Bad::new(format!("`{field}: {raw}` is not a percentile"), hint.clone());
+    let hint = format!(
+        "write `{field}: p99` (or p50, p90, p99.9: a `p` and a number above 0 and below 100)"
+    );
+    let bad = || {
+        Bad::new(
+            format!("`{field}: {raw}` is not a percentile"),
+            hint.clone(),
+        )
+    };
     let digits = raw.strip_prefix('p').ok_or_else(bad)?;
     let well_formed = !digits.is_empty()
         && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
@@ -136,7 +152,10 @@ pub(crate) fn statistic(raw: &str) -> Result<String, Bad> {
             return Ok(raw.to_string());
         }
     }
-    Err(Bad::new(format!("`{raw}` is not a CloudWatch statistic"), hint))
+    Err(Bad::new(
+        format!("`{raw}` is not a CloudWatch statistic"),
+        hint,
+    ))
 }
 
 /// A name that becomes a file name or a label: 1–64 of `A-Z a-z 0-9 - _`.
@@ -149,7 +168,11 @@ pub(crate) fn simple_name(field: &str, raw: &str, what: &str) -> Result<String, 
             .take(64)
             .collect();
         let trimmed = suggestion.trim_matches('-').to_string();
-        suggestion = if trimmed.is_empty() { "my-canary".to_string() } else { trimmed };
+        suggestion = if trimmed.is_empty() {
+            "my-canary".to_string()
+        } else {
+            trimmed
+        };
         return Err(Bad::new(
             format!("{what} `{raw}` must be 1–64 characters of letters, digits, `-` and `_`"),
             format!("write e.g. `{field}: {suggestion}`"),
@@ -190,8 +213,14 @@ mod tests {
     fn durations_parse_with_units() {
         assert_eq!(duration("bake", "30s").unwrap(), Duration::from_secs(30));
         assert_eq!(duration("bake", "2m").unwrap(), Duration::from_secs(120));
-        assert_eq!(duration("bake", "1h 30m").unwrap(), Duration::from_secs(5400));
-        assert_eq!(duration("max", "500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(
+            duration("bake", "1h 30m").unwrap(),
+            Duration::from_secs(5400)
+        );
+        assert_eq!(
+            duration("max", "500ms").unwrap(),
+            Duration::from_millis(500)
+        );
         assert_eq!(duration("settle", "0").unwrap(), Duration::ZERO);
     }
 
@@ -201,7 +230,10 @@ mod tests {
         assert_eq!(bad.message, "`bake: 30` is not a duration");
         assert!(bad.hint.contains("`bake: 30s`"), "{}", bad.hint);
         assert!(duration("bake", "-5s").is_err());
-        assert!(duration("bake", "soon").unwrap_err().hint.contains("`bake: 2m`"));
+        assert!(duration("bake", "soon")
+            .unwrap_err()
+            .hint
+            .contains("`bake: 2m`"));
     }
 
     #[test]
@@ -213,10 +245,16 @@ mod tests {
 
     #[test]
     fn whole_seconds_rejects_fractions_with_a_rounded_hint() {
-        assert_eq!(whole_seconds("bake", "2m").unwrap(), Duration::from_secs(120));
+        assert_eq!(
+            whole_seconds("bake", "2m").unwrap(),
+            Duration::from_secs(120)
+        );
         let bad = whole_seconds("bake", "1500ms").unwrap_err();
         assert!(bad.hint.contains("`bake: 2s`"), "{}", bad.hint);
-        assert!(whole_seconds("bake", "100ms").unwrap_err().hint.contains("`bake: 1s`"));
+        assert!(whole_seconds("bake", "100ms")
+            .unwrap_err()
+            .hint
+            .contains("`bake: 1s`"));
     }
 
     #[test]
@@ -229,6 +267,8 @@ mod tests {
         assert!(percent_permille(Some("percent"), 100.5).is_err());
         assert!(percent_permille(Some("percent"), f64::NAN).is_err());
         assert!(percent_permille(Some("percent"), 1e300).is_err());
+        assert!(percent_permille(Some("percent"), 1e-300).is_err());
+        assert!(percent_permille(Some("percent"), 0.04).is_err());
         let bad = percent_permille(Some("percent"), 12.34).unwrap_err();
         assert!(bad.message.contains("multiple of 0.1"));
         assert!(bad.hint.contains("12.3"));
@@ -246,17 +286,33 @@ mod tests {
         assert_eq!(percentile("percentile", "p99").unwrap(), 99.0);
         assert_eq!(percentile("percentile", "p99.9").unwrap(), 99.9);
         assert_eq!(percentile("percentile", "p50").unwrap(), 50.0);
-        for bad in ["99", "p100", "p0", "P99", "p", "p9x", "p.5", "p5.", "p1.2.3", "p-1", ""] {
+        for bad in [
+            "99", "p100", "p0", "P99", "p", "p9x", "p.5", "p5.", "p1.2.3", "p-1", "",
+        ] {
             assert!(percentile("percentile", bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn statistics_are_cloudwatch_spellings() {
-        for ok in ["Sum", "Average", "Minimum", "Maximum", "SampleCount", "p99", "p99.9", "p50", "p5", "p99.99"] {
+        for ok in [
+            "Sum",
+            "Average",
+            "Minimum",
+            "Maximum",
+            "SampleCount",
+            "p99",
+            "p99.9",
+            "p50",
+            "p5",
+            "p99.99",
+        ] {
             assert_eq!(statistic(ok).unwrap(), ok);
         }
-        assert!(statistic("average").unwrap_err().hint.contains("`statistic: Average`"));
+        assert!(statistic("average")
+            .unwrap_err()
+            .hint
+            .contains("`statistic: Average`"));
         for bad in ["Avg", "p100", "p999", "p99.999", "p", "tm99", ""] {
             assert!(statistic(bad).is_err(), "{bad}");
         }
@@ -264,7 +320,10 @@ mod tests {
 
     #[test]
     fn names_are_file_safe() {
-        assert_eq!(simple_name("name", "checkout-canary_2", "name").unwrap(), "checkout-canary_2");
+        assert_eq!(
+            simple_name("name", "checkout-canary_2", "name").unwrap(),
+            "checkout-canary_2"
+        );
         let bad = simple_name("name", "team/checkout", "name").unwrap_err();
         assert!(bad.hint.contains("`name: team-checkout`"), "{}", bad.hint);
         assert!(simple_name("name", "", "name").is_err());

@@ -77,7 +77,12 @@ pub fn status_line(record: &Record, plan: &Plan, now: Timestamp) -> String {
 
 impl<W: Write + Send> EventSink for HumanReporter<W> {
     fn emit(&mut self, event: &Event) {
-        let _ = writeln!(self.out, "{}  {}", clock_time(event.at), describe(&event.kind));
+        let _ = writeln!(
+            self.out,
+            "{}  {}",
+            clock_time(event.at),
+            describe(&event.kind)
+        );
     }
 
     fn progress(&mut self, record: &Record, plan: &Plan, now: Timestamp) {

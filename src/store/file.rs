@@ -29,7 +29,12 @@ impl FileStore {
         let bytes = match std::fs::read(path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => return Err(StoreError::Read { path: shown, source }),
+            Err(source) => {
+                return Err(StoreError::Read {
+                    path: shown,
+                    source,
+                })
+            }
         };
         let version = serde_json::from_slice::<serde_json::Value>(&bytes)
             .map_err(|e| StoreError::Corrupt {
@@ -87,7 +92,10 @@ impl FileStore {
             why: e.to_string(),
         })?;
         self.write_atomically(&path, &bytes)
-            .map_err(|source| StoreError::Write { path: shown, source })
+            .map_err(|source| StoreError::Write {
+                path: shown,
+                source,
+            })
     }
 }
 
@@ -141,7 +149,17 @@ mod tests {
         let mut stale = first.clone();
         store.save(&mut first).await.unwrap();
         let err = store.save(&mut stale).await.unwrap_err();
-        assert!(matches!(err, StoreError::Conflict { stored: 2, ours: 1, .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                StoreError::Conflict {
+                    stored: 2,
+                    ours: 1,
+                    ..
+                }
+            ),
+            "{err}"
+        );
     }
 
     #[tokio::test]

@@ -40,7 +40,11 @@ pub enum StoreError {
         "the deployment record {path} changed under this runner (stored revision {stored}, this \
          runner had {ours}); another canary-deploy is acting on this deployment"
     )]
-    Conflict { path: String, stored: u64, ours: u64 },
+    Conflict {
+        path: String,
+        stored: u64,
+        ours: u64,
+    },
 }
 
 pub trait Store {

@@ -158,3 +158,85 @@ pub trait Router {
     /// e.g. "ALB rule arn:... (stable demo-stable, canary demo-canary)"
     fn describe(&self) -> String;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_elasticloadbalancingv2::error::ErrorMetadata;
+    use aws_sdk_elasticloadbalancingv2::operation::describe_rules::DescribeRulesError;
+
+    fn service_error(code: &str, message: &str) -> SdkError<DescribeRulesError, ()> {
+        let meta = ErrorMetadata::builder().code(code).message(message).build();
+        SdkError::service_error(DescribeRulesError::generic(meta), ())
+    }
+
+    #[test]
+    fn throttling_is_named_clearly() {
+        let err = aws_error(
+            "DescribeRules",
+            "rule arn:r",
+            &service_error("Throttling", "Rate exceeded"),
+        );
+        assert!(err.is_throttling());
+        assert_eq!(
+            err.to_string(),
+            "aws DescribeRules failed: throttled by aws on rule arn:r (Throttling: Rate \
+             exceeded): the elastic load balancing API rate is shared by the whole account; \
+             retry later, or lengthen the analysis interval"
+        );
+    }
+
+    #[test]
+    fn service_errors_carry_code_and_message() {
+        let err = aws_error(
+            "ModifyRule",
+            "rule arn:r",
+            &service_error("ValidationError", "bad"),
+        );
+        assert!(!err.is_throttling());
+        assert_eq!(
+            err.to_string(),
+            "aws ModifyRule failed: rule arn:r: ValidationError: bad"
+        );
+    }
+
+    #[test]
+    fn other_failures_show_their_whole_chain() {
+        let sdk: SdkError<DescribeRulesError, ()> = SdkError::timeout_error("took too long");
+        let err = aws_error("DescribeRules", "rule arn:r", &sdk);
+        assert!(!err.is_throttling());
+        let text = err.to_string();
+        assert!(
+            text.starts_with("aws DescribeRules failed: rule arn:r: "),
+            "{text}"
+        );
+        assert!(text.contains("took too long"), "{text}");
+    }
+
+    #[test]
+    fn conflict_and_verify_show_both_splits() {
+        let a = Split {
+            stable: 950,
+            canary: 50,
+        };
+        let b = Split {
+            stable: 500,
+            canary: 500,
+        };
+        let conflict = TrafficError::Conflict {
+            expected: a,
+            live: b,
+        };
+        assert_eq!(
+            conflict.to_string(),
+            "live weights are stable 500 / canary 500 (50% canary), but stable 950 / canary 50 \
+             (5% canary) was expected: someone else changed them; not writing (find out who, \
+             then resume or roll back)"
+        );
+        let verify = TrafficError::VerifyFailed { wanted: a, got: b };
+        assert!(verify.to_string().starts_with(
+            "after writing stable 950 / canary 50 (5% canary), the read-back shows stable 500 / \
+             canary 500 (50% canary)"
+        ));
+    }
+}

@@ -47,7 +47,11 @@ fn counting_endpoint() -> (String, Arc<AtomicUsize>) {
 #[test]
 fn invalid_playbooks_are_refused_without_any_aws_call() {
     let files = corpus();
-    assert!(files.len() >= 15, "the invalid corpus has only {} files", files.len());
+    assert!(
+        files.len() >= 15,
+        "the invalid corpus has only {} files",
+        files.len()
+    );
     let (endpoint, connections) = counting_endpoint();
     let state = tempfile::tempdir().expect("temporary state dir");
     for file in &files {
@@ -65,20 +69,38 @@ fn invalid_playbooks_are_refused_without_any_aws_call() {
                 .output()
                 .expect("run canary-deploy");
             let stderr = String::from_utf8_lossy(&output.stderr);
-            assert_eq!(output.status.code(), Some(1), "{command} {}: {stderr}", file.display());
+            assert_eq!(
+                output.status.code(),
+                Some(1),
+                "{command} {}: {stderr}",
+                file.display()
+            );
             assert!(
                 stderr.contains(&expected),
                 "{command} {}: expected {expected:?} in:\n{stderr}",
                 file.display()
             );
-            let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            assert!(stderr.contains(name), "the error must name the file {name}:\n{stderr}");
+            let name = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            assert!(
+                stderr.contains(name),
+                "the error must name the file {name}:\n{stderr}"
+            );
         }
     }
     std::thread::sleep(Duration::from_millis(200));
-    assert_eq!(connections.load(Ordering::SeqCst), 0, "an invalid playbook reached AWS");
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        0,
+        "an invalid playbook reached AWS"
+    );
     assert!(
-        std::fs::read_dir(state.path()).map(|d| d.count()).unwrap_or(0) == 0,
+        std::fs::read_dir(state.path())
+            .map(|d| d.count())
+            .unwrap_or(0)
+            == 0,
         "an invalid playbook left a deployment record"
     );
 }

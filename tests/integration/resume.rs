@@ -35,7 +35,11 @@ fn wait_for(child: &mut Child, state: &Path, what: impl Fn(&Record) -> bool) -> 
         if let Ok(Some(status)) = child.try_wait() {
             panic!("run exited early with {status}");
         }
-        assert!(Instant::now() < deadline, "timed out; record: {:?}", record(state));
+        assert!(
+            Instant::now() < deadline,
+            "timed out; record: {:?}",
+            record(state)
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -60,25 +64,35 @@ async fn a_killed_run_resumes_at_the_same_step_with_the_same_bake_timer() {
     )
     .expect("write playbook");
 
-    let mut first = canary_deploy(&["run"], &playbook, &state).spawn().expect("spawn run");
+    let mut first = canary_deploy(&["run"], &playbook, &state)
+        .spawn()
+        .expect("spawn run");
     let at_step_two = wait_for(&mut first, &state, |r| {
         matches!(r.phase, Phase::Stepping { index: 1, .. }) && r.in_flight.is_none()
     });
     first.kill().expect("SIGKILL the first run");
     let _ = first.wait();
-    let Phase::Stepping { since, .. } = at_step_two.phase else { unreachable!() };
+    let Phase::Stepping { since, .. } = at_step_two.phase else {
+        unreachable!()
+    };
 
     // Stay down for most of the bake: a reset timer would make the third step start a full bake
     // after the restart, a kept one right away.
     std::thread::sleep(Duration::from_secs(3));
-    let restarted_at = canary_deploy::orchestrator::Clock::now(&canary_deploy::orchestrator::SystemClock);
+    let restarted_at =
+        canary_deploy::orchestrator::Clock::now(&canary_deploy::orchestrator::SystemClock);
     let second = canary_deploy(&["run"], &playbook, &state)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("spawn run again");
     let output = finish(second);
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(String::from_utf8_lossy(&output.stdout).contains("outcome: promoted"));
 
     let done = record(&state).expect("record after promotion");
@@ -91,24 +105,50 @@ async fn a_killed_run_resumes_at_the_same_step_with_the_same_bake_timer() {
             _ => None,
         })
         .collect();
-    assert_eq!(starts.iter().map(|s| s.0).collect::<Vec<_>>(), vec![0, 1, 2], "no step repeated or skipped");
+    assert_eq!(
+        starts.iter().map(|s| s.0).collect::<Vec<_>>(),
+        vec![0, 1, 2],
+        "no step repeated or skipped"
+    );
     assert_eq!(starts[1].1, since, "the second step kept its start time");
     let third = starts[2].1;
-    assert!(third.since(since) >= Duration::from_secs(4), "the bake was cut short");
+    assert!(
+        third.since(since) >= Duration::from_secs(4),
+        "the bake was cut short"
+    );
     assert!(
         third.since(restarted_at) < Duration::from_secs(3),
         "the bake timer restarted with the runner"
     );
 
     // status shows it; the on-call rollback puts everything back on stable.
-    let status = canary_deploy(&["status", "--json"], &playbook, &state).output().expect("status");
+    let status = canary_deploy(&["status", "--json"], &playbook, &state)
+        .output()
+        .expect("status");
     assert_eq!(status.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&status.stdout).contains("\"promoted\""));
-    let rollback = canary_deploy(&["rollback", "--reason", "test: back to stable"], &playbook, &state)
-        .output()
-        .expect("rollback");
-    assert_eq!(rollback.status.code(), Some(0), "{}", String::from_utf8_lossy(&rollback.stderr));
+    let rollback = canary_deploy(
+        &["rollback", "--reason", "test: back to stable"],
+        &playbook,
+        &state,
+    )
+    .output()
+    .expect("rollback");
+    assert_eq!(
+        rollback.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&rollback.stderr)
+    );
     let after = record(&state).expect("record after rollback");
-    assert_eq!(after.written, Some(canary_deploy::core::Split { stable: 999, canary: 0 }));
-    assert!(matches!(after.phase, Phase::RolledBack { ref why, .. } if why.contains("test: back to stable")));
+    assert_eq!(
+        after.written,
+        Some(canary_deploy::core::Split {
+            stable: 999,
+            canary: 0
+        })
+    );
+    assert!(
+        matches!(after.phase, Phase::RolledBack { ref why, .. } if why.contains("test: back to stable"))
+    );
 }

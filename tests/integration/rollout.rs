@@ -6,8 +6,14 @@ use canary_deploy::core::{EventKind, Phase, Record, Split};
 use canary_deploy::simulator::TargetProfile;
 use canary_deploy::traffic::Router;
 
-const ALL_ON_STABLE: Split = Split { stable: 999, canary: 0 };
-const ALL_ON_CANARY: Split = Split { stable: 0, canary: 999 };
+const ALL_ON_STABLE: Split = Split {
+    stable: 999,
+    canary: 0,
+};
+const ALL_ON_CANARY: Split = Split {
+    stable: 0,
+    canary: 999,
+};
 
 const BUILTIN_CHECKS: &str = "checks:\n  - error_rate: { max_percent: 1 }\n  - latency: { percentile: p99, max: 800ms }\n  - error_rate_vs_stable: { max_delta_percent: 1 }\n";
 
@@ -36,7 +42,11 @@ async fn a_healthy_canary_is_promoted_step_by_step() {
     })
     .await;
     let record = s.run(20).await;
-    assert!(matches!(record.phase, Phase::Promoted { .. }), "{:?}", record.phase);
+    assert!(
+        matches!(record.phase, Phase::Promoted { .. }),
+        "{:?}",
+        record.phase
+    );
     assert_eq!(steps_started(&record), vec![0, 1, 2]);
     assert_eq!(s.live().await, ALL_ON_CANARY);
     assert_eq!(record.written, Some(ALL_ON_CANARY));
@@ -48,7 +58,10 @@ async fn a_healthy_canary_is_promoted_step_by_step() {
         .map(|e| e.at)
         .collect();
     for pair in starts.windows(2) {
-        assert!(pair[1].since(pair[0]).as_secs() >= 120, "a step was cut short: {starts:?}");
+        assert!(
+            pair[1].since(pair[0]).as_secs() >= 120,
+            "a step was cut short: {starts:?}"
+        );
     }
 }
 
@@ -88,7 +101,11 @@ async fn a_slow_canary_is_rolled_back_on_p99() {
 #[tokio::test]
 async fn an_alarm_in_alarm_rolls_back() {
     let mut s = Scenario::new("alarm", |alb| {
-        playbook(alb, "alarm", &format!("{ANALYSIS}checks:\n  - alarms: [alarm-scenario-5xx]\n"))
+        playbook(
+            alb,
+            "alarm",
+            &format!("{ANALYSIS}checks:\n  - alarms: [alarm-scenario-5xx]\n"),
+        )
     })
     .await;
     let cw = s.clients.cloudwatch.clone();
@@ -105,7 +122,11 @@ async fn an_alarm_in_alarm_rolls_back() {
         .await
         .expect("create alarm");
     let record = s.minute().await;
-    assert!(matches!(record.phase, Phase::Stepping { index: 0, .. }), "{:?}", record.phase);
+    assert!(
+        matches!(record.phase, Phase::Stepping { index: 0, .. }),
+        "{:?}",
+        record.phase
+    );
     cw.set_alarm_state()
         .alarm_name("alarm-scenario-5xx")
         .state_value(aws_sdk_cloudwatch::types::StateValue::Alarm)
@@ -121,8 +142,15 @@ async fn an_alarm_in_alarm_rolls_back() {
 
 fn no_data_playbook(policy: &'static str) -> impl Fn(&crate::emulator::DemoAlb) -> String {
     move |alb| {
-        let analysis = ANALYSIS.replace("failure_threshold: 1", &format!("failure_threshold: 1\n  no_data: {policy}"));
-        playbook(alb, &format!("nodata-{policy}"), &format!("{analysis}{BUILTIN_CHECKS}"))
+        let analysis = ANALYSIS.replace(
+            "failure_threshold: 1",
+            &format!("failure_threshold: 1\n  no_data: {policy}"),
+        );
+        playbook(
+            alb,
+            &format!("nodata-{policy}"),
+            &format!("{analysis}{BUILTIN_CHECKS}"),
+        )
     }
 }
 
@@ -131,10 +159,23 @@ async fn no_data_hold_keeps_the_first_step_without_failing() {
     let mut s = Scenario::new("nodata-hold", no_data_playbook("hold")).await;
     s.requests_per_minute = 0;
     let record = s.run(8).await;
-    assert!(matches!(record.phase, Phase::Stepping { index: 0, .. }), "{:?}", record.phase);
+    assert!(
+        matches!(record.phase, Phase::Stepping { index: 0, .. }),
+        "{:?}",
+        record.phase
+    );
     assert_eq!(record.consecutive_failures, 0);
-    assert!(record.history.iter().any(|e| matches!(e.kind, EventKind::Holding { .. })));
-    assert_eq!(s.live().await, Split { stable: 900, canary: 100 });
+    assert!(record
+        .history
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::Holding { .. })));
+    assert_eq!(
+        s.live().await,
+        Split {
+            stable: 900,
+            canary: 100
+        }
+    );
 }
 
 #[tokio::test]
@@ -151,7 +192,11 @@ async fn no_data_pass_promotes() {
     let mut s = Scenario::new("nodata-pass", no_data_playbook("pass")).await;
     s.requests_per_minute = 0;
     let record = s.run(20).await;
-    assert!(matches!(record.phase, Phase::Promoted { .. }), "{:?}", record.phase);
+    assert!(
+        matches!(record.phase, Phase::Promoted { .. }),
+        "{:?}",
+        record.phase
+    );
 }
 
 #[tokio::test]
@@ -161,16 +206,36 @@ async fn weights_changed_by_someone_else_pause_without_a_write() {
     })
     .await;
     let record = s.tick().await;
-    assert_eq!(record.written, Some(Split { stable: 900, canary: 100 }));
+    assert_eq!(
+        record.written,
+        Some(Split {
+            stable: 900,
+            canary: 100
+        })
+    );
     // Someone moves the canary to 30% in the console.
-    let theirs = Split { stable: 700, canary: 300 };
-    s.deployment.router.write(None, theirs).await.expect("outside write");
+    let theirs = Split {
+        stable: 700,
+        canary: 300,
+    };
+    s.deployment
+        .router
+        .write(None, theirs)
+        .await
+        .expect("outside write");
     let record = s.minute().await;
     let Phase::Paused { why, .. } = &record.phase else {
         panic!("expected paused, got {:?}", record.phase)
     };
-    assert!(why.contains("stable 900 / canary 100") && why.contains("stable 700 / canary 300"), "{why}");
-    assert_eq!(s.live().await, theirs, "canary-deploy must not fight the change");
+    assert!(
+        why.contains("stable 900 / canary 100") && why.contains("stable 700 / canary 300"),
+        "{why}"
+    );
+    assert_eq!(
+        s.live().await,
+        theirs,
+        "canary-deploy must not fight the change"
+    );
     // Later ticks do nothing while paused.
     s.minute().await;
     assert_eq!(s.live().await, theirs);
@@ -204,13 +269,26 @@ async fn a_write_left_in_flight_by_a_killed_runner_is_finished_not_seen_as_drift
     let mut record = s.tick().await;
     // The runner decided to move to 50%, saved that intent, wrote it, and died before saving
     // the outcome.
-    let intent = Split { stable: 500, canary: 500 };
+    let intent = Split {
+        stable: 500,
+        canary: 500,
+    };
     record.in_flight = Some(intent);
     let store = canary_deploy::store::FileStore::new(s.state_dir.path());
-    canary_deploy::store::Store::save(&store, &mut record).await.expect("save");
-    s.deployment.router.write(None, intent).await.expect("the write that landed");
+    canary_deploy::store::Store::save(&store, &mut record)
+        .await
+        .expect("save");
+    s.deployment
+        .router
+        .write(None, intent)
+        .await
+        .expect("the write that landed");
     let record = s.tick().await;
     assert_eq!(record.written, Some(intent));
     assert_eq!(record.in_flight, None);
-    assert!(matches!(record.phase, Phase::Stepping { .. }), "{:?}", record.phase);
+    assert!(
+        matches!(record.phase, Phase::Stepping { .. }),
+        "{:?}",
+        record.phase
+    );
 }

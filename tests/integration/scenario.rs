@@ -21,7 +21,6 @@ pub const HEALTHY: TargetProfile = TargetProfile {
 };
 
 pub struct Scenario {
-    pub alb: DemoAlb,
     pub deployment: AlbDeployment<FileStore>,
     pub clients: Clients,
     pub now: Timestamp,
@@ -60,10 +59,12 @@ impl Scenario {
             .expect("the fixture's route resolves");
         // Three hours ago, on a minute boundary: far enough back that every simulated minute is
         // still in the past.
-        let real_now = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_secs() as i64;
+        let real_now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .expect("clock")
+            .as_secs() as i64;
         let start = (real_now - 3 * 3600) / 60 * 60;
         Scenario {
-            alb,
             deployment,
             clients,
             now: Timestamp::from_secs(start),
@@ -93,7 +94,11 @@ impl Scenario {
     }
 
     pub async fn live(&self) -> Split {
-        self.deployment.router.read().await.expect("read live weights")
+        self.deployment
+            .router
+            .read()
+            .await
+            .expect("read live weights")
     }
 
     /// Publishes one minute of traffic at the live weights, moves the clock a minute on, ticks.

@@ -1,4 +1,9 @@
-"""Monkeypatches of moto 5.2.5 models, applied once at server start (see each module)."""
+"""Monkeypatches of moto 5.2.5 models and responses, applied once at server start.
+
+Each module says what moto does differently from AWS and what the patch does instead.
+"""
+
+from canary_emulator.patches import cloudwatch_alarms, cloudwatch_metrics, elbv2_actions
 
 _applied = False
 
@@ -7,4 +12,7 @@ def apply() -> None:
     global _applied
     if _applied:
         return
+    cloudwatch_metrics.apply()
+    cloudwatch_alarms.apply()
+    elbv2_actions.apply()
     _applied = True

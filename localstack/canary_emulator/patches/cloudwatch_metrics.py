@@ -159,7 +159,8 @@ def get_metric_data(self, queries, start_time, end_time, scan_by="TimestampAscen
             values, timestamps = parse_expression(expression, list(computed.values()))
             computed[query["Id"]] = _result(query, query.get("Label") or query["Id"], values, timestamps)
         elif expression:  # Metrics Insights: moto's own (very partial) emulation
-            computed[query["Id"]] = _original_get_metric_data(self, [query], start_time, end_time, scan_by)[0]
+            insight = dict(query, ReturnData=True)
+            computed[query["Id"]] = _original_get_metric_data(self, [insight], start_time, end_time, scan_by)[0]
     return [computed[q["Id"]] for q in queries if q.get("ReturnData", True) and q["Id"] in computed]
 
 

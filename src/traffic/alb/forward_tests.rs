@@ -451,10 +451,9 @@ fn same_stable_and_canary_is_refused() {
 }
 
 #[test]
-fn stable_not_routed_is_refused_on_write_too() {
+fn edit_with_neither_group_routed_keeps_the_other_group() {
     let before = [weighted_forward(&[(OTHER, 1)], 1, None)];
-    // The write itself would add both groups; the router reads first and refuses, but the
-    // pure edit keeps the other group untouched whatever happens.
+    // The router reads first and refuses (StableNotRouted); the pure edit alone appends both.
     let out = with_weights(&before, STABLE, CANARY, split(999, 0), RULE).unwrap();
     assert_eq!(
         groups_of(&out[0]),
