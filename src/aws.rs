@@ -11,6 +11,7 @@ use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -24,8 +25,17 @@ pub struct AwsOptions {
     pub profile: Option<String>,
 }
 
-/// Loads the shared SDK configuration.
-pub async fn load_config(options: &AwsOptions) -> SdkConfig {
+#[derive(Debug, thiserror::Error)]
+pub enum AwsSetupError {
+    #[error(
+        "no AWS region is configured: pass --region, set AWS_REGION, or give the profile a region"
+    )]
+    NoRegion,
+}
+
+/// Loads the shared SDK configuration; a missing region is an error here rather than a
+/// "missing signing region" on the first call.
+pub async fn load_config(options: &AwsOptions) -> Result<SdkConfig, AwsSetupError> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::standard().with_max_attempts(4))
         .timeout_config(
@@ -43,7 +53,11 @@ pub async fn load_config(options: &AwsOptions) -> SdkConfig {
     if let Some(profile) = &options.profile {
         loader = loader.profile_name(profile);
     }
-    loader.load().await
+    let config = loader.load().await;
+    match config.region() {
+        Some(_) => Ok(config),
+        None => Err(AwsSetupError::NoRegion),
+    }
 }
 
 /// The clients one deployment needs, all counting their calls into one [`CallCounter`].
@@ -95,9 +109,10 @@ impl Intercept for CallCounter {
         "CallCounter"
     }
 
-    fn read_before_execution(
+    fn read_before_serialization(
         &self,
         _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let name = cfg

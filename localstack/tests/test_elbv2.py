@@ -1,8 +1,7 @@
 """ELBv2 round trips the product depends on, through boto3 (query protocol, as the Rust SDK):
-every field of a rewritten rule or listener reads back as written, a plain forward reads back as
-AWS shows it, and weights outside 0-999 are refused."""
-
-import copy
+every field of a rewritten rule or listener reads back as written (except the OIDC client secret,
+which AWS never returns), a plain forward reads back as AWS shows it, and weights outside 0-999
+are refused. The OIDC client secret rules themselves are in test_elbv2_oidc.py."""
 
 import pytest
 from botocore.exceptions import ClientError
@@ -20,8 +19,8 @@ OIDC = {
     "SessionTimeout": 604800,
     "AuthenticationRequestExtraParams": {"prompt": "login"},
     "OnUnauthenticatedRequest": "authenticate",
-    "UseExistingClientSecret": True,
 }
+"""An AuthenticateOidcConfig as it reads back: without ClientSecret / UseExistingClientSecret."""
 
 
 @pytest.fixture
@@ -38,10 +37,14 @@ def scenario(demo, key: str) -> dict:
     return {part: demo[f"{key}_{part}"] for part in ("rule_arn", "stable_arn", "canary_arn")}
 
 
-def weighted(demo, stable_weight, canary_weight, key="healthy") -> list[dict]:
+def weighted(demo, stable_weight, canary_weight, key="healthy", secret=None) -> list[dict]:
+    """OIDC then a weighted forward. `secret` adds write-only OIDC fields, e.g.
+    {"ClientSecret": "s3cret"} or {"UseExistingClientSecret": True}; without it the actions are
+    as they read back."""
     s = scenario(demo, key)
     return [
-        {"Type": "authenticate-oidc", "AuthenticateOidcConfig": dict(OIDC), "Order": 1},
+        {"Type": "authenticate-oidc", "AuthenticateOidcConfig": {**OIDC, **(secret or {})},
+         "Order": 1},
         {"Type": "forward", "Order": 2, "ForwardConfig": {
             "TargetGroups": [{"TargetGroupArn": s["stable_arn"], "Weight": stable_weight},
                              {"TargetGroupArn": s["canary_arn"], "Weight": canary_weight}],
@@ -88,11 +91,17 @@ def test_modify_rule_round_trip_keeps_every_field(elb, demo):
     arn = demo["healthy_rule_arn"]
     before = rule(elb, arn)
     actions = weighted(demo, 900, 100)
-    written = elb.modify_rule(RuleArn=arn, Actions=copy.deepcopy(actions))["Rules"][0]
+    written = elb.modify_rule(RuleArn=arn, Actions=weighted(demo, 900, 100,
+                                                           secret={"ClientSecret": "s3cret"}))
     read = rule(elb, arn)
     assert read["Actions"] == actions
-    assert written["Actions"] == actions
+    assert written["Rules"][0]["Actions"] == actions
     assert (read["Conditions"], read["Priority"]) == (before["Conditions"], "10")
+    # what was read back, with UseExistingClientSecret (as the product sends it), writes back
+    # unchanged
+    elb.modify_rule(RuleArn=arn, Actions=weighted(demo, 900, 100,
+                                                  secret={"UseExistingClientSecret": True}))
+    assert rule(elb, arn) == read
     # the other rule is untouched
     search = scenario(demo, "bad")
     assert rule(elb, search["rule_arn"])["Actions"] == [plain_forward(search["stable_arn"])]
@@ -100,7 +109,8 @@ def test_modify_rule_round_trip_keeps_every_field(elb, demo):
 
 def test_modify_listener_round_trip_keeps_every_field(elb, demo):
     actions = weighted(demo, 1, 999)
-    elb.modify_listener(ListenerArn=demo["listener_arn"], DefaultActions=copy.deepcopy(actions))
+    elb.modify_listener(ListenerArn=demo["listener_arn"],
+                        DefaultActions=weighted(demo, 1, 999, secret={"ClientSecret": "s3cret"}))
     [listener] = elb.describe_listeners(ListenerArns=[demo["listener_arn"]])["Listeners"]
     assert listener["DefaultActions"] == actions
     default_rule = [r for r in elb.describe_rules(ListenerArn=demo["listener_arn"])["Rules"]
@@ -110,7 +120,7 @@ def test_modify_listener_round_trip_keeps_every_field(elb, demo):
 
 def test_weights_zero_and_999_are_accepted(elb, demo):
     arn = demo["healthy_rule_arn"]
-    elb.modify_rule(RuleArn=arn, Actions=weighted(demo, 0, 999))
+    elb.modify_rule(RuleArn=arn, Actions=weighted(demo, 0, 999, secret={"ClientSecret": "x"}))
     groups = rule(elb, arn)["Actions"][1]["ForwardConfig"]["TargetGroups"]
     assert [g["Weight"] for g in groups] == [0, 999]
 
@@ -118,10 +128,11 @@ def test_weights_zero_and_999_are_accepted(elb, demo):
 @pytest.mark.parametrize("bad", [1000, -1])
 def test_weights_outside_0_999_are_a_validation_error(elb, demo, bad):
     arn = demo["healthy_rule_arn"]
+    secret = {"ClientSecret": "s3cret"}
     for call in (
-        lambda: elb.modify_rule(RuleArn=arn, Actions=weighted(demo, 1, bad)),
+        lambda: elb.modify_rule(RuleArn=arn, Actions=weighted(demo, 1, bad, secret=secret)),
         lambda: elb.modify_listener(ListenerArn=demo["listener_arn"],
-                                    DefaultActions=weighted(demo, bad, 1)),
+                                    DefaultActions=weighted(demo, bad, 1, secret=secret)),
     ):
         with pytest.raises(ClientError) as caught:
             call()

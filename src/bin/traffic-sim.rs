@@ -134,9 +134,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
         region: Some(args.region.clone()),
         profile: None,
     })
-    .await;
-    let elbv2 = aws_sdk_elasticloadbalancingv2::Client::new(&config);
-    let cloudwatch = aws_sdk_cloudwatch::Client::new(&config);
+    .await?;
+    let clients = canary_deploy::aws::Clients::new(&config);
+    let (elbv2, cloudwatch) = (clients.elbv2, clients.cloudwatch);
 
     eprintln!(
         "traffic-sim: {} rps on {} ({lb_dimension}) for {}",

@@ -10,7 +10,7 @@ use std::path::Path;
 
 pub async fn execute(path: &Path, reason: &str, global: &Global) -> anyhow::Result<Exit> {
     let plan = super::load_playbook(path)?;
-    let clients = Clients::new(&aws::load_config(&global.aws()).await);
+    let clients = Clients::new(&aws::load_config(&global.aws()).await?);
     let deployment = setup::connect(plan, &clients, FileStore::new(&global.state_dir)).await?;
     let mut sink = super::run::reporter(global.output);
     let command = OperatorCommand::Rollback {

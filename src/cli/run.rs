@@ -1,20 +1,22 @@
 //! `run`: shift traffic until the canary is promoted, rolled back or paused.
 
 use super::{Exit, Global, Output};
-use crate::aws::{self, Clients};
+use crate::aws::{self, CallCounter, Clients};
 use crate::core::Phase;
 use crate::orchestrator::{setup, SystemClock};
+use crate::core::{Event, Plan, Record, Timestamp};
 use crate::report::{EventSink, HumanReporter, JsonReporter};
+use std::collections::BTreeMap;
 use crate::store::FileStore;
 use std::path::Path;
 
 pub async fn execute(path: &Path, global: &Global) -> anyhow::Result<Exit> {
     let plan = super::load_playbook(path)?;
-    let clients = Clients::new(&aws::load_config(&global.aws()).await);
+    let clients = Clients::new(&aws::load_config(&global.aws()).await?);
     let deployment = setup::connect(plan, &clients, FileStore::new(&global.state_dir)).await?;
-    let mut sink = reporter(global.output);
+    let mut sink = CallsPerTick::new(reporter(global.output), clients.calls.clone());
     let record = tokio::select! {
-        record = deployment.run(&SystemClock, sink.as_mut()) => record?,
+        record = deployment.run(&SystemClock, &mut sink) => record?,
         _ = tokio::signal::ctrl_c() => {
             eprintln!(
                 "interrupted: traffic stays on the last verified weights; run again to continue, \
@@ -45,5 +47,44 @@ pub fn outcome(phase: &Phase) -> String {
         Phase::Paused { why, .. } => format!("outcome: paused ({why})"),
         Phase::Failed { why } => format!("outcome: failed ({why})"),
         Phase::Pending | Phase::Stepping { .. } => format!("outcome: {}", phase.name()),
+    }
+}
+
+/// Logs, after every tick, how many AWS calls it made and which (`CANARY_DEPLOY_LOG=info`).
+struct CallsPerTick {
+    inner: Box<dyn EventSink>,
+    calls: CallCounter,
+    before: BTreeMap<String, u64>,
+}
+
+impl CallsPerTick {
+    fn new(inner: Box<dyn EventSink>, calls: CallCounter) -> Self {
+        let before = calls.snapshot();
+        CallsPerTick {
+            inner,
+            calls,
+            before,
+        }
+    }
+}
+
+impl EventSink for CallsPerTick {
+    fn emit(&mut self, event: &Event) {
+        self.inner.emit(event);
+    }
+
+    fn progress(&mut self, record: &Record, plan: &Plan, now: Timestamp) {
+        let after = self.calls.snapshot();
+        let made: Vec<String> = after
+            .iter()
+            .filter_map(|(operation, count)| {
+                let delta = count - self.before.get(operation).copied().unwrap_or(0);
+                (delta > 0).then(|| format!("{operation} {delta}"))
+            })
+            .collect();
+        let total: u64 = after.values().sum::<u64>() - self.before.values().sum::<u64>();
+        tracing::info!("aws calls this tick: {total} ({})", made.join(", "));
+        self.before = after;
+        self.inner.progress(record, plan, now);
     }
 }

@@ -28,7 +28,7 @@ pub struct AlbRouter {
 
 impl AlbRouter {
     /// Resolves the route's names to ARNs and verifies that everything exists and belongs
-    /// together (see [`resolve`](self::resolve)). Called once at start.
+    /// together (see the `resolve` module). Called once at start.
     pub async fn resolve(client: Client, route: &AlbRoute) -> Result<AlbRouter, TrafficError> {
         let resolved = resolve::resolve(&client, route).await?;
         Ok(AlbRouter { client, resolved })
