@@ -3,11 +3,11 @@
 use super::{Exit, Global, Output};
 use crate::aws::{self, CallCounter, Clients};
 use crate::core::Phase;
-use crate::orchestrator::{setup, SystemClock};
 use crate::core::{Event, Plan, Record, Timestamp};
+use crate::orchestrator::{setup, SystemClock};
 use crate::report::{EventSink, HumanReporter, JsonReporter};
-use std::collections::BTreeMap;
 use crate::store::FileStore;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 pub async fn execute(path: &Path, global: &Global) -> anyhow::Result<Exit> {

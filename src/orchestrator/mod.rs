@@ -70,8 +70,15 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             operator,
         };
         let (record, actions) = core::step(record, &inputs, &self.plan, now);
-        self.perform(record, actions, &inputs, now, recovered, sink)
+        match self
+            .perform(record, actions, &inputs, now, recovered, sink)
             .await
+        {
+            Err(OrchestratorError::Store(conflict @ StoreError::Conflict { .. })) => {
+                self.yield_to_newer_record(conflict, now, sink).await
+            }
+            result => result,
+        }
     }
 
     /// The stored record of this playbook, or a new one. A changed playbook starts a new

@@ -1,10 +1,12 @@
-//! Finishing a write that a killed runner left in flight.
+//! Putting things right after an interrupted tick: a write that a killed runner left in flight,
+//! and a tick that lost a race with an operator's rollback.
 
 use super::{Deployment, OrchestratorError};
-use crate::core::{Event, EventKind, Record, Split};
+use crate::core::{Event, EventKind, Phase, Record, Share, Split, Timestamp};
 use crate::metrics::MetricSource;
 use crate::report::EventSink;
 use crate::store::Store;
+use crate::store::StoreError;
 use crate::traffic::Router;
 
 impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M, S> {
@@ -41,5 +43,39 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         sink.emit(&event);
         record.remember(event);
         Ok((record, true))
+    }
+}
+
+impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M, S> {
+    /// Called when this tick's save found a newer record: someone else acted meanwhile. If that
+    /// was a rollback, it wins, and since this tick may have written weights after the rollback
+    /// did, all traffic is put back on stable (verified) before returning the rolled-back record.
+    /// Anything else is reported as the conflict it is, without touching traffic.
+    pub(super) async fn yield_to_newer_record(
+        &self,
+        conflict: StoreError,
+        now: Timestamp,
+        sink: &mut dyn EventSink,
+    ) -> Result<Record, OrchestratorError> {
+        let Some(mut record) = self.store.load(&self.plan.name).await? else {
+            return Err(conflict.into());
+        };
+        if !matches!(record.phase, Phase::RolledBack { .. }) {
+            return Err(conflict.into());
+        }
+        let stable_only = self.router.split_for(Share::STABLE_ONLY);
+        if self.router.read().await? != stable_only {
+            let verified = self.router.write(None, stable_only).await?;
+            record.written = Some(verified);
+            record.in_flight = None;
+            let event = Event {
+                at: now,
+                kind: EventKind::WeightsVerified { split: verified },
+            };
+            sink.emit(&event);
+            record.remember(event);
+            self.store.save(&mut record).await?;
+        }
+        Ok(record)
     }
 }

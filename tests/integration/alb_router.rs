@@ -181,6 +181,18 @@ fn oidc() -> Action {
         .build()
 }
 
+/// `oidc()` as Describe* shows it: AWS never returns the client secret (nor
+/// UseExistingClientSecret), so the router has to write it back with UseExistingClientSecret.
+fn oidc_as_described() -> Action {
+    let mut action = oidc();
+    action
+        .authenticate_oidc_config
+        .as_mut()
+        .unwrap()
+        .client_secret = None;
+    action
+}
+
 /// A rule at priority 10: OIDC (order 1), then a sticky weighted forward to stable, a third
 /// group and the canary (order 2), under path and host conditions.
 async fn busy_rule(client: &Client, alb: &DemoAlb, third: &str) -> String {
@@ -312,6 +324,10 @@ async fn rule_write_keeps_every_other_field_exactly() {
         Some(rule_arn.as_str())
     );
     let before = describe_rule(&client, &rule_arn).await;
+    // Created with a client secret, described without one (as on AWS). The write below only
+    // succeeds because the router sends UseExistingClientSecret: ModifyRule with neither that
+    // nor a secret is a ValidationError.
+    assert_eq!(before.actions()[0], oidc_as_described());
     log.take();
 
     assert_eq!(router.read().await.unwrap(), split(990, 0));

@@ -5,6 +5,8 @@ mod alb_router;
 mod cli_invalid;
 mod cloudwatch;
 mod emulator;
+mod emulator_extension;
+mod race;
 mod resume;
 mod rollout;
 mod scenario;

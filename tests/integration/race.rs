@@ -1,0 +1,122 @@
+//! A runner that loses a race with the on-call rollback: its write lands after the operator's,
+//! and the rollback must still win. The race is forced with a router that lets the operator act
+//! between the runner's conflict check and its write.
+
+use crate::emulator::{demo_alb, sdk_config};
+use canary_deploy::aws::Clients;
+use canary_deploy::core::{OperatorCommand, Phase, Share, Split, Timestamp};
+use canary_deploy::orchestrator::setup::{connect, AlbDeployment};
+use canary_deploy::orchestrator::Deployment;
+use canary_deploy::report::Discard;
+use canary_deploy::store::FileStore;
+use canary_deploy::traffic::alb::AlbRouter;
+use canary_deploy::traffic::{Router, TrafficError};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Delegates to the ALB router, except that the first write beyond the first step lets the
+/// operator roll back first, then writes without a conflict check, as a runner whose check
+/// passed a moment before the operator's write would.
+struct LosingRouter {
+    inner: AlbRouter,
+    operator: AlbDeployment<FileStore>,
+    raced: AtomicBool,
+    now: Timestamp,
+}
+
+impl Router for LosingRouter {
+    fn split_for(&self, share: Share) -> Split {
+        self.inner.split_for(share)
+    }
+
+    async fn read(&self) -> Result<Split, TrafficError> {
+        self.inner.read().await
+    }
+
+    async fn write(&self, expected: Option<Split>, target: Split) -> Result<Split, TrafficError> {
+        if target.canary > 100 && !self.raced.swap(true, Ordering::SeqCst) {
+            let command = OperatorCommand::Rollback {
+                reason: "pager: errors".into(),
+            };
+            let record = self
+                .operator
+                .tick(self.now, Some(command), &mut Discard)
+                .await
+                .expect("operator rollback");
+            assert!(matches!(record.phase, Phase::RolledBack { .. }));
+            return self.inner.write(None, target).await;
+        }
+        self.inner.write(expected, target).await
+    }
+
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+}
+
+#[tokio::test]
+async fn a_rollback_wins_over_a_write_that_lands_after_it() {
+    let alb = demo_alb("race").await;
+    let yaml = format!(
+        "name: race\nroute:\n  alb:\n    listener: {}\n    stable: {}\n    canary: {}\n\
+         steps:\n  canary: [10, 50, 100]\n  bake: 0s\n",
+        alb.listener_arn, alb.stable_arn, alb.canary_arn
+    );
+    let plan = canary_deploy::playbook::parse(&yaml, "race.yaml")
+        .expect("valid")
+        .plan;
+    let clients = Clients::new(&sdk_config().await);
+    let state = tempfile::tempdir().expect("temp dir");
+    let runner = connect(plan.clone(), &clients, FileStore::new(state.path()))
+        .await
+        .expect("connect");
+    let operator = connect(plan, &clients, FileStore::new(state.path()))
+        .await
+        .expect("connect");
+    let now = Timestamp::from_secs(1_800_000_000);
+    let runner = Deployment {
+        router: LosingRouter {
+            inner: runner.router,
+            operator,
+            raced: AtomicBool::new(false),
+            now,
+        },
+        plan: runner.plan,
+        metrics: runner.metrics,
+        store: runner.store,
+    };
+
+    let first = runner
+        .tick(now, None, &mut Discard)
+        .await
+        .expect("first step");
+    assert_eq!(
+        first.written,
+        Some(Split {
+            stable: 900,
+            canary: 100
+        })
+    );
+    // The second tick moves to 50%; the operator rolls back meanwhile and the runner's write
+    // lands after the rollback's.
+    let record = runner
+        .tick(now, None, &mut Discard)
+        .await
+        .expect("the runner yields");
+    assert!(
+        matches!(record.phase, Phase::RolledBack { ref why, .. } if why.contains("pager: errors"))
+    );
+    assert_eq!(
+        runner.router.read().await.expect("read"),
+        Split {
+            stable: 999,
+            canary: 0
+        }
+    );
+    assert_eq!(
+        record.written,
+        Some(Split {
+            stable: 999,
+            canary: 0
+        })
+    );
+}
