@@ -19,7 +19,9 @@ pub async fn execute(path: &Path, reason: &str, global: &Global) -> anyhow::Resu
     let record = deployment
         .tick(SystemClock.now(), Some(command), sink.as_mut())
         .await?;
-    println!("{}", super::run::outcome(&record.phase));
+    if global.output == super::Output::Human {
+        println!("{}", super::run::outcome(&record.phase));
+    }
     Ok(match record.phase {
         Phase::RolledBack { .. } => Exit::Done,
         _ => Exit::Error,

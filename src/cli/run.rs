@@ -6,14 +6,16 @@ use crate::core::Phase;
 use crate::core::{Event, Plan, Record, Timestamp};
 use crate::orchestrator::{setup, SystemClock};
 use crate::report::{EventSink, HumanReporter, JsonReporter};
-use crate::store::FileStore;
+use crate::store::{FileStore, Store};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 pub async fn execute(path: &Path, global: &Global) -> anyhow::Result<Exit> {
     let plan = super::load_playbook(path)?;
     let clients = Clients::new(&aws::load_config(&global.aws()).await?);
-    let deployment = setup::connect(plan, &clients, FileStore::new(&global.state_dir)).await?;
+    let store = FileStore::new(&global.state_dir);
+    let ended_before = ended_deployment(&store, &plan).await?;
+    let deployment = setup::connect(plan, &clients, store).await?;
     let mut sink = CallsPerTick::new(reporter(global.output), clients.calls.clone());
     let record = tokio::select! {
         record = deployment.run(&SystemClock, &mut sink) => record?,
@@ -26,9 +28,24 @@ pub async fn execute(path: &Path, global: &Global) -> anyhow::Result<Exit> {
         }
     };
     if global.output == Output::Human {
+        if let Some(state_file) = ended_before {
+            println!(
+                "this playbook's deployment had already ended; to start a new one, change the \
+                 playbook or move {state_file} aside"
+            );
+        }
         println!("{}", outcome(&record.phase));
     }
     Ok(Exit::for_phase(&record.phase))
+}
+
+/// The state file of this playbook's deployment when it has already ended (a rerun of the same
+/// playbook then only reports the outcome).
+async fn ended_deployment(store: &FileStore, plan: &Plan) -> anyhow::Result<Option<String>> {
+    let ended = store.load(&plan.name).await?.is_some_and(|record| {
+        record.phase.is_terminal() && record.playbook.content_hash == plan.content_hash
+    });
+    Ok(ended.then(|| store.location(&plan.name)))
 }
 
 /// The sink for `--output`.

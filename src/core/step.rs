@@ -89,15 +89,6 @@ pub fn current_share(record: &Record, plan: &Plan) -> Option<Share> {
     }
 }
 
-/// When the live step started, for [`super::window::analysis_window`]: `Some` only while
-/// stepping, the one phase whose tick needs a judgement.
-pub fn analysis_since(record: &Record) -> Option<Timestamp> {
-    match record.phase {
-        Phase::Stepping { since, .. } => Some(since),
-        _ => None,
-    }
-}
-
 /// The record and actions of one tick, built up as the rules apply.
 struct Tick {
     record: Record,

@@ -229,13 +229,3 @@ fn current_share_follows_the_phase() {
     }
 }
 
-#[test]
-fn analysis_since_is_the_step_start_while_stepping() {
-    let mut rec = record(secs(0));
-    assert_eq!(analysis_since(&rec), None);
-    rec.phase = Phase::Stepping {
-        index: 0,
-        since: secs(42),
-    };
-    assert_eq!(analysis_since(&rec), Some(secs(42)));
-}

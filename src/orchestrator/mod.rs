@@ -115,14 +115,14 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         now: Timestamp,
         sink: &mut dyn EventSink,
     ) -> Option<Judgement> {
-        let Phase::Stepping { index, since } = record.phase else {
+        let Phase::Stepping { since, .. } = record.phase else {
             return None;
         };
         if self.plan.checks.is_empty() {
             return None;
         }
         let window = core::analysis_window(&self.plan.analysis, since, now)?;
-        let checks = self.plan.checks_at(self.plan.steps.get(index)?.share);
+        let checks = self.plan.checks_at(core::step::current_share(record, &self.plan)?);
         if checks.is_empty() {
             return Some(core::judge(&[], &[], &self.plan.analysis));
         }

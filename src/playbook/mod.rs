@@ -6,7 +6,8 @@
 //!
 //! - `model`: serde structs of the file as written
 //! - `yaml`: YAML syntax and type errors → problems with hints
-//! - `validate`: top level and `analysis`; `route`, `steps`, `checks`: their sections
+//! - `validate`: top level and `analysis`; `route`, `steps`, `checks`: their sections (`checks`
+//!   reads its kinds in `checks/builtin` and `checks/custom`)
 //! - `values`, `arn`: single values (durations, percents, names, ARNs)
 //! - `warnings`: valid but probably unintended
 //! - `error`: problems, warnings and their rendering
@@ -24,6 +25,8 @@ mod yaml;
 
 #[cfg(test)]
 mod corpus_tests;
+#[cfg(test)]
+mod test_support;
 
 pub use error::{Location, PlaybookError, Problem, Warning};
 

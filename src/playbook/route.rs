@@ -231,20 +231,10 @@ fn target_group(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::playbook::model::RouteDoc;
+    use crate::playbook::test_support::{section, without_hints};
 
     fn run(yaml: &str) -> Result<Route, Vec<String>> {
-        let doc: Sp<RouteDoc> = serde_saphyr::from_str(yaml).expect("yaml");
-        let mut d = Diag::new("t.yaml");
-        let r = route(&mut d, &doc);
-        match d.finish() {
-            Ok(_) => Ok(r.expect("route when no problems")),
-            Err(e) => Err(e
-                .problems
-                .iter()
-                .map(|p| format!("{}:{} {}", p.location.line, p.location.column, p.message))
-                .collect()),
-        }
+        section(yaml, route).map_err(without_hints)
     }
 
     const L: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/my-alb/50dc6c495c0c9188/f2f7dc8efc522ab2";

@@ -308,28 +308,16 @@ fn check_jumps(d: &mut Diag, planned: &[Planned], limit: u16) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::playbook::test_support::{section, with_hints};
 
     fn run(yaml: &str) -> Result<Vec<(u16, u64)>, Vec<String>> {
-        let doc: Sp<StepsDoc> = serde_saphyr::from_str(yaml).expect("yaml");
-        let mut d = Diag::new("t.yaml");
-        let s = steps(&mut d, &doc);
-        match d.finish() {
-            Ok(_) => Ok(s
-                .expect("steps")
-                .iter()
-                .map(|s| (s.share.permille(), s.bake.as_secs()))
-                .collect()),
-            Err(e) => Err(e
-                .problems
-                .iter()
-                .map(|p| {
-                    format!(
-                        "{}:{} {} | {}",
-                        p.location.line, p.location.column, p.message, p.hint
-                    )
-                })
-                .collect()),
-        }
+        section(yaml, steps)
+            .map(|s| {
+                s.iter()
+                    .map(|s| (s.share.permille(), s.bake.as_secs()))
+                    .collect()
+            })
+            .map_err(with_hints)
     }
 
     #[test]

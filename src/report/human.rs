@@ -2,6 +2,7 @@
 
 use super::EventSink;
 use crate::core::record::VerdictSummary;
+use crate::core::step::time_to_next_step;
 use crate::core::{Event, EventKind, Phase, Plan, Record, Timestamp};
 use std::io::Write;
 
@@ -62,13 +63,14 @@ pub fn status_line(record: &Record, plan: &Plan, now: Timestamp) -> String {
         .map(|v: &VerdictSummary| v.verdict.as_str())
         .unwrap_or("none yet");
     match &record.phase {
-        Phase::Stepping { index, since } => {
-            let bake = plan.steps.get(*index).map(|s| s.bake).unwrap_or_default();
-            let left = bake.saturating_sub(now.since(*since)).as_secs();
+        Phase::Stepping { index, .. } => {
+            let left = time_to_next_step(record, plan, now).unwrap_or_default();
+            let when = if plan.checks.is_empty() { "" } else { " (when checks pass)" };
             format!(
-                "step {}/{} | {weights} | last verdict: {verdict} | next step in {left}s (when checks pass)",
+                "step {}/{} | {weights} | last verdict: {verdict} | next step in {}s{when}",
                 index + 1,
-                plan.steps.len()
+                plan.steps.len(),
+                left.as_secs()
             )
         }
         phase => format!("{} | {weights} | last verdict: {verdict}", phase.name()),
