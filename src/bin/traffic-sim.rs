@@ -13,10 +13,10 @@
 
 use anyhow::{anyhow, bail, Context};
 use canary_deploy::aws::{load_config, AwsOptions};
-use canary_deploy::metrics::templates::{load_balancer_dimension, target_group_dimension};
 use canary_deploy::simulator::{
     publish_second, read_weights, RouteRef, SimTarget, Splitter, TargetProfile,
 };
+use canary_deploy::traffic::alb::arn::{self, target_group_dimension};
 use clap::{ArgGroup, Parser};
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -94,6 +94,12 @@ fn parse_target(spec: &str) -> Result<(String, SimTarget), String> {
             },
         },
     ))
+}
+
+/// CloudWatch's `LoadBalancer` dimension, `app/<name>/<id>`, of the application load balancer a
+/// rule or listener ARN belongs to; `None` for anything else (a network load balancer too).
+fn load_balancer_dimension(route_arn: &str) -> Option<String> {
+    arn::load_balancer_dimension(route_arn).filter(|_| arn::is_application(route_arn))
 }
 
 #[tokio::main]
@@ -296,5 +302,28 @@ mod tests {
         .expect("parses");
         assert_eq!(ok.duration, Duration::from_secs(120));
         assert_eq!(ok.rps, 50);
+    }
+
+    #[test]
+    fn dimensions_come_from_arns() {
+        let rule = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee";
+        let listener = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2";
+        let lb = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188";
+        for arn in [rule, listener, lb] {
+            assert_eq!(
+                load_balancer_dimension(arn).as_deref(),
+                Some("app/web/50dc6c495c0c9188")
+            );
+        }
+        let tg = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/green/943f017f100becff";
+        assert_eq!(
+            target_group_dimension(tg).as_deref(),
+            Some("targetgroup/green/943f017f100becff")
+        );
+        assert_eq!(target_group_dimension(rule), None);
+        assert_eq!(load_balancer_dimension(tg), None);
+        assert_eq!(load_balancer_dimension("not-an-arn"), None);
+        let nlb = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/x/1/2";
+        assert_eq!(load_balancer_dimension(nlb), None);
     }
 }

@@ -23,8 +23,8 @@ pub const TARGET_5XX_COUNT: &str = "HTTPCode_Target_5XX_Count";
 pub const TARGET_2XX_COUNT: &str = "HTTPCode_Target_2XX_Count";
 pub const TARGET_RESPONSE_TIME: &str = "TargetResponseTime";
 
-/// The CloudWatch dimension values of one ALB route (the traffic router derives them from the
-/// ARNs).
+/// The CloudWatch dimension values of one ALB route. The ARN knowledge stays with the traffic
+/// layer: `traffic::alb::arn` derives these values from the ARNs (see `ResolvedAlb`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AlbDimensions {
     /// `app/<name>/<id>`
@@ -220,34 +220,6 @@ pub fn percentile_stat(percentile: f64) -> String {
     format!("p{percentile}")
 }
 
-/// `app/<name>/<id>` from the ARN of a load balancer, listener or listener rule.
-pub fn load_balancer_dimension(arn: &str) -> Option<String> {
-    let resource = arn.splitn(6, ':').nth(5)?;
-    let (kind, path) = resource.split_once('/')?;
-    if !matches!(kind, "loadbalancer" | "listener" | "listener-rule") {
-        return None;
-    }
-    let parts: Vec<&str> = path.split('/').collect();
-    match parts.as_slice() {
-        ["app", name, id, ..] if !name.is_empty() && !id.is_empty() => {
-            Some(format!("app/{name}/{id}"))
-        }
-        _ => None,
-    }
-}
-
-/// `targetgroup/<name>/<id>` from a target group ARN.
-pub fn target_group_dimension(arn: &str) -> Option<String> {
-    let resource = arn.splitn(6, ':').nth(5)?;
-    let parts: Vec<&str> = resource.split('/').collect();
-    match parts.as_slice() {
-        ["targetgroup", name, id] if !name.is_empty() && !id.is_empty() => {
-            Some(format!("targetgroup/{name}/{id}"))
-        }
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,28 +346,5 @@ mod tests {
             reduce(custom("Minimum", Comparison::GreaterThan)),
             Reduce::Min
         );
-    }
-
-    #[test]
-    fn dimensions_come_from_arns() {
-        let rule = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee";
-        let listener = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2";
-        let lb = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188";
-        for arn in [rule, listener, lb] {
-            assert_eq!(
-                load_balancer_dimension(arn).as_deref(),
-                Some("app/web/50dc6c495c0c9188")
-            );
-        }
-        let tg = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/green/943f017f100becff";
-        assert_eq!(
-            target_group_dimension(tg).as_deref(),
-            Some("targetgroup/green/943f017f100becff")
-        );
-        assert_eq!(target_group_dimension(rule), None);
-        assert_eq!(load_balancer_dimension(tg), None);
-        assert_eq!(load_balancer_dimension("not-an-arn"), None);
-        let nlb = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/x/1/2";
-        assert_eq!(load_balancer_dimension(nlb), None);
     }
 }

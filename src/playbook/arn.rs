@@ -244,43 +244,57 @@ mod tests {
     #[test]
     fn says_which_part_is_wrong() {
         let msg = |raw: &str, kind| parse(raw, kind).unwrap_err().message;
-        assert!(msg("my-listener", ArnKind::Listener).contains("has the form"));
-        assert!(msg(
-            "arn:aws:ec2:us-east-1:123456789012:listener/app/a/1/2",
-            ArnKind::Listener
-        )
-        .contains("service is `ec2`"));
-        assert!(msg(
-            "arn:awz:elasticloadbalancing:us-east-1:123456789012:listener/app/a/1/2",
-            ArnKind::Listener
-        )
-        .contains("partition"));
-        assert!(msg(
-            "arn:aws:elasticloadbalancing:useast:123456789012:listener/app/a/1/2",
-            ArnKind::Listener
-        )
-        .contains("region"));
-        assert!(msg(
-            "arn:aws:elasticloadbalancing:us-east-1:1234:listener/app/a/1/2",
-            ArnKind::Listener
-        )
-        .contains("12 digits"));
-        assert!(msg(RULE_EXAMPLE, ArnKind::Listener).contains("it names a listener rule"));
+        let elb = "arn:aws:elasticloadbalancing:us-east-1:123456789012";
+        for (raw, kind, says) in [
+            ("my-listener".to_string(), ArnKind::Listener, "has the form"),
+            (
+                "arn:aws:ec2:us-east-1:123456789012:listener/app/a/1/2".to_string(),
+                ArnKind::Listener,
+                "service is `ec2`",
+            ),
+            (
+                "arn:awz:elasticloadbalancing:us-east-1:123456789012:listener/app/a/1/2"
+                    .to_string(),
+                ArnKind::Listener,
+                "partition",
+            ),
+            (
+                "arn:aws:elasticloadbalancing:useast:123456789012:listener/app/a/1/2".to_string(),
+                ArnKind::Listener,
+                "region",
+            ),
+            (
+                "arn:aws:elasticloadbalancing:us-east-1:1234:listener/app/a/1/2".to_string(),
+                ArnKind::Listener,
+                "12 digits",
+            ),
+            (
+                RULE_EXAMPLE.to_string(),
+                ArnKind::Listener,
+                "it names a listener rule",
+            ),
+            (
+                LISTENER_EXAMPLE.to_string(),
+                ArnKind::Rule,
+                "it names a listener",
+            ),
+            (
+                format!("{elb}:listener/net/a/1/2"),
+                ArnKind::Listener,
+                "network load balancer",
+            ),
+            (
+                format!("{elb}:targetgroup/a/xyz"),
+                ArnKind::TargetGroup,
+                "does not have the form",
+            ),
+        ] {
+            assert!(msg(&raw, kind).contains(says), "{raw}");
+        }
         assert!(parse(RULE_EXAMPLE, ArnKind::Listener)
             .unwrap_err()
             .hint
             .starts_with("write it as `rule: arn:"));
-        assert!(msg(LISTENER_EXAMPLE, ArnKind::Rule).contains("it names a listener"));
-        assert!(msg(
-            "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/a/1/2",
-            ArnKind::Listener
-        )
-        .contains("network load balancer"));
-        assert!(msg(
-            "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/a/xyz",
-            ArnKind::TargetGroup
-        )
-        .contains("does not have the form"));
         assert!(parse(TG_EXAMPLE, ArnKind::Listener)
             .unwrap_err()
             .hint

@@ -276,30 +276,35 @@ mod tests {
 
     #[test]
     fn wrong_combinations_say_which_keys_go_together() {
-        let e = run(&format!(
-            "alb: {{listener: {L}, load_balancer: x, stable: a, canary: b}}"
-        ))
-        .unwrap_err();
-        assert!(
-            e[0].contains("`listener` and `load_balancer` both"),
-            "{e:?}"
-        );
-        let e = run("alb: {load_balancer: x, priority: 3, stable: a, canary: b}").unwrap_err();
-        assert!(e[0].contains("`priority` needs `port:`"), "{e:?}");
-        let e = run("alb: {load_balancer: x, stable: a, canary: b}").unwrap_err();
-        assert!(e[0].contains("`load_balancer` needs `port:`"), "{e:?}");
-        let e = run("alb: {port: 80, stable: a, canary: b}").unwrap_err();
-        assert!(e[0].contains("`port` goes with `load_balancer:`"), "{e:?}");
-        let e = run(&format!(
-            "alb: {{listener: {L}, port: 80, stable: a, canary: b}}"
-        ))
-        .unwrap_err();
-        assert!(
-            e[0].contains("`port` goes only with `load_balancer:`"),
-            "{e:?}"
-        );
-        let e = run("alb: {stable: a, canary: b}").unwrap_err();
-        assert!(e[0].contains("does not say which listener"), "{e:?}");
+        for (yaml, says) in [
+            (
+                format!("alb: {{listener: {L}, load_balancer: x, stable: a, canary: b}}"),
+                "`listener` and `load_balancer` both",
+            ),
+            (
+                "alb: {load_balancer: x, priority: 3, stable: a, canary: b}".to_string(),
+                "`priority` needs `port:`",
+            ),
+            (
+                "alb: {load_balancer: x, stable: a, canary: b}".to_string(),
+                "`load_balancer` needs `port:`",
+            ),
+            (
+                "alb: {port: 80, stable: a, canary: b}".to_string(),
+                "`port` goes with `load_balancer:`",
+            ),
+            (
+                format!("alb: {{listener: {L}, port: 80, stable: a, canary: b}}"),
+                "`port` goes only with `load_balancer:`",
+            ),
+            (
+                "alb: {stable: a, canary: b}".to_string(),
+                "does not say which listener",
+            ),
+        ] {
+            let e = run(&yaml).unwrap_err();
+            assert!(e[0].contains(says), "{e:?}");
+        }
     }
 
     #[test]

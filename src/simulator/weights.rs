@@ -1,12 +1,15 @@
 //! The live weights of a route, read the way the load balancer would apply them.
 //!
 //! A small, independent read (`DescribeRules` or `DescribeListeners`) of the first forward
-//! action: `ForwardConfig.TargetGroups` weights by target group ARN (a missing weight counts as
-//! 1), or a plain `TargetGroupArn` with weight 1.
+//! action, with the simulator's own errors. The weights of all its target groups are read by
+//! [`forward::target_group_weights`], the same reading the traffic router uses:
+//! `ForwardConfig.TargetGroups` weights by target group ARN (a missing weight counts as 1), or a
+//! plain `TargetGroupArn` with weight 1.
 
 use super::SimulatorError;
+use crate::traffic::alb::forward;
 use aws_sdk_elasticloadbalancingv2::error::DisplayErrorContext;
-use aws_sdk_elasticloadbalancingv2::types::{Action, ActionTypeEnum};
+use aws_sdk_elasticloadbalancingv2::types::Action;
 
 /// The ALB resource whose forward action carries the weights.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,35 +77,18 @@ pub async fn read_weights(
     })
 }
 
-/// The weights of the first forward action, if any.
+/// The weights of the first forward action, if there is one and it names a target group.
 pub fn forward_weights(actions: &[Action]) -> Option<Vec<(String, u32)>> {
-    let forward = actions
-        .iter()
-        .find(|a| a.r#type() == Some(&ActionTypeEnum::Forward))?;
-    let groups = forward
-        .forward_config()
-        .map(|c| c.target_groups())
-        .unwrap_or_default();
-    if !groups.is_empty() {
-        return Some(
-            groups
-                .iter()
-                .filter_map(|g| {
-                    let weight = g.weight().unwrap_or(1).max(0) as u32;
-                    Some((g.target_group_arn()?.to_string(), weight))
-                })
-                .collect(),
-        );
-    }
-    forward
-        .target_group_arn()
-        .map(|arn| vec![(arn.to_string(), 1)])
+    let first = actions.iter().find(|a| forward::is_forward(a))?;
+    Some(forward::target_group_weights(first)).filter(|weights| !weights.is_empty())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_elasticloadbalancingv2::types::{ForwardActionConfig, TargetGroupTuple};
+    use aws_sdk_elasticloadbalancingv2::types::{
+        ActionTypeEnum, ForwardActionConfig, TargetGroupTuple,
+    };
 
     fn tuple(arn: &str, weight: Option<i32>) -> TargetGroupTuple {
         TargetGroupTuple::builder()

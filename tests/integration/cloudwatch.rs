@@ -38,6 +38,27 @@ fn two_hours_ago() -> u64 {
     (now - 2 * 3600) / 60 * 60
 }
 
+/// A CloudWatch client on the emulator.
+async fn cloudwatch() -> aws_sdk_cloudwatch::Client {
+    aws_sdk_cloudwatch::Client::new(&sdk_config().await)
+}
+
+/// The source's observations of `checks` over `window`; a failed call fails the test.
+async fn observe(source: &CloudWatchSource, checks: &[Check], window: Window) -> Vec<Observed> {
+    source.observe(checks, window).await.expect("observe")
+}
+
+/// Publishes `data` under `namespace` in one `PutMetricData` call.
+async fn put_data(client: &aws_sdk_cloudwatch::Client, namespace: &str, data: Vec<MetricDatum>) {
+    client
+        .put_metric_data()
+        .namespace(namespace)
+        .set_metric_data(Some(data))
+        .send()
+        .await
+        .expect("put metric data");
+}
+
 fn at(secs: u64) -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(secs)
 }
@@ -112,8 +133,7 @@ fn demo_checks() -> Vec<Check> {
 
 #[tokio::test]
 async fn alb_counts_sum_exactly_over_the_window_in_one_call() {
-    let config = sdk_config().await;
-    let client = aws_sdk_cloudwatch::Client::new(&config);
+    let client = cloudwatch().await;
     let dims = dims("counts");
     let start = two_hours_ago();
     // 250 requests/s split 200/50 (weights 800/200); stable never fails, so it publishes no
@@ -133,10 +153,7 @@ async fn alb_counts_sum_exactly_over_the_window_in_one_call() {
     publish_seconds(&client, &dims.load_balancer, &targets, start, 120).await;
 
     let source = CloudWatchSource::new(client, dims, MINUTE);
-    let observed = source
-        .observe(&demo_checks(), window(start, 120))
-        .await
-        .expect("observe");
+    let observed = observe(&source, &demo_checks(), window(start, 120)).await;
     let canary = Traffic {
         requests: Some(6000.0),
         errors: Some(60.0),
@@ -167,10 +184,7 @@ async fn alb_counts_sum_exactly_over_the_window_in_one_call() {
     assert_eq!(source.calls(), 1);
 
     // Only the second minute: half the counts.
-    let observed = source
-        .observe(&demo_checks()[..1], window(start + 60, 60))
-        .await
-        .expect("observe");
+    let observed = observe(&source, &demo_checks()[..1], window(start + 60, 60)).await;
     assert_eq!(
         observed,
         vec![Observed::ErrorRate {
@@ -185,16 +199,8 @@ async fn alb_counts_sum_exactly_over_the_window_in_one_call() {
 
 #[tokio::test]
 async fn no_traffic_is_no_data_not_an_error() {
-    let config = sdk_config().await;
-    let source = CloudWatchSource::new(
-        aws_sdk_cloudwatch::Client::new(&config),
-        dims("empty"),
-        MINUTE,
-    );
-    let observed = source
-        .observe(&demo_checks(), window(two_hours_ago(), 300))
-        .await
-        .expect("observe");
+    let source = CloudWatchSource::new(cloudwatch().await, dims("empty"), MINUTE);
+    let observed = observe(&source, &demo_checks(), window(two_hours_ago(), 300)).await;
     assert_eq!(
         observed,
         vec![
@@ -217,8 +223,7 @@ async fn no_traffic_is_no_data_not_an_error() {
 
 #[tokio::test]
 async fn latency_percentiles_match_the_profiles_in_ms() {
-    let config = sdk_config().await;
-    let client = aws_sdk_cloudwatch::Client::new(&config);
+    let client = cloudwatch().await;
     let dims = dims("latency");
     let start = two_hours_ago();
     let targets = [
@@ -247,10 +252,7 @@ async fn latency_percentiles_match_the_profiles_in_ms() {
             },
         ),
     ];
-    let first_minute = source
-        .observe(&checks, window(start, 60))
-        .await
-        .expect("observe");
+    let first_minute = observe(&source, &checks, window(start, 60)).await;
     assert_eq!(
         first_minute,
         vec![
@@ -266,10 +268,7 @@ async fn latency_percentiles_match_the_profiles_in_ms() {
             },
         ]
     );
-    let both = source
-        .observe(&checks[..1], window(start, 120))
-        .await
-        .expect("observe");
+    let both = observe(&source, &checks[..1], window(start, 120)).await;
     assert_eq!(
         both,
         vec![Observed::Latency {
@@ -305,69 +304,31 @@ fn datum(metric: &str, service: &str, secs: u64, value: f64) -> MetricDatum {
 
 #[tokio::test]
 async fn custom_metric_sums_and_worst_periods() {
-    let config = sdk_config().await;
-    let client = aws_sdk_cloudwatch::Client::new(&config);
+    let client = cloudwatch().await;
     let namespace = format!("CanaryTest/{}", unique("custom"));
     let service = "checkout";
     let start = two_hours_ago();
     // Minute 0: 1, 2 — minute 1: 10 — minute 2: 4, 5.
     let points = [(0, 1.0), (10, 2.0), (60, 10.0), (120, 4.0), (150, 5.0)];
-    client
-        .put_metric_data()
-        .namespace(&namespace)
-        .set_metric_data(Some(
-            points
-                .iter()
-                .map(|(offset, v)| datum("Orders", service, start + offset, *v))
-                .collect(),
-        ))
-        .send()
-        .await
-        .expect("put metric data");
+    let data = points
+        .iter()
+        .map(|(offset, v)| datum("Orders", service, start + offset, *v))
+        .collect();
+    put_data(&client, &namespace, data).await;
 
     let source = CloudWatchSource::new(client, dims("unused"), MINUTE);
-    let checks = [
-        custom(&namespace, "Orders", service, "Sum", Comparison::LessThan),
-        custom(
-            &namespace,
-            "Orders",
-            service,
-            "SampleCount",
-            Comparison::GreaterThan,
-        ),
-        custom(
-            &namespace,
-            "Orders",
-            service,
-            "Maximum",
-            Comparison::LessThanOrEqual,
-        ),
-        custom(
-            &namespace,
-            "Orders",
-            service,
-            "Minimum",
-            Comparison::GreaterThan,
-        ),
-        custom(
-            &namespace,
-            "Orders",
-            service,
-            "Average",
-            Comparison::GreaterThanOrEqual,
-        ),
-        custom(
-            &namespace,
-            "Orders",
-            "other-service",
-            "Sum",
-            Comparison::LessThan,
-        ),
-    ];
-    let observed = source
-        .observe(&checks, window(start, 180))
-        .await
-        .expect("observe");
+    let checks: Vec<Check> = [
+        (service, "Sum", Comparison::LessThan),
+        (service, "SampleCount", Comparison::GreaterThan),
+        (service, "Maximum", Comparison::LessThanOrEqual),
+        (service, "Minimum", Comparison::GreaterThan),
+        (service, "Average", Comparison::GreaterThanOrEqual),
+        ("other-service", "Sum", Comparison::LessThan),
+    ]
+    .into_iter()
+    .map(|(svc, statistic, cmp)| custom(&namespace, "Orders", svc, statistic, cmp))
+    .collect();
+    let observed = observe(&source, &checks, window(start, 180)).await;
     assert_eq!(
         observed,
         vec![
@@ -384,8 +345,7 @@ async fn custom_metric_sums_and_worst_periods() {
 
 #[tokio::test]
 async fn alarms_report_their_state_and_a_missing_alarm_is_unavailable() {
-    let config = sdk_config().await;
-    let client = aws_sdk_cloudwatch::Client::new(&config);
+    let client = cloudwatch().await;
     let firing = unique("firing");
     let calm = unique("calm");
     for name in [&firing, &calm] {
@@ -433,10 +393,7 @@ async fn alarms_report_their_state_and_a_missing_alarm_is_unavailable() {
             },
         ),
     ];
-    let observed = source
-        .observe(&checks, window(two_hours_ago(), 60))
-        .await
-        .expect("observe");
+    let observed = observe(&source, &checks, window(two_hours_ago(), 60)).await;
     let [Observed::Alarms(alarms), unavailable] = observed.as_slice() else {
         panic!("unexpected observations: {observed:?}");
     };
@@ -464,8 +421,7 @@ async fn alarms_report_their_state_and_a_missing_alarm_is_unavailable() {
 
 #[tokio::test]
 async fn more_than_500_queries_split_into_two_calls_and_map_back() {
-    let config = sdk_config().await;
-    let client = aws_sdk_cloudwatch::Client::new(&config);
+    let client = cloudwatch().await;
     let namespace = format!("CanaryTest/{}", unique("batch"));
     let start = two_hours_ago();
     let metrics: Vec<String> = (0..260).map(|i| format!("M{i}")).collect();
@@ -475,13 +431,7 @@ async fn more_than_500_queries_split_into_two_calls_and_map_back() {
         .map(|(i, m)| datum(m, "svc", start + 5, i as f64))
         .collect();
     for chunk in data.chunks(20) {
-        client
-            .put_metric_data()
-            .namespace(&namespace)
-            .set_metric_data(Some(chunk.to_vec()))
-            .send()
-            .await
-            .expect("put metric data");
+        put_data(&client, &namespace, chunk.to_vec()).await;
     }
 
     let source = CloudWatchSource::new(client, dims("batch"), MINUTE);
@@ -495,10 +445,7 @@ async fn more_than_500_queries_split_into_two_calls_and_map_back() {
         })
         .collect();
     assert_eq!(checks.len(), 520);
-    let observed = source
-        .observe(&checks, window(start, 60))
-        .await
-        .expect("observe");
+    let observed = observe(&source, &checks, window(start, 60)).await;
     let expected: Vec<Observed> = (0..260)
         .flat_map(|i| vec![Observed::Value(Some(i as f64)); 2])
         .collect();

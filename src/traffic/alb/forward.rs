@@ -47,7 +47,7 @@ pub fn live_split(
     resource: &str,
 ) -> Result<Split, TrafficError> {
     let forward = &actions[find_forward(actions, resource)?];
-    let groups = forward_groups(forward);
+    let groups = target_group_weights(forward);
     let weight_of = |arn: &str| groups.iter().find(|(a, _)| a == arn).map(|(_, w)| *w);
     match (weight_of(stable), weight_of(canary)) {
         (None, None) => Err(TrafficError::StableNotRouted {
@@ -131,6 +131,31 @@ pub fn copy_for_modify(action: &Action) -> Action {
     copy
 }
 
+/// True for a forward action.
+pub fn is_forward(action: &Action) -> bool {
+    action.r#type() == Some(&ActionTypeEnum::Forward)
+}
+
+/// The target groups a forward action sends to, with their weights, in the action's order:
+/// ForwardConfig's when it lists any, else the plain TargetGroupArn with its implied weight 1
+/// (empty when it names neither). This is the one reading of a forward action's weights; the
+/// router picks its two groups from it, the simulator splits requests over all of them.
+pub fn target_group_weights(forward: &Action) -> Vec<(String, u32)> {
+    match configured_groups(forward) {
+        Some(groups) => groups
+            .iter()
+            .map(|g| {
+                let arn = g.target_group_arn().unwrap_or_default().to_string();
+                (arn, weight_of(g))
+            })
+            .collect(),
+        None => forward
+            .target_group_arn()
+            .map(|arn| vec![(arn.to_string(), 1)])
+            .unwrap_or_default(),
+    }
+}
+
 /// A short list of the actions for messages, e.g. "authenticate-oidc (order 1), fixed-response
 /// (order 2)"; "none" for an empty list.
 pub fn describe_actions(actions: &[Action]) -> String {
@@ -155,7 +180,7 @@ fn find_forward(actions: &[Action], resource: &str) -> Result<usize, TrafficErro
     let forwards: Vec<usize> = actions
         .iter()
         .enumerate()
-        .filter(|(_, a)| a.r#type() == Some(&ActionTypeEnum::Forward))
+        .filter(|(_, a)| is_forward(a))
         .map(|(i, _)| i)
         .collect();
     match forwards.as_slice() {
@@ -180,24 +205,6 @@ fn configured_groups(forward: &Action) -> Option<&[TargetGroupTuple]> {
         .forward_config()
         .and_then(|config| config.target_groups.as_deref())
         .filter(|groups| !groups.is_empty())
-}
-
-/// The target groups a forward action sends to, with their weights: ForwardConfig's when it
-/// lists any, else the plain TargetGroupArn with its implied weight 1.
-fn forward_groups(forward: &Action) -> Vec<(String, u32)> {
-    match configured_groups(forward) {
-        Some(groups) => groups
-            .iter()
-            .map(|g| {
-                let arn = g.target_group_arn().unwrap_or_default().to_string();
-                (arn, weight_of(g))
-            })
-            .collect(),
-        None => forward
-            .target_group_arn()
-            .map(|arn| vec![(arn.to_string(), 1)])
-            .unwrap_or_default(),
-    }
 }
 
 /// A tuple's weight; AWS implies 1 when it is missing, and never returns a negative one.
@@ -239,5 +246,13 @@ fn set_weight(groups: &mut Vec<TargetGroupTuple>, arn: &str, weight: u32) {
 }
 
 #[cfg(test)]
+#[path = "forward_fixtures.rs"]
+mod fixtures;
+
+#[cfg(test)]
 #[path = "forward_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "forward_edit_tests.rs"]
+mod edit_tests;
