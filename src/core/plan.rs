@@ -82,6 +82,10 @@ pub struct Analysis {
     /// reach every load balancer node).
     #[serde(with = "humantime_serde_secs")]
     pub settle: Duration,
+    /// The newest data left out of every window: CloudWatch's latest minute of load balancer
+    /// data is often still incomplete when it is first readable.
+    #[serde(with = "humantime_serde_secs")]
+    pub ingestion_delay: Duration,
     /// Below this many canary requests in the window a check is "no data".
     pub min_requests: u64,
     pub no_data: NoDataPolicy,
@@ -242,6 +246,7 @@ mod tests {
                 period: Duration::from_secs(60),
                 lookback: Duration::from_secs(60),
                 settle: Duration::ZERO,
+                ingestion_delay: Duration::ZERO,
                 min_requests: 1,
                 no_data: NoDataPolicy::Hold,
                 failure_threshold: 1,

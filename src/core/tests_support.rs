@@ -28,6 +28,7 @@ pub fn analysis() -> Analysis {
         period: Duration::from_secs(60),
         lookback: mins(5),
         settle: Duration::from_secs(30),
+        ingestion_delay: Duration::ZERO,
         min_requests: 100,
         no_data: NoDataPolicy::Hold,
         failure_threshold: 1,

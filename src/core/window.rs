@@ -25,7 +25,8 @@ impl Window {
 /// The window a tick at `now` may judge for a step that went live at `step_since`, or `None` when
 /// no complete, settled period exists yet (or the period is zero).
 ///
-/// - `end` is `now` rounded down to a period boundary (the still-incomplete period is left out);
+/// - `end` is `now - ingestion_delay` rounded down to a period boundary (the still-incomplete
+///   period, and data CloudWatch may still be ingesting, are left out);
 /// - the earliest start is `step_since + settle` rounded up to a period boundary;
 /// - `start` is the later of that and `end - lookback` (rounded up, so the window never looks
 ///   further back than `lookback`).
@@ -38,7 +39,7 @@ pub fn analysis_window(
     if period <= 0 {
         return None;
     }
-    let end = floor_to(now.as_millis(), period);
+    let end = floor_to(now.minus(analysis.ingestion_delay).as_millis(), period);
     let earliest = ceil_to(step_since.plus(analysis.settle).as_millis(), period);
     let lookback_start = ceil_to(
         end.saturating_sub(millis(analysis.lookback).unwrap_or(i64::MAX)),
@@ -81,6 +82,7 @@ mod tests {
             period: Duration::from_secs(period),
             lookback: Duration::from_secs(lookback),
             settle: Duration::from_secs(settle),
+            ingestion_delay: Duration::ZERO,
             min_requests: 0,
             no_data: NoDataPolicy::Hold,
             failure_threshold: 1,
@@ -199,5 +201,17 @@ mod tests {
         assert_eq!(analysis_window(&a, Timestamp(i64::MIN), Timestamp(0)), None);
         let b = analysis(60, u64::MAX / 2_000, 0);
         assert!(analysis_window(&b, Timestamp(i64::MIN), Timestamp(i64::MAX)).is_some());
+    }
+
+    #[test]
+    fn the_ingestion_delay_holds_back_the_newest_periods() {
+        let mut a = analysis(60, 300, 0);
+        a.ingestion_delay = Duration::from_secs(60);
+        // At 10:05:30 the newest complete period ends 10:05 but may still be filling:
+        // with a one-minute delay the window ends at 10:04.
+        assert_eq!(analysis_window(&a, secs(0), secs(330)), window(0, 240));
+        // A step that went live at 10:03 has nothing judgeable before 10:05.
+        assert_eq!(analysis_window(&a, secs(180), secs(299)), None);
+        assert_eq!(analysis_window(&a, secs(180), secs(300)), window(180, 240));
     }
 }

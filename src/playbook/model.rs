@@ -123,6 +123,7 @@ pub(crate) struct AnalysisDoc {
     pub period: Option<Sp<String>>,
     pub lookback: Option<Sp<String>>,
     pub settle: Option<Sp<String>>,
+    pub ingestion_delay: Option<Sp<String>>,
     pub min_requests: Option<Sp<i64>>,
     pub no_data: Option<Sp<String>>,
     pub failure_threshold: Option<Sp<i64>>,

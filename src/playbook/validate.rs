@@ -16,6 +16,9 @@ pub(crate) const DEFAULT_INTERVAL: Duration = Duration::from_secs(30);
 pub(crate) const DEFAULT_PERIOD: Duration = Duration::from_secs(60);
 pub(crate) const DEFAULT_LOOKBACK: Duration = Duration::from_secs(300);
 pub(crate) const DEFAULT_SETTLE: Duration = Duration::from_secs(30);
+/// ALB data for the newest minute is often incomplete when first readable (Netflix's Atlas
+/// waits two minutes); one minute is the default lag.
+pub(crate) const DEFAULT_INGESTION_DELAY: Duration = Duration::from_secs(60);
 pub(crate) const DEFAULT_MIN_REQUESTS: u64 = 50;
 pub(crate) const DEFAULT_FAILURE_THRESHOLD: u32 = 1;
 
@@ -177,6 +180,7 @@ fn analysis(d: &mut Diag, doc: Option<&Sp<AnalysisDoc>>) -> Option<Analysis> {
             period: DEFAULT_PERIOD,
             lookback: DEFAULT_LOOKBACK,
             settle: DEFAULT_SETTLE,
+            ingestion_delay: DEFAULT_INGESTION_DELAY,
             min_requests: DEFAULT_MIN_REQUESTS,
             no_data: NoDataPolicy::Hold,
             failure_threshold: DEFAULT_FAILURE_THRESHOLD,
@@ -221,6 +225,12 @@ fn analysis(d: &mut Diag, doc: Option<&Sp<AnalysisDoc>>) -> Option<Analysis> {
         }
     }
     let settle = seconds(d, "settle", &a.settle, DEFAULT_SETTLE);
+    let ingestion_delay = seconds(
+        d,
+        "ingestion_delay",
+        &a.ingestion_delay,
+        DEFAULT_INGESTION_DELAY,
+    );
     let min_requests = match &a.min_requests {
         None => Some(DEFAULT_MIN_REQUESTS),
         Some(m) => d.check(
@@ -255,6 +265,7 @@ fn analysis(d: &mut Diag, doc: Option<&Sp<AnalysisDoc>>) -> Option<Analysis> {
         period: period?,
         lookback: lookback?,
         settle: settle?,
+        ingestion_delay: ingestion_delay?,
         min_requests: min_requests?,
         no_data: no_data?,
         failure_threshold: failure_threshold?,

@@ -43,7 +43,7 @@ pub fn playbook(alb: &DemoAlb, name: &str, rest: &str) -> String {
 }
 
 /// The default analysis of scenarios: one-minute periods, judged as soon as one is complete.
-pub const ANALYSIS: &str = "analysis:\n  interval: 60s\n  period: 60s\n  lookback: 3m\n  settle: 0s\n  min_requests: 20\n  failure_threshold: 1\n";
+pub const ANALYSIS: &str = "analysis:\n  interval: 60s\n  period: 60s\n  lookback: 3m\n  settle: 0s\n  ingestion_delay: 0s\n  min_requests: 20\n  failure_threshold: 1\n";
 
 impl Scenario {
     /// A new scenario named `prefix` (unique per test) whose playbook is built by `yaml`.
