@@ -116,8 +116,15 @@ impl Tick {
     }
 
     fn emit(&mut self, kind: EventKind) {
+        self.emit_kept_if(true, kind);
+    }
+
+    /// Emits an event, keeping it in the record's history only when `keep`.
+    fn emit_kept_if(&mut self, keep: bool, kind: EventKind) {
         let event = Event { at: self.now, kind };
-        self.record.remember(event.clone());
+        if keep {
+            self.record.remember(event.clone());
+        }
         self.actions.push(Action::Emit(event));
         self.changed = true;
     }

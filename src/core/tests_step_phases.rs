@@ -5,24 +5,34 @@ use super::*;
 use crate::core::judge::Verdict;
 use crate::core::record::HISTORY_LIMIT;
 
+/// The emitted events of the last tick.
+fn emitted_events(shell: &Shell) -> Vec<Event> {
+    shell
+        .actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Emit(e) => Some(e.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
 fn events_are_mirrored_in_the_history_in_order() {
     let plan = PlanBuilder::standard().build();
     let mut shell = Shell::new(record(secs(0)));
     for minute in 0..40 {
         let before = shell.record.history.len();
-        let judged = (minute % 2 == 1).then(|| judgement(Verdict::Pass));
+        // Alternate the verdicts so that every analysis is a change worth keeping.
+        let verdict = if minute % 4 == 1 {
+            Verdict::Pass
+        } else {
+            Verdict::NoData
+        };
+        let judged = (minute % 2 == 1).then(|| judgement(verdict));
         shell.tick(judged, &plan, secs(minute * 60));
         let appended: Vec<Event> = shell.record.history.iter().skip(before).cloned().collect();
-        let emitted: Vec<Event> = shell
-            .actions
-            .iter()
-            .filter_map(|a| match a {
-                Action::Emit(e) => Some(e.clone()),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(appended, emitted, "minute {minute}");
+        assert_eq!(appended, emitted_events(&shell), "minute {minute}");
         if !shell.actions.is_empty() {
             assert_eq!(shell.actions.last(), Some(&Action::Save), "minute {minute}");
             assert_eq!(shell.record.updated_at, secs(minute * 60));
@@ -31,19 +41,47 @@ fn events_are_mirrored_in_the_history_in_order() {
 }
 
 #[test]
+fn a_repeated_verdict_is_emitted_but_not_kept() {
+    let plan = PlanBuilder::standard().build();
+    let mut shell = Shell::new(stepping_record(0, secs(0), split(950, 50)));
+    shell.live = split(950, 50);
+    shell.tick(Some(judgement(Verdict::NoData)), &plan, secs(60));
+    let kept = shell.record.history.len();
+    assert_eq!(kept, 2, "the first no-data analysis and its hold are kept");
+    shell.tick(Some(judgement(Verdict::NoData)), &plan, secs(120));
+    assert_eq!(
+        emitted_events(&shell).len(),
+        2,
+        "the repeat is still reported"
+    );
+    assert_eq!(shell.record.history.len(), kept, "but not kept");
+    assert_eq!(
+        shell.record.last_verdict.as_ref().map(|v| v.at),
+        Some(secs(120))
+    );
+}
+
+#[test]
 fn history_is_bounded() {
     let plan = PlanBuilder::standard().build();
     let mut rec = stepping_record(0, secs(0), split(950, 50));
-    for minute in 0..(HISTORY_LIMIT as i64 + 50) {
-        let judged = Some(judgement(Verdict::Pass));
-        rec = step(rec, &inputs(split(950, 50), judged), &plan, secs(minute)).0;
+    let last = HISTORY_LIMIT as i64 + 50;
+    for minute in 0..=last {
+        let verdict = if minute % 2 == 0 {
+            Verdict::Pass
+        } else {
+            Verdict::NoData
+        };
+        rec = step(
+            rec,
+            &inputs(split(950, 50), Some(judgement(verdict))),
+            &plan,
+            secs(minute),
+        )
+        .0;
     }
     assert_eq!(rec.history.len(), HISTORY_LIMIT);
-    assert_eq!(
-        rec.history.back().map(|e| e.at),
-        Some(secs(HISTORY_LIMIT as i64 + 49))
-    );
-    assert_eq!(rec.history.front().map(|e| e.at), Some(secs(50)));
+    assert_eq!(rec.history.back().map(|e| e.at), Some(secs(last)));
 }
 
 #[test]
@@ -228,4 +266,3 @@ fn current_share_follows_the_phase() {
         assert_eq!(current_share(&rec, &plan), expected, "{phase:?}");
     }
 }
-

@@ -58,12 +58,20 @@ impl Tick {
     fn analysed(&mut self, judgement: &Judgement, index: usize, plan: &Plan) -> Outcome {
         let details = judgement.details();
         let verdict = judgement.verdict.as_str().to_string();
+        // An analysis that repeats the previous verdict is reported but not kept: the history
+        // stays a list of changes, and a long bake does not push the early steps out of it.
+        let repeated = self
+            .record
+            .last_verdict
+            .as_ref()
+            .is_some_and(|last| last.verdict == verdict);
         self.record.last_verdict = Some(VerdictSummary {
             at: self.now,
             verdict: verdict.clone(),
             details: details.clone(),
         });
-        self.emit(EventKind::Analysed { verdict, details });
+        let remember = !repeated;
+        self.emit_kept_if(remember, EventKind::Analysed { verdict, details });
 
         let analysis = &plan.analysis;
         let outcome = match (judgement.verdict, analysis.no_data) {
@@ -78,7 +86,7 @@ impl Tick {
                     "no data: {}",
                     or_unknown(judgement.details_of(CheckOutcome::NoData))
                 );
-                self.emit(EventKind::Holding { why });
+                self.emit_kept_if(remember, EventKind::Holding { why });
             }
             Outcome::Fail => {
                 let failures = self.record.consecutive_failures.saturating_add(1);
