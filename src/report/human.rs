@@ -65,7 +65,11 @@ pub fn status_line(record: &Record, plan: &Plan, now: Timestamp) -> String {
     match &record.phase {
         Phase::Stepping { index, .. } => {
             let left = time_to_next_step(record, plan, now).unwrap_or_default();
-            let when = if plan.checks.is_empty() { "" } else { " (when checks pass)" };
+            let when = if plan.checks.is_empty() {
+                ""
+            } else {
+                " (when checks pass)"
+            };
             format!(
                 "step {}/{} | {weights} | last verdict: {verdict} | next step in {}s{when}",
                 index + 1,
@@ -94,5 +98,73 @@ impl<W: Write + Send> EventSink for HumanReporter<W> {
             self.last_line = line;
         }
         let _ = self.out.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::record::PlaybookId;
+    use crate::core::{Share, Split};
+
+    fn plan() -> Plan {
+        let yaml = "name: p\nroute:\n  alb:\n    load_balancer: lb\n    port: 80\n    stable: s\n    canary: c\nsteps:\n  canary: [10, 50]\n  bake: 2m\nchecks:\n  - error_rate: { max_percent: 1 }\n";
+        crate::playbook::parse(yaml, "p.yaml").unwrap().plan
+    }
+
+    fn stepping() -> Record {
+        let id = PlaybookId {
+            name: "p".into(),
+            content_hash: "h".into(),
+        };
+        let mut record = Record::new(id, Timestamp::from_secs(0));
+        record.phase = Phase::Stepping {
+            index: 0,
+            since: Timestamp::from_secs(30),
+        };
+        record.written = Some(Split {
+            stable: 900,
+            canary: 100,
+        });
+        record
+    }
+
+    #[test]
+    fn the_status_line_shows_step_weights_verdict_and_time_left() {
+        let line = status_line(&stepping(), &plan(), Timestamp::from_secs(60));
+        assert_eq!(
+            line,
+            "step 1/3 | stable 900 / canary 100 (10% canary) | last verdict: none yet | next step in 90s (when checks pass)"
+        );
+    }
+
+    #[test]
+    fn events_read_as_sentences_with_the_clock_time() {
+        let mut out = Vec::new();
+        let mut reporter = HumanReporter::new(&mut out);
+        reporter.emit(&Event {
+            at: Timestamp::from_secs(3_600 * 14 + 63),
+            kind: EventKind::StepStarted {
+                index: 1,
+                share: Share::from_permille(500).unwrap(),
+            },
+        });
+        drop(reporter);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "14:01:03  step 2: canary to 50%\n"
+        );
+    }
+
+    #[test]
+    fn an_unchanged_progress_line_is_not_repeated() {
+        let mut out = Vec::new();
+        let mut reporter = HumanReporter::new(&mut out);
+        let (record, plan) = (stepping(), plan());
+        reporter.progress(&record, &plan, Timestamp::from_secs(60));
+        reporter.progress(&record, &plan, Timestamp::from_secs(60));
+        reporter.progress(&record, &plan, Timestamp::from_secs(70));
+        drop(reporter);
+        assert_eq!(String::from_utf8(out).unwrap().lines().count(), 2);
     }
 }

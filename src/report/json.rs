@@ -38,3 +38,41 @@ impl<W: Write + Send> EventSink for JsonReporter<W> {
         self.line(&value);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{EventKind, Split};
+
+    #[test]
+    fn each_event_is_one_json_line_named_by_its_kind() {
+        let mut out = Vec::new();
+        let mut reporter = JsonReporter::new(&mut out);
+        reporter.emit(&Event {
+            at: Timestamp(1_500),
+            kind: EventKind::WeightsVerified {
+                split: Split {
+                    stable: 950,
+                    canary: 50,
+                },
+            },
+        });
+        reporter.emit(&Event {
+            at: Timestamp(2_000),
+            kind: EventKind::Promoted,
+        });
+        drop(reporter);
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                serde_json::json!({"at": 1500, "event": "weights_verified", "split": {"stable": 950, "canary": 50}}),
+                serde_json::json!({"at": 2000, "event": "promoted"}),
+            ]
+        );
+    }
+}

@@ -1,7 +1,9 @@
 //! Integration tests: the real AWS SDK clients over real HTTP against the local emulator in
 //! `localstack/`. One test binary, so the SDK is linked once and the emulator started once.
 
+mod alb_actions;
 mod alb_router;
+mod cli;
 mod cli_invalid;
 mod cloudwatch;
 mod emulator;

@@ -1,0 +1,124 @@
+//! The command line as a user meets it: usage errors, a missing region, and JSON lines.
+
+use crate::emulator::{demo_alb, endpoint};
+use std::process::{Command, Output};
+
+fn canary_deploy(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_canary-deploy"))
+        .args(args)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .output()
+        .expect("run canary-deploy")
+}
+
+#[test]
+fn usage_errors_exit_with_two() {
+    for args in [
+        &[][..],
+        &["run"],
+        &["run", "p.yaml", "--output", "yaml"],
+        &["deploy", "p.yaml"],
+    ] {
+        let output = canary_deploy(args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert_eq!(canary_deploy(&["--help"]).status.code(), Some(0));
+}
+
+#[test]
+fn a_missing_region_is_named_before_any_call() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let playbook = dir.path().join("p.yaml");
+    std::fs::write(
+        &playbook,
+        "name: p\nroute:\n  alb:\n    load_balancer: lb\n    port: 80\n    stable: s\n    canary: c\nsteps:\n  canary: [50]\n  bake: 1m\n",
+    )
+    .expect("write playbook");
+    let output = Command::new(env!("CARGO_BIN_EXE_canary-deploy"))
+        .arg("run")
+        .arg(&playbook)
+        .arg("--state-dir")
+        .arg(dir.path())
+        .env_clear()
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", dir.path().join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("run canary-deploy");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("no AWS region is configured: pass --region"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn output_json_prints_one_json_object_per_line() {
+    let alb = demo_alb("json").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let playbook = dir.path().join("json.yaml");
+    std::fs::write(
+        &playbook,
+        format!(
+            "name: json\nroute:\n  alb:\n    listener: {}\n    stable: {}\n    canary: {}\n\
+             steps:\n  canary: [50, 100]\n  bake: 0s\nanalysis:\n  interval: 1s\n",
+            alb.listener_arn, alb.stable_arn, alb.canary_arn
+        ),
+    )
+    .expect("write playbook");
+    let path = playbook.to_string_lossy().to_string();
+    let state = dir.path().join("state").to_string_lossy().to_string();
+    let output = canary_deploy(&[
+        "run",
+        &path,
+        "--output",
+        "json",
+        "--endpoint-url",
+        endpoint(),
+        "--state-dir",
+        &state,
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let events: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect();
+    let names: Vec<&str> = events.iter().filter_map(|e| e["event"].as_str()).collect();
+    for expected in [
+        "started",
+        "step_started",
+        "weights_verified",
+        "progress",
+        "promoted",
+    ] {
+        assert!(
+            names.contains(&expected),
+            "no {expected} event in {names:?}"
+        );
+    }
+    let verified = events
+        .iter()
+        .filter(|e| e["event"] == "weights_verified")
+        .last()
+        .expect("a verified write");
+    assert_eq!(
+        verified["split"],
+        serde_json::json!({"stable": 0, "canary": 999})
+    );
+}
