@@ -13,7 +13,6 @@ use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -60,17 +59,17 @@ pub async fn load_config(options: &AwsOptions) -> Result<SdkConfig, AwsSetupErro
     }
 }
 
-/// The clients one deployment needs, all counting their calls into one [`CallCounter`].
+/// The clients one deployment needs, all counting their calls into one [`CallLog`].
 #[derive(Clone, Debug)]
 pub struct Clients {
     pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
-    pub calls: CallCounter,
+    pub calls: CallLog,
 }
 
 impl Clients {
     pub fn new(config: &SdkConfig) -> Clients {
-        let calls = CallCounter::default();
+        let calls = CallLog::default();
         let elbv2 = aws_sdk_elasticloadbalancingv2::config::Builder::from(config)
             .interceptor(calls.clone())
             .build();
@@ -85,28 +84,26 @@ impl Clients {
     }
 }
 
-/// Counts AWS operations by name (once per operation, retries not counted), so `run` can say
-/// how many calls a tick costs.
+/// Records the AWS operations the clients make, by name, oldest first (once per operation:
+/// retries are not repeated), so `run` can say what a tick cost and tests can pin exact calls.
 #[derive(Clone, Debug, Default)]
-pub struct CallCounter {
-    counts: Arc<Mutex<BTreeMap<String, u64>>>,
+pub struct CallLog {
+    operations: Arc<Mutex<Vec<String>>>,
 }
 
-impl CallCounter {
-    /// Operation name → calls so far.
-    pub fn snapshot(&self) -> BTreeMap<String, u64> {
-        self.counts.lock().map(|c| c.clone()).unwrap_or_default()
-    }
-
-    /// All calls so far.
-    pub fn total(&self) -> u64 {
-        self.snapshot().values().sum()
+impl CallLog {
+    /// The operations made since the last `take`, oldest first.
+    pub fn take(&self) -> Vec<String> {
+        self.operations
+            .lock()
+            .map(|mut ops| std::mem::take(&mut *ops))
+            .unwrap_or_default()
     }
 }
 
-impl Intercept for CallCounter {
+impl Intercept for CallLog {
     fn name(&self) -> &'static str {
-        "CallCounter"
+        "CallLog"
     }
 
     fn read_before_serialization(
@@ -119,8 +116,8 @@ impl Intercept for CallCounter {
             .load::<Metadata>()
             .map(|m| m.name().to_string())
             .unwrap_or_else(|| "unknown".to_string());
-        if let Ok(mut counts) = self.counts.lock() {
-            *counts.entry(name).or_insert(0) += 1;
+        if let Ok(mut operations) = self.operations.lock() {
+            operations.push(name);
         }
         Ok(())
     }

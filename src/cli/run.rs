@@ -1,7 +1,7 @@
 //! `run`: shift traffic until the canary is promoted, rolled back or paused.
 
 use super::{Exit, Global, Output};
-use crate::aws::{self, CallCounter, Clients};
+use crate::aws::{self, CallLog, Clients};
 use crate::core::Phase;
 use crate::core::{Event, Plan, Record, Timestamp};
 use crate::orchestrator::{setup, SystemClock};
@@ -16,7 +16,14 @@ pub async fn execute(path: &Path, global: &Global) -> anyhow::Result<Exit> {
     let store = FileStore::new(&global.state_dir);
     let ended_before = ended_deployment(&store, &plan).await?;
     let deployment = setup::connect(plan, &clients, store).await?;
-    let mut sink = CallsPerTick::new(reporter(global.output), clients.calls.clone());
+    tracing::info!(
+        "aws calls to resolve the route: {}",
+        clients.calls.take().len()
+    );
+    let mut sink = CallsPerTick {
+        inner: reporter(global.output),
+        calls: clients.calls.clone(),
+    };
     let record = tokio::select! {
         record = deployment.run(&SystemClock, &mut sink) => record?,
         _ = tokio::signal::ctrl_c() => {
@@ -70,19 +77,7 @@ pub fn outcome(phase: &Phase) -> String {
 /// Logs, after every tick, how many AWS calls it made and which (`CANARY_DEPLOY_LOG=info`).
 struct CallsPerTick {
     inner: Box<dyn EventSink>,
-    calls: CallCounter,
-    before: BTreeMap<String, u64>,
-}
-
-impl CallsPerTick {
-    fn new(inner: Box<dyn EventSink>, calls: CallCounter) -> Self {
-        let before = calls.snapshot();
-        CallsPerTick {
-            inner,
-            calls,
-            before,
-        }
-    }
+    calls: CallLog,
 }
 
 impl EventSink for CallsPerTick {
@@ -91,17 +86,17 @@ impl EventSink for CallsPerTick {
     }
 
     fn progress(&mut self, record: &Record, plan: &Plan, now: Timestamp) {
-        let after = self.calls.snapshot();
-        let made: Vec<String> = after
-            .iter()
-            .filter_map(|(operation, count)| {
-                let delta = count - self.before.get(operation).copied().unwrap_or(0);
-                (delta > 0).then(|| format!("{operation} {delta}"))
-            })
-            .collect();
-        let total: u64 = after.values().sum::<u64>() - self.before.values().sum::<u64>();
-        tracing::info!("aws calls this tick: {total} ({})", made.join(", "));
-        self.before = after;
+        let operations = self.calls.take();
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for operation in &operations {
+            *counts.entry(operation.clone()).or_default() += 1;
+        }
+        let made: Vec<String> = counts.iter().map(|(op, n)| format!("{op} {n}")).collect();
+        tracing::info!(
+            "aws calls this tick: {} ({})",
+            operations.len(),
+            made.join(", ")
+        );
         self.inner.progress(record, plan, now);
     }
 }

@@ -122,7 +122,9 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             return None;
         }
         let window = core::analysis_window(&self.plan.analysis, since, now)?;
-        let checks = self.plan.checks_at(core::step::current_share(record, &self.plan)?);
+        let checks = self
+            .plan
+            .checks_at(core::step::current_share(record, &self.plan)?);
         if checks.is_empty() {
             return Some(core::judge(&[], &[], &self.plan.analysis));
         }

@@ -47,21 +47,22 @@ mod tests {
     #[test]
     fn each_event_is_one_json_line_named_by_its_kind() {
         let mut out = Vec::new();
-        let mut reporter = JsonReporter::new(&mut out);
-        reporter.emit(&Event {
-            at: Timestamp(1_500),
-            kind: EventKind::WeightsVerified {
-                split: Split {
-                    stable: 950,
-                    canary: 50,
+        {
+            let mut reporter = JsonReporter::new(&mut out);
+            reporter.emit(&Event {
+                at: Timestamp(1_500),
+                kind: EventKind::WeightsVerified {
+                    split: Split {
+                        stable: 950,
+                        canary: 50,
+                    },
                 },
-            },
-        });
-        reporter.emit(&Event {
-            at: Timestamp(2_000),
-            kind: EventKind::Promoted,
-        });
-        drop(reporter);
+            });
+            reporter.emit(&Event {
+                at: Timestamp(2_000),
+                kind: EventKind::Promoted,
+            });
+        }
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<serde_json::Value> = text
             .lines()

@@ -114,8 +114,7 @@ async fn output_json_prints_one_json_object_per_line() {
     }
     let verified = events
         .iter()
-        .filter(|e| e["event"] == "weights_verified")
-        .last()
+        .rfind(|e| e["event"] == "weights_verified")
         .expect("a verified write");
     assert_eq!(
         verified["split"],

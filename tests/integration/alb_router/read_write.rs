@@ -1,0 +1,199 @@
+//! Reads and writes on a listener's default action: the calls each takes, turning a plain
+//! forward into weights, keeping stickiness and other groups, refusing on conflict, and refusing
+//! a listener that does not forward to stable.
+
+use super::fixtures::{
+    assert_kind, listener_actions, router, setup, setup_listener, split, target_group, weights,
+};
+use crate::alb_actions::{forward, set_default_action};
+use aws_sdk_elasticloadbalancingv2::types::{Action, ActionTypeEnum};
+use canary_deploy::core::plan::{AlbRoute, AlbTarget, TargetGroupRef};
+use canary_deploy::core::types::Share;
+use canary_deploy::traffic::{Router, TrafficError};
+
+#[tokio::test]
+async fn reads_a_plain_forward_default_action() {
+    let (_client, log, alb, router) = setup_listener("ar-read").await;
+    log.take();
+
+    assert_eq!(router.read().await.unwrap(), split(1, 0));
+    assert_eq!(
+        log.take(),
+        ["DescribeListeners"],
+        "a read is exactly one call"
+    );
+    assert_eq!(
+        router.describe(),
+        format!(
+            "ALB listener {} default action (stable ar-read-stable, canary ar-read-canary)",
+            alb.listener_arn
+        )
+    );
+    assert_eq!(
+        router.split_for(Share::from_permille(50).unwrap()),
+        split(950, 50)
+    );
+}
+
+#[tokio::test]
+async fn write_turns_a_plain_forward_into_a_weighted_forward_config() {
+    let (client, log, alb, router) = setup_listener("ar-convert").await;
+    log.take();
+
+    let written = router
+        .write(Some(split(1, 0)), split(950, 50))
+        .await
+        .unwrap();
+    assert_eq!(written, split(950, 50));
+    assert_eq!(
+        log.take(),
+        ["DescribeListeners", "ModifyListener", "DescribeListeners"],
+        "a write is describe + modify + describe"
+    );
+
+    let actions = listener_actions(&client, &alb.listener_arn).await;
+    assert_eq!(actions.len(), 1);
+    assert_eq!(actions[0].r#type(), Some(&ActionTypeEnum::Forward));
+    assert_eq!(
+        actions[0].target_group_arn(),
+        None,
+        "TargetGroupArn is dropped"
+    );
+    assert_eq!(
+        weights(&actions[0]),
+        [
+            (alb.stable_arn.clone(), Some(950)),
+            (alb.canary_arn.clone(), Some(50))
+        ]
+    );
+    assert_eq!(router.read().await.unwrap(), split(950, 50));
+
+    // Full canary, then roll back to stable.
+    let full = router.split_for(Share::CANARY_ONLY);
+    assert_eq!(
+        router.write(Some(split(950, 50)), full).await.unwrap(),
+        split(0, 999)
+    );
+    let back = router.split_for(Share::STABLE_ONLY);
+    assert_eq!(router.write(None, back).await.unwrap(), split(999, 0));
+    assert_eq!(router.read().await.unwrap(), split(999, 0));
+}
+
+#[tokio::test]
+async fn listener_default_action_with_sticky_weighted_forward_keeps_its_stickiness() {
+    let (client, _log, alb) = setup("ar-listener").await;
+    let third = target_group(&client, "ar-listener-third", &alb.vpc_id).await;
+    // The third group joins the default action, sticky for 10 minutes.
+    let sticky_forward = forward(&[(&alb.stable_arn, 5), (&third, 1)], None, Some(600));
+    set_default_action(&client, &alb.listener_arn, sticky_forward).await;
+    let before = listener_actions(&client, &alb.listener_arn).await;
+    let route = AlbRoute {
+        target: AlbTarget::Listener {
+            load_balancer: "ar-listener".into(),
+            port: 80,
+        },
+        stable: TargetGroupRef::Name("ar-listener-stable".into()),
+        canary: TargetGroupRef::Name("ar-listener-canary".into()),
+    };
+    let router = router(&client, &route).await;
+    assert_eq!(router.resolved().rule_arn, None);
+    assert_eq!(router.read().await.unwrap(), split(5, 0));
+
+    router
+        .write(Some(split(5, 0)), split(500, 500))
+        .await
+        .unwrap();
+    let after = listener_actions(&client, &alb.listener_arn).await;
+    assert_eq!(after.len(), 1);
+    assert_eq!(
+        weights(&after[0]),
+        [
+            (alb.stable_arn.clone(), Some(500)),
+            (third.clone(), Some(1)),
+            (alb.canary_arn.clone(), Some(500))
+        ]
+    );
+    let sticky = |actions: &[Action]| {
+        actions[0]
+            .forward_config()
+            .and_then(|c| c.target_group_stickiness_config())
+            .cloned()
+    };
+    assert_eq!(sticky(&after), sticky(&before));
+    assert_eq!(after[0].order(), before[0].order());
+}
+
+#[tokio::test]
+async fn write_refuses_with_conflict_when_someone_else_changed_the_weights() {
+    let (client, log, alb, router) = setup_listener("ar-conflict").await;
+    let live = router.read().await.unwrap();
+    router.write(Some(live), split(950, 50)).await.unwrap();
+
+    // An operator moves the weights by hand between two ticks.
+    let by_hand = forward(
+        &[(&alb.stable_arn, 500), (&alb.canary_arn, 500)],
+        None,
+        None,
+    );
+    set_default_action(&client, &alb.listener_arn, by_hand).await;
+    log.take();
+
+    let err = router
+        .write(Some(split(950, 50)), split(900, 100))
+        .await
+        .unwrap_err();
+    match &err {
+        TrafficError::Conflict { expected, live } => {
+            assert_eq!((*expected, *live), (split(950, 50), split(500, 500)));
+        }
+        other => panic!("expected Conflict, got {other:?}"),
+    }
+    assert!(
+        err.to_string().contains("someone else changed them"),
+        "{err}"
+    );
+    assert_eq!(
+        log.take(),
+        ["DescribeListeners"],
+        "a refused write modifies nothing"
+    );
+    assert_eq!(router.read().await.unwrap(), split(500, 500));
+}
+
+#[tokio::test]
+async fn write_of_the_live_split_is_verified_by_one_read() {
+    let (_client, log, _alb, router) = setup_listener("ar-noop").await;
+    router.write(None, split(999, 0)).await.unwrap();
+    log.take();
+    assert_eq!(
+        router
+            .write(Some(split(999, 0)), split(999, 0))
+            .await
+            .unwrap(),
+        split(999, 0)
+    );
+    assert_eq!(log.take(), ["DescribeListeners"]);
+}
+
+#[tokio::test]
+async fn read_refuses_a_listener_that_does_not_forward_to_stable() {
+    let (client, _log, alb) = setup("ar-notrouted").await;
+    let third = target_group(&client, "ar-notrouted-third", &alb.vpc_id).await;
+    let route = AlbRoute {
+        target: AlbTarget::ListenerArn(alb.listener_arn.clone()),
+        stable: TargetGroupRef::Arn(third.clone()),
+        canary: TargetGroupRef::Arn(alb.canary_arn.clone()),
+    };
+    let router = router(&client, &route).await;
+    let err = router.read().await.unwrap_err();
+    assert_kind!(err, StableNotRouted);
+    let text = err.to_string();
+    assert!(text.contains(&alb.listener_arn), "{text}");
+    assert!(text.contains(&third), "{text}");
+    assert!(
+        text.contains(&format!("{} (weight 1)", alb.stable_arn)),
+        "{text}"
+    );
+    let err = router.write(None, split(999, 0)).await.unwrap_err();
+    assert_kind!(err, StableNotRouted);
+}

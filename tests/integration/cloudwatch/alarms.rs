@@ -1,0 +1,83 @@
+//! CloudWatch alarms as a check: each alarm's state and reason, a missing alarm as unavailable,
+//! all names in one DescribeAlarms call.
+
+use super::fixtures::{check, cloudwatch, dims, observe, source, two_hours_ago, unique, window};
+use aws_sdk_cloudwatch::types::{ComparisonOperator, StateValue, Statistic};
+use canary_deploy::core::observe::{AlarmState, Observed};
+use canary_deploy::core::plan::CheckKind;
+
+#[tokio::test]
+async fn alarms_report_their_state_and_a_missing_alarm_is_unavailable() {
+    let client = cloudwatch().await;
+    let firing = unique("firing");
+    let calm = unique("calm");
+    for name in [&firing, &calm] {
+        client
+            .put_metric_alarm()
+            .alarm_name(name)
+            .namespace("CanaryTest/Alarms")
+            .metric_name("Errors")
+            .statistic(Statistic::Sum)
+            .period(60)
+            .evaluation_periods(1)
+            .threshold(1.0)
+            .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+            .send()
+            .await
+            .expect("put metric alarm");
+    }
+    for (name, state, reason) in [
+        (&firing, StateValue::Alarm, "errors above threshold"),
+        (&calm, StateValue::Ok, "all quiet"),
+    ] {
+        client
+            .set_alarm_state()
+            .alarm_name(name)
+            .state_value(state)
+            .state_reason(reason)
+            .send()
+            .await
+            .expect("set alarm state");
+    }
+
+    let source = source(client, dims("alarms"));
+    let missing = unique("missing");
+    let checks = [
+        check(
+            "alarms",
+            CheckKind::Alarms {
+                names: vec![firing.clone(), calm.clone()],
+            },
+        ),
+        check(
+            "with-missing",
+            CheckKind::Alarms {
+                names: vec![calm.clone(), missing.clone()],
+            },
+        ),
+    ];
+    let observed = observe(&source, &checks, window(two_hours_ago(), 60)).await;
+    let [Observed::Alarms(alarms), unavailable] = observed.as_slice() else {
+        panic!("unexpected observations: {observed:?}");
+    };
+    let states: Vec<(&str, AlarmState, &str)> = alarms
+        .iter()
+        .map(|a| (a.name.as_str(), a.state, a.reason.as_str()))
+        .collect();
+    assert_eq!(
+        states,
+        vec![
+            (firing.as_str(), AlarmState::Alarm, "errors above threshold"),
+            (calm.as_str(), AlarmState::Ok, "all quiet"),
+        ]
+    );
+    assert_eq!(
+        unavailable,
+        &Observed::Unavailable {
+            why: format!("alarm {missing} does not exist"),
+        }
+    );
+    // Three distinct names, one DescribeAlarms call; no metric queries, no GetMetricData.
+    assert_eq!(source.describe_alarms_calls(), 1);
+    assert_eq!(source.metric_data_calls(), 0);
+}
