@@ -212,50 +212,33 @@ mod humantime_serde_secs {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn check(kind: CheckKind) -> Check {
-        Check {
-            name: "c".into(),
-            kind,
-        }
-    }
+    use crate::core::step::test_support::{check, share, PlanBuilder};
 
     #[test]
     fn comparisons_with_stable_are_left_out_only_at_one_hundred_percent() {
-        let checks = vec![
-            check(CheckKind::ErrorRate { max_percent: 1.0 }),
-            check(CheckKind::ErrorRateVsStable {
-                max_delta_percent: 1.0,
-            }),
-            check(CheckKind::LatencyVsStable {
-                percentile: 99.0,
-                max_ratio: 1.2,
-            }),
+        let mut plan = PlanBuilder::standard().build();
+        plan.checks = vec![
+            check("errors", CheckKind::ErrorRate { max_percent: 1.0 }),
+            check(
+                "errors-vs-stable",
+                CheckKind::ErrorRateVsStable {
+                    max_delta_percent: 1.0,
+                },
+            ),
+            check(
+                "p99-vs-stable",
+                CheckKind::LatencyVsStable {
+                    percentile: 99.0,
+                    max_ratio: 1.2,
+                },
+            ),
         ];
-        let plan = Plan {
-            name: "n".into(),
-            content_hash: "h".into(),
-            route: Route::Alb(AlbRoute {
-                target: AlbTarget::ListenerArn("arn".into()),
-                stable: TargetGroupRef::Name("s".into()),
-                canary: TargetGroupRef::Name("c".into()),
-            }),
-            steps: vec![],
-            analysis: Analysis {
-                interval: Duration::from_secs(1),
-                period: Duration::from_secs(60),
-                lookback: Duration::from_secs(60),
-                settle: Duration::ZERO,
-                ingestion_delay: Duration::ZERO,
-                min_requests: 1,
-                no_data: NoDataPolicy::Hold,
-                failure_threshold: 1,
-            },
-            checks,
-            on_failure: OnFailure::Rollback,
-        };
-        let half = Share::from_permille(500).unwrap();
-        assert_eq!(plan.checks_at(half).len(), 3);
-        assert_eq!(plan.checks_at(Share::CANARY_ONLY).len(), 1);
+        assert_eq!(plan.checks_at(share(500)).len(), 3);
+        let at_full: Vec<String> = plan
+            .checks_at(Share::CANARY_ONLY)
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(at_full, vec!["errors".to_string()]);
     }
 }

@@ -59,7 +59,7 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
     ) -> Result<Record, OrchestratorError> {
         let record = self.load_or_start(now, operator.is_some()).await?;
         let live = self.router.read().await?;
-        let (record, recovered) = self.recover_in_flight(record, live, sink).await?;
+        let (record, recovered) = self.recover_in_flight(record, live, now, sink).await?;
         let judgement = match operator {
             Some(_) => None,
             None => self.analyse(&record, now, sink).await,
@@ -141,4 +141,21 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             }
         }
     }
+}
+
+/// Records a verified write: this split is now what must be live, and nothing is in flight.
+fn record_verified(
+    record: &mut Record,
+    verified: core::Split,
+    now: Timestamp,
+    sink: &mut dyn EventSink,
+) {
+    record.written = Some(verified);
+    record.in_flight = None;
+    let event = core::Event {
+        at: now,
+        kind: EventKind::WeightsVerified { split: verified },
+    };
+    sink.emit(&event);
+    record.remember(event);
 }

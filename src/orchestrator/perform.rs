@@ -1,7 +1,7 @@
 //! Performing core's actions: verified weight writes, saves and events.
 
-use super::{Deployment, OrchestratorError};
-use crate::core::{self, Action, Event, EventKind, Inputs, Record, Share, Timestamp, WriteFailure};
+use super::{record_verified, Deployment, OrchestratorError};
+use crate::core::{self, Action, Inputs, Record, Share, Timestamp, WriteFailure};
 use crate::metrics::MetricSource;
 use crate::report::EventSink;
 use crate::store::Store;
@@ -60,14 +60,7 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         self.store.save(&mut record).await?;
         let failure = match self.router.write(expected, target).await {
             Ok(verified) => {
-                record.written = Some(verified);
-                record.in_flight = None;
-                let event = Event {
-                    at: now,
-                    kind: EventKind::WeightsVerified { split: verified },
-                };
-                sink.emit(&event);
-                record.remember(event);
+                record_verified(&mut record, verified, now, sink);
                 return Ok((record, true));
             }
             Err(TrafficError::Conflict { expected, live }) => {

@@ -1,8 +1,8 @@
 //! Putting things right after an interrupted tick: a write that a killed runner left in flight,
 //! and a tick that lost a race with an operator's rollback.
 
-use super::{Deployment, OrchestratorError};
-use crate::core::{Event, EventKind, Phase, Record, Share, Split, Timestamp};
+use super::{record_verified, Deployment, OrchestratorError};
+use crate::core::{Phase, Record, Share, Split, Timestamp};
 use crate::metrics::MetricSource;
 use crate::report::EventSink;
 use crate::store::Store;
@@ -18,6 +18,7 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         &self,
         mut record: Record,
         live: Split,
+        now: Timestamp,
         sink: &mut dyn EventSink,
     ) -> Result<(Record, bool), OrchestratorError> {
         let Some(target) = record.in_flight else {
@@ -34,14 +35,7 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         } else {
             return Ok((record, false));
         };
-        record.written = Some(verified);
-        record.in_flight = None;
-        let event = Event {
-            at: record.updated_at,
-            kind: EventKind::WeightsVerified { split: verified },
-        };
-        sink.emit(&event);
-        record.remember(event);
+        record_verified(&mut record, verified, now, sink);
         Ok((record, true))
     }
 }
@@ -66,14 +60,7 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         let stable_only = self.router.split_for(Share::STABLE_ONLY);
         if self.router.read().await? != stable_only {
             let verified = self.router.write(None, stable_only).await?;
-            record.written = Some(verified);
-            record.in_flight = None;
-            let event = Event {
-                at: now,
-                kind: EventKind::WeightsVerified { split: verified },
-            };
-            sink.emit(&event);
-            record.remember(event);
+            record_verified(&mut record, verified, now, sink);
             self.store.save(&mut record).await?;
         }
         Ok(record)
