@@ -82,6 +82,14 @@ pub struct Split {
 impl Split {
     /// The canary's share of the two, rounded to the nearest per-mille. Both zero reads as
     /// stable-only (nothing flows to either).
+    ///
+    /// ```
+    /// use canary_deploy::core::{Share, Split};
+    ///
+    /// let live = Split { stable: 950, canary: 50 };
+    /// assert_eq!(Some(live.canary_share()), Share::from_permille(50));
+    /// assert_eq!(live.canary_share().to_string(), "5%");
+    /// ```
     pub fn canary_share(self) -> Share {
         let total = u64::from(self.stable) + u64::from(self.canary);
         if total == 0 {
