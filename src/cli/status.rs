@@ -1,45 +1,78 @@
-//! `status`: what the deployment record says. Reads only the local record.
+//! `status`: what the deployment record says, with the live weights beside it so that a change
+//! made outside canary-deploy shows at once. The record is local; reading the live weights costs
+//! the route's resolution and one Describe call, and `status` still answers when AWS does not.
 
 use super::{Exit, Global};
+use crate::aws::{self, Clients};
+use crate::core::{Phase, Plan, Record, Split};
+use crate::orchestrator::{setup, Clock, SystemClock};
 use crate::report::human::{clock_time, describe, status_line};
 use crate::store::{FileStore, Store};
+use crate::traffic::Router;
 use std::path::Path;
 
 pub async fn execute(path: &Path, json: bool, global: &Global) -> anyhow::Result<Exit> {
     let plan = super::load_playbook(path)?;
     let store = FileStore::new(&global.state_dir);
-    let Some(record) = store.load(&plan.name).await? else {
-        if json {
-            println!("null");
-        } else {
-            println!(
-                "no deployment recorded for `{}` (looked in {})",
-                plan.name,
-                store.location(&plan.name)
-            );
-        }
-        return Ok(Exit::Done);
-    };
+    let record = store.load(&plan.name).await?;
+    let live = live_weights(&plan, global).await;
     if json {
-        println!("{}", serde_json::to_string_pretty(&record)?);
+        let (live, live_error) = match live {
+            Ok(split) => (Some(split), None),
+            Err(error) => (None, Some(error)),
+        };
+        let status =
+            serde_json::json!({ "record": record, "live": live, "live_error": live_error });
+        println!("{}", serde_json::to_string_pretty(&status)?);
         return Ok(Exit::Done);
     }
-    let now = crate::orchestrator::Clock::now(&crate::orchestrator::SystemClock);
+    match &live {
+        Ok(split) => println!("live weights: {split}"),
+        Err(error) => println!("live weights: unavailable ({error})"),
+    }
+    match record {
+        Some(record) => print_record(&record, &plan, live.ok()),
+        None => println!(
+            "no deployment recorded for `{}` (looked in {})",
+            plan.name,
+            store.location(&plan.name)
+        ),
+    }
+    Ok(Exit::Done)
+}
+
+/// The live split of the playbook's route, or why it could not be read.
+async fn live_weights(plan: &Plan, global: &Global) -> Result<Split, String> {
+    let config = aws::load_config(&global.aws())
+        .await
+        .map_err(|e| e.to_string())?;
+    let router = setup::router(&plan.route, &Clients::new(&config))
+        .await
+        .map_err(|e| e.to_string())?;
+    router.read().await.map_err(|e| e.to_string())
+}
+
+fn print_record(record: &Record, plan: &Plan, live: Option<Split>) {
     println!("deployment `{}` (revision {})", plan.name, record.revision);
     if record.playbook.content_hash != plan.content_hash {
         println!("note: the playbook changed since this deployment started");
     }
-    println!("{}", status_line(&record, &plan, now));
+    println!("{}", status_line(record, plan, SystemClock.now()));
+    if let (Some(written), Some(live)) = (record.written, live) {
+        if written != live {
+            println!(
+                "DRIFT: canary-deploy last wrote {written}; the weights were changed outside it"
+            );
+        }
+    }
     match &record.phase {
-        crate::core::Phase::Paused { why, .. } | crate::core::Phase::Failed { why } => {
+        Phase::Paused { why, .. } | Phase::Failed { why } | Phase::RolledBack { why, .. } => {
             println!("why: {why}")
         }
-        crate::core::Phase::RolledBack { why, .. } => println!("why: {why}"),
         _ => {}
     }
     println!("recent events:");
     for event in record.history.iter().rev().take(10).rev() {
         println!("  {}  {}", clock_time(event.at), describe(&event.kind));
     }
-    Ok(Exit::Done)
 }

@@ -20,23 +20,26 @@ pub async fn connect<S: Store>(
     clients: &Clients,
     store: S,
 ) -> Result<AlbDeployment<S>, OrchestratorError> {
-    match &plan.route {
-        Route::Alb(route) => {
-            let router = AlbRouter::resolve(clients.elbv2.clone(), route).await?;
-            let resolved = router.resolved();
-            let dimensions = AlbDimensions {
-                load_balancer: resolved.load_balancer_dimension(),
-                stable_target_group: resolved.target_group_dimension(&resolved.stable_arn),
-                canary_target_group: resolved.target_group_dimension(&resolved.canary_arn),
-            };
-            let metrics =
-                CloudWatchSource::new(clients.cloudwatch.clone(), dimensions, plan.analysis.period);
-            Ok(Deployment {
-                plan,
-                router,
-                metrics,
-                store,
-            })
-        }
+    let router = router(&plan.route, clients).await?;
+    let resolved = router.resolved();
+    let dimensions = AlbDimensions {
+        load_balancer: resolved.load_balancer_dimension(),
+        stable_target_group: resolved.target_group_dimension(&resolved.stable_arn),
+        canary_target_group: resolved.target_group_dimension(&resolved.canary_arn),
+    };
+    let metrics =
+        CloudWatchSource::new(clients.cloudwatch.clone(), dimensions, plan.analysis.period);
+    Ok(Deployment {
+        plan,
+        router,
+        metrics,
+        store,
+    })
+}
+
+/// The router of a route, resolved (names to ARNs). Costs the Describe calls of resolution.
+pub async fn router(route: &Route, clients: &Clients) -> Result<AlbRouter, OrchestratorError> {
+    match route {
+        Route::Alb(route) => Ok(AlbRouter::resolve(clients.elbv2.clone(), route).await?),
     }
 }

@@ -121,3 +121,56 @@ async fn output_json_prints_one_json_object_per_line() {
         serde_json::json!({"stable": 0, "canary": 999})
     );
 }
+
+#[tokio::test]
+async fn status_shows_the_live_weights_and_flags_a_change_made_outside() {
+    use canary_deploy::traffic::Router;
+    let alb = demo_alb("status").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let playbook = dir.path().join("status.yaml");
+    let yaml = format!(
+        "name: status\nroute:\n  alb:\n    listener: {}\n    stable: {}\n    canary: {}\n\
+         steps:\n  canary: [50]\n  bake: 1m\n",
+        alb.listener_arn, alb.stable_arn, alb.canary_arn
+    );
+    std::fs::write(&playbook, &yaml).expect("write playbook");
+    let path = playbook.to_string_lossy().to_string();
+    let state = dir.path().join("state").to_string_lossy().to_string();
+    let args = |cmd: &'static str| {
+        [
+            cmd,
+            path.as_str(),
+            "--endpoint-url",
+            endpoint(),
+            "--state-dir",
+            state.as_str(),
+        ]
+    };
+    assert_eq!(canary_deploy(&args("rollback")).status.code(), Some(0));
+
+    // Someone moves a fifth of the traffic to the canary by hand.
+    let plan = canary_deploy::playbook::parse(&yaml, "status.yaml")
+        .expect("valid")
+        .plan;
+    let clients = canary_deploy::aws::Clients::new(&crate::emulator::sdk_config().await);
+    let router = canary_deploy::orchestrator::setup::router(&plan.route, &clients)
+        .await
+        .expect("resolve");
+    let theirs = canary_deploy::core::Split {
+        stable: 800,
+        canary: 200,
+    };
+    router.write(None, theirs).await.expect("outside write");
+
+    let output = canary_deploy(&args("status"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stdout.contains("live weights: stable 800 / canary 200 (20% canary)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("DRIFT: canary-deploy last wrote stable 999 / canary 0 (0% canary)"),
+        "{stdout}"
+    );
+}

@@ -126,7 +126,12 @@ async fn a_killed_run_resumes_at_the_same_step_with_the_same_bake_timer() {
         .output()
         .expect("status");
     assert_eq!(status.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&status.stdout).contains("\"promoted\""));
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).expect("status --json");
+    assert_eq!(status["record"]["phase"]["phase"], "promoted");
+    assert_eq!(
+        status["live"],
+        serde_json::json!({"stable": 0, "canary": 999})
+    );
     let rollback = canary_deploy(
         &["rollback", "--reason", "test: back to stable"],
         &playbook,
@@ -151,4 +156,17 @@ async fn a_killed_run_resumes_at_the_same_step_with_the_same_bake_timer() {
     assert!(
         matches!(after.phase, Phase::RolledBack { ref why, .. } if why.contains("test: back to stable"))
     );
+    let human = canary_deploy(&["status"], &playbook, &state)
+        .output()
+        .expect("status");
+    let human = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        human.contains("live weights: stable 999 / canary 0 (0% canary)"),
+        "{human}"
+    );
+    assert!(
+        human.contains("why: operator: test: back to stable"),
+        "{human}"
+    );
+    assert!(!human.contains("DRIFT"), "{human}");
 }
