@@ -174,3 +174,75 @@ async fn status_shows_the_live_weights_and_flags_a_change_made_outside() {
         "{stdout}"
     );
 }
+
+#[tokio::test]
+async fn sigterm_stops_run_leaving_the_deployment_resumable() {
+    let alb = demo_alb("sigterm").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let playbook = dir.path().join("sigterm.yaml");
+    std::fs::write(
+        &playbook,
+        format!(
+            "name: sigterm\nroute:\n  alb:\n    listener: {}\n    stable: {}\n    canary: {}\n\
+             steps:\n  canary: [10, 100]\n  bake: 1h\nanalysis:\n  interval: 1s\n",
+            alb.listener_arn, alb.stable_arn, alb.canary_arn
+        ),
+    )
+    .expect("write playbook");
+    let state = dir.path().join("state");
+    let child = Command::new(env!("CARGO_BIN_EXE_canary-deploy"))
+        .arg("run")
+        .arg(&playbook)
+        .args(["--endpoint-url", endpoint()])
+        .arg("--state-dir")
+        .arg(&state)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn run");
+    let record_file = state.join("sigterm.json");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let settled = || -> bool {
+        let Ok(text) = std::fs::read_to_string(&record_file) else {
+            return false;
+        };
+        serde_json::from_str::<canary_deploy::core::Record>(&text)
+            .is_ok_and(|r| r.written.is_some() && r.in_flight.is_none())
+    };
+    while !settled() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "run never reached its first step"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("send SIGTERM");
+    assert!(killed.success());
+    let output = child.wait_with_output().expect("run exits");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("interrupted: traffic stays on the last verified weights"),
+        "{stderr}"
+    );
+    let record: canary_deploy::core::Record =
+        serde_json::from_str(&std::fs::read_to_string(&record_file).expect("record"))
+            .expect("json");
+    assert!(matches!(
+        record.phase,
+        canary_deploy::core::Phase::Stepping { index: 0, .. }
+    ));
+    assert_eq!(
+        record.written,
+        Some(canary_deploy::core::Split {
+            stable: 900,
+            canary: 100
+        })
+    );
+}
