@@ -155,7 +155,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut splitter = Splitter::default();
     let mut sim = Totals::default();
-    let shutdown = shutdown_signal();
+    let shutdown = canary_deploy::cli::interrupt::interrupted();
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -246,22 +246,6 @@ impl Totals {
             self.failures
         )
     }
-}
-
-/// Resolves on ctrl-c or SIGTERM.
-async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! calls [`execute`] and exits with the code it returns.
 
 pub mod exit;
+pub mod interrupt;
 mod rollback;
 mod run;
 mod status;

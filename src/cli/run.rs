@@ -26,7 +26,7 @@ pub async fn execute(path: &Path, global: &Global) -> anyhow::Result<Exit> {
     };
     let record = tokio::select! {
         record = deployment.run(&SystemClock, &mut sink) => record?,
-        _ = interrupted() => {
+        _ = super::interrupt::interrupted() => {
             eprintln!(
                 "interrupted: traffic stays on the last verified weights; run again to continue, \
                  or `canary-deploy rollback`"
@@ -53,23 +53,6 @@ async fn ended_deployment(store: &FileStore, plan: &Plan) -> anyhow::Result<Opti
         record.phase.is_terminal() && record.playbook.content_hash == plan.content_hash
     });
     Ok(ended.then(|| store.location(&plan.name)))
-}
-
-/// Resolves on Ctrl-C or SIGTERM (what a CI runner sends when it cancels a job). A run stopped
-/// this way is like one killed: the record is consistent and `run` continues where it stopped.
-async fn interrupted() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = terminate.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// The sink for `--output`.

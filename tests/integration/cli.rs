@@ -1,16 +1,10 @@
 //! The command line as a user meets it: usage errors, a missing region, and JSON lines.
 
-use crate::emulator::{demo_alb, endpoint};
+use crate::emulator::{binary, demo_alb, deploy_command, endpoint};
 use std::process::{Command, Output};
 
 fn canary_deploy(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_canary-deploy"))
-        .args(args)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .output()
-        .expect("run canary-deploy")
+    binary().args(args).output().expect("run canary-deploy")
 }
 
 #[test]
@@ -66,16 +60,11 @@ fn a_missing_region_is_named_before_any_call() {
 async fn output_json_prints_one_json_object_per_line() {
     let alb = demo_alb("json").await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let playbook = dir.path().join("json.yaml");
-    std::fs::write(
-        &playbook,
-        format!(
-            "name: json\nroute:\n  alb:\n    listener: {}\n    stable: {}\n    canary: {}\n\
-             steps:\n  canary: [50, 100]\n  bake: 0s\nanalysis:\n  interval: 1s\n",
-            alb.listener_arn, alb.stable_arn, alb.canary_arn
-        ),
-    )
-    .expect("write playbook");
+    let playbook = alb.playbook_file(
+        dir.path(),
+        "json",
+        "steps:\n  canary: [50, 100]\n  bake: 0s\nanalysis:\n  interval: 1s\n",
+    );
     let path = playbook.to_string_lossy().to_string();
     let state = dir.path().join("state").to_string_lossy().to_string();
     let output = canary_deploy(&[
@@ -127,13 +116,9 @@ async fn status_shows_the_live_weights_and_flags_a_change_made_outside() {
     use canary_deploy::traffic::Router;
     let alb = demo_alb("status").await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let playbook = dir.path().join("status.yaml");
-    let yaml = format!(
-        "name: status\nroute:\n  alb:\n    listener: {}\n    stable: {}\n    canary: {}\n\
-         steps:\n  canary: [50]\n  bake: 1m\n",
-        alb.listener_arn, alb.stable_arn, alb.canary_arn
-    );
-    std::fs::write(&playbook, &yaml).expect("write playbook");
+    let steps = "steps:\n  canary: [50]\n  bake: 1m\n";
+    let yaml = alb.playbook("status", steps);
+    let playbook = alb.playbook_file(dir.path(), "status", steps);
     let path = playbook.to_string_lossy().to_string();
     let state = dir.path().join("state").to_string_lossy().to_string();
     let args = |cmd: &'static str| {
@@ -179,26 +164,13 @@ async fn status_shows_the_live_weights_and_flags_a_change_made_outside() {
 async fn sigterm_stops_run_leaving_the_deployment_resumable() {
     let alb = demo_alb("sigterm").await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let playbook = dir.path().join("sigterm.yaml");
-    std::fs::write(
-        &playbook,
-        format!(
-            "name: sigterm\nroute:\n  alb:\n    listener: {}\n    stable: {}\n    canary: {}\n\
-             steps:\n  canary: [10, 100]\n  bake: 1h\nanalysis:\n  interval: 1s\n",
-            alb.listener_arn, alb.stable_arn, alb.canary_arn
-        ),
-    )
-    .expect("write playbook");
+    let playbook = alb.playbook_file(
+        dir.path(),
+        "sigterm",
+        "steps:\n  canary: [10, 100]\n  bake: 1h\nanalysis:\n  interval: 1s\n",
+    );
     let state = dir.path().join("state");
-    let child = Command::new(env!("CARGO_BIN_EXE_canary-deploy"))
-        .arg("run")
-        .arg(&playbook)
-        .args(["--endpoint-url", endpoint()])
-        .arg("--state-dir")
-        .arg(&state)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
+    let child = deploy_command("run", &playbook, endpoint(), &state)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -4,7 +4,6 @@
 
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -57,15 +56,7 @@ fn invalid_playbooks_are_refused_without_any_aws_call() {
     for file in &files {
         let expected = expected_message(file);
         for command in ["validate", "run", "rollback"] {
-            let output = Command::new(env!("CARGO_BIN_EXE_canary-deploy"))
-                .arg(command)
-                .arg(file)
-                .args(["--endpoint-url", &endpoint])
-                .arg("--state-dir")
-                .arg(state.path())
-                .env("AWS_ACCESS_KEY_ID", "testing")
-                .env("AWS_SECRET_ACCESS_KEY", "testing")
-                .env("AWS_REGION", "us-east-1")
+            let output = super::emulator::deploy_command(command, file, &endpoint, state.path())
                 .output()
                 .expect("run canary-deploy");
             let stderr = String::from_utf8_lossy(&output.stderr);

@@ -6,7 +6,7 @@
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_elasticloadbalancingv2::config::Credentials;
 use serde::Deserialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
@@ -43,6 +43,28 @@ fn start_emulator() -> String {
     format!("http://127.0.0.1:{port}")
 }
 
+/// The `canary-deploy` binary with test credentials and region us-east-1.
+pub fn binary() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_canary-deploy"));
+    command
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1");
+    command
+}
+
+/// `canary-deploy <command> <playbook> --endpoint-url <endpoint> --state-dir <state>`.
+pub fn deploy_command(command: &str, playbook: &Path, endpoint: &str, state: &Path) -> Command {
+    let mut binary = binary();
+    binary
+        .arg(command)
+        .arg(playbook)
+        .args(["--endpoint-url", endpoint])
+        .arg("--state-dir")
+        .arg(state);
+    binary
+}
+
 /// SDK configuration pointing at the emulator, with test credentials and region us-east-1.
 pub async fn sdk_config() -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
@@ -62,6 +84,24 @@ pub struct DemoAlb {
     pub stable_arn: String,
     pub canary_arn: String,
     pub vpc_id: String,
+}
+
+impl DemoAlb {
+    /// A playbook named `name` on this ALB's listener (stable and canary target groups by ARN),
+    /// followed by `rest` (steps, analysis, checks).
+    pub fn playbook(&self, name: &str, rest: &str) -> String {
+        format!(
+            "name: {name}\nroute:\n  alb:\n    listener: {}\n    stable: {}\n    canary: {}\n{rest}",
+            self.listener_arn, self.stable_arn, self.canary_arn
+        )
+    }
+
+    /// [`Self::playbook`] written to `<dir>/<name>.yaml`.
+    pub fn playbook_file(&self, dir: &Path, name: &str, rest: &str) -> PathBuf {
+        let path = dir.join(format!("{name}.yaml"));
+        std::fs::write(&path, self.playbook(name, rest)).expect("write the playbook");
+        path
+    }
 }
 
 /// Creates a fresh [`DemoAlb`]; `prefix` must be unique per test (it names the load balancer).

@@ -56,11 +56,7 @@ impl Router for LosingRouter {
 #[tokio::test]
 async fn a_rollback_wins_over_a_write_that_lands_after_it() {
     let alb = demo_alb("race").await;
-    let yaml = format!(
-        "name: race\nroute:\n  alb:\n    listener: {}\n    stable: {}\n    canary: {}\n\
-         steps:\n  canary: [10, 50, 100]\n  bake: 0s\n",
-        alb.listener_arn, alb.stable_arn, alb.canary_arn
-    );
+    let yaml = alb.playbook("race", "steps:\n  canary: [10, 50, 100]\n  bake: 0s\n");
     let plan = canary_deploy::playbook::parse(&yaml, "race.yaml")
         .expect("valid")
         .plan;

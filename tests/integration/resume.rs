@@ -1,23 +1,15 @@
 //! The real binary, killed with SIGKILL in the middle of a step and started again, continues at
 //! the same step with the same bake timer; `status` and `rollback` work on what it left.
 
-use crate::emulator::{demo_alb, endpoint};
+use crate::emulator::{demo_alb, deploy_command, endpoint};
 use canary_deploy::core::{EventKind, Phase, Record};
 use std::path::Path;
 use std::process::{Child, Command, Output};
 use std::time::{Duration, Instant};
 
 fn canary_deploy(args: &[&str], playbook: &Path, state: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_canary-deploy"));
-    command
-        .args(args)
-        .arg(playbook)
-        .args(["--endpoint-url", endpoint()])
-        .arg("--state-dir")
-        .arg(state)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1");
+    let mut command = deploy_command(args[0], playbook, endpoint(), state);
+    command.args(&args[1..]);
     command
 }
 
@@ -52,17 +44,12 @@ fn finish(child: Child) -> Output {
 async fn a_killed_run_resumes_at_the_same_step_with_the_same_bake_timer() {
     let alb = demo_alb("resume").await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let playbook = dir.path().join("resume.yaml");
+    let playbook = alb.playbook_file(
+        dir.path(),
+        "resume",
+        "steps:\n  canary: [10, 50, 100]\n  bake: 4s\nanalysis:\n  interval: 1s\n  period: 10s\n  lookback: 10s\n",
+    );
     let state = dir.path().join("state");
-    std::fs::write(
-        &playbook,
-        format!(
-            "name: resume\nroute:\n  alb:\n    listener: {}\n    stable: {}\n    canary: {}\n\
-             steps:\n  canary: [10, 50, 100]\n  bake: 4s\nanalysis:\n  interval: 1s\n  period: 10s\n  lookback: 10s\n",
-            alb.listener_arn, alb.stable_arn, alb.canary_arn
-        ),
-    )
-    .expect("write playbook");
 
     let mut first = canary_deploy(&["run"], &playbook, &state)
         .spawn()

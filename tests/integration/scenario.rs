@@ -35,10 +35,9 @@ pub struct Scenario {
 /// A playbook for the fixture's listener with the given `analysis`/`checks`/`on_failure`
 /// sections appended. Steps 10, 50, 100 with a two-minute bake; one-minute periods.
 pub fn playbook(alb: &DemoAlb, name: &str, rest: &str) -> String {
-    format!(
-        "name: {name}\nroute:\n  alb:\n    listener: {}\n    stable: {}\n    canary: {}\n\
-         steps:\n  canary: [10, 50, 100]\n  bake: 2m\n{rest}",
-        alb.listener_arn, alb.stable_arn, alb.canary_arn
+    alb.playbook(
+        name,
+        &format!("steps:\n  canary: [10, 50, 100]\n  bake: 2m\n{rest}"),
     )
 }
 
