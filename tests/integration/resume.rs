@@ -47,7 +47,7 @@ async fn a_killed_run_resumes_at_the_same_step_with_the_same_bake_timer() {
     let playbook = alb.playbook_file(
         dir.path(),
         "resume",
-        "steps:\n  canary: [10, 50, 100]\n  bake: 4s\nanalysis:\n  interval: 1s\n  period: 10s\n  lookback: 10s\n",
+        "steps:\n  canary: [10, 50, 100]\n  bake: 8s\nanalysis:\n  interval: 1s\n  period: 10s\n  lookback: 10s\n",
     );
     let state = dir.path().join("state");
 
@@ -65,7 +65,7 @@ async fn a_killed_run_resumes_at_the_same_step_with_the_same_bake_timer() {
 
     // Stay down for most of the bake: a reset timer would make the third step start a full bake
     // after the restart, a kept one right away.
-    std::thread::sleep(Duration::from_secs(3));
+    std::thread::sleep(Duration::from_secs(6));
     let restarted_at =
         canary_deploy::orchestrator::Clock::now(&canary_deploy::orchestrator::SystemClock);
     let second = canary_deploy(&["run"], &playbook, &state)
@@ -100,11 +100,11 @@ async fn a_killed_run_resumes_at_the_same_step_with_the_same_bake_timer() {
     assert_eq!(starts[1].1, since, "the second step kept its start time");
     let third = starts[2].1;
     assert!(
-        third.since(since) >= Duration::from_secs(4),
+        third.since(since) >= Duration::from_secs(8),
         "the bake was cut short"
     );
     assert!(
-        third.since(restarted_at) < Duration::from_secs(3),
+        third.since(restarted_at) < Duration::from_secs(5),
         "the bake timer restarted with the runner"
     );
 
