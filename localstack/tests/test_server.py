@@ -56,10 +56,11 @@ def test_server_exits_with_its_parent_and_stop_is_idempotent():
     finally:
         parent.kill()
         parent.wait()
-    deadline = time.monotonic() + 3
-    while answers(url) and time.monotonic() < deadline:
+    # It polls every second; the generous deadline only keeps a loaded machine from failing this.
+    deadline = time.monotonic() + 30
+    while (answers(url) or pid_file.exists()) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not answers(url), "the server outlived its --parent-pid by more than 3 s"
+    assert not answers(url), "the server outlived its --parent-pid"
     assert not pid_file.exists()
     assert run("stop", "--port", str(port)).returncode == 0
 
