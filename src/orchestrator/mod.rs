@@ -59,7 +59,9 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
     ) -> Result<Record, OrchestratorError> {
         let record = self.load_or_start(now, operator.is_some()).await?;
         let live = self.router.read().await?;
-        let (record, recovered) = self.recover_in_flight(record, live, now, sink).await?;
+        let (record, recovered) = self
+            .recover_in_flight(record, live, operator.is_some(), now, sink)
+            .await?;
         let judgement = match operator {
             Some(_) => None,
             None => self.analyse(&record, now, sink).await,

@@ -12,12 +12,14 @@ use crate::traffic::Router;
 impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M, S> {
     /// If the last runner decided a write and died before recording its outcome: when the live
     /// weights show the write landed, record it as written; when they still show the previous
-    /// split, make the write now. Anything else is left for core's drift check. Returns whether
-    /// the record changed.
+    /// split, make the write now, unless an operator's rollback is on its way (finishing a step
+    /// forward only to undo it would move traffic the wrong way first). Anything else is left
+    /// for core's drift check. Returns whether the record changed.
     pub(super) async fn recover_in_flight(
         &self,
         mut record: Record,
         live: Split,
+        rolling_back: bool,
         now: Timestamp,
         sink: &mut dyn EventSink,
     ) -> Result<(Record, bool), OrchestratorError> {
@@ -30,7 +32,7 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         };
         let verified = if live == target {
             live
-        } else if previous_still_live {
+        } else if previous_still_live && !rolling_back {
             self.router.write(Some(live), target).await?
         } else {
             return Ok((record, false));
@@ -57,9 +59,10 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         if !matches!(record.phase, Phase::RolledBack { .. }) {
             return Err(conflict.into());
         }
+        // The router's write reads first and sends no Modify when stable already has it all.
         let stable_only = self.router.split_for(Share::STABLE_ONLY);
-        if self.router.read().await? != stable_only {
-            let verified = self.router.write(None, stable_only).await?;
+        let verified = self.router.write(None, stable_only).await?;
+        if record.written != Some(verified) || record.in_flight.is_some() {
             record_verified(&mut record, verified, now, sink);
             self.store.save(&mut record).await?;
         }

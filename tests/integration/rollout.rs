@@ -292,3 +292,38 @@ async fn a_write_left_in_flight_by_a_killed_runner_is_finished_not_seen_as_drift
         record.phase
     );
 }
+
+#[tokio::test]
+async fn an_operator_rollback_does_not_first_finish_a_step_left_in_flight() {
+    let mut s = Scenario::new("inflight-rollback", |alb| {
+        playbook(
+            alb,
+            "inflight-rollback",
+            &format!("{ANALYSIS}{BUILTIN_CHECKS}"),
+        )
+    })
+    .await;
+    let mut record = s.tick().await;
+    // A runner decided to move to 50% and died before writing it.
+    record.in_flight = Some(Split {
+        stable: 500,
+        canary: 500,
+    });
+    let store = canary_deploy::store::FileStore::new(s.state_dir.path());
+    canary_deploy::store::Store::save(&store, &mut record)
+        .await
+        .expect("save");
+    s.clients.calls.take();
+    let record = s.rollback("pager").await;
+    let modifies = s
+        .clients
+        .calls
+        .take()
+        .into_iter()
+        .filter(|op| op.starts_with("Modify"))
+        .count();
+    assert_eq!(modifies, 1, "only the rollback itself is written");
+    assert_eq!(record.written, Some(ALL_ON_STABLE));
+    assert_eq!(record.in_flight, None);
+    assert_eq!(s.live().await, ALL_ON_STABLE);
+}
