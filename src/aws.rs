@@ -64,6 +64,7 @@ pub async fn load_config(options: &AwsOptions) -> Result<SdkConfig, AwsSetupErro
 pub struct Clients {
     pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub lattice: aws_sdk_vpclattice::Client,
     pub calls: CallLog,
 }
 
@@ -76,9 +77,13 @@ impl Clients {
         let cloudwatch = aws_sdk_cloudwatch::config::Builder::from(config)
             .interceptor(calls.clone())
             .build();
+        let lattice = aws_sdk_vpclattice::config::Builder::from(config)
+            .interceptor(calls.clone())
+            .build();
         Clients {
             elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(elbv2),
             cloudwatch: aws_sdk_cloudwatch::Client::from_conf(cloudwatch),
+            lattice: aws_sdk_vpclattice::Client::from_conf(lattice),
             calls,
         }
     }

@@ -60,12 +60,36 @@ pub enum Output {
     Json,
 }
 
+/// `--start-from`, spelled as on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StartFromArg {
+    /// Continue from the canary's live weight (the first step at or above it).
+    Live,
+    /// Reset to the first step.
+    FirstStep,
+}
+
+impl From<StartFromArg> for crate::core::plan::StartFrom {
+    fn from(arg: StartFromArg) -> Self {
+        match arg {
+            StartFromArg::Live => crate::core::plan::StartFrom::Live,
+            StartFromArg::FirstStep => crate::core::plan::StartFrom::FirstStep,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check a playbook without calling AWS.
     Validate { playbook: PathBuf },
     /// Shift traffic step by step until the canary is promoted or rolled back.
-    Run { playbook: PathBuf },
+    Run {
+        playbook: PathBuf,
+        /// When the canary already has traffic: continue from its live weight, or reset to the
+        /// first step (overrides the playbook's `start_from`; without either, `run` refuses).
+        #[arg(long, value_enum, value_name = "HOW")]
+        start_from: Option<StartFromArg>,
+    },
     /// Show the deployment record of a playbook.
     Status {
         playbook: PathBuf,
@@ -96,7 +120,10 @@ impl Global {
 pub async fn execute(cli: Cli) -> Exit {
     let result = match &cli.command {
         Command::Validate { playbook } => validate::execute(playbook),
-        Command::Run { playbook } => run::execute(playbook, &cli.global).await,
+        Command::Run {
+            playbook,
+            start_from,
+        } => run::execute(playbook, *start_from, &cli.global).await,
         Command::Status { playbook, json } => status::execute(playbook, *json, &cli.global).await,
         Command::Rollback { playbook, reason } => {
             rollback::execute(playbook, reason, &cli.global).await

@@ -1,6 +1,6 @@
 //! `run`: shift traffic until the canary is promoted, rolled back or paused.
 
-use super::{Exit, Global, Output};
+use super::{Exit, Global, Output, StartFromArg};
 use crate::aws::{self, CallLog, Clients};
 use crate::core::Phase;
 use crate::core::{Event, Plan, Record, Timestamp};
@@ -10,8 +10,15 @@ use crate::store::{FileStore, Store};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub async fn execute(path: &Path, global: &Global) -> anyhow::Result<Exit> {
-    let plan = super::load_playbook(path)?;
+pub async fn execute(
+    path: &Path,
+    start_from: Option<StartFromArg>,
+    global: &Global,
+) -> anyhow::Result<Exit> {
+    let mut plan = super::load_playbook(path)?;
+    if let Some(start_from) = start_from {
+        plan.start_from = Some(start_from.into());
+    }
     let clients = Clients::new(&aws::load_config(&global.aws()).await?);
     let store = FileStore::new(&global.state_dir);
     let ended_before = ended_deployment(&store, &plan).await?;

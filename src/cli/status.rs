@@ -4,7 +4,8 @@
 
 use super::{Exit, Global};
 use crate::aws::{self, Clients};
-use crate::core::{Phase, Plan, Record, Split};
+use crate::core::start::{start, Start};
+use crate::core::{Phase, Plan, Record, Share, Split};
 use crate::orchestrator::{setup, Clock, SystemClock};
 use crate::report::human::{clock_time, describe, status_line};
 use crate::store::{FileStore, Store};
@@ -32,11 +33,16 @@ pub async fn execute(path: &Path, json: bool, global: &Global) -> anyhow::Result
     }
     match record {
         Some(record) => print_record(&record, &plan, live.ok()),
-        None => println!(
-            "no deployment recorded for `{}` (looked in {})",
-            plan.name,
-            store.location(&plan.name)
-        ),
+        None => {
+            println!(
+                "no deployment recorded for `{}` (looked in {})",
+                plan.name,
+                store.location(&plan.name)
+            );
+            if let Ok(live) = live {
+                println!("run would: {}", first_tick(&plan, live));
+            }
+        }
     }
     Ok(Exit::Done)
 }
@@ -50,6 +56,20 @@ async fn live_weights(plan: &Plan, global: &Global) -> Result<Split, String> {
         .await
         .map_err(|e| e.to_string())?;
     router.read().await.map_err(|e| e.to_string())
+}
+
+/// What the first tick of `run` would do with the live split (see `core::start`).
+fn first_tick(plan: &Plan, live: Split) -> String {
+    let share = |index: usize| plan.steps.get(index).map_or(Share::CANARY_ONLY, |s| s.share);
+    match start(plan, live) {
+        Start::EnterStep { index } => format!("start at step {} ({})", index + 1, share(index)),
+        Start::Adopt { index } => format!(
+            "adopt the live split as step {} ({}) without writing",
+            index + 1,
+            share(index)
+        ),
+        Start::Refuse { why } => format!("refuse to start: {why}"),
+    }
 }
 
 fn print_record(record: &Record, plan: &Plan, live: Option<Split>) {

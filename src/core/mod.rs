@@ -9,6 +9,7 @@ pub mod judge;
 pub mod observe;
 pub mod plan;
 pub mod record;
+pub mod start;
 pub mod step;
 pub mod types;
 pub mod window;

@@ -21,6 +21,20 @@ pub struct Plan {
     pub analysis: Analysis,
     pub checks: Vec<Check>,
     pub on_failure: OnFailure,
+    /// What to do when the canary already has traffic before the first step; `None` refuses to
+    /// start (and names both ways on).
+    pub start_from: Option<StartFrom>,
+}
+
+/// How a deployment starts when the canary already receives traffic (say a 60/40 split left by
+/// an earlier rollout). Never implied: without one, `run` refuses and shows the live split.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StartFrom {
+    /// Continue from the live canary weight: the first step at or above it is the first step
+    /// (no write when the live weight is that step's), the steps below are skipped.
+    Live,
+    /// Reset to the first step, whatever the live weight is.
+    FirstStep,
 }
 
 /// One weight step: set the canary to `share`, then bake for `bake` with passing checks.
@@ -35,6 +49,7 @@ pub struct Step {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Route {
     Alb(AlbRoute),
+    Lattice(LatticeRoute),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -59,6 +74,38 @@ pub enum AlbTarget {
         port: u16,
         priority: u32,
     },
+}
+
+/// A VPC Lattice listener's default action or one of its rules, and the two target groups.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LatticeRoute {
+    /// `None` only when `listener` or `rule` is an ARN (an ARN names its service).
+    pub service: Option<LatticeRef>,
+    /// `None` only when `rule` is an ARN.
+    pub listener: Option<LatticeRef>,
+    /// `None`: the listener's default action carries the weights.
+    pub rule: Option<LatticeRef>,
+    pub stable: LatticeRef,
+    pub canary: LatticeRef,
+}
+
+/// A VPC Lattice service, listener, rule or target group as the playbook names it. The Lattice
+/// API takes an id or an ARN as an identifier; a name is looked up with the List* calls.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LatticeRef {
+    Arn(String),
+    /// `svc-…`, `listener-…`, `rule-…` or `tg-…`
+    Id(String),
+    Name(String),
+}
+
+impl LatticeRef {
+    /// The identifier as written (ARN, id or name).
+    pub fn as_str(&self) -> &str {
+        match self {
+            LatticeRef::Arn(s) | LatticeRef::Id(s) | LatticeRef::Name(s) => s,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

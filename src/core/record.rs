@@ -3,6 +3,7 @@
 //! It is plain serde data so any store can keep it (a JSON file today, resource tags later), and
 //! it carries a `version` so a newer binary can read a record an older one wrote.
 
+use super::plan::StartFrom;
 use super::types::{Share, Split, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -107,6 +108,12 @@ pub struct Event {
 pub enum EventKind {
     Started {
         steps: usize,
+    },
+    /// The canary already had traffic at the start, and the plan's `start_from` said how to go
+    /// on: continue from the live weight (`adopted` when it already was a step's) or reset.
+    ExistingSplit {
+        live: Split,
+        start_from: StartFrom,
     },
     StepStarted {
         index: usize,

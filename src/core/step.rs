@@ -10,6 +10,7 @@
 use super::judge::Judgement;
 use super::plan::Plan;
 use super::record::{Event, EventKind, Phase, Record};
+use super::start::Start;
 use super::types::{Share, Split, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -192,30 +193,51 @@ impl Tick {
         true
     }
 
-    /// Pending → the first step, unless the canary already receives traffic.
+    /// Pending → the first step, or (when the canary already receives traffic) where the plan's
+    /// `start_from` says; without one the deployment does not start (see [`super::start`]).
     fn start(&mut self, live: Split, plan: &Plan) {
-        let Some(first) = plan.steps.first() else {
+        if plan.steps.is_empty() {
             self.fail(
                 "the plan has no steps: add at least one step ending at 100% to the playbook"
                     .to_string(),
             );
             return;
-        };
-        if live.canary_share() != Share::STABLE_ONLY {
-            let why = format!(
-                "the canary already receives {} of traffic (stable {} / canary {}) but the plan \
-                 starts from 0%: set the canary weight to 0 or run `canary-deploy rollback` first",
-                live.canary_share(),
-                live.stable,
-                live.canary
-            );
-            self.pause(why, None);
-            return;
         }
-        self.emit(EventKind::Started {
-            steps: plan.steps.len(),
-        });
-        self.enter_step(0, first.share);
+        let start = super::start::start(plan, live);
+        if let (Start::EnterStep { .. } | Start::Adopt { .. }, Some(start_from)) =
+            (&start, plan.start_from)
+        {
+            if live.canary_share() != Share::STABLE_ONLY {
+                self.emit(EventKind::ExistingSplit { live, start_from });
+            }
+        }
+        match start {
+            Start::EnterStep { index } => {
+                self.emit(EventKind::Started {
+                    steps: plan.steps.len(),
+                });
+                self.enter_step(index, plan.steps[index].share);
+            }
+            Start::Adopt { index } => {
+                self.emit(EventKind::Started {
+                    steps: plan.steps.len(),
+                });
+                // The live split is the step's: nothing to write, it is what must stay live.
+                self.record.written = Some(live);
+                self.record.consecutive_failures = 0;
+                self.set_phase(Phase::Stepping {
+                    index,
+                    since: self.now,
+                });
+                self.emit(EventKind::StepStarted {
+                    index,
+                    share: plan.steps[index].share,
+                });
+            }
+            // The shell refuses before it gets here (nothing is saved or written); should a
+            // caller skip that, the deployment pauses rather than moving traffic.
+            Start::Refuse { why } => self.pause(why, None),
+        }
     }
 
     /// Writes the step's share and starts its bake.

@@ -3,6 +3,7 @@
 use super::test_support::*;
 use super::*;
 use crate::core::judge::Verdict;
+use crate::core::plan::StartFrom;
 
 #[test]
 fn pending_starts_the_first_step() {
@@ -43,7 +44,8 @@ fn pending_with_both_weights_zero_counts_as_stable_only() {
 }
 
 #[test]
-fn pending_with_a_canary_already_live_pauses_without_writing() {
+fn pending_with_a_canary_already_live_and_no_start_from_pauses_without_writing() {
+    // The shell refuses before core sees this; core still never moves traffic on its own.
     let plan = PlanBuilder::standard().build();
     let (r, actions) = step(
         record(secs(0)),
@@ -56,16 +58,47 @@ fn pending_with_a_canary_already_live_pauses_without_writing() {
         panic!("expected paused, got {:?}", r.phase)
     };
     assert_eq!(*index, None);
-    assert_eq!(
-        why,
-        "the canary already receives 20% of traffic (stable 800 / canary 200) but the plan \
-         starts from 0%: set the canary weight to 0 or run `canary-deploy rollback` first"
-    );
-    assert_eq!(
-        events(&actions),
-        vec![EventKind::Paused { why: why.clone() }]
-    );
+    assert!(why.starts_with("the canary already receives 20% of traffic"), "{why}");
+    assert!(why.contains("`--start-from live` stays at 25% as step 2") || why.contains("`--start-from live` moves the canary up to step 2 (25%), skipping 5%"), "{why}");
     assert_eq!(actions.last(), Some(&Action::Save));
+}
+
+#[test]
+fn start_from_live_continues_at_the_next_step_up() {
+    let plan = PlanBuilder::standard().start_from(StartFrom::Live).build();
+    let now = secs(5);
+    let (r, actions) = step(record(secs(0)), &inputs(split(600, 400), None), &plan, now);
+    assert_eq!(writes(&actions), vec![share(500)]);
+    assert_eq!(r.phase, Phase::Stepping { index: 2, since: now });
+    assert_eq!(
+        events(&actions)[0],
+        EventKind::ExistingSplit {
+            live: split(600, 400),
+            start_from: StartFrom::Live
+        }
+    );
+}
+
+#[test]
+fn start_from_live_adopts_a_live_split_that_is_a_step() {
+    let plan = PlanBuilder::standard().start_from(StartFrom::Live).build();
+    let now = secs(5);
+    let (r, actions) = step(record(secs(0)), &inputs(split(750, 250), None), &plan, now);
+    assert!(writes(&actions).is_empty(), "no write: the step is live");
+    assert_eq!(r.written, Some(split(750, 250)));
+    assert_eq!(r.phase, Phase::Stepping { index: 1, since: now });
+    assert_eq!(actions.last(), Some(&Action::Save));
+    // The adopted split is what must stay live: a later change is drift.
+    let (r, _) = step(r, &inputs(split(500, 500), None), &plan, secs(10));
+    assert!(matches!(r.phase, Phase::Paused { .. }), "{:?}", r.phase);
+}
+
+#[test]
+fn start_from_first_step_resets_down() {
+    let plan = PlanBuilder::standard().start_from(StartFrom::FirstStep).build();
+    let (r, actions) = step(record(secs(0)), &inputs(split(600, 400), None), &plan, secs(5));
+    assert_eq!(writes(&actions), vec![share(50)]);
+    assert!(matches!(r.phase, Phase::Stepping { index: 0, .. }));
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use crate::core::judge::{CheckOutcome, CheckResult, Judgement, Verdict};
 use crate::core::plan::{
-    AlbRoute, AlbTarget, Analysis, Check, CheckKind, NoDataPolicy, OnFailure, Plan, Route, Step,
+    AlbRoute, AlbTarget, Analysis, Check, CheckKind, NoDataPolicy, OnFailure, StartFrom, Plan, Route, Step,
     TargetGroupRef,
 };
 use crate::core::record::{Event, EventKind, Phase, PlaybookId, Record};
@@ -65,6 +65,7 @@ impl PlanBuilder {
             analysis: analysis(),
             checks: vec![check("errors", CheckKind::ErrorRate { max_percent: 1.0 })],
             on_failure: OnFailure::Rollback,
+            start_from: None,
         })
     }
     /// 5 % → 25 % → 50 % → 100 %, baking 10, 10, 10 and 0 minutes.
@@ -81,6 +82,10 @@ impl PlanBuilder {
     }
     pub fn on_failure(mut self, on_failure: OnFailure) -> Self {
         self.0.on_failure = on_failure;
+        self
+    }
+    pub fn start_from(mut self, start_from: StartFrom) -> Self {
+        self.0.start_from = Some(start_from);
         self
     }
     pub fn no_checks(mut self) -> Self {

@@ -10,6 +10,7 @@
 pub mod clock;
 mod perform;
 mod recovery;
+pub mod route_router;
 pub mod run;
 pub mod setup;
 
@@ -39,6 +40,10 @@ pub enum OrchestratorError {
     PlaybookChanged { phase: &'static str },
     #[error("{0}")]
     Setup(String),
+    /// The canary already has traffic and the plan does not say how to go on: nothing was
+    /// written or saved.
+    #[error("{0}")]
+    ExistingSplit(String),
 }
 
 /// One deployment: its plan and the three things a tick talks to.
@@ -59,6 +64,11 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
     ) -> Result<Record, OrchestratorError> {
         let record = self.load_or_start(now, operator.is_some()).await?;
         let live = self.router.read().await?;
+        if record.phase == Phase::Pending && operator.is_none() {
+            if let core::start::Start::Refuse { why } = core::start::start(&self.plan, live) {
+                return Err(OrchestratorError::ExistingSplit(why));
+            }
+        }
         let (record, recovered) = self
             .recover_in_flight(record, live, operator.is_some(), now, sink)
             .await?;

@@ -1,6 +1,7 @@
 //! Connecting a validated plan to AWS: resolve the route once (names to ARNs) and build the
 //! router and the metric source it implies. The only place that matches on the route's kind.
 
+use super::route_router::RouteRouter;
 use super::{Deployment, OrchestratorError};
 use crate::aws::Clients;
 use crate::core::plan::Route;
@@ -10,25 +11,28 @@ use crate::metrics::templates::AlbDimensions;
 use crate::store::Store;
 use crate::traffic::alb::AlbRouter;
 
-/// A deployment on an ALB listener or rule, watched through CloudWatch.
-pub type AlbDeployment<S> = Deployment<AlbRouter, CloudWatchSource, S>;
+/// A deployment on any route, watched through CloudWatch.
+pub type RouteDeployment<S> = Deployment<RouteRouter, CloudWatchSource, S>;
 
-/// Resolves the plan's route and returns a deployment ready to tick. Costs the Describe calls
-/// of name resolution, once.
+/// Resolves the plan's route and returns a deployment ready to tick. Costs the calls of name
+/// resolution, once.
 pub async fn connect<S: Store>(
     plan: Plan,
     clients: &Clients,
     store: S,
-) -> Result<AlbDeployment<S>, OrchestratorError> {
+) -> Result<RouteDeployment<S>, OrchestratorError> {
     let router = router(&plan.route, clients).await?;
-    let resolved = router.resolved();
-    let dimensions = AlbDimensions {
-        load_balancer: resolved.load_balancer_dimension(),
-        stable_target_group: resolved.target_group_dimension(&resolved.stable_arn),
-        canary_target_group: resolved.target_group_dimension(&resolved.canary_arn),
+    let metrics = match &router {
+        RouteRouter::Alb(router) => {
+            let resolved = router.resolved();
+            let dimensions = AlbDimensions {
+                load_balancer: resolved.load_balancer_dimension(),
+                stable_target_group: resolved.target_group_dimension(&resolved.stable_arn),
+                canary_target_group: resolved.target_group_dimension(&resolved.canary_arn),
+            };
+            CloudWatchSource::new(clients.cloudwatch.clone(), dimensions, plan.analysis.period)
+        }
     };
-    let metrics =
-        CloudWatchSource::new(clients.cloudwatch.clone(), dimensions, plan.analysis.period);
     Ok(Deployment {
         plan,
         router,
@@ -37,9 +41,14 @@ pub async fn connect<S: Store>(
     })
 }
 
-/// The router of a route, resolved (names to ARNs). Costs the Describe calls of resolution.
-pub async fn router(route: &Route, clients: &Clients) -> Result<AlbRouter, OrchestratorError> {
+/// The router of a route, resolved (names to ARNs). Costs the calls of resolution.
+pub async fn router(route: &Route, clients: &Clients) -> Result<RouteRouter, OrchestratorError> {
     match route {
-        Route::Alb(route) => Ok(AlbRouter::resolve(clients.elbv2.clone(), route).await?),
+        Route::Alb(route) => Ok(RouteRouter::Alb(
+            AlbRouter::resolve(clients.elbv2.clone(), route).await?,
+        )),
+        Route::Lattice(_) => Err(OrchestratorError::Setup(
+            "lattice routes are not wired yet".to_string(),
+        )),
     }
 }

@@ -128,7 +128,9 @@ fn demo_playbooks_match_the_emulator_setup() {
         let v = load(&path).unwrap_or_else(|e| panic!("{e}"));
         let p = &v.plan;
         assert_eq!(p.name, format!("demo-{file}"));
-        let Route::Alb(alb) = &p.route;
+        let Route::Alb(alb) = &p.route else {
+            panic!("not an alb route")
+        };
         assert_eq!(
             alb.target,
             AlbTarget::Rule {
@@ -186,7 +188,9 @@ fn the_rule_example_keeps_arns_and_overrides_one_bake() {
     let v = load(&Path::new(EXAMPLES_DIR).join("alb-rule-ec2-to-lambda.yaml"))
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(v.warnings.is_empty(), "{:?}", v.warnings);
-    let Route::Alb(alb) = &v.plan.route;
+    let Route::Alb(alb) = &v.plan.route else {
+        panic!("not an alb route")
+    };
     assert!(
         matches!(&alb.target, AlbTarget::RuleArn(a) if a.contains(":listener-rule/app/my-alb/"))
     );
@@ -203,7 +207,9 @@ fn the_listener_example_is_linear() {
         .unwrap_or_else(|e| panic!("{e}"));
     let shares: Vec<u16> = v.plan.steps.iter().map(|s| s.share.permille()).collect();
     assert_eq!(shares, (1..=10).map(|i| i * 100).collect::<Vec<u16>>());
-    let Route::Alb(alb) = &v.plan.route;
+    let Route::Alb(alb) = &v.plan.route else {
+        panic!("not an alb route")
+    };
     assert_eq!(
         alb.target,
         AlbTarget::Listener {

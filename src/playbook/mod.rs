@@ -120,7 +120,9 @@ mod tests {
         assert_eq!(p.name, "checkout-canary");
         assert_eq!(p.content_hash, content_hash(MINIMAL.as_bytes()));
         assert_eq!(p.content_hash.len(), 64);
-        let Route::Alb(alb) = &p.route;
+        let Route::Alb(alb) = &p.route else {
+            panic!("not an alb route")
+        };
         assert_eq!(
             alb.target,
             AlbTarget::Listener {

@@ -20,6 +20,7 @@ pub(crate) struct PlaybookDoc {
     pub analysis: Option<Sp<AnalysisDoc>>,
     pub checks: Option<Sp<Vec<Sp<CheckDoc>>>>,
     pub on_failure: Option<Sp<String>>,
+    pub start_from: Option<Sp<String>>,
 }
 
 impl PlaybookDoc {
@@ -31,6 +32,7 @@ impl PlaybookDoc {
             && self.analysis.is_none()
             && self.checks.is_none()
             && self.on_failure.is_none()
+            && self.start_from.is_none()
     }
 }
 
@@ -38,6 +40,17 @@ impl PlaybookDoc {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RouteDoc {
     pub alb: Option<Sp<AlbDoc>>,
+    pub lattice: Option<Sp<LatticeDoc>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LatticeDoc {
+    pub service: Option<Sp<String>>,
+    pub listener: Option<Sp<String>>,
+    pub rule: Option<Sp<String>>,
+    pub stable: Option<Sp<String>>,
+    pub canary: Option<Sp<String>>,
 }
 
 #[derive(Debug, Deserialize)]

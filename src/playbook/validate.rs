@@ -8,7 +8,7 @@ use super::route::route;
 use super::steps::steps;
 use super::values::{closest, show_duration, simple_name, whole_seconds};
 use super::warnings::{self, Sites};
-use crate::core::plan::{Analysis, NoDataPolicy, OnFailure, Plan};
+use crate::core::plan::{Analysis, NoDataPolicy, OnFailure, Plan, StartFrom};
 use std::time::Duration;
 
 /// Defaults of `analysis:` (documented in docs/playbook.md).
@@ -56,7 +56,7 @@ pub(crate) fn plan(d: &mut Diag, doc: &Sp<PlaybookDoc>, content_hash: String) ->
     let route = match &p.route {
         Some(r) => route(d, r),
         None => {
-            d.error(root, "the playbook needs `route:` (where the traffic is shifted)", "add `route: { alb: { listener: <listener ARN>, stable: <target group>, canary: <target group> } }`");
+            d.error(root, "the playbook needs `route:` (where the traffic is shifted)", "add `route: { alb: { listener: <listener ARN>, stable: <target group>, canary: <target group> } }`, or `route: { lattice: { service: <name>, listener: <name>, stable: <target group>, canary: <target group> } }`");
             None
         }
     };
@@ -80,6 +80,10 @@ pub(crate) fn plan(d: &mut Diag, doc: &Sp<PlaybookDoc>, content_hash: String) ->
         None => Some(OnFailure::Rollback),
         Some(o) => d.check(o, on_failure(o.value.trim())),
     };
+    let start_from = match &p.start_from {
+        None => Some(None),
+        Some(s) => d.check(s, start_from(s.value.trim())).map(Some),
+    };
     let plan = Plan {
         name: name?,
         content_hash,
@@ -88,6 +92,7 @@ pub(crate) fn plan(d: &mut Diag, doc: &Sp<PlaybookDoc>, content_hash: String) ->
         analysis: analysis?,
         checks: checks?,
         on_failure: on_failure?,
+        start_from: start_from?,
     };
     let sites = Sites {
         analysis: p.analysis.as_ref().map_or(root, Pos::from),
@@ -105,6 +110,20 @@ pub(crate) fn plan(d: &mut Diag, doc: &Sp<PlaybookDoc>, content_hash: String) ->
     };
     warnings::collect(d, &plan, &sites);
     Some(plan)
+}
+
+fn start_from(raw: &str) -> Result<StartFrom, Bad> {
+    match raw {
+        "live" => Ok(StartFrom::Live),
+        "first_step" => Ok(StartFrom::FirstStep),
+        _ => Err(Bad::new(
+            format!(
+                "`start_from: {raw}` is not a way to start{}",
+                did_you_mean(raw, &["live", "first_step"])
+            ),
+            "write `start_from: live` (continue from the canary's live weight) or `start_from: first_step` (reset to the first step); leave it out to refuse when the canary already has traffic",
+        )),
+    }
 }
 
 fn on_failure(raw: &str) -> Result<OnFailure, Bad> {

@@ -1,6 +1,7 @@
 //! Human-readable progress: one line per event, and a status line after each tick.
 
 use super::EventSink;
+use crate::core::plan::StartFrom;
 use crate::core::record::VerdictSummary;
 use crate::core::step::time_to_next_step;
 use crate::core::{Event, EventKind, Phase, Plan, Record, Timestamp};
@@ -31,6 +32,12 @@ pub fn clock_time(at: Timestamp) -> String {
 pub fn describe(kind: &EventKind) -> String {
     match kind {
         EventKind::Started { steps } => format!("deployment started ({steps} steps)"),
+        EventKind::ExistingSplit { live, start_from } => match start_from {
+            StartFrom::Live => format!("the canary already has traffic ({live}): continuing from it"),
+            StartFrom::FirstStep => {
+                format!("the canary already has traffic ({live}): resetting to the first step")
+            }
+        },
         EventKind::StepStarted { index, share } => {
             format!("step {}: canary to {share}", index + 1)
         }

@@ -5,11 +5,11 @@
 use crate::emulator::{demo_alb, sdk_config};
 use canary_deploy::aws::Clients;
 use canary_deploy::core::{OperatorCommand, Phase, Share, Split, Timestamp};
-use canary_deploy::orchestrator::setup::{connect, AlbDeployment};
+use canary_deploy::orchestrator::setup::{connect, RouteDeployment};
 use canary_deploy::orchestrator::Deployment;
 use canary_deploy::report::Discard;
 use canary_deploy::store::FileStore;
-use canary_deploy::traffic::alb::AlbRouter;
+use canary_deploy::orchestrator::route_router::RouteRouter;
 use canary_deploy::traffic::{Router, TrafficError};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -17,8 +17,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// operator roll back first, then writes without a conflict check, as a runner whose check
 /// passed a moment before the operator's write would.
 struct LosingRouter {
-    inner: AlbRouter,
-    operator: AlbDeployment<FileStore>,
+    inner: RouteRouter,
+    operator: RouteDeployment<FileStore>,
     raced: AtomicBool,
     now: Timestamp,
 }

@@ -6,7 +6,8 @@
 use crate::emulator::{demo_alb, sdk_config, DemoAlb};
 use canary_deploy::aws::Clients;
 use canary_deploy::core::{OperatorCommand, Phase, Record, Split, Timestamp};
-use canary_deploy::orchestrator::setup::{connect, AlbDeployment};
+use canary_deploy::orchestrator::route_router::RouteRouter;
+use canary_deploy::orchestrator::setup::{connect, RouteDeployment};
 use canary_deploy::playbook;
 use canary_deploy::report::Collect;
 use canary_deploy::simulator::{publish_second, SimTarget, TargetProfile};
@@ -21,7 +22,7 @@ pub const HEALTHY: TargetProfile = TargetProfile {
 };
 
 pub struct Scenario {
-    pub deployment: AlbDeployment<FileStore>,
+    pub deployment: RouteDeployment<FileStore>,
     pub clients: Clients,
     pub now: Timestamp,
     pub stable: TargetProfile,
@@ -108,7 +109,8 @@ impl Scenario {
             live.stable,
             live.canary,
         );
-        let resolved = self.deployment.router.resolved();
+        let RouteRouter::Alb(router) = &self.deployment.router;
+        let resolved = router.resolved();
         let targets = [
             (
                 SimTarget {

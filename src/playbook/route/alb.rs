@@ -1,21 +1,14 @@
-//! `route:` → [`Route`]: which ALB resource carries the weights, and the two target groups.
+//! `route: { alb: … }` → [`Route::Alb`]: which ALB listener or rule carries the weights, and the
+//! two target groups (by name or ARN).
 
-use super::arn::{self, ArnKind, ElbArn};
-use super::error::{Bad, Diag, Pos};
-use super::model::{AlbDoc, RouteDoc, Sp};
+use super::super::arn::{self, ArnKind, ElbArn};
+use super::super::error::{Bad, Diag, Pos};
+use super::super::model::{AlbDoc, Sp};
 use crate::core::plan::{AlbRoute, AlbTarget, Route, TargetGroupRef};
 
 const RESOURCE_HINT: &str = "write exactly one of `listener: <listener ARN>`, `rule: <rule ARN>`, or `load_balancer: <name>` with `port:` (and `priority:` for a rule)";
 
-pub(crate) fn route(d: &mut Diag, doc: &Sp<RouteDoc>) -> Option<Route> {
-    let Some(alb) = &doc.value.alb else {
-        d.error(
-            doc,
-            "`route` needs `alb:` (the application load balancer whose weights are shifted)",
-            "write `route: { alb: { listener: <listener ARN>, stable: <target group>, canary: <target group> } }`",
-        );
-        return None;
-    };
+pub(super) fn alb_route(d: &mut Diag, alb: &Sp<AlbDoc>) -> Option<Route> {
     let at = Pos::from(alb);
     let alb = &alb.value;
     let target = target(d, at, alb);
@@ -231,6 +224,7 @@ fn target_group(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::playbook::route::route;
     use crate::playbook::test_support::{section, without_hints};
 
     fn run(yaml: &str) -> Result<Route, Vec<String>> {
@@ -245,7 +239,7 @@ mod tests {
             "alb:\n  listener: {L}\n  stable: a\n  canary: b\n"
         ))
         .unwrap();
-        let Route::Alb(alb) = r;
+        let Route::Alb(alb) = r else { panic!("not an alb route") };
         assert_eq!(alb.target, AlbTarget::ListenerArn(L.into()));
         assert_eq!(alb.stable, TargetGroupRef::Name("a".into()));
     }
@@ -254,7 +248,9 @@ mod tests {
     fn by_name_port_and_priority() {
         let Route::Alb(alb) =
             run("alb: {load_balancer: demo-alb, port: 80, priority: 10, stable: a, canary: b}")
-                .unwrap();
+                .unwrap() else {
+            panic!("not an alb route")
+        };
         assert_eq!(
             alb.target,
             AlbTarget::Rule {
@@ -264,7 +260,9 @@ mod tests {
             }
         );
         let Route::Alb(alb) =
-            run("alb: {load_balancer: demo-alb, port: 443, stable: a, canary: b}").unwrap();
+            run("alb: {load_balancer: demo-alb, port: 443, stable: a, canary: b}").unwrap() else {
+            panic!("not an alb route")
+        };
         assert_eq!(
             alb.target,
             AlbTarget::Listener {
@@ -342,9 +340,4 @@ mod tests {
         assert!(e[0].contains("region eu-west-1"), "{e:?}");
     }
 
-    #[test]
-    fn missing_alb() {
-        let e = run("{}").unwrap_err();
-        assert!(e[0].contains("needs `alb:`"), "{e:?}");
-    }
 }

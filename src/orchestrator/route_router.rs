@@ -1,0 +1,40 @@
+//! [`RouteRouter`]: the router of whichever backend the playbook's route names, behind the one
+//! [`Router`] trait. `Router`'s methods return `impl Future`, so the trait is not object-safe;
+//! an exhaustive enum dispatches instead, and a new backend is a compile error until it is
+//! handled here.
+
+use crate::core::types::{Share, Split};
+use crate::traffic::alb::AlbRouter;
+use crate::traffic::{Router, TrafficError};
+
+/// The router of one route, of any backend.
+#[derive(Clone, Debug)]
+pub enum RouteRouter {
+    Alb(AlbRouter),
+}
+
+impl Router for RouteRouter {
+    fn split_for(&self, share: Share) -> Split {
+        match self {
+            RouteRouter::Alb(router) => router.split_for(share),
+        }
+    }
+
+    async fn read(&self) -> Result<Split, TrafficError> {
+        match self {
+            RouteRouter::Alb(router) => router.read().await,
+        }
+    }
+
+    async fn write(&self, expected: Option<Split>, target: Split) -> Result<Split, TrafficError> {
+        match self {
+            RouteRouter::Alb(router) => router.write(expected, target).await,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            RouteRouter::Alb(router) => router.describe(),
+        }
+    }
+}
