@@ -5,36 +5,42 @@
 
 use crate::core::types::{Share, Split};
 use crate::traffic::alb::AlbRouter;
+use crate::traffic::lattice::LatticeRouter;
 use crate::traffic::{Router, TrafficError};
 
 /// The router of one route, of any backend.
 #[derive(Clone, Debug)]
 pub enum RouteRouter {
     Alb(AlbRouter),
+    Lattice(LatticeRouter),
 }
 
 impl Router for RouteRouter {
     fn split_for(&self, share: Share) -> Split {
         match self {
             RouteRouter::Alb(router) => router.split_for(share),
+            RouteRouter::Lattice(router) => router.split_for(share),
         }
     }
 
     async fn read(&self) -> Result<Split, TrafficError> {
         match self {
             RouteRouter::Alb(router) => router.read().await,
+            RouteRouter::Lattice(router) => router.read().await,
         }
     }
 
     async fn write(&self, expected: Option<Split>, target: Split) -> Result<Split, TrafficError> {
         match self {
             RouteRouter::Alb(router) => router.write(expected, target).await,
+            RouteRouter::Lattice(router) => router.write(expected, target).await,
         }
     }
 
     fn describe(&self) -> String {
         match self {
             RouteRouter::Alb(router) => router.describe(),
+            RouteRouter::Lattice(router) => router.describe(),
         }
     }
 }

@@ -7,9 +7,10 @@ use crate::aws::Clients;
 use crate::core::plan::Route;
 use crate::core::Plan;
 use crate::metrics::cloudwatch::CloudWatchSource;
-use crate::metrics::templates::AlbDimensions;
+use crate::metrics::templates::{AlbDimensions, LatticeDimensions};
 use crate::store::Store;
 use crate::traffic::alb::AlbRouter;
+use crate::traffic::lattice::LatticeRouter;
 
 /// A deployment on any route, watched through CloudWatch.
 pub type RouteDeployment<S> = Deployment<RouteRouter, CloudWatchSource, S>;
@@ -32,6 +33,14 @@ pub async fn connect<S: Store>(
             };
             CloudWatchSource::new(clients.cloudwatch.clone(), dimensions, plan.analysis.period)
         }
+        RouteRouter::Lattice(router) => {
+            let resolved = router.resolved();
+            let dimensions = LatticeDimensions {
+                stable_target_group: resolved.stable.id.clone(),
+                canary_target_group: resolved.canary.id.clone(),
+            };
+            CloudWatchSource::new(clients.cloudwatch.clone(), dimensions, plan.analysis.period)
+        }
     };
     Ok(Deployment {
         plan,
@@ -47,8 +56,8 @@ pub async fn router(route: &Route, clients: &Clients) -> Result<RouteRouter, Orc
         Route::Alb(route) => Ok(RouteRouter::Alb(
             AlbRouter::resolve(clients.elbv2.clone(), route).await?,
         )),
-        Route::Lattice(_) => Err(OrchestratorError::Setup(
-            "lattice routes are not wired yet".to_string(),
+        Route::Lattice(route) => Ok(RouteRouter::Lattice(
+            LatticeRouter::resolve(clients.lattice.clone(), route).await?,
         )),
     }
 }

@@ -109,7 +109,9 @@ impl Scenario {
             live.stable,
             live.canary,
         );
-        let RouteRouter::Alb(router) = &self.deployment.router;
+        let RouteRouter::Alb(router) = &self.deployment.router else {
+            panic!("this scenario publishes ALB metrics only")
+        };
         let resolved = router.resolved();
         let targets = [
             (

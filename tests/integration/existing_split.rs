@@ -1,0 +1,142 @@
+//! Starting on a route whose canary already has traffic (AWS's Lattice sample deploys 60/40):
+//! `run` refuses and names the live split and both ways on, touching nothing; with
+//! `--start-from live` it continues at the first step at or above the live weight; with
+//! `start_from: first_step` it resets to the first step. The same rule for every backend.
+
+use crate::emulator::{demo_alb, demo_lattice, deploy_command, endpoint, sdk_config};
+use crate::route_fixture::RouteFixture;
+use canary_deploy::aws::Clients;
+use canary_deploy::core::{EventKind, Record, Split};
+use canary_deploy::orchestrator::route_router::RouteRouter;
+use canary_deploy::traffic::Router;
+use std::path::Path;
+
+const STEPS: &str = "steps:\n  canary: [10, 50, 100]\n  bake: 0s\nanalysis:\n  interval: 1s\n";
+const LIVE: Split = Split {
+    stable: 600,
+    canary: 400,
+};
+
+/// The fixture's router, with the canary set to 40 % by hand.
+async fn route_at_60_40(fixture: &impl RouteFixture, name: &str) -> RouteRouter {
+    let yaml = fixture.playbook(name, STEPS);
+    let plan = canary_deploy::playbook::parse(&yaml, "p.yaml")
+        .expect("valid playbook")
+        .plan;
+    let clients = Clients::new(&sdk_config().await);
+    let router = canary_deploy::orchestrator::setup::router(&plan.route, &clients)
+        .await
+        .expect("the fixture resolves");
+    router.write(None, LIVE).await.expect("set 60/40 by hand");
+    router
+}
+
+fn record(state: &Path, name: &str) -> Record {
+    let text = std::fs::read_to_string(state.join(format!("{name}.json"))).expect("a record");
+    serde_json::from_str(&text).expect("a record in JSON")
+}
+
+fn first_step(record: &Record) -> Option<usize> {
+    record.history.iter().find_map(|e| match e.kind {
+        EventKind::StepStarted { index, .. } => Some(index),
+        _ => None,
+    })
+}
+
+pub(crate) async fn refused_then_continued_from_live(fixture: &impl RouteFixture, name: &str) {
+    let router = route_at_60_40(fixture, name).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let playbook = dir.path().join("p.yaml");
+    std::fs::write(&playbook, fixture.playbook(name, STEPS)).expect("write playbook");
+    let state = dir.path().join("state");
+
+    let refused = deploy_command("run", &playbook, endpoint(), &state)
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    for says in [
+        "the canary already receives 40% of traffic (stable 600 / canary 400 (40% canary))",
+        "`--start-from live` moves the canary up to step 2 (50%), skipping 10%",
+        "`--start-from first-step` moves the canary down to step 1 (10%)",
+    ] {
+        assert!(stderr.contains(says), "missing `{says}` in:\n{stderr}");
+    }
+    assert!(
+        !state.join(format!("{name}.json")).exists(),
+        "a refusal saves nothing"
+    );
+    assert_eq!(router.read().await.expect("read"), LIVE, "nothing written");
+
+    let continued = deploy_command("run", &playbook, endpoint(), &state)
+        .args(["--start-from", "live"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        continued.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&continued.stderr)
+    );
+    let record = record(&state, name);
+    assert_eq!(first_step(&record), Some(1), "continued at 50%, skipping 10%");
+    assert!(record.history.iter().any(|e| matches!(
+        e.kind,
+        EventKind::ExistingSplit { live: LIVE, .. }
+    )));
+}
+
+pub(crate) async fn first_step_resets_down(fixture: &impl RouteFixture, name: &str) {
+    let router = route_at_60_40(fixture, name).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let playbook = dir.path().join("p.yaml");
+    let yaml = fixture.playbook(name, &format!("start_from: first_step\n{STEPS}"));
+    std::fs::write(&playbook, yaml).expect("write playbook");
+    let state = dir.path().join("state");
+    let output = deploy_command("run", &playbook, endpoint(), &state)
+        .output()
+        .expect("run");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let record = record(&state, name);
+    assert_eq!(first_step(&record), Some(0));
+    let first_write = record.history.iter().find_map(|e| match e.kind {
+        EventKind::WeightsVerified { split } => Some(split),
+        _ => None,
+    });
+    assert_eq!(
+        first_write,
+        Some(Split {
+            stable: 900,
+            canary: 100
+        }),
+        "down from 40% to the first step"
+    );
+    assert_eq!(router.read().await.expect("read").canary, 999, "promoted");
+}
+
+#[tokio::test]
+async fn alb_existing_split_is_refused_then_continued_from_live() {
+    refused_then_continued_from_live(&demo_alb("split-live").await, "split-live").await;
+}
+
+#[tokio::test]
+async fn alb_existing_split_resets_to_the_first_step() {
+    first_step_resets_down(&demo_alb("split-reset").await, "split-reset").await;
+}
+
+#[tokio::test]
+async fn lattice_sample_split_is_refused_then_continued_from_live() {
+    let lattice = demo_lattice("split-live", None).await;
+    refused_then_continued_from_live(&lattice, "lattice-split-live").await;
+}
+
+#[tokio::test]
+async fn lattice_existing_split_resets_to_the_first_step() {
+    let lattice = demo_lattice("split-reset", None).await;
+    first_step_resets_down(&lattice, "lattice-split-reset").await;
+}
