@@ -11,10 +11,22 @@ demo scenario (`localstack/demo` runs a healthy canary on the first and a bad on
   healthy: priority 10, path /checkout/*, target groups demo-stable / demo-canary
   bad:     priority 20, path /search/*,   target groups demo-stable-2 / demo-canary-2
 
+And a VPC Lattice service modelled on AWS's sample "Amazon VPC Lattice with AWS Lambda as
+weighted targets" (aws-samples/serverless-patterns, vpc-lattice-lambda: a listener forwarding
+60/40 to two LAMBDA target groups), found again by name: service `demo-lattice`, HTTP:80
+listener `demo-lattice-http`, LAMBDA target groups (event structure V2, as in the sample), and
+the same two scenarios:
+  healthy: the listener's default action, demo-lattice-primary 60 / demo-lattice-secondary 40
+  bad:     rule `demo-lattice-search`, priority 10, path prefix /search,
+           demo-lattice-primary-2 100 / demo-lattice-secondary-2 0 (Lattice accepts weight 0)
+
 Usage: .venv/bin/python demo_resources.py --endpoint-url http://127.0.0.1:4566 [--region R]
 Prints one JSON object on stdout: vpc_id, subnet_ids, load_balancer_arn, listener_arn,
-<scenario>_rule_arn / _stable_arn / _canary_arn for each scenario, target_groups (name -> ARN)
-and dimensions (the CloudWatch dimension values of the ALB and of each target group).
+<scenario>_rule_arn / _stable_arn / _canary_arn for each scenario, target_groups (name -> ARN),
+dimensions (the CloudWatch dimension values of the ALB and of each target group), and for
+Lattice: lattice_service_arn, lattice_listener_arn, lattice_healthy_primary_arn,
+lattice_healthy_secondary_arn, lattice_bad_rule_arn, lattice_bad_primary_arn,
+lattice_bad_secondary_arn.
 """
 
 import argparse
@@ -29,6 +41,12 @@ SCENARIOS = {
     "bad": {"priority": 20, "path": "/search/*", "stable": "demo-stable-2", "canary": "demo-canary-2"},
 }
 SUBNETS = (("demo-subnet-a", "10.0.1.0/24", "a"), ("demo-subnet-b", "10.0.2.0/24", "b"))
+LATTICE = "demo-lattice"
+LATTICE_SCENARIOS = {
+    "healthy": {"primary": ("demo-lattice-primary", 60), "secondary": ("demo-lattice-secondary", 40)},
+    "bad": {"primary": ("demo-lattice-primary-2", 100), "secondary": ("demo-lattice-secondary-2", 0),
+            "rule": ("demo-lattice-search", 10, "/search")},
+}
 
 
 def clients(endpoint_url: str, region: str):
@@ -36,6 +54,11 @@ def clients(endpoint_url: str, region: str):
         return boto3.client(service, endpoint_url=endpoint_url, region_name=region,
                             aws_access_key_id="testing", aws_secret_access_key="testing")
     return make("ec2"), make("elbv2")
+
+
+def lattice_client(endpoint_url: str, region: str):
+    return boto3.client("vpc-lattice", endpoint_url=endpoint_url, region_name=region,
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
 def _tagged(ec2, kind: str, name: str) -> list[dict]:
@@ -114,6 +137,56 @@ def dimension(arn: str) -> str:
     return resource.split("loadbalancer/", 1)[1] if resource.startswith("loadbalancer/") else resource
 
 
+# ---- VPC Lattice ----------------------------------------------------------------------------------
+
+
+def _by_name(pages, name: str) -> dict | None:
+    return next((item for page in pages for item in page["items"] if item["name"] == name), None)
+
+
+def ensure_lattice_target_group(lattice, name: str) -> str:
+    found = _by_name(lattice.get_paginator("list_target_groups").paginate(), name)
+    if found is None:
+        found = lattice.create_target_group(name=name, type="LAMBDA",
+                                            config={"lambdaEventStructureVersion": "V2"})
+    return found["arn"]
+
+
+def _forward(scenario: dict) -> dict:
+    return {"forward": {"targetGroups": [
+        {"targetGroupIdentifier": scenario[f"{part}_arn"], "weight": scenario[part][1]}
+        for part in ("primary", "secondary")]}}
+
+
+def ensure_lattice(lattice) -> dict:
+    service = _by_name(lattice.get_paginator("list_services").paginate(), LATTICE) \
+        or lattice.create_service(name=LATTICE)
+    scenarios = {key: {**s, **{f"{part}_arn": ensure_lattice_target_group(lattice, s[part][0])
+                               for part in ("primary", "secondary")}}
+                 for key, s in LATTICE_SCENARIOS.items()}
+    listener = _by_name(lattice.get_paginator("list_listeners").paginate(
+        serviceIdentifier=service["arn"]), f"{LATTICE}-http") or lattice.create_listener(
+        serviceIdentifier=service["arn"], name=f"{LATTICE}-http", protocol="HTTP", port=80,
+        defaultAction=_forward(scenarios["healthy"]))
+    bad = scenarios["bad"]
+    rule_name, priority, path = bad["rule"]
+    rule = _by_name(lattice.get_paginator("list_rules").paginate(
+        serviceIdentifier=service["arn"], listenerIdentifier=listener["arn"]), rule_name) \
+        or lattice.create_rule(
+            serviceIdentifier=service["arn"], listenerIdentifier=listener["arn"], name=rule_name,
+            priority=priority, action=_forward(bad),
+            match={"httpMatch": {"pathMatch": {"match": {"prefix": path}}}})
+    return {
+        "lattice_service_arn": service["arn"],
+        "lattice_listener_arn": listener["arn"],
+        "lattice_healthy_primary_arn": scenarios["healthy"]["primary_arn"],
+        "lattice_healthy_secondary_arn": scenarios["healthy"]["secondary_arn"],
+        "lattice_bad_rule_arn": rule["arn"],
+        "lattice_bad_primary_arn": bad["primary_arn"],
+        "lattice_bad_secondary_arn": bad["secondary_arn"],
+    }
+
+
 def create(endpoint_url: str, region: str) -> dict:
     ec2, elb = clients(endpoint_url, region)
     vpc_id = ensure_vpc(ec2)
@@ -141,6 +214,7 @@ def create(endpoint_url: str, region: str) -> dict:
             "LoadBalancer": dimension(lb_arn),
             "TargetGroup": {name: dimension(arn) for name, arn in groups.items()},
         },
+        **ensure_lattice(lattice_client(endpoint_url, region)),
     }
 
 

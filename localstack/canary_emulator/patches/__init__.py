@@ -3,7 +3,8 @@
 Each module says what moto does differently from AWS and what the patch does instead.
 """
 
-from canary_emulator.patches import cloudwatch_alarms, cloudwatch_metrics, elbv2_actions
+from canary_emulator.patches import (
+    cloudwatch_alarms, cloudwatch_metrics, elbv2_actions, vpclattice_api)
 
 _applied = False
 
@@ -15,4 +16,5 @@ def apply() -> None:
     cloudwatch_metrics.apply()
     cloudwatch_alarms.apply()
     elbv2_actions.apply()
+    vpclattice_api.apply()
     _applied = True
