@@ -1,11 +1,12 @@
 //! From the datapoints CloudWatch returned to one [`Observed`] per check.
 //!
 //! Pure. Counts are summed over the window's periods; latency is the worst (largest) period,
-//! converted from seconds to milliseconds; a custom metric is summed for Sum/SampleCount and
-//! otherwise the worst period for the check's comparison. A query without a datapoint gives
-//! `None`: "no data" is an observation, never an error.
+//! converted to milliseconds from the backend's unit ([`LatencyUnit`]: ALB seconds, VPC Lattice
+//! milliseconds); a custom metric is summed for Sum/SampleCount and otherwise the worst period
+//! for the check's comparison. A query without a datapoint gives `None`: "no data" is an
+//! observation, never an error.
 
-use super::templates::{CheckQueries, MetricQuery, Reduce, TrafficQueries};
+use super::templates::{CheckQueries, LatencyUnit, MetricQuery, Reduce, TrafficQueries};
 use crate::core::observe::{AlarmObservation, Observed, Traffic};
 use std::collections::HashMap;
 
@@ -29,13 +30,11 @@ pub fn observe_check(check: &CheckQueries, points: &Datapoints, alarms: &Alarms)
             canary_requests,
             canary,
             stable,
+            unit,
         } => Observed::Latency {
             canary_requests: reduce(values(canary_requests, points), Reduce::Sum),
-            canary_ms: reduce(values(canary, points), Reduce::Max).map(seconds_to_ms),
-            stable_ms: stable
-                .as_ref()
-                .and_then(|s| reduce(values(s, points), Reduce::Max))
-                .map(seconds_to_ms),
+            canary_ms: worst_ms(canary, *unit, points),
+            stable_ms: stable.as_ref().and_then(|s| worst_ms(s, *unit, points)),
         },
         CheckQueries::Custom { query, reduce: how } => {
             Observed::Value(reduce(values(query, points), *how))
@@ -88,9 +87,9 @@ pub fn reduce(values: &[f64], how: Reduce) -> Option<f64> {
     })
 }
 
-/// `TargetResponseTime` is in seconds; checks speak milliseconds.
-pub fn seconds_to_ms(seconds: f64) -> f64 {
-    seconds * 1000.0
+/// The worst (largest) period of a latency query, in milliseconds.
+fn worst_ms(query: &MetricQuery, unit: LatencyUnit, points: &Datapoints) -> Option<f64> {
+    reduce(values(query, points), Reduce::Max).map(|v| unit.to_ms(v))
 }
 
 #[cfg(test)]
@@ -98,14 +97,25 @@ mod tests {
     use super::*;
     use crate::core::observe::AlarmState;
     use crate::core::plan::{CheckKind, Comparison, CustomQuery};
-    use crate::metrics::templates::{check_queries, AlbDimensions};
+    use crate::metrics::templates::{
+        check_queries, AlbDimensions, LatticeDimensions, RouteDimensions,
+    };
 
-    fn dims() -> AlbDimensions {
+    fn dims() -> RouteDimensions {
         AlbDimensions {
             load_balancer: "app/web/1".into(),
             stable_target_group: "targetgroup/blue/2".into(),
             canary_target_group: "targetgroup/green/3".into(),
         }
+        .into()
+    }
+
+    fn lattice() -> RouteDimensions {
+        LatticeDimensions {
+            stable_target_group: "tg-0123456789abcdef0".into(),
+            canary_target_group: "tg-0fedcba9876543210".into(),
+        }
+        .into()
     }
 
     fn points(check: &CheckQueries, data: &[&[f64]]) -> Datapoints {
@@ -185,6 +195,71 @@ mod tests {
                 canary_requests: None,
                 canary_ms: None,
                 stable_ms: None
+            }
+        );
+    }
+
+    #[test]
+    fn lattice_latency_is_already_ms_and_not_scaled() {
+        let check = check_queries(
+            &CheckKind::LatencyVsStable {
+                percentile: 99.0,
+                max_ratio: 2.0,
+            },
+            &lattice(),
+        );
+        // canary TotalRequestCount, canary RequestTime p99 (ms), stable RequestTime p99 (ms)
+        let data = points(
+            &check,
+            &[&[60.0, 60.0], &[120.0, 250.0, 200.0], &[100.0, 80.0]],
+        );
+        assert_eq!(
+            observe_check(&check, &data, &Alarms::new()),
+            Observed::Latency {
+                canary_requests: Some(120.0),
+                canary_ms: Some(250.0),
+                stable_ms: Some(100.0),
+            }
+        );
+    }
+
+    #[test]
+    fn the_same_latency_value_is_seconds_on_alb_and_ms_on_lattice() {
+        let kind = CheckKind::Latency {
+            percentile: 99.0,
+            max_ms: 500.0,
+        };
+        let canary_ms = |dims: RouteDimensions| {
+            let check = check_queries(&kind, &dims);
+            match observe_check(&check, &points(&check, &[&[10.0], &[0.5]]), &Alarms::new()) {
+                Observed::Latency { canary_ms, .. } => canary_ms,
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(canary_ms(dims()), Some(500.0), "ALB seconds × 1000");
+        assert_eq!(canary_ms(lattice()), Some(0.5), "Lattice ms as is");
+    }
+
+    #[test]
+    fn lattice_error_rate_sums_like_the_alb() {
+        let check = check_queries(
+            &CheckKind::ErrorRateVsStable {
+                max_delta_percent: 1.0,
+            },
+            &lattice(),
+        );
+        let data = points(&check, &[&[100.0, 50.0], &[3.0, 1.0], &[900.0], &[]]);
+        assert_eq!(
+            observe_check(&check, &data, &Alarms::new()),
+            Observed::ErrorRate {
+                canary: Traffic {
+                    requests: Some(150.0),
+                    errors: Some(4.0)
+                },
+                stable: Traffic {
+                    requests: Some(900.0),
+                    errors: None
+                },
             }
         );
     }

@@ -79,14 +79,15 @@ pub fn is_valid_query_id(id: &str) -> bool {
 mod tests {
     use super::*;
     use crate::core::plan::{CheckKind, Comparison, CustomQuery};
-    use crate::metrics::templates::{check_queries, AlbDimensions};
+    use crate::metrics::templates::{check_queries, AlbDimensions, RouteDimensions};
 
-    fn dims() -> AlbDimensions {
+    fn dims() -> RouteDimensions {
         AlbDimensions {
             load_balancer: "app/web/1".into(),
             stable_target_group: "targetgroup/blue/2".into(),
             canary_target_group: "targetgroup/green/3".into(),
         }
+        .into()
     }
 
     fn custom(metric: String) -> CheckKind {

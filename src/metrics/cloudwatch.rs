@@ -12,7 +12,7 @@
 
 use super::aggregate::{observe_check, Alarms, Datapoints};
 use super::batch::{alarm_name_calls, Batch, MAX_ALARM_NAMES_PER_CALL, MAX_QUERIES_PER_CALL};
-use super::templates::{check_queries, AlbDimensions, CheckQueries, MetricQuery};
+use super::templates::{check_queries, CheckQueries, MetricQuery, RouteDimensions};
 use super::{MetricSource, MetricsError};
 use crate::core::observe::{AlarmObservation, AlarmState, Observed};
 use crate::core::plan::Check;
@@ -29,33 +29,39 @@ use std::time::Duration;
 /// Pages followed for one call before giving up (a misbehaving endpoint must not loop forever).
 const MAX_PAGES: usize = 1000;
 
-/// The checks of an ALB route answered by CloudWatch. Counts the AWS calls it makes.
+/// The checks of a route (ALB or VPC Lattice) answered by CloudWatch. Counts the AWS calls it
+/// makes.
 #[derive(Debug)]
 pub struct CloudWatchSource {
     client: aws_sdk_cloudwatch::Client,
-    dims: AlbDimensions,
+    dims: RouteDimensions,
     period: Duration,
     metric_data_calls: AtomicU64,
     describe_alarms_calls: AtomicU64,
 }
 
 impl CloudWatchSource {
+    /// `dims` are the route's target group dimensions: an [`AlbDimensions`] or a
+    /// [`LatticeDimensions`](super::LatticeDimensions), or either as a [`RouteDimensions`].
     /// `period` is the plan's analysis period (1, 5, 10, 30 s or a multiple of 60 s).
+    ///
+    /// [`AlbDimensions`]: super::AlbDimensions
     pub fn new(
         client: aws_sdk_cloudwatch::Client,
-        dims: AlbDimensions,
+        dims: impl Into<RouteDimensions>,
         period: Duration,
     ) -> CloudWatchSource {
         CloudWatchSource {
             client,
-            dims,
+            dims: dims.into(),
             period,
             metric_data_calls: AtomicU64::new(0),
             describe_alarms_calls: AtomicU64::new(0),
         }
     }
 
-    pub fn dimensions(&self) -> &AlbDimensions {
+    /// The route's target group dimensions the builtin checks query.
+    pub fn dimensions(&self) -> &RouteDimensions {
         &self.dims
     }
 
