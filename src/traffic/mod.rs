@@ -13,18 +13,19 @@
 //! stickiness).
 
 pub mod alb;
+pub mod lattice;
+pub mod split;
+mod write;
 
 pub use alb::{AlbRouter, ResolvedAlb};
+pub use lattice::{LatticeResource, LatticeRouter, ResolvedLattice};
+pub use split::{WeightLimits, ALB_WEIGHTS, LATTICE_WEIGHTS};
 
 use crate::core::types::{Share, Split};
-use aws_sdk_elasticloadbalancingv2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::future::Future;
-
-/// The most target groups one ALB forward action can carry (a hard AWS limit).
-pub const ALB_MAX_TARGET_GROUPS: usize = 5;
-
-/// The largest weight of one target group in an ALB forward action.
-pub const ALB_MAX_WEIGHT: u32 = 999;
 
 /// Everything that can go wrong reading or writing the traffic split.
 #[derive(Debug, thiserror::Error)]
@@ -55,16 +56,37 @@ pub enum TrafficError {
         forwards_to: String,
     },
 
-    /// Adding the canary would exceed the ALB's 5 target groups per forward action.
+    /// Adding the canary would exceed the backend's target groups per forward action (ALB: 5,
+    /// Lattice: 10).
     #[error(
-        "{resource} would forward to {count} target groups, but an ALB forward action takes at \
-         most 5: remove an unused target group from the forward action first"
+        "{resource} would forward to {count} target groups, but its forward action takes at \
+         most {max}: remove an unused target group from the forward action first"
     )]
-    TooManyTargetGroups { resource: String, count: usize },
+    TooManyTargetGroups {
+        resource: String,
+        count: usize,
+        max: usize,
+    },
 
-    /// Weights outside what the backend accepts (ALB: 0–999 each).
-    #[error("weights {split} for {resource} are out of range: each ALB weight must be 0–999")]
-    InvalidWeights { resource: String, split: Split },
+    /// Weights outside what the backend accepts (ALB and Lattice: 0–999 each).
+    #[error("weights {split} for {resource} are out of range: each weight must be 0–{max}")]
+    InvalidWeights {
+        resource: String,
+        split: Split,
+        max: u32,
+    },
+
+    /// The playbook names parts of two routes: a listener of another service, or a rule of
+    /// another listener, than the one it names.
+    #[error(
+        "{what} belongs to {belongs_to}, not to {parent} as the playbook says: name parts of one \
+         route (an ARN names its own service and listener, so those can be left out)"
+    )]
+    WrongParent {
+        what: String,
+        parent: String,
+        belongs_to: String,
+    },
 
     /// A target group is attached to another load balancer than the routed listener's.
     #[error(
@@ -126,8 +148,8 @@ where
         .is_some_and(|c| c.starts_with("Throttling") || c == "RequestLimitExceeded");
     let message = if throttled {
         format!(
-            "{THROTTLED} on {resource} ({detail}): the elastic load balancing API rate is shared \
-             by the whole account; retry later, or lengthen the analysis interval"
+            "{THROTTLED} on {resource} ({detail}): the API's request rate is shared by the whole \
+             account and region; retry later, or lengthen the analysis interval"
         )
     } else {
         format!("{resource}: {detail}")
@@ -181,8 +203,41 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "aws DescribeRules failed: throttled by aws on rule arn:r (Throttling: Rate \
-             exceeded): the elastic load balancing API rate is shared by the whole account; \
+             exceeded): the API's request rate is shared by the whole account and region; \
              retry later, or lengthen the analysis interval"
+        );
+    }
+
+    #[test]
+    fn lattice_throttling_exception_is_throttling() {
+        use aws_sdk_vpclattice::operation::get_rule::GetRuleError;
+        let meta = aws_sdk_vpclattice::error::ErrorMetadata::builder()
+            .code("ThrottlingException")
+            .message("Rate exceeded")
+            .build();
+        let sdk: SdkError<GetRuleError, ()> =
+            SdkError::service_error(GetRuleError::generic(meta), ());
+        let err = aws_error("GetRule", "Lattice rule arn:r", &sdk);
+        assert!(err.is_throttling(), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("aws GetRule failed: throttled by aws on Lattice rule arn:r"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn wrong_parent_names_both_parents() {
+        let err = TrafficError::WrongParent {
+            what: "listener listener-2".into(),
+            parent: "service svc-1".into(),
+            belongs_to: "service svc-9".into(),
+        };
+        assert_eq!(
+            err.to_string(),
+            "listener listener-2 belongs to service svc-9, not to service svc-1 as the playbook \
+             says: name parts of one route (an ARN names its own service and listener, so those \
+             can be left out)"
         );
     }
 

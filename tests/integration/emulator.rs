@@ -125,3 +125,96 @@ pub async fn demo_alb(prefix: &str) -> DemoAlb {
     .await
     .expect("fixture task")
 }
+
+/// Runs a fixture script of `localstack/` with the emulator's virtualenv python against the
+/// emulator, and deserialises the JSON it prints.
+async fn python_fixture<T>(script: &'static str, args: Vec<String>) -> T
+where
+    T: serde::de::DeserializeOwned + Send + 'static,
+{
+    let endpoint = endpoint().to_string();
+    tokio::task::spawn_blocking(move || {
+        let python = repo_root().join("localstack/.venv/bin/python");
+        let output = Command::new(&python)
+            .arg(repo_root().join("localstack").join(script))
+            .args(["--endpoint-url", &endpoint])
+            .args(&args)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", python.display()));
+        assert!(
+            output.status.success(),
+            "{script} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("{script} prints the fixture as JSON: {e}"))
+    })
+    .await
+    .expect("fixture task")
+}
+
+/// One VPC Lattice service `<prefix>` with listener `<prefix>-http` (HTTP:80), whose default
+/// action forwards to target group `<prefix>-stable` (at weight 100, or at the weights asked
+/// for with `<prefix>-canary`), and rule `<prefix>-rule` (priority 10, a path and a header
+/// match) forwarding to `<prefix>-stable` at weight 100.
+#[derive(Clone, Debug, Deserialize)]
+pub struct DemoLattice {
+    pub service_arn: String,
+    pub service_id: String,
+    pub listener_arn: String,
+    pub listener_id: String,
+    pub rule_arn: String,
+    pub rule_id: String,
+    pub stable_arn: String,
+    pub stable_id: String,
+    pub canary_arn: String,
+    pub canary_id: String,
+}
+
+impl DemoLattice {
+    /// A playbook named `name` on this listener's default action (listener and target groups by
+    /// ARN), followed by `rest` (steps, analysis, checks).
+    pub fn playbook(&self, name: &str, rest: &str) -> String {
+        self.route_playbook("listener", &self.listener_arn, name, rest)
+    }
+
+    /// A playbook named `name` on this rule (rule and target groups by ARN), then `rest`.
+    pub fn playbook_on_rule(&self, name: &str, rest: &str) -> String {
+        self.route_playbook("rule", &self.rule_arn, name, rest)
+    }
+
+    /// [`Self::playbook`] written to `<dir>/<name>.yaml`.
+    pub fn playbook_file(&self, dir: &Path, name: &str, rest: &str) -> PathBuf {
+        write_playbook(dir, name, &self.playbook(name, rest))
+    }
+
+    /// [`Self::playbook_on_rule`] written to `<dir>/<name>.yaml`.
+    pub fn playbook_on_rule_file(&self, dir: &Path, name: &str, rest: &str) -> PathBuf {
+        write_playbook(dir, name, &self.playbook_on_rule(name, rest))
+    }
+
+    fn route_playbook(&self, key: &str, arn: &str, name: &str, rest: &str) -> String {
+        format!(
+            "name: {name}\nroute:\n  lattice:\n    {key}: {arn}\n    stable: {}\n    canary: \
+             {}\n{rest}",
+            self.stable_arn, self.canary_arn
+        )
+    }
+}
+
+fn write_playbook(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(format!("{name}.yaml"));
+    std::fs::write(&path, text).expect("write the playbook");
+    path
+}
+
+/// Creates a fresh [`DemoLattice`]; `prefix` must be unique per test and suit Lattice names
+/// (3–40 characters of a-z, 0-9 and single hyphens). `weights` (stable, canary) puts both
+/// target groups in the listener's default action at those weights.
+pub async fn demo_lattice(prefix: &str, weights: Option<(u32, u32)>) -> DemoLattice {
+    let mut args = vec!["--prefix".to_string(), prefix.to_string()];
+    if let Some((stable, canary)) = weights {
+        args.extend(["--weights".to_string(), format!("{stable},{canary}")]);
+    }
+    python_fixture("make_lattice.py", args).await
+}

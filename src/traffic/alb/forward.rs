@@ -12,31 +12,21 @@
 //!   returns the client secret and AWS needs the secret or that flag on modify.
 
 use crate::core::types::{Share, Split};
-use crate::traffic::{TrafficError, ALB_MAX_TARGET_GROUPS, ALB_MAX_WEIGHT};
+use crate::traffic::split::ALB_WEIGHTS;
+use crate::traffic::TrafficError;
 use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, ForwardActionConfig, TargetGroupTuple,
 };
 
-/// The raw ALB split for a share: canary = per-mille, stable = 1000 − per-mille, each clamped
-/// to 999 (0 → 999/0, 50 → 950/50, 1000 → 0/999).
+/// The raw ALB split for a share, by the rule shared with Lattice
+/// ([`crate::traffic::WeightLimits::split_for`]): 0 → 999/0, 50 → 950/50, 1000 → 0/999.
 pub fn split_for(share: Share) -> Split {
-    let canary = u32::from(share.permille());
-    let stable = 1000 - canary;
-    Split {
-        stable: stable.min(ALB_MAX_WEIGHT),
-        canary: canary.min(ALB_MAX_WEIGHT),
-    }
+    ALB_WEIGHTS.split_for(share)
 }
 
 /// Refuses weights an ALB does not accept (0–999 each), before any call to AWS.
 pub fn check_weights(target: Split, resource: &str) -> Result<(), TrafficError> {
-    if target.stable > ALB_MAX_WEIGHT || target.canary > ALB_MAX_WEIGHT {
-        return Err(TrafficError::InvalidWeights {
-            resource: resource.to_string(),
-            split: target,
-        });
-    }
-    Ok(())
+    ALB_WEIGHTS.check_weights(target, resource)
 }
 
 /// The live split of `stable` and `canary` in the action list's forward action.
@@ -88,12 +78,7 @@ pub fn with_weights(
     };
     set_weight(&mut groups, stable, target.stable);
     set_weight(&mut groups, canary, target.canary);
-    if groups.len() > ALB_MAX_TARGET_GROUPS {
-        return Err(TrafficError::TooManyTargetGroups {
-            resource: resource.to_string(),
-            count: groups.len(),
-        });
-    }
+    ALB_WEIGHTS.check_target_groups(groups.len(), resource)?;
 
     let mut edited = forward.clone();
     let mut config = edited

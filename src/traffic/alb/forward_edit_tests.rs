@@ -172,7 +172,14 @@ fn five_groups_fit_and_six_are_refused() {
     )];
     let err = with_weights(&six, STABLE, CANARY, split(1, 1), RULE).unwrap_err();
     assert!(
-        matches!(err, TrafficError::TooManyTargetGroups { count: 6, .. }),
+        matches!(
+            err,
+            TrafficError::TooManyTargetGroups {
+                count: 6,
+                max: 5,
+                ..
+            }
+        ),
         "{err:?}"
     );
     assert!(
