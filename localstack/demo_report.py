@@ -1,12 +1,13 @@
-"""Measures the bad canary of the demo: time from the first breaching datapoint to the verified
-rollback.
+"""Measures the bad canaries of the demo: time from the first breaching datapoint to the verified
+rollback, on the ALB and on VPC Lattice.
 
-The first breaching datapoint is the first one-second HTTPCode_Target_5XX_Count datapoint the
-traffic simulator published for the canary target group (read back from the emulator's
-CloudWatch); the verified rollback is the `weights_verified` event that follows `rolled_back` in
-the deployment record. Both are timestamps, so the figure does not depend on when this runs.
+The first breaching datapoint is the first one-second 5XX datapoint the traffic simulator
+published for the canary target group (ALB: HTTPCode_Target_5XX_Count; Lattice:
+HTTPCode_5XX_Count; read back from the emulator's CloudWatch); the verified rollback is the
+`weights_verified` event that follows `rolled_back` in the deployment record. Both are
+timestamps, so the figure does not depend on when this runs.
 
-Usage: demo_report.py --endpoint-url URL --arns arns.json --record state/demo-bad-canary.json
+Usage: demo_report.py --endpoint-url URL --arns arns.json --state STATE_DIR
 """
 
 import argparse
@@ -16,22 +17,28 @@ import json
 import boto3
 
 
-def first_canary_error(endpoint_url, arns, since):
+def alb_canary_errors(arns):
+    dims = arns["dimensions"]
+    return "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", [
+        {"Name": "LoadBalancer", "Value": dims["LoadBalancer"]},
+        {"Name": "TargetGroup", "Value": dims["TargetGroup"]["demo-canary-2"]},
+    ]
+
+
+def lattice_canary_errors(arns):
+    target_group_id = arns["lattice_bad_secondary_arn"].rsplit("/", 1)[-1]
+    return "AWS/VpcLattice", "HTTPCode_5XX_Count", [{"Name": "TargetGroup", "Value": target_group_id}]
+
+
+def first_canary_error(endpoint_url, metric, since):
     cloudwatch = boto3.client("cloudwatch", endpoint_url=endpoint_url, region_name="us-east-1",
                               aws_access_key_id="testing", aws_secret_access_key="testing")
-    dims = arns["dimensions"]
+    namespace, name, dimensions = metric
     result = cloudwatch.get_metric_data(
         MetricDataQueries=[{
             "Id": "errors",
             "MetricStat": {
-                "Metric": {
-                    "Namespace": "AWS/ApplicationELB",
-                    "MetricName": "HTTPCode_Target_5XX_Count",
-                    "Dimensions": [
-                        {"Name": "LoadBalancer", "Value": dims["LoadBalancer"]},
-                        {"Name": "TargetGroup", "Value": dims["TargetGroup"]["demo-canary-2"]},
-                    ],
-                },
+                "Metric": {"Namespace": namespace, "MetricName": name, "Dimensions": dimensions},
                 "Period": 1,
                 "Stat": "Sum",
             },
@@ -44,28 +51,33 @@ def first_canary_error(endpoint_url, arns, since):
     return min(stamps) if stamps else None
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--endpoint-url", required=True)
-    parser.add_argument("--arns", required=True)
-    parser.add_argument("--record", required=True)
-    args = parser.parse_args()
-    arns = json.load(open(args.arns))
-    record = json.load(open(args.record))
-
+def report(label, endpoint_url, metric, record_path):
+    record = json.load(open(record_path))
     started = dt.datetime.fromtimestamp(record["started_at"] / 1000, dt.timezone.utc)
-    breach = first_canary_error(args.endpoint_url, arns, started - dt.timedelta(seconds=5))
+    breach = first_canary_error(endpoint_url, metric, started - dt.timedelta(seconds=5))
     history = record["history"]
     rolled = next((i for i, e in enumerate(history) if e["event"] == "rolled_back"), None)
     verified = next((e for e in history[rolled or 0:] if e["event"] == "weights_verified"), None)
     if breach is None or rolled is None or verified is None:
-        print("measurement: the bad canary's breach or rollback is missing from the record")
+        print(f"{label}: the bad canary's breach or rollback is missing from the record")
         return
     verified_at = dt.datetime.fromtimestamp(verified["at"] / 1000, dt.timezone.utc)
     seconds = (verified_at - breach).total_seconds()
-    print(f"first breaching datapoint (canary 5XX) at {breach:%H:%M:%S}, "
+    print(f"{label}: first breaching datapoint (canary 5XX) at {breach:%H:%M:%S}, "
           f"verified rollback at {verified_at:%H:%M:%S.%f}"[:-3]
           + f": {seconds:.1f} s from breach to verified rollback")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--endpoint-url", required=True)
+    parser.add_argument("--arns", required=True)
+    parser.add_argument("--state", required=True)
+    args = parser.parse_args()
+    arns = json.load(open(args.arns))
+    report("ALB", args.endpoint_url, alb_canary_errors(arns), f"{args.state}/demo-bad-canary.json")
+    report("VPC Lattice", args.endpoint_url, lattice_canary_errors(arns),
+           f"{args.state}/demo-lattice-bad-canary.json")
 
 
 if __name__ == "__main__":
