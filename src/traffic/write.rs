@@ -1,10 +1,11 @@
-//! The guarded, verified write that every backend with a readable forward action makes: check the
-//! weights, read (the conflict check), edit only the two weights, update, read back.
+//! The read and the guarded, verified write that every backend with a readable forward action
+//! makes (ALB and VPC Lattice): check the weights, read (the conflict check), edit only the two
+//! weights, update, read back.
 //!
 //! The protocol is the product's safety promise (see [`crate::traffic`]), so it is written once,
 //! over a small trait a backend implements with its own Get, Update and pure edit, and is
-//! unit-tested here without AWS. The calls it costs: one Get, then — unless the target already
-//! is live — one Update and one Get.
+//! unit-tested here without AWS. The calls it costs: a read one Get; a write one Get, then —
+//! unless the target already is live — one Update and one Get.
 
 use crate::core::types::Split;
 use crate::traffic::split::WeightLimits;
@@ -35,6 +36,11 @@ pub(crate) trait ForwardStore: Sync {
     fn store(&self, action: Self::Action) -> impl Future<Output = Result<(), TrafficError>> + Send;
 }
 
+/// The live split (see [`crate::traffic::Router::read`]): exactly one Get.
+pub(crate) async fn read<S: ForwardStore>(store: &S) -> Result<Split, TrafficError> {
+    store.split_of(&store.fetch().await?)
+}
+
 /// Writes `target` (see [`crate::traffic::Router::write`]): refuses with Conflict when
 /// `expected` is Some and not live, sends nothing when `target` already is live, and returns
 /// the read-back split or VerifyFailed.
@@ -56,7 +62,7 @@ pub(crate) async fn guarded_write<S: ForwardStore>(
     }
     let edited = store.edit(&action, target)?;
     store.store(edited).await?;
-    let got = store.split_of(&store.fetch().await?)?;
+    let got = read(store).await?;
     if got != target {
         return Err(TrafficError::VerifyFailed {
             wanted: target,
@@ -129,6 +135,13 @@ mod tests {
             .unwrap();
         assert_eq!(got, split(950, 50));
         assert_eq!(store.calls(), ["get", "update", "get"]);
+    }
+
+    #[tokio::test]
+    async fn a_read_is_one_get() {
+        let store = Memory::new(split(950, 50));
+        assert_eq!(read(&store).await.unwrap(), split(950, 50));
+        assert_eq!(store.calls(), ["get"]);
     }
 
     #[tokio::test]

@@ -6,6 +6,9 @@
 //! (DescribeRules or DescribeListeners by ARN); `write` one Describe (the conflict check, which
 //! also yields the action list to edit), one Modify and one Describe (the verification). A write
 //! whose target already is live is verified by that first Describe and sends no Modify.
+//!
+//! The write is the shared guarded write ([`crate::traffic::write`]); this module gives it the
+//! ALB's own Describe, Modify and pure edit ([`forward::with_weights`]) of the whole action list.
 
 pub mod arn;
 pub mod forward;
@@ -15,6 +18,8 @@ pub use resolve::ResolvedAlb;
 
 use crate::core::plan::AlbRoute;
 use crate::core::types::{Share, Split};
+use crate::traffic::split::{WeightLimits, ALB_WEIGHTS};
+use crate::traffic::write::{self, ForwardStore};
 use crate::traffic::{aws_error, Router, TrafficError};
 use aws_sdk_elasticloadbalancingv2::types::Action;
 use aws_sdk_elasticloadbalancingv2::Client;
@@ -44,8 +49,29 @@ impl AlbRouter {
         &self.resolved
     }
 
+    /// The rule or listener disappeared after resolution.
+    fn gone(&self) -> TrafficError {
+        TrafficError::NotFound {
+            what: self.resolved.resource(),
+        }
+    }
+}
+
+impl ForwardStore for AlbRouter {
+    /// The whole action list: ModifyRule and ModifyListener replace it as a whole.
+    type Action = Vec<Action>;
+
+    fn limits(&self) -> WeightLimits {
+        ALB_WEIGHTS
+    }
+
+    fn resource(&self) -> String {
+        self.resolved.resource()
+    }
+
     /// The live action list of the rule, or the listener's default actions: one Describe call.
-    async fn actions(&self) -> Result<Vec<Action>, TrafficError> {
+    /// A rule or listener gone since resolution is NotFound.
+    async fn fetch(&self) -> Result<Vec<Action>, TrafficError> {
         match &self.resolved.rule_arn {
             Some(rule_arn) => {
                 let out = self
@@ -92,10 +118,23 @@ impl AlbRouter {
         }
     }
 
+    fn split_of(&self, actions: &Vec<Action>) -> Result<Split, TrafficError> {
+        let r = &self.resolved;
+        forward::live_split(actions, &r.stable_arn, &r.canary_arn, &r.resource())
+    }
+
+    /// The forward's two weights set, every other action copied for modify (an OIDC action
+    /// keeps its client secret by `UseExistingClientSecret`).
+    fn edit(&self, actions: &Vec<Action>, target: Split) -> Result<Vec<Action>, TrafficError> {
+        let r = &self.resolved;
+        forward::with_weights(actions, &r.stable_arn, &r.canary_arn, target, &r.resource())
+    }
+
     /// Replaces the whole action list: ModifyRule (without Conditions, so conditions and
     /// priority stay) or ModifyListener (DefaultActions only).
-    async fn replace_actions(&self, actions: Vec<Action>) -> Result<(), TrafficError> {
-        match &self.resolved.rule_arn {
+    async fn store(&self, actions: Vec<Action>) -> Result<(), TrafficError> {
+        let r = &self.resolved;
+        match &r.rule_arn {
             Some(rule_arn) => {
                 self.client
                     .modify_rule()
@@ -103,35 +142,19 @@ impl AlbRouter {
                     .set_actions(Some(actions))
                     .send()
                     .await
-                    .map_err(|e| aws_error("ModifyRule", &self.resolved.resource(), &e))?;
+                    .map_err(|e| aws_error("ModifyRule", &r.resource(), &e))?;
             }
             None => {
                 self.client
                     .modify_listener()
-                    .listener_arn(&self.resolved.listener_arn)
+                    .listener_arn(&r.listener_arn)
                     .set_default_actions(Some(actions))
                     .send()
                     .await
-                    .map_err(|e| aws_error("ModifyListener", &self.resolved.resource(), &e))?;
+                    .map_err(|e| aws_error("ModifyListener", &r.resource(), &e))?;
             }
         }
         Ok(())
-    }
-
-    fn live(&self, actions: &[Action]) -> Result<Split, TrafficError> {
-        forward::live_split(
-            actions,
-            &self.resolved.stable_arn,
-            &self.resolved.canary_arn,
-            &self.resolved.resource(),
-        )
-    }
-
-    /// The rule or listener disappeared after resolution.
-    fn gone(&self) -> TrafficError {
-        TrafficError::NotFound {
-            what: self.resolved.resource(),
-        }
     }
 }
 
@@ -141,39 +164,11 @@ impl Router for AlbRouter {
     }
 
     async fn read(&self) -> Result<Split, TrafficError> {
-        let actions = self.actions().await?;
-        self.live(&actions)
+        write::read(self).await
     }
 
     async fn write(&self, expected: Option<Split>, target: Split) -> Result<Split, TrafficError> {
-        let resource = self.resolved.resource();
-        forward::check_weights(target, &resource)?;
-        let actions = self.actions().await?;
-        let live = self.live(&actions)?;
-        if let Some(expected) = expected {
-            if live != expected {
-                return Err(TrafficError::Conflict { expected, live });
-            }
-        }
-        if live == target {
-            return Ok(live);
-        }
-        let edited = forward::with_weights(
-            &actions,
-            &self.resolved.stable_arn,
-            &self.resolved.canary_arn,
-            target,
-            &resource,
-        )?;
-        self.replace_actions(edited).await?;
-        let got = self.live(&self.actions().await?)?;
-        if got != target {
-            return Err(TrafficError::VerifyFailed {
-                wanted: target,
-                got,
-            });
-        }
-        Ok(got)
+        write::guarded_write(self, expected, target).await
     }
 
     fn describe(&self) -> String {

@@ -21,7 +21,7 @@ pub use resolved::{LatticeResource, ResolvedLattice};
 use crate::core::plan::LatticeRoute;
 use crate::core::types::{Share, Split};
 use crate::traffic::split::{WeightLimits, LATTICE_WEIGHTS};
-use crate::traffic::write::{guarded_write, ForwardStore};
+use crate::traffic::write::{self, ForwardStore};
 use crate::traffic::{aws_error, Router, TrafficError};
 use aws_sdk_vpclattice::types::RuleAction;
 use aws_sdk_vpclattice::Client;
@@ -58,10 +58,22 @@ impl LatticeRouter {
     pub fn resolved(&self) -> &ResolvedLattice {
         &self.resolved
     }
+}
+
+impl ForwardStore for LatticeRouter {
+    type Action = Option<RuleAction>;
+
+    fn limits(&self) -> WeightLimits {
+        LATTICE_WEIGHTS
+    }
+
+    fn resource(&self) -> String {
+        self.resolved.resource()
+    }
 
     /// The live action of the rule, or the listener's default action: one Get. A rule or
     /// listener gone since resolution is NotFound.
-    async fn action(&self) -> Result<Option<RuleAction>, TrafficError> {
+    async fn fetch(&self) -> Result<Option<RuleAction>, TrafficError> {
         let r = &self.resolved;
         let what = r.resource();
         match &r.rule {
@@ -79,29 +91,9 @@ impl LatticeRouter {
         }
     }
 
-    fn live(&self, action: Option<&RuleAction>) -> Result<Split, TrafficError> {
-        let r = &self.resolved;
-        forward::live_split(action, &r.stable, &r.canary, &r.resource())
-    }
-}
-
-impl ForwardStore for LatticeRouter {
-    type Action = Option<RuleAction>;
-
-    fn limits(&self) -> WeightLimits {
-        LATTICE_WEIGHTS
-    }
-
-    fn resource(&self) -> String {
-        self.resolved.resource()
-    }
-
-    async fn fetch(&self) -> Result<Option<RuleAction>, TrafficError> {
-        self.action().await
-    }
-
     fn split_of(&self, action: &Option<RuleAction>) -> Result<Split, TrafficError> {
-        self.live(action.as_ref())
+        let r = &self.resolved;
+        forward::live_split(action.as_ref(), &r.stable, &r.canary, &r.resource())
     }
 
     fn edit(
@@ -151,12 +143,11 @@ impl Router for LatticeRouter {
     }
 
     async fn read(&self) -> Result<Split, TrafficError> {
-        let action = self.action().await?;
-        self.live(action.as_ref())
+        write::read(self).await
     }
 
     async fn write(&self, expected: Option<Split>, target: Split) -> Result<Split, TrafficError> {
-        guarded_write(self, expected, target).await
+        write::guarded_write(self, expected, target).await
     }
 
     fn describe(&self) -> String {
