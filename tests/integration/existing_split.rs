@@ -3,8 +3,8 @@
 //! `--start-from live` it continues at the first step at or above the live weight; with
 //! `start_from: first_step` it resets to the first step. The same rule for every backend.
 
-use crate::emulator::{demo_alb, demo_lattice, deploy_command, endpoint, sdk_config};
-use crate::route_fixture::RouteFixture;
+use crate::emulator::{deploy_command, endpoint, sdk_config};
+use crate::route_fixture::{for_backends, Backend, RouteFixture};
 use canary_deploy::aws::Clients;
 use canary_deploy::core::{EventKind, Record, Split};
 use canary_deploy::orchestrator::route_router::RouteRouter;
@@ -18,7 +18,7 @@ const LIVE: Split = Split {
 };
 
 /// The fixture's router, with the canary set to 40 % by hand.
-async fn route_at_60_40(fixture: &impl RouteFixture, name: &str) -> RouteRouter {
+async fn route_at_60_40(fixture: &dyn RouteFixture, name: &str) -> RouteRouter {
     let yaml = fixture.playbook(name, STEPS);
     let plan = canary_deploy::playbook::parse(&yaml, "p.yaml")
         .expect("valid playbook")
@@ -43,7 +43,10 @@ fn first_step(record: &Record) -> Option<usize> {
     })
 }
 
-pub(crate) async fn refused_then_continued_from_live(fixture: &impl RouteFixture, name: &str) {
+async fn refused_then_continued_from_live(backend: Backend) {
+    let name = "split-live";
+    let fixture = backend.fixture(name).await;
+    let fixture = fixture.as_ref();
     let router = route_at_60_40(fixture, name).await;
     let dir = tempfile::tempdir().expect("temp dir");
     let playbook = dir.path().join("p.yaml");
@@ -86,7 +89,10 @@ pub(crate) async fn refused_then_continued_from_live(fixture: &impl RouteFixture
     )));
 }
 
-pub(crate) async fn first_step_resets_down(fixture: &impl RouteFixture, name: &str) {
+async fn first_step_resets_down(backend: Backend) {
+    let name = "split-reset";
+    let fixture = backend.fixture(name).await;
+    let fixture = fixture.as_ref();
     let router = route_at_60_40(fixture, name).await;
     let dir = tempfile::tempdir().expect("temp dir");
     let playbook = dir.path().join("p.yaml");
@@ -119,24 +125,7 @@ pub(crate) async fn first_step_resets_down(fixture: &impl RouteFixture, name: &s
     assert_eq!(router.read().await.expect("read").canary, 999, "promoted");
 }
 
-#[tokio::test]
-async fn alb_existing_split_is_refused_then_continued_from_live() {
-    refused_then_continued_from_live(&demo_alb("split-live").await, "split-live").await;
-}
-
-#[tokio::test]
-async fn alb_existing_split_resets_to_the_first_step() {
-    first_step_resets_down(&demo_alb("split-reset").await, "split-reset").await;
-}
-
-#[tokio::test]
-async fn lattice_sample_split_is_refused_then_continued_from_live() {
-    let lattice = demo_lattice("split-live", None).await;
-    refused_then_continued_from_live(&lattice, "lattice-split-live").await;
-}
-
-#[tokio::test]
-async fn lattice_existing_split_resets_to_the_first_step() {
-    let lattice = demo_lattice("split-reset", None).await;
-    first_step_resets_down(&lattice, "lattice-split-reset").await;
-}
+for_backends!(alb => Alb, lattice => Lattice, lattice_rule => LatticeRule; [
+    refused_then_continued_from_live,
+    first_step_resets_down,
+]);

@@ -1,7 +1,8 @@
 //! The real binary, killed with SIGKILL in the middle of a step and started again, continues at
 //! the same step with the same bake timer; `status` and `rollback` work on what it left.
 
-use crate::emulator::{demo_alb, deploy_command, endpoint};
+use crate::emulator::{deploy_command, endpoint};
+use crate::route_fixture::{for_backends, Backend};
 use canary_deploy::core::{EventKind, Phase, Record};
 use std::path::Path;
 use std::process::{Child, Command, Output};
@@ -40,15 +41,15 @@ fn finish(child: Child) -> Output {
     child.wait_with_output().expect("run finishes")
 }
 
-#[tokio::test]
-async fn a_killed_run_resumes_at_the_same_step_with_the_same_bake_timer() {
-    let alb = demo_alb("resume").await;
+async fn a_killed_run_resumes_at_the_same_step_with_the_same_bake_timer(backend: Backend) {
+    let route = backend.fixture("resume").await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let playbook = alb.playbook_file(
-        dir.path(),
+    let playbook = dir.path().join("resume.yaml");
+    let yaml = route.playbook(
         "resume",
         "steps:\n  canary: [10, 50, 100]\n  bake: 8s\nanalysis:\n  interval: 1s\n  period: 10s\n  lookback: 10s\n",
     );
+    std::fs::write(&playbook, yaml).expect("write the playbook");
     let state = dir.path().join("state");
 
     let mut first = canary_deploy(&["run"], &playbook, &state)
@@ -157,3 +158,7 @@ async fn a_killed_run_resumes_at_the_same_step_with_the_same_bake_timer() {
     );
     assert!(!human.contains("DRIFT"), "{human}");
 }
+
+for_backends!(alb => Alb, lattice => Lattice; [
+    a_killed_run_resumes_at_the_same_step_with_the_same_bake_timer,
+]);

@@ -1,6 +1,8 @@
 //! Whole rollouts against the emulator on simulated time: promotion, each rollback rule, each
-//! no-data policy, drift, and the operator's rollback.
+//! no-data policy, drift, and the operator's rollback, each on every backend (an ALB listener, a
+//! VPC Lattice listener, and the main ones on a Lattice rule too).
 
+use crate::route_fixture::{for_backends, Backend, RouteFixture};
 use crate::scenario::{playbook, Scenario, ANALYSIS};
 use canary_deploy::core::{EventKind, Phase, Record, Split};
 use canary_deploy::simulator::TargetProfile;
@@ -35,10 +37,9 @@ fn rolled_back_why(record: &Record) -> &str {
     }
 }
 
-#[tokio::test]
-async fn a_healthy_canary_is_promoted_step_by_step() {
-    let mut s = Scenario::new("promote", |alb| {
-        playbook(alb, "promote", &format!("{ANALYSIS}{BUILTIN_CHECKS}"))
+async fn a_healthy_canary_is_promoted_step_by_step(backend: Backend) {
+    let mut s = Scenario::new(backend, "promote", |route| {
+        playbook(route, "promote", &format!("{ANALYSIS}{BUILTIN_CHECKS}"))
     })
     .await;
     let record = s.run(20).await;
@@ -65,10 +66,9 @@ async fn a_healthy_canary_is_promoted_step_by_step() {
     }
 }
 
-#[tokio::test]
-async fn a_canary_with_errors_is_rolled_back_at_the_first_step() {
-    let mut s = Scenario::new("errors", |alb| {
-        playbook(alb, "errors", &format!("{ANALYSIS}{BUILTIN_CHECKS}"))
+async fn a_canary_with_errors_is_rolled_back_at_the_first_step(backend: Backend) {
+    let mut s = Scenario::new(backend, "errors", |route| {
+        playbook(route, "errors", &format!("{ANALYSIS}{BUILTIN_CHECKS}"))
     })
     .await;
     s.canary = TargetProfile {
@@ -82,10 +82,9 @@ async fn a_canary_with_errors_is_rolled_back_at_the_first_step() {
     assert_eq!(s.live().await, ALL_ON_STABLE);
 }
 
-#[tokio::test]
-async fn a_slow_canary_is_rolled_back_on_p99() {
-    let mut s = Scenario::new("slow", |alb| {
-        playbook(alb, "slow", &format!("{ANALYSIS}{BUILTIN_CHECKS}"))
+async fn a_slow_canary_is_rolled_back_on_p99(backend: Backend) {
+    let mut s = Scenario::new(backend, "slow", |route| {
+        playbook(route, "slow", &format!("{ANALYSIS}{BUILTIN_CHECKS}"))
     })
     .await;
     s.canary = TargetProfile {
@@ -98,19 +97,20 @@ async fn a_slow_canary_is_rolled_back_on_p99() {
     assert_eq!(s.live().await, ALL_ON_STABLE);
 }
 
-#[tokio::test]
-async fn an_alarm_in_alarm_rolls_back() {
-    let mut s = Scenario::new("alarm", |alb| {
+async fn an_alarm_in_alarm_rolls_back(backend: Backend) {
+    // One alarm per backend: the tests of both backends share the emulator.
+    let alarm = format!("alarm-scenario-5xx-{backend:?}").to_lowercase();
+    let mut s = Scenario::new(backend, "alarm", |route| {
         playbook(
-            alb,
+            route,
             "alarm",
-            &format!("{ANALYSIS}checks:\n  - alarms: [alarm-scenario-5xx]\n"),
+            &format!("{ANALYSIS}checks:\n  - alarms: [{alarm}]\n"),
         )
     })
     .await;
     let cw = s.clients.cloudwatch.clone();
     cw.put_metric_alarm()
-        .alarm_name("alarm-scenario-5xx")
+        .alarm_name(&alarm)
         .namespace("AWS/ApplicationELB")
         .metric_name("HTTPCode_Target_5XX_Count")
         .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
@@ -128,7 +128,7 @@ async fn an_alarm_in_alarm_rolls_back() {
         record.phase
     );
     cw.set_alarm_state()
-        .alarm_name("alarm-scenario-5xx")
+        .alarm_name(&alarm)
         .state_value(aws_sdk_cloudwatch::types::StateValue::Alarm)
         .state_reason("5xx above 10 for 1 datapoint")
         .send()
@@ -136,27 +136,26 @@ async fn an_alarm_in_alarm_rolls_back() {
         .expect("set alarm state");
     let record = s.minute().await;
     let why = rolled_back_why(&record);
-    assert!(why.contains("alarm-scenario-5xx"), "{why}");
+    assert!(why.contains(&alarm), "{why}");
     assert_eq!(s.live().await, ALL_ON_STABLE);
 }
 
-fn no_data_playbook(policy: &'static str) -> impl Fn(&crate::emulator::DemoAlb) -> String {
-    move |alb| {
+fn no_data_playbook(policy: &'static str) -> impl Fn(&dyn RouteFixture) -> String {
+    move |route| {
         let analysis = ANALYSIS.replace(
             "failure_threshold: 1",
             &format!("failure_threshold: 1\n  no_data: {policy}"),
         );
         playbook(
-            alb,
+            route,
             &format!("nodata-{policy}"),
             &format!("{analysis}{BUILTIN_CHECKS}"),
         )
     }
 }
 
-#[tokio::test]
-async fn no_data_hold_keeps_the_first_step_without_failing() {
-    let mut s = Scenario::new("nodata-hold", no_data_playbook("hold")).await;
+async fn no_data_hold_keeps_the_first_step_without_failing(backend: Backend) {
+    let mut s = Scenario::new(backend, "nodata-hold", no_data_playbook("hold")).await;
     s.requests_per_minute = 0;
     let record = s.run(8).await;
     assert!(
@@ -178,18 +177,16 @@ async fn no_data_hold_keeps_the_first_step_without_failing() {
     );
 }
 
-#[tokio::test]
-async fn no_data_fail_rolls_back() {
-    let mut s = Scenario::new("nodata-fail", no_data_playbook("fail")).await;
+async fn no_data_fail_rolls_back(backend: Backend) {
+    let mut s = Scenario::new(backend, "nodata-fail", no_data_playbook("fail")).await;
     s.requests_per_minute = 0;
     let record = s.run(8).await;
     rolled_back_why(&record);
     assert_eq!(s.live().await, ALL_ON_STABLE);
 }
 
-#[tokio::test]
-async fn no_data_pass_promotes() {
-    let mut s = Scenario::new("nodata-pass", no_data_playbook("pass")).await;
+async fn no_data_pass_promotes(backend: Backend) {
+    let mut s = Scenario::new(backend, "nodata-pass", no_data_playbook("pass")).await;
     s.requests_per_minute = 0;
     let record = s.run(20).await;
     assert!(
@@ -199,10 +196,9 @@ async fn no_data_pass_promotes() {
     );
 }
 
-#[tokio::test]
-async fn weights_changed_by_someone_else_pause_without_a_write() {
-    let mut s = Scenario::new("drift", |alb| {
-        playbook(alb, "drift", &format!("{ANALYSIS}{BUILTIN_CHECKS}"))
+async fn weights_changed_by_someone_else_pause_without_a_write(backend: Backend) {
+    let mut s = Scenario::new(backend, "drift", |route| {
+        playbook(route, "drift", &format!("{ANALYSIS}{BUILTIN_CHECKS}"))
     })
     .await;
     let record = s.tick().await;
@@ -241,10 +237,9 @@ async fn weights_changed_by_someone_else_pause_without_a_write() {
     assert_eq!(s.live().await, theirs);
 }
 
-#[tokio::test]
-async fn the_operator_rolls_back_mid_step_with_a_reason() {
-    let mut s = Scenario::new("operator", |alb| {
-        playbook(alb, "operator", &format!("{ANALYSIS}{BUILTIN_CHECKS}"))
+async fn the_operator_rolls_back_mid_step_with_a_reason(backend: Backend) {
+    let mut s = Scenario::new(backend, "operator", |route| {
+        playbook(route, "operator", &format!("{ANALYSIS}{BUILTIN_CHECKS}"))
     })
     .await;
     s.run(3).await;
@@ -260,10 +255,9 @@ async fn the_operator_rolls_back_mid_step_with_a_reason() {
     assert_eq!(s.live().await, ALL_ON_STABLE);
 }
 
-#[tokio::test]
-async fn a_write_left_in_flight_by_a_killed_runner_is_finished_not_seen_as_drift() {
-    let mut s = Scenario::new("inflight", |alb| {
-        playbook(alb, "inflight", &format!("{ANALYSIS}{BUILTIN_CHECKS}"))
+async fn a_write_left_in_flight_by_a_killed_runner_is_finished_not_seen_as_drift(backend: Backend) {
+    let mut s = Scenario::new(backend, "inflight", |route| {
+        playbook(route, "inflight", &format!("{ANALYSIS}{BUILTIN_CHECKS}"))
     })
     .await;
     let mut record = s.tick().await;
@@ -293,11 +287,10 @@ async fn a_write_left_in_flight_by_a_killed_runner_is_finished_not_seen_as_drift
     );
 }
 
-#[tokio::test]
-async fn an_operator_rollback_does_not_first_finish_a_step_left_in_flight() {
-    let mut s = Scenario::new("inflight-rollback", |alb| {
+async fn an_operator_rollback_does_not_first_finish_a_step_left_in_flight(backend: Backend) {
+    let mut s = Scenario::new(backend, "inflight-rollback", |route| {
         playbook(
-            alb,
+            route,
             "inflight-rollback",
             &format!("{ANALYSIS}{BUILTIN_CHECKS}"),
         )
@@ -320,10 +313,30 @@ async fn an_operator_rollback_does_not_first_finish_a_step_left_in_flight() {
         .calls
         .take()
         .into_iter()
-        .filter(|op| op.starts_with("Modify"))
+        .filter(|op| op.starts_with("Modify") || op.starts_with("Update"))
         .count();
     assert_eq!(modifies, 1, "only the rollback itself is written");
     assert_eq!(record.written, Some(ALL_ON_STABLE));
     assert_eq!(record.in_flight, None);
     assert_eq!(s.live().await, ALL_ON_STABLE);
 }
+
+for_backends!(alb => Alb, lattice => Lattice; [
+    a_healthy_canary_is_promoted_step_by_step,
+    a_canary_with_errors_is_rolled_back_at_the_first_step,
+    a_slow_canary_is_rolled_back_on_p99,
+    an_alarm_in_alarm_rolls_back,
+    no_data_hold_keeps_the_first_step_without_failing,
+    no_data_fail_rolls_back,
+    no_data_pass_promotes,
+    weights_changed_by_someone_else_pause_without_a_write,
+    the_operator_rolls_back_mid_step_with_a_reason,
+    a_write_left_in_flight_by_a_killed_runner_is_finished_not_seen_as_drift,
+    an_operator_rollback_does_not_first_finish_a_step_left_in_flight,
+]);
+
+for_backends!(lattice_rule => LatticeRule; [
+    a_healthy_canary_is_promoted_step_by_step,
+    a_canary_with_errors_is_rolled_back_at_the_first_step,
+    the_operator_rolls_back_mid_step_with_a_reason,
+]);

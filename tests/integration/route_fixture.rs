@@ -1,11 +1,11 @@
 //! One trait over the emulator fixtures of every backend, so a behaviour that must hold for
 //! every route (starting from an existing split, a rollout, a rollback) is written once and run
-//! on each.
+//! on each: [`for_backends!`] turns `async fn name(backend: Backend)` into one test per backend.
 
-use crate::emulator::{DemoAlb, DemoLattice};
+use crate::emulator::{demo_alb, demo_lattice, DemoAlb, DemoLattice};
 
 /// A route in the emulator that a playbook can name.
-pub trait RouteFixture {
+pub trait RouteFixture: Send + Sync {
     /// A playbook named `name` on this route, followed by `rest` (steps, analysis, checks).
     fn playbook(&self, name: &str, rest: &str) -> String;
 }
@@ -30,3 +30,47 @@ impl RouteFixture for OnRule {
         self.0.playbook_on_rule(name, rest)
     }
 }
+
+/// The kinds of route a behaviour is tested on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// An ALB listener's default action.
+    Alb,
+    /// A VPC Lattice listener's default action.
+    Lattice,
+    /// A VPC Lattice listener rule (with a path and a header match).
+    LatticeRule,
+}
+
+impl Backend {
+    /// A fresh fixture of this backend; `name` must be unique per test (and 3–30 characters of
+    /// a-z, 0-9 and single hyphens).
+    pub async fn fixture(self, name: &str) -> Box<dyn RouteFixture> {
+        match self {
+            Backend::Alb => Box::new(demo_alb(name).await),
+            Backend::Lattice => Box::new(demo_lattice(&format!("lat-{name}"), None).await),
+            Backend::LatticeRule => {
+                Box::new(OnRule(demo_lattice(&format!("latr-{name}"), None).await))
+            }
+        }
+    }
+}
+
+/// `for_backends!(alb => Alb, lattice => Lattice; [test_a, test_b])` makes, for each
+/// `module => Backend` pair, a module of `#[tokio::test]`s calling `test_a(Backend::Alb)`…
+macro_rules! for_backends {
+    ($($module:ident => $backend:ident),+ ; $tests:tt) => {
+        $( crate::route_fixture::for_backends!(@one $module $backend $tests); )+
+    };
+    (@one $module:ident $backend:ident [$($test:ident),* $(,)?]) => {
+        mod $module {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    super::$test(crate::route_fixture::Backend::$backend).await
+                }
+            )*
+        }
+    };
+}
+pub(crate) use for_backends;

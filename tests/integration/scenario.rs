@@ -1,16 +1,17 @@
-//! A rollout scenario on simulated time: a fresh ALB in the emulator, a deployment built exactly
-//! as the CLI builds it (real SDK clients, file store), and a stand-in data plane that publishes
-//! one minute of ALB metrics at a time at the live weights, with timestamps on the scenario's
-//! own clock. A 10-minute rollout runs in seconds.
+//! A rollout scenario on simulated time: a fresh route of any backend in the emulator, a
+//! deployment built exactly as the CLI builds it (real SDK clients, file store), and a stand-in
+//! data plane that publishes one minute of the backend's metrics at a time at the live weights,
+//! with timestamps on the scenario's own clock. A 10-minute rollout runs in seconds.
 
-use crate::emulator::{demo_alb, sdk_config, DemoAlb};
+use crate::emulator::sdk_config;
+use crate::route_fixture::{Backend, RouteFixture};
 use canary_deploy::aws::Clients;
 use canary_deploy::core::{OperatorCommand, Phase, Record, Split, Timestamp};
 use canary_deploy::orchestrator::route_router::RouteRouter;
 use canary_deploy::orchestrator::setup::{connect, RouteDeployment};
 use canary_deploy::playbook;
 use canary_deploy::report::Collect;
-use canary_deploy::simulator::{publish_second, SimTarget, TargetProfile};
+use canary_deploy::simulator::{publish_second, SimBackend, SimTarget, TargetProfile};
 use canary_deploy::store::FileStore;
 use canary_deploy::traffic::Router;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -33,10 +34,10 @@ pub struct Scenario {
     pub state_dir: tempfile::TempDir,
 }
 
-/// A playbook for the fixture's listener with the given `analysis`/`checks`/`on_failure`
+/// A playbook for the fixture's route with the given `analysis`/`checks`/`on_failure`
 /// sections appended. Steps 10, 50, 100 with a two-minute bake; one-minute periods.
-pub fn playbook(alb: &DemoAlb, name: &str, rest: &str) -> String {
-    alb.playbook(
+pub fn playbook(route: &dyn RouteFixture, name: &str, rest: &str) -> String {
+    route.playbook(
         name,
         &format!("steps:\n  canary: [10, 50, 100]\n  bake: 2m\n{rest}"),
     )
@@ -46,10 +47,15 @@ pub fn playbook(alb: &DemoAlb, name: &str, rest: &str) -> String {
 pub const ANALYSIS: &str = "analysis:\n  interval: 60s\n  period: 60s\n  lookback: 3m\n  settle: 0s\n  ingestion_delay: 0s\n  min_requests: 20\n  failure_threshold: 1\n";
 
 impl Scenario {
-    /// A new scenario named `prefix` (unique per test) whose playbook is built by `yaml`.
-    pub async fn new(prefix: &str, yaml: impl Fn(&DemoAlb) -> String) -> Scenario {
-        let alb = demo_alb(prefix).await;
-        let source = yaml(&alb);
+    /// A new scenario on a fresh route of `backend` named `prefix` (unique per test) whose
+    /// playbook is built by `yaml`.
+    pub async fn new(
+        backend: Backend,
+        prefix: &str,
+        yaml: impl Fn(&dyn RouteFixture) -> String,
+    ) -> Scenario {
+        let route = backend.fixture(prefix).await;
+        let source = yaml(route.as_ref());
         let validated = playbook::parse(&source, "scenario.yaml")
             .unwrap_or_else(|e| panic!("scenario playbook is invalid:\n{e}\n{source}"));
         let clients = Clients::new(&sdk_config().await);
@@ -109,21 +115,18 @@ impl Scenario {
             live.stable,
             live.canary,
         );
-        let RouteRouter::Alb(router) = &self.deployment.router else {
-            panic!("this scenario publishes ALB metrics only")
-        };
-        let resolved = router.resolved();
+        let (backend, stable_dimension, canary_dimension) = sim_route(&self.deployment.router);
         let targets = [
             (
                 SimTarget {
-                    target_group_dimension: resolved.target_group_dimension(&resolved.stable_arn),
+                    target_group_dimension: stable_dimension,
                     profile: self.stable,
                 },
                 stable,
             ),
             (
                 SimTarget {
-                    target_group_dimension: resolved.target_group_dimension(&resolved.canary_arn),
+                    target_group_dimension: canary_dimension,
                     profile: self.canary,
                 },
                 canary,
@@ -131,12 +134,7 @@ impl Scenario {
         ];
         if self.requests_per_minute > 0 {
             let at = UNIX_EPOCH + Duration::from_millis(self.now.as_millis() as u64 + 30_000);
-            publish_second(
-                &self.clients.cloudwatch,
-                &resolved.load_balancer_dimension(),
-                &targets,
-                at,
-            )
+            publish_second(&self.clients.cloudwatch, &backend, &targets, at)
             .await
             .expect("publish simulated traffic");
         }
@@ -155,5 +153,30 @@ impl Scenario {
             record = self.minute().await;
         }
         record
+    }
+}
+
+/// Where the simulated load balancer publishes for this route, and the CloudWatch dimension
+/// values of its stable and canary target groups.
+fn sim_route(router: &RouteRouter) -> (SimBackend, String, String) {
+    match router {
+        RouteRouter::Alb(router) => {
+            let resolved = router.resolved();
+            (
+                SimBackend::Alb {
+                    load_balancer_dimension: resolved.load_balancer_dimension(),
+                },
+                resolved.target_group_dimension(&resolved.stable_arn),
+                resolved.target_group_dimension(&resolved.canary_arn),
+            )
+        }
+        RouteRouter::Lattice(router) => {
+            let resolved = router.resolved();
+            (
+                SimBackend::Lattice,
+                resolved.stable.id.clone(),
+                resolved.canary.id.clone(),
+            )
+        }
     }
 }
