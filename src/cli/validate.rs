@@ -1,6 +1,7 @@
 //! `validate`: parse and check a playbook, and show the plan it gives. Makes no AWS call.
 
 use super::Exit;
+use crate::core::plan::StartFrom;
 use crate::core::Plan;
 use std::path::Path;
 use std::time::Duration;
@@ -15,7 +16,20 @@ pub fn execute(path: &Path) -> anyhow::Result<Exit> {
         plan.checks.len()
     );
     println!("{}", timeline(&plan));
+    println!("{}", start(&plan));
     Ok(Exit::Done)
+}
+
+/// What `run` does when the canary already has traffic at the start.
+pub fn start(plan: &Plan) -> String {
+    let how = match plan.start_from {
+        None => "refuse to start and show the live split (set `start_from` or pass `--start-from`)",
+        Some(StartFrom::Live) => {
+            "continue at the first step at or above its live weight (`start_from: live`)"
+        }
+        Some(StartFrom::FirstStep) => "reset to the first step (`start_from: first_step`)",
+    };
+    format!("if the canary already has traffic: {how}")
 }
 
 /// "steps: 10% (bake 2m) → 50% (bake 2m) → 100% (bake 0s); at least 4m to promotion"

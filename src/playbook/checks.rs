@@ -2,7 +2,8 @@
 //! unique (a check without `name:` is named after its kind).
 //!
 //! The values under each kind key are read elsewhere, one file per family of kinds:
-//! - `builtin`: the ALB checks (`error_rate`, `latency` and their `_vs_stable` twins);
+//! - `builtin`: the per-target-group checks of any route (`error_rate`, `latency` and their
+//!   `_vs_stable` twins);
 //! - `custom`: checks named by the user in CloudWatch's terms (`metric`, `alarms`).
 
 mod builtin;

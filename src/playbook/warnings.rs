@@ -2,7 +2,7 @@
 
 use super::error::{Diag, Pos};
 use super::values::show_duration;
-use crate::core::plan::{CheckKind, Plan};
+use crate::core::plan::{CheckKind, Plan, Route};
 use std::time::Duration;
 
 /// Where to point each warning: the field if written, else its parent.
@@ -26,9 +26,13 @@ pub(crate) fn collect(d: &mut Diag, plan: &Plan, sites: &Sites) {
     });
     if builtin && a.period < Duration::from_secs(60) {
         let p = show_duration(a.period);
+        let publisher = match plan.route {
+            Route::Alb(_) => "ALB publishes",
+            Route::Lattice(_) => "VPC Lattice publishes",
+        };
         d.warn(
             sites.period.unwrap_or(sites.analysis),
-            format!("period {p}: ALB publishes its metrics per 60 seconds on AWS; a {p} period sees only partial data there (fine against the local emulator)"),
+            format!("period {p}: {publisher} its metrics per 60 seconds on AWS; a {p} period sees only partial data there (fine against the local emulator)"),
         );
     }
     if a.lookback < a.period.saturating_mul(2) {

@@ -1,6 +1,7 @@
-//! The builtin ALB checks, compared against a threshold or against the stable target group:
-//! `error_rate`, `latency`, `error_rate_vs_stable` and `latency_vs_stable`. Percentiles default
-//! to p99; latencies need a unit.
+//! The builtin checks, read from the route's per-target-group metrics (ALB or VPC Lattice) and
+//! compared against a threshold or against the stable target group: `error_rate`, `latency`,
+//! `error_rate_vs_stable` and `latency_vs_stable`. Percentiles default to p99; latencies need a
+//! unit.
 
 use super::required;
 use crate::core::plan::CheckKind;
