@@ -1,22 +1,30 @@
-//! traffic-sim: the local emulator's stand-in data plane.
+//! traffic-sim: the local emulator's stand-in data plane, for an ALB or a VPC Lattice route.
 //!
-//! Every second it reads the live weights of an ALB rule or listener, splits `--rps` requests
-//! between its target groups by those weights, and publishes the ALB metrics those requests
-//! would produce for each `--target` (error rate and latency profile), timestamped now. Runs for
+//! The emulator has no data plane, so nothing publishes load balancer metrics; this does. Every
+//! second it reads the live weights of the route (an ALB rule or listener, `--rule-arn` /
+//! `--listener-arn`, or a VPC Lattice rule or listener, `--lattice-rule-arn` /
+//! `--lattice-listener-arn`), splits `--rps` requests between its target groups by those
+//! weights, and publishes the metrics those requests would produce for each `--target` (error
+//! rate and latency profile), timestamped now: `AWS/ApplicationELB` per target group and load
+//! balancer for an ALB route, `AWS/VpcLattice` per target group id for a Lattice route. Runs for
 //! `--duration` (default 10 minutes), logs a line every 10 s to stderr, and stops cleanly on
 //! ctrl-c or SIGTERM.
 //!
 //! ```text
 //! traffic-sim --endpoint-url http://localhost:4566 --rule-arn arn:...:listener-rule/app/web/1/2/3 \
 //!   --target arn:...:targetgroup/blue/1=0.001,40,120 --target arn:...:targetgroup/green/2=0.05,60,900
+//! traffic-sim --endpoint-url http://localhost:4566 \
+//!   --lattice-listener-arn arn:...:service/svc-…/listener/listener-… \
+//!   --target tg-0123456789abcdef0=0.001,40,120 --target arn:...:targetgroup/tg-0fedcba9876543210=0.05,60,900
 //! ```
 
 use anyhow::{anyhow, bail, Context};
-use canary_deploy::aws::{load_config, AwsOptions};
+use canary_deploy::aws::{load_config, AwsOptions, Clients};
+use canary_deploy::simulator::target::{parse_target, requests_per_target, Target};
 use canary_deploy::simulator::{
-    publish_second, read_weights, RouteRef, SimTarget, Splitter, TargetProfile,
+    publish_second, LatticeRouteRef, RouteRef, SimBackend, SimRoute, SimulatorError, Splitter,
 };
-use canary_deploy::traffic::alb::arn::{self, target_group_dimension};
+use canary_deploy::traffic::alb::arn::target_group_dimension;
 use clap::{ArgGroup, Parser};
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -30,28 +38,48 @@ const LOG_EVERY: u64 = 10;
 #[command(
     name = "traffic-sim",
     version,
-    about = "Publish simulated ALB metrics for the local emulator, following a route's live weights"
+    about = "Publish simulated ALB or VPC Lattice metrics for the local emulator, following a \
+             route's live weights"
 )]
-#[command(group(ArgGroup::new("route").required(true).args(["rule_arn", "listener_arn"])))]
+#[command(group(ArgGroup::new("route").required(true).args([
+    "rule_arn",
+    "listener_arn",
+    "lattice_rule_arn",
+    "lattice_listener_arn",
+])))]
 struct Args {
     /// Endpoint of the emulator (otherwise AWS_ENDPOINT_URL or the real AWS).
     #[arg(long, env = "AWS_ENDPOINT_URL")]
     endpoint_url: Option<String>,
     #[arg(long, env = "AWS_REGION", default_value = "us-east-1")]
     region: String,
-    /// The listener rule whose forward action carries the weights.
-    #[arg(long)]
-    rule_arn: Option<String>,
-    /// The listener whose default action carries the weights.
-    #[arg(long)]
-    listener_arn: Option<String>,
-    /// `app/<name>/<id>`; derived from the rule or listener ARN when omitted.
-    #[arg(long)]
+    /// ALB: the listener rule whose forward action carries the weights.
+    #[arg(long, value_name = "ARN", value_parser = alb(RouteRef::Rule))]
+    rule_arn: Option<SimRoute>,
+    /// ALB: the listener whose default action carries the weights.
+    #[arg(long, value_name = "ARN", value_parser = alb(RouteRef::Listener))]
+    listener_arn: Option<SimRoute>,
+    /// VPC Lattice: the listener rule whose forward action carries the weights.
+    #[arg(long, value_name = "ARN", value_parser = SimRoute::lattice_rule)]
+    lattice_rule_arn: Option<SimRoute>,
+    /// VPC Lattice: the listener whose default action carries the weights.
+    #[arg(long, value_name = "ARN", value_parser = SimRoute::lattice_listener)]
+    lattice_listener_arn: Option<SimRoute>,
+    /// ALB only: `app/<name>/<id>`; derived from the rule or listener ARN when omitted.
+    #[arg(long, value_name = "app/NAME/ID")]
+    #[arg(conflicts_with_all = ["lattice_rule_arn", "lattice_listener_arn"])]
     load_balancer_dimension: Option<String>,
-    /// `<target-group-arn>=<error_rate>,<latency_ms>,<p99_ms>`, e.g.
-    /// `arn:...:targetgroup/green/2=0.02,50,400`. Repeat for each target group.
-    #[arg(long = "target", required = true, value_parser = parse_target)]
-    targets: Vec<(String, SimTarget)>,
+    /// `<target-group>=<error_rate>,<latency_ms>,<p99_ms>`, repeated for each target group.
+    /// The target group is an ALB target group ARN for an ALB route
+    /// (`arn:...:targetgroup/green/2=0.02,50,400`), and a VPC Lattice target group ARN or id
+    /// for a Lattice route (`tg-0123456789abcdef0=0.02,50,400`).
+    #[arg(
+        long = "target",
+        value_name = "TARGET_GROUP=RATE,MS,P99_MS",
+        required = true
+    )]
+    #[arg(value_parser = parse_target)]
+    targets: Vec<Target>,
     /// Requests per second over the whole route.
     #[arg(long, default_value_t = 50)]
     rps: u64,
@@ -60,46 +88,63 @@ struct Args {
     duration: Duration,
 }
 
-fn parse_target(spec: &str) -> Result<(String, SimTarget), String> {
-    let usage = "expected <target-group-arn>=<error_rate>,<latency_ms>,<p99_ms>";
-    let (arn, profile) = spec
-        .split_once('=')
-        .ok_or_else(|| format!("{spec:?}: {usage}"))?;
-    let dimension = target_group_dimension(arn)
-        .ok_or_else(|| format!("{arn:?} is not a target group ARN (…:targetgroup/NAME/ID)"))?;
-    let numbers: Vec<f64> = profile
-        .split(',')
-        .map(|n| n.trim().parse::<f64>())
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("{profile:?}: {e}; {usage}"))?;
-    let [error_rate, latency_ms, p99_ms] = numbers[..] else {
-        return Err(format!("{profile:?}: {usage}"));
-    };
-    if !(0.0..=1.0).contains(&error_rate) {
-        return Err(format!("error rate {error_rate} must be between 0 and 1"));
-    }
-    if !(latency_ms >= 0.0 && p99_ms >= latency_ms) {
-        return Err(format!(
-            "latencies {latency_ms},{p99_ms}: need 0 <= latency_ms <= p99_ms"
-        ));
-    }
-    Ok((
-        arn.to_string(),
-        SimTarget {
-            target_group_dimension: dimension,
-            profile: TargetProfile {
-                error_rate,
-                latency_ms,
-                p99_ms,
-            },
-        },
-    ))
+/// An ALB route flag: any string (a bad ARN fails the first read, naming it).
+fn alb(kind: fn(String) -> RouteRef) -> impl Fn(&str) -> Result<SimRoute, SimulatorError> + Clone {
+    move |arn| Ok(SimRoute::Alb(kind(arn.to_string())))
 }
 
-/// CloudWatch's `LoadBalancer` dimension, `app/<name>/<id>`, of the application load balancer a
-/// rule or listener ARN belongs to; `None` for anything else (a network load balancer too).
-fn load_balancer_dimension(route_arn: &str) -> Option<String> {
-    arn::load_balancer_dimension(route_arn).filter(|_| arn::is_application(route_arn))
+/// The route of the one route flag given (clap's `route` group allows exactly one).
+fn route(args: &Args) -> anyhow::Result<SimRoute> {
+    let flags = [
+        &args.rule_arn,
+        &args.listener_arn,
+        &args.lattice_rule_arn,
+        &args.lattice_listener_arn,
+    ];
+    let mut given = flags.into_iter().flatten();
+    match (given.next(), given.next()) {
+        (Some(route), None) => Ok(route.clone()),
+        _ => bail!(
+            "pass exactly one of --rule-arn, --listener-arn, --lattice-rule-arn, \
+             --lattice-listener-arn"
+        ),
+    }
+}
+
+/// The flag that names `route`.
+fn flag(route: &SimRoute) -> &'static str {
+    match route {
+        SimRoute::Alb(RouteRef::Rule(_)) => "--rule-arn",
+        SimRoute::Alb(RouteRef::Listener(_)) => "--listener-arn",
+        SimRoute::Lattice(LatticeRouteRef::Rule(_)) => "--lattice-rule-arn",
+        SimRoute::Lattice(LatticeRouteRef::Listener(_)) => "--lattice-listener-arn",
+    }
+}
+
+/// The route, where its metrics go, after checking that every `--target` belongs to it.
+fn route_and_backend(args: &Args) -> anyhow::Result<(SimRoute, SimBackend)> {
+    let route = route(args)?;
+    if let Some(target) = route.foreign_target(&args.targets) {
+        bail!(
+            "--target {}: {} target group, but {} is {} route; pass {}",
+            target.identifier,
+            target.kind.describe(),
+            flag(&route),
+            route.kind().describe(),
+            route.kind().expected(),
+        );
+    }
+    let backend = route
+        .backend(args.load_balancer_dimension.as_deref())
+        .ok_or_else(|| {
+            anyhow!(
+                "cannot derive the load balancer from {} {}; pass --load-balancer-dimension \
+                 app/NAME/ID",
+                flag(&route),
+                route.arn()
+            )
+        })?;
+    Ok((route, backend))
 }
 
 #[tokio::main]
@@ -121,31 +166,17 @@ async fn run(args: Args) -> anyhow::Result<()> {
             args.duration
         );
     }
-    let route = match (&args.rule_arn, &args.listener_arn) {
-        (Some(rule), _) => RouteRef::Rule(rule.clone()),
-        (None, Some(listener)) => RouteRef::Listener(listener.clone()),
-        (None, None) => bail!("pass --rule-arn or --listener-arn"),
-    };
-    let lb_dimension = match &args.load_balancer_dimension {
-        Some(d) => d.clone(),
-        None => load_balancer_dimension(route.arn()).ok_or_else(|| {
-            anyhow!(
-                "cannot derive the load balancer from {}; pass --load-balancer-dimension app/NAME/ID",
-                route.arn()
-            )
-        })?,
-    };
+    let (route, backend) = route_and_backend(&args)?;
     let config = load_config(&AwsOptions {
         endpoint_url: args.endpoint_url.clone(),
         region: Some(args.region.clone()),
         profile: None,
     })
     .await?;
-    let clients = canary_deploy::aws::Clients::new(&config);
-    let (elbv2, cloudwatch) = (clients.elbv2, clients.cloudwatch);
+    let clients = Clients::new(&config);
 
     eprintln!(
-        "traffic-sim: {} rps on {} ({lb_dimension}) for {}",
+        "traffic-sim: {} rps on {} ({backend}) for {}",
         args.rps,
         route.arn(),
         humantime::format_duration(args.duration)
@@ -166,23 +197,14 @@ async fn run(args: Args) -> anyhow::Result<()> {
             break;
         }
         let second = async {
-            let weights = read_weights(&elbv2, &route).await?;
+            let weights = route.read_weights(&clients).await?;
             let split = splitter.next(
                 args.rps,
                 &weights.iter().map(|(_, w)| *w).collect::<Vec<_>>(),
             );
-            let by_arn: HashMap<&str, u64> = weights
-                .iter()
-                .zip(&split)
-                .map(|((arn, _), n)| (arn.as_str(), *n))
-                .collect();
-            let targets: Vec<(SimTarget, u64)> = args
-                .targets
-                .iter()
-                .map(|(arn, t)| (t.clone(), by_arn.get(arn.as_str()).copied().unwrap_or(0)))
-                .collect();
-            publish_second(&cloudwatch, &lb_dimension, &targets, SystemTime::now()).await?;
-            Ok::<_, canary_deploy::simulator::SimulatorError>((weights, targets))
+            let targets = requests_per_target(&args.targets, &weights, &split);
+            publish_second(&clients.cloudwatch, &backend, &targets, SystemTime::now()).await?;
+            Ok::<_, SimulatorError>((weights, targets))
         };
         let outcome = tokio::select! {
             _ = &mut shutdown => break,
@@ -227,8 +249,8 @@ impl Totals {
         let weights: Vec<String> = self
             .weights
             .iter()
-            .map(|(arn, w)| {
-                let name = target_group_dimension(arn).unwrap_or_else(|| arn.clone());
+            .map(|(key, w)| {
+                let name = target_group_dimension(key).unwrap_or_else(|| key.clone());
                 format!("{name}={w}")
             })
             .collect();
@@ -251,63 +273,86 @@ impl Totals {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
 
-    #[test]
-    fn target_specs_parse() {
-        let (arn, t) = parse_target(
-            "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/green/943f=0.02,50,400",
-        )
-        .expect("valid");
-        assert!(arn.ends_with("targetgroup/green/943f"));
-        assert_eq!(t.target_group_dimension, "targetgroup/green/943f");
-        assert_eq!(t.profile.p99_ms, 400.0);
-        assert!(parse_target("arn:x:targetgroup/g/1").is_err());
-        assert!(parse_target("arn:aws:elasticloadbalancing:r:a:targetgroup/g/1=2,1,2").is_err());
-        assert!(parse_target("arn:aws:elasticloadbalancing:r:a:targetgroup/g/1=0.1,5,2").is_err());
-        assert!(parse_target("arn:aws:elasticloadbalancing:r:a:targetgroup/g/1=0.1,5").is_err());
-        assert!(parse_target("not-an-arn=0.1,1,2").is_err());
+    const ALB_RULE: &str = "arn:aws:elasticloadbalancing:us-east-1:1:listener-rule/app/w/1/2/3";
+    const ALB_TG: &str = "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/g/1=0,1,2";
+    const LATTICE: &str = "arn:aws:vpc-lattice:us-east-1:1:service/svc-0123456789abcdef0/listener/listener-0123456789abcdef1";
+    const LATTICE_TG: &str = "tg-0123456789abcdef0=0,1,2";
+
+    fn parse(args: &[&str]) -> Result<Args, clap::Error> {
+        Args::try_parse_from(std::iter::once("traffic-sim").chain(args.iter().copied()))
     }
 
     #[test]
-    fn cli_requires_a_route_and_a_target() {
-        use clap::CommandFactory;
+    fn one_route_flag_of_either_backend() {
         Args::command().debug_assert();
-        let tg = "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/g/1=0,1,2";
-        assert!(Args::try_parse_from(["traffic-sim", "--target", tg]).is_err());
-        let ok = Args::try_parse_from([
-            "traffic-sim",
+        let alb = parse(&[
             "--rule-arn",
-            "arn:aws:elasticloadbalancing:us-east-1:1:listener-rule/app/w/1/2/3",
+            ALB_RULE,
             "--target",
-            tg,
+            ALB_TG,
             "--duration",
             "2m",
-        ])
-        .expect("parses");
-        assert_eq!(ok.duration, Duration::from_secs(120));
-        assert_eq!(ok.rps, 50);
+        ]);
+        let alb = alb.expect("parses");
+        assert_eq!((alb.duration, alb.rps), (Duration::from_secs(120), 50));
+        let (route, backend) = route_and_backend(&alb).expect("an ALB route");
+        assert_eq!(route, SimRoute::Alb(RouteRef::Rule(ALB_RULE.into())));
+        assert_eq!(backend.namespace(), "AWS/ApplicationELB");
+        let lattice = parse(&["--lattice-listener-arn", LATTICE, "--target", LATTICE_TG]);
+        let (route, backend) = route_and_backend(&lattice.expect("parses")).expect("Lattice");
+        let listener = LatticeRouteRef::Listener(LATTICE.into());
+        assert_eq!(
+            (route, backend),
+            (SimRoute::Lattice(listener), SimBackend::Lattice)
+        );
     }
 
     #[test]
-    fn dimensions_come_from_arns() {
-        let rule = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee";
-        let listener = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2";
-        let lb = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188";
-        for arn in [rule, listener, lb] {
-            assert_eq!(
-                load_balancer_dimension(arn).as_deref(),
-                Some("app/web/50dc6c495c0c9188")
-            );
+    fn refusals_name_the_flags() {
+        let nlb = "arn:aws:elasticloadbalancing:us-east-1:1:listener/net/x/1/2";
+        let (lb, t) = ("--load-balancer-dimension", "--target");
+        let cases: [(&[&str], &[&str]); 8] = [
+            (&[t, ALB_TG], &["--rule-arn", "--lattice-rule-arn"]),
+            (&["--rule-arn", ALB_RULE], &[t]),
+            (
+                &["--rule-arn", ALB_RULE, "--lattice-listener-arn", LATTICE],
+                &["--rule-arn"],
+            ),
+            (
+                &["--lattice-rule-arn", LATTICE, t, LATTICE_TG],
+                &["--lattice-rule-arn <ARN>"],
+            ),
+            (
+                &[
+                    "--lattice-listener-arn",
+                    LATTICE,
+                    lb,
+                    "app/w/1",
+                    t,
+                    LATTICE_TG,
+                ],
+                &[lb],
+            ),
+            (
+                &["--lattice-listener-arn", LATTICE, t, ALB_TG],
+                &["--target arn:aws:elastic"],
+            ),
+            (
+                &["--rule-arn", ALB_RULE, t, ALB_TG, t, LATTICE_TG],
+                &["--target tg-0", "--rule-arn"],
+            ),
+            (&["--listener-arn", nlb, t, ALB_TG], &[lb]),
+        ];
+        for (args, needles) in cases {
+            let err = match parse(args) {
+                Ok(args) => format!("{:#}", route_and_backend(&args).expect_err("refused")),
+                Err(e) => e.to_string(),
+            };
+            for needle in needles.iter().chain(&[args[0]]) {
+                assert!(err.contains(needle), "{args:?}: {err}");
+            }
         }
-        let tg = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/green/943f017f100becff";
-        assert_eq!(
-            target_group_dimension(tg).as_deref(),
-            Some("targetgroup/green/943f017f100becff")
-        );
-        assert_eq!(target_group_dimension(rule), None);
-        assert_eq!(load_balancer_dimension(tg), None);
-        assert_eq!(load_balancer_dimension("not-an-arn"), None);
-        let nlb = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/x/1/2";
-        assert_eq!(load_balancer_dimension(nlb), None);
     }
 }

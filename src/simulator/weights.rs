@@ -1,17 +1,20 @@
 //! The live weights of a route, read the way the load balancer would apply them.
 //!
-//! A small, independent read (`DescribeRules` or `DescribeListeners`) of the first forward
-//! action, with the simulator's own errors. The weights of all its target groups are read by
-//! [`forward::target_group_weights`], the same reading the traffic router uses:
+//! ALB here: a small, independent read (`DescribeRules` or `DescribeListeners`) of the first
+//! forward action, with the simulator's own errors. The weights of all its target groups are read
+//! by [`forward::target_group_weights`], the same reading the traffic router uses:
 //! `ForwardConfig.TargetGroups` weights by target group ARN (a missing weight counts as 1), or a
-//! plain `TargetGroupArn` with weight 1.
+//! plain `TargetGroupArn` with weight 1. VPC Lattice in [`lattice`], with its own client: each
+//! backend's read takes only the client it calls.
+
+pub mod lattice;
 
 use super::SimulatorError;
 use crate::traffic::alb::forward;
 use aws_sdk_elasticloadbalancingv2::error::DisplayErrorContext;
 use aws_sdk_elasticloadbalancingv2::types::Action;
 
-/// The ALB resource whose forward action carries the weights.
+/// The ALB resource whose forward action carries the weights (VPC Lattice: [`lattice::LatticeRouteRef`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RouteRef {
     Rule(String),

@@ -4,7 +4,9 @@
 use super::fixtures::{check, cloudwatch, dims, observe, source, two_hours_ago, window};
 use canary_deploy::core::observe::{Observed, Traffic};
 use canary_deploy::core::plan::{Check, CheckKind};
-use canary_deploy::simulator::{publish_second, split_requests, SimTarget, TargetProfile};
+use canary_deploy::simulator::{
+    publish_second, split_requests, SimBackend, SimTarget, TargetProfile,
+};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 fn at(secs: u64) -> SystemTime {
@@ -30,8 +32,11 @@ async fn publish_seconds(
     from: u64,
     seconds: u64,
 ) {
+    let backend = SimBackend::Alb {
+        load_balancer_dimension: lb.to_string(),
+    };
     for s in from..from + seconds {
-        publish_second(client, lb, targets, at(s))
+        publish_second(client, &backend, targets, at(s))
             .await
             .unwrap_or_else(|e| panic!("publish second {s}: {e}"));
     }
