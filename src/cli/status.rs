@@ -60,7 +60,11 @@ async fn live_weights(plan: &Plan, global: &Global) -> Result<Split, String> {
 
 /// What the first tick of `run` would do with the live split (see `core::start`).
 fn first_tick(plan: &Plan, live: Split) -> String {
-    let share = |index: usize| plan.steps.get(index).map_or(Share::CANARY_ONLY, |s| s.share);
+    let share = |index: usize| {
+        plan.steps
+            .get(index)
+            .map_or(Share::CANARY_ONLY, |s| s.share)
+    };
     match start(plan, live) {
         Start::EnterStep { index } => format!("start at step {} ({})", index + 1, share(index)),
         Start::Adopt { index } => format!(

@@ -68,9 +68,15 @@ fn refusal(plan: &Plan, live: Split) -> String {
                 false => format!(", skipping {}", skipped.join(", ")),
             };
             if step == live_share {
-                format!("stays at {step} as step {} and bakes it{skipping}", index + 1)
+                format!(
+                    "stays at {step} as step {} and bakes it{skipping}",
+                    index + 1
+                )
             } else {
-                format!("moves the canary up to step {} ({step}){skipping}", index + 1)
+                format!(
+                    "moves the canary up to step {} ({step}){skipping}",
+                    index + 1
+                )
             }
         }
         None => "has no step to continue at".to_string(),
@@ -111,7 +117,10 @@ mod tests {
                 Start::EnterStep { index: 0 }
             );
         }
-        assert_eq!(start(&plan(None), split(0, 0)), Start::EnterStep { index: 0 });
+        assert_eq!(
+            start(&plan(None), split(0, 0)),
+            Start::EnterStep { index: 0 }
+        );
     }
 
     #[test]
@@ -137,7 +146,10 @@ mod tests {
             Start::EnterStep { index: 2 }
         );
         assert_eq!(start(&plan(live), split(75, 25)), Start::Adopt { index: 1 });
-        assert_eq!(start(&plan(live), split(95, 5)), Start::EnterStep { index: 0 });
+        assert_eq!(
+            start(&plan(live), split(95, 5)),
+            Start::EnterStep { index: 0 }
+        );
         assert_eq!(start(&plan(live), split(0, 999)), Start::Adopt { index: 3 });
     }
 
@@ -158,6 +170,9 @@ mod tests {
             why.contains("`--start-from live` stays at 25% as step 2 and bakes it, skipping 10%"),
             "{why}"
         );
-        assert!(why.contains("moves the canary down to step 1 (10%)"), "{why}");
+        assert!(
+            why.contains("moves the canary down to step 1 (10%)"),
+            "{why}"
+        );
     }
 }

@@ -58,8 +58,15 @@ fn pending_with_a_canary_already_live_and_no_start_from_pauses_without_writing()
         panic!("expected paused, got {:?}", r.phase)
     };
     assert_eq!(*index, None);
-    assert!(why.starts_with("the canary already receives 20% of traffic"), "{why}");
-    assert!(why.contains("`--start-from live` stays at 25% as step 2") || why.contains("`--start-from live` moves the canary up to step 2 (25%), skipping 5%"), "{why}");
+    assert!(
+        why.starts_with("the canary already receives 20% of traffic"),
+        "{why}"
+    );
+    assert!(
+        why.contains("`--start-from live` stays at 25% as step 2")
+            || why.contains("`--start-from live` moves the canary up to step 2 (25%), skipping 5%"),
+        "{why}"
+    );
     assert_eq!(actions.last(), Some(&Action::Save));
 }
 
@@ -69,7 +76,13 @@ fn start_from_live_continues_at_the_next_step_up() {
     let now = secs(5);
     let (r, actions) = step(record(secs(0)), &inputs(split(600, 400), None), &plan, now);
     assert_eq!(writes(&actions), vec![share(500)]);
-    assert_eq!(r.phase, Phase::Stepping { index: 2, since: now });
+    assert_eq!(
+        r.phase,
+        Phase::Stepping {
+            index: 2,
+            since: now
+        }
+    );
     assert_eq!(
         events(&actions)[0],
         EventKind::ExistingSplit {
@@ -86,7 +99,13 @@ fn start_from_live_adopts_a_live_split_that_is_a_step() {
     let (r, actions) = step(record(secs(0)), &inputs(split(750, 250), None), &plan, now);
     assert!(writes(&actions).is_empty(), "no write: the step is live");
     assert_eq!(r.written, Some(split(750, 250)));
-    assert_eq!(r.phase, Phase::Stepping { index: 1, since: now });
+    assert_eq!(
+        r.phase,
+        Phase::Stepping {
+            index: 1,
+            since: now
+        }
+    );
     assert_eq!(actions.last(), Some(&Action::Save));
     // The adopted split is what must stay live: a later change is drift.
     let (r, _) = step(r, &inputs(split(500, 500), None), &plan, secs(10));
@@ -95,8 +114,15 @@ fn start_from_live_adopts_a_live_split_that_is_a_step() {
 
 #[test]
 fn start_from_first_step_resets_down() {
-    let plan = PlanBuilder::standard().start_from(StartFrom::FirstStep).build();
-    let (r, actions) = step(record(secs(0)), &inputs(split(600, 400), None), &plan, secs(5));
+    let plan = PlanBuilder::standard()
+        .start_from(StartFrom::FirstStep)
+        .build();
+    let (r, actions) = step(
+        record(secs(0)),
+        &inputs(split(600, 400), None),
+        &plan,
+        secs(5),
+    );
     assert_eq!(writes(&actions), vec![share(50)]);
     assert!(matches!(r.phase, Phase::Stepping { index: 0, .. }));
 }

@@ -2,8 +2,8 @@
 
 use crate::core::judge::{CheckOutcome, CheckResult, Judgement, Verdict};
 use crate::core::plan::{
-    AlbRoute, AlbTarget, Analysis, Check, CheckKind, NoDataPolicy, OnFailure, StartFrom, Plan, Route, Step,
-    TargetGroupRef,
+    AlbRoute, AlbTarget, Analysis, Check, CheckKind, NoDataPolicy, OnFailure, Plan, Route,
+    StartFrom, Step, TargetGroupRef,
 };
 use crate::core::record::{Event, EventKind, Phase, PlaybookId, Record};
 use crate::core::step::{step, Action, Inputs, OperatorCommand};

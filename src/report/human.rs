@@ -33,7 +33,9 @@ pub fn describe(kind: &EventKind) -> String {
     match kind {
         EventKind::Started { steps } => format!("deployment started ({steps} steps)"),
         EventKind::ExistingSplit { live, start_from } => match start_from {
-            StartFrom::Live => format!("the canary already has traffic ({live}): continuing from it"),
+            StartFrom::Live => {
+                format!("the canary already has traffic ({live}): continuing from it")
+            }
             StartFrom::FirstStep => {
                 format!("the canary already has traffic ({live}): resetting to the first step")
             }

@@ -82,11 +82,15 @@ async fn refused_then_continued_from_live(backend: Backend) {
         String::from_utf8_lossy(&continued.stderr)
     );
     let record = record(&state, name);
-    assert_eq!(first_step(&record), Some(1), "continued at 50%, skipping 10%");
-    assert!(record.history.iter().any(|e| matches!(
-        e.kind,
-        EventKind::ExistingSplit { live: LIVE, .. }
-    )));
+    assert_eq!(
+        first_step(&record),
+        Some(1),
+        "continued at 50%, skipping 10%"
+    );
+    assert!(record
+        .history
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::ExistingSplit { live: LIVE, .. })));
 }
 
 async fn first_step_resets_down(backend: Backend) {

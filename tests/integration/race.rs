@@ -5,11 +5,11 @@
 use crate::emulator::{demo_alb, sdk_config};
 use canary_deploy::aws::Clients;
 use canary_deploy::core::{OperatorCommand, Phase, Share, Split, Timestamp};
+use canary_deploy::orchestrator::route_router::RouteRouter;
 use canary_deploy::orchestrator::setup::{connect, RouteDeployment};
 use canary_deploy::orchestrator::Deployment;
 use canary_deploy::report::Discard;
 use canary_deploy::store::FileStore;
-use canary_deploy::orchestrator::route_router::RouteRouter;
 use canary_deploy::traffic::{Router, TrafficError};
 use std::sync::atomic::{AtomicBool, Ordering};
 

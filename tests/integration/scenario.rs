@@ -135,8 +135,8 @@ impl Scenario {
         if self.requests_per_minute > 0 {
             let at = UNIX_EPOCH + Duration::from_millis(self.now.as_millis() as u64 + 30_000);
             publish_second(&self.clients.cloudwatch, &backend, &targets, at)
-            .await
-            .expect("publish simulated traffic");
+                .await
+                .expect("publish simulated traffic");
         }
         self.now = self.now.plus(Duration::from_secs(60));
         self.tick().await

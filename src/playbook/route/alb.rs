@@ -239,7 +239,9 @@ mod tests {
             "alb:\n  listener: {L}\n  stable: a\n  canary: b\n"
         ))
         .unwrap();
-        let Route::Alb(alb) = r else { panic!("not an alb route") };
+        let Route::Alb(alb) = r else {
+            panic!("not an alb route")
+        };
         assert_eq!(alb.target, AlbTarget::ListenerArn(L.into()));
         assert_eq!(alb.stable, TargetGroupRef::Name("a".into()));
     }
@@ -248,7 +250,8 @@ mod tests {
     fn by_name_port_and_priority() {
         let Route::Alb(alb) =
             run("alb: {load_balancer: demo-alb, port: 80, priority: 10, stable: a, canary: b}")
-                .unwrap() else {
+                .unwrap()
+        else {
             panic!("not an alb route")
         };
         assert_eq!(
@@ -260,7 +263,8 @@ mod tests {
             }
         );
         let Route::Alb(alb) =
-            run("alb: {load_balancer: demo-alb, port: 443, stable: a, canary: b}").unwrap() else {
+            run("alb: {load_balancer: demo-alb, port: 443, stable: a, canary: b}").unwrap()
+        else {
             panic!("not an alb route")
         };
         assert_eq!(
@@ -339,5 +343,4 @@ mod tests {
         let e = run(&format!("alb: {{listener: {L}, stable: a, canary: {tg}}}")).unwrap_err();
         assert!(e[0].contains("region eu-west-1"), "{e:?}");
     }
-
 }

@@ -129,13 +129,21 @@ fn agrees(
     }
     d.error(
         value,
-        format!("`{}` is not {in_arn}, which the ARN next to it names", written.as_str()),
+        format!(
+            "`{}` is not {in_arn}, which the ARN next to it names",
+            written.as_str()
+        ),
         "remove this line (the ARN already names it), or correct it",
     );
     false
 }
 
-fn target_group(d: &mut Diag, parent: Pos, field: &str, value: &Option<Sp<String>>) -> Option<Parsed> {
+fn target_group(
+    d: &mut Diag,
+    parent: Pos,
+    field: &str,
+    value: &Option<Sp<String>>,
+) -> Option<Parsed> {
     let Some(value) = value else {
         let role = match field {
             "stable" => "serves the current version",
@@ -185,45 +193,78 @@ mod tests {
 
     #[test]
     fn by_names_ids_and_arns() {
-        let r = lattice("lattice: {service: checkout, listener: https, stable: primary, canary: secondary}");
+        let r = lattice(
+            "lattice: {service: checkout, listener: https, stable: primary, canary: secondary}",
+        );
         assert_eq!(r.service, Some(LatticeRef::Name("checkout".into())));
         assert_eq!(r.listener, Some(LatticeRef::Name("https".into())));
         assert_eq!(r.rule, None);
         assert_eq!(r.canary, LatticeRef::Name("secondary".into()));
-        let r = lattice(&format!("lattice: {{rule: {RULE}, stable: tg-0123456789abcdef0, canary: b2c}}"));
+        let r = lattice(&format!(
+            "lattice: {{rule: {RULE}, stable: tg-0123456789abcdef0, canary: b2c}}"
+        ));
         assert_eq!(r.rule, Some(LatticeRef::Arn(RULE.into())));
         assert_eq!(r.service, None);
         assert_eq!(r.stable, LatticeRef::Id("tg-0123456789abcdef0".into()));
-        let r = lattice(&format!("lattice: {{listener: {LISTENER}, rule: canary-rule, stable: a1b, canary: b2c}}"));
+        let r = lattice(&format!(
+            "lattice: {{listener: {LISTENER}, rule: canary-rule, stable: a1b, canary: b2c}}"
+        ));
         assert_eq!(r.rule, Some(LatticeRef::Name("canary-rule".into())));
-        let r = lattice(&format!("lattice: {{service: {SVC_ID}, rule: {RULE}, stable: a1b, canary: b2c}}"));
+        let r = lattice(&format!(
+            "lattice: {{service: {SVC_ID}, rule: {RULE}, stable: a1b, canary: b2c}}"
+        ));
         assert_eq!(r.service, Some(LatticeRef::Id(SVC_ID.into())));
     }
 
     #[test]
     fn parents_are_needed_for_names_and_ids() {
-        let e = run("lattice: {service: checkout, rule: canary-rule, stable: a1b, canary: b2c}").unwrap_err();
-        assert!(e[0].contains("`rule` given by name or id needs `listener:`"), "{e:?}");
+        let e = run("lattice: {service: checkout, rule: canary-rule, stable: a1b, canary: b2c}")
+            .unwrap_err();
+        assert!(
+            e[0].contains("`rule` given by name or id needs `listener:`"),
+            "{e:?}"
+        );
         let e = run("lattice: {listener: https, stable: a1b, canary: b2c}").unwrap_err();
-        assert!(e[0].contains("`listener` given by name or id needs `service:`"), "{e:?}");
+        assert!(
+            e[0].contains("`listener` given by name or id needs `service:`"),
+            "{e:?}"
+        );
         let e = run("lattice: {service: checkout, stable: a1b, canary: b2c}").unwrap_err();
         assert!(e[0].contains("does not say which listener"), "{e:?}");
     }
 
     #[test]
     fn ids_beside_an_arn_must_agree_and_regions_match() {
-        let e = run(&format!("lattice: {{service: svc-0123456789abcdef9, rule: {RULE}, stable: a1b, canary: b2c}}")).unwrap_err();
-        assert!(e[0].contains("`svc-0123456789abcdef9` is not svc-0123456789abcdef0"), "{e:?}");
-        let e = run(&format!("lattice: {{rule: {RULE}, stable: a1b, canary: {TG}}}")).unwrap_err();
-        assert!(e[0].contains("region eu-west-1, but the rule is in account 123456789012 region us-east-1"), "{e:?}");
+        let e = run(&format!(
+            "lattice: {{service: svc-0123456789abcdef9, rule: {RULE}, stable: a1b, canary: b2c}}"
+        ))
+        .unwrap_err();
+        assert!(
+            e[0].contains("`svc-0123456789abcdef9` is not svc-0123456789abcdef0"),
+            "{e:?}"
+        );
+        let e = run(&format!(
+            "lattice: {{rule: {RULE}, stable: a1b, canary: {TG}}}"
+        ))
+        .unwrap_err();
+        assert!(
+            e[0].contains(
+                "region eu-west-1, but the rule is in account 123456789012 region us-east-1"
+            ),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn target_groups_are_required_and_different() {
-        let e = run("lattice: {service: s1a, listener: l1a, stable: a1b, canary: a1b}").unwrap_err();
+        let e =
+            run("lattice: {service: s1a, listener: l1a, stable: a1b, canary: a1b}").unwrap_err();
         assert!(e[0].contains("the same target group `a1b`"), "{e:?}");
         let same = "arn:aws:vpc-lattice:us-east-1:123456789012:targetgroup/tg-0123456789abcdef0";
-        let e = run(&format!("lattice: {{rule: {RULE}, stable: {same}, canary: tg-0123456789abcdef0}}")).unwrap_err();
+        let e = run(&format!(
+            "lattice: {{rule: {RULE}, stable: {same}, canary: tg-0123456789abcdef0}}"
+        ))
+        .unwrap_err();
         assert!(e[0].contains("the same target group"), "{e:?}");
         let e = run("lattice:\n  service: s1a\n  listener: l1a\n").unwrap_err();
         assert_eq!(e.len(), 2, "{e:?}");

@@ -157,7 +157,9 @@ fn parse_arn(raw: &str, kind: Kind) -> Result<LatticeArn, Bad> {
         {
             Some((Kind::Rule, Some(svc), Some(listener)))
         }
-        ["targetgroup", tg] if is_id(tg, Kind::TargetGroup) => Some((Kind::TargetGroup, None, None)),
+        ["targetgroup", tg] if is_id(tg, Kind::TargetGroup) => {
+            Some((Kind::TargetGroup, None, None))
+        }
         _ => None,
     };
     let Some((found, service_id, listener_id)) = found else {

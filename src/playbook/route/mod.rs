@@ -46,7 +46,10 @@ mod tests {
     #[test]
     fn a_route_needs_exactly_one_backend() {
         let e = run("{}").unwrap_err();
-        assert!(e[0].contains("needs `alb:`") && e[0].contains("or `lattice:`"), "{e:?}");
+        assert!(
+            e[0].contains("needs `alb:`") && e[0].contains("or `lattice:`"),
+            "{e:?}"
+        );
         let e = run(
             "alb: {load_balancer: x, port: 80, stable: a, canary: b}\nlattice: {service: s, listener: l, stable: a, canary: b}",
         )
