@@ -53,6 +53,15 @@ async fn refused_then_continued_from_live(backend: Backend) {
     std::fs::write(&playbook, fixture.playbook(name, STEPS)).expect("write playbook");
     let state = dir.path().join("state");
 
+    let status = deploy_command("status", &playbook, endpoint(), &state)
+        .output()
+        .expect("status");
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        status.contains("run would: refuse to start: the canary already receives 40% of traffic"),
+        "{status}"
+    );
+
     let refused = deploy_command("run", &playbook, endpoint(), &state)
         .output()
         .expect("run");
