@@ -13,9 +13,7 @@ pub async fn execute(path: &Path, reason: &str, global: &Global) -> anyhow::Resu
     let clients = Clients::new(&aws::load_config(&global.aws()).await?);
     let deployment = setup::connect(plan, &clients, FileStore::new(&global.state_dir)).await?;
     let mut sink = super::run::reporter(global.output);
-    let command = OperatorCommand::Rollback {
-        reason: reason.to_string(),
-    };
+    let command = OperatorCommand::rollback(reason.to_string());
     let record = deployment
         .tick(SystemClock.now(), Some(command), sink.as_mut())
         .await?;

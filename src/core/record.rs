@@ -4,6 +4,7 @@
 //! it carries a `version` so a newer binary can read a record an older one wrote.
 
 use super::plan::StartFrom;
+use super::step::OperatorAction;
 use super::types::{Share, Split, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -32,6 +33,50 @@ pub struct Record {
     pub updated_at: Timestamp,
     /// Bumped on every save; a store refuses to overwrite a newer revision.
     pub revision: u64,
+    /// The resolved route, so the on-call commands work with only the resource's ARN (no
+    /// playbook): which target group is stable and which is the canary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route: Option<RouteIdentity>,
+    /// The runner acting on this deployment, and until when; others do not act meanwhile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lease: Option<Lease>,
+}
+
+/// Which backend a route is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RouteBackend {
+    Alb,
+    Lattice,
+}
+
+/// A resolved route, by ARN: enough to rebuild its router without the playbook or any lookup.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouteIdentity {
+    pub backend: RouteBackend,
+    /// The listener (whose default action carries the weights when `rule_arn` is None).
+    pub listener_arn: String,
+    pub rule_arn: Option<String>,
+    pub stable_arn: String,
+    pub canary_arn: String,
+}
+
+impl RouteIdentity {
+    /// The resource whose forward carries the weights (and whose tags keep the record).
+    pub fn resource_arn(&self) -> &str {
+        self.rule_arn.as_deref().unwrap_or(&self.listener_arn)
+    }
+}
+
+/// A time-bound claim to act on a deployment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lease {
+    /// Who holds it, for messages: e.g. "run on host-1 (pid 4242)", or an operator's identity.
+    pub owner: String,
+    /// Unique per acquisition, so a holder recognises its own lease.
+    pub token: String,
+    /// The lease is free again after this.
+    pub until: Timestamp,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,8 +185,16 @@ pub enum EventKind {
     RolledBack {
         why: String,
     },
+    /// Written by canary-deploy 0.1 before the other operator commands existed; read, never
+    /// written (see [`EventKind::Operator`]).
     OperatorRollback {
         reason: String,
+    },
+    /// An operator's command, who gave it (when known) and why.
+    Operator {
+        action: OperatorAction,
+        reason: String,
+        by: Option<String>,
     },
     Failed {
         why: String,
@@ -166,6 +219,8 @@ impl Record {
             started_at: now,
             updated_at: now,
             revision: 0,
+            route: None,
+            lease: None,
         }
     }
 

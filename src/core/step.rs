@@ -12,10 +12,12 @@ use super::plan::Plan;
 use super::record::{Event, EventKind, Phase, Record};
 use super::start::Start;
 use super::types::{Share, Split, Timestamp};
-use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
+mod operator;
 mod stepping;
+
+pub use operator::{OperatorAction, OperatorCommand};
 
 /// What the shell observed for this tick.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,11 +29,6 @@ pub struct Inputs {
     pub judgement: Option<Judgement>,
     /// An operator's command, if this tick carries one.
     pub operator: Option<OperatorCommand>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum OperatorCommand {
-    Rollback { reason: String },
 }
 
 /// What the shell must do, in order.
@@ -50,11 +47,11 @@ pub enum Action {
 /// changes nothing returns the record as it was and no actions; any other ends with
 /// [`Action::Save`]. Every event is appended to the record's history and emitted, in order.
 pub fn step(record: Record, inputs: &Inputs, plan: &Plan, now: Timestamp) -> (Record, Vec<Action>) {
-    let mut tick = Tick::new(record, now);
-    if let Some(OperatorCommand::Rollback { reason }) = &inputs.operator {
-        tick.operator_rollback(reason);
-        return tick.finish();
+    if let Some(command) = &inputs.operator {
+        // A refused command changes nothing; `operate` tells the caller why.
+        return operate(record.clone(), command, inputs.live, now).unwrap_or((record, Vec::new()));
     }
+    let mut tick = Tick::new(record, now);
     match tick.record.phase.clone() {
         Phase::Promoted { .. } | Phase::RolledBack { .. } | Phase::Failed { .. } => {}
         Phase::Paused { .. } => {}
@@ -63,6 +60,19 @@ pub fn step(record: Record, inputs: &Inputs, plan: &Plan, now: Timestamp) -> (Re
         Phase::Stepping { index, since } => tick.stepping(index, since, inputs, plan),
     }
     tick.finish()
+}
+
+/// An operator's command on `record` (no playbook needed: see [`operator`]), or why it cannot
+/// be applied in the record's phase.
+pub fn operate(
+    record: Record,
+    command: &OperatorCommand,
+    live: Split,
+    now: Timestamp,
+) -> Result<(Record, Vec<Action>), String> {
+    let mut tick = Tick::new(record, now);
+    tick.operator(command, live)?;
+    Ok(tick.finish())
 }
 
 /// How long until the current step has baked (zero once it has), when a step is live.
@@ -138,14 +148,6 @@ impl Tick {
     fn set_phase(&mut self, phase: Phase) {
         self.record.phase = phase;
         self.changed = true;
-    }
-
-    fn operator_rollback(&mut self, reason: &str) {
-        let why = format!("operator: {reason}");
-        self.emit(EventKind::OperatorRollback {
-            reason: reason.to_string(),
-        });
-        self.rollback(why);
     }
 
     /// All traffic back on stable.
@@ -267,3 +269,7 @@ mod tests_policies;
 #[cfg(test)]
 #[path = "tests_step_phases.rs"]
 mod tests_phases;
+
+#[cfg(test)]
+#[path = "tests_operator.rs"]
+mod tests_operator;

@@ -123,8 +123,10 @@ fn operator_rollback_wins_in_every_phase() {
             actions,
             vec![
                 emitted(
-                    EventKind::OperatorRollback {
-                        reason: "bad deploy".to_string()
+                    EventKind::Operator {
+                        action: OperatorAction::Rollback,
+                        reason: "bad deploy".to_string(),
+                        by: None,
                     },
                     now
                 ),

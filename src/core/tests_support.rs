@@ -148,9 +148,7 @@ pub fn operator(live: Split, reason: &str) -> Inputs {
     Inputs {
         live,
         judgement: None,
-        operator: Some(OperatorCommand::Rollback {
-            reason: reason.to_string(),
-        }),
+        operator: Some(OperatorCommand::rollback(reason)),
     }
 }
 

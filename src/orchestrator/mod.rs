@@ -8,6 +8,7 @@
 //! its own write on restart instead of mistaking it for someone else's change.
 
 pub mod clock;
+pub mod operate;
 mod perform;
 mod recovery;
 pub mod route_router;
@@ -22,6 +23,7 @@ use crate::metrics::{MetricSource, MetricsError};
 use crate::report::EventSink;
 use crate::store::{Store, StoreError};
 use crate::traffic::{Router, TrafficError};
+use perform::Shell;
 
 pub use clock::{Clock, SystemClock};
 
@@ -40,6 +42,9 @@ pub enum OrchestratorError {
     PlaybookChanged { phase: &'static str },
     #[error("{0}")]
     Setup(String),
+    /// An operator's command that cannot be applied in the deployment's phase: nothing changed.
+    #[error("{0}")]
+    Refused(String),
     /// The canary already has traffic and the plan does not say how to go on: nothing was
     /// written or saved.
     #[error("{0}")]
@@ -62,27 +67,30 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         operator: Option<OperatorCommand>,
         sink: &mut dyn EventSink,
     ) -> Result<Record, OrchestratorError> {
-        let record = self.load_or_start(now, operator.is_some()).await?;
+        if let Some(command) = operator {
+            let load = || self.load_or_start(now, true);
+            return operate::operate(&self.shell(), load, command, now, sink).await;
+        }
+        let mut record = self.load_or_start(now, false).await?;
+        record.route = Some(self.router.identity());
         let live = self.router.read().await?;
-        if record.phase == Phase::Pending && operator.is_none() {
+        if record.phase == Phase::Pending {
             if let core::start::Start::Refuse { why } = core::start::start(&self.plan, live) {
                 return Err(OrchestratorError::ExistingSplit(why));
             }
         }
-        let (record, recovered) = self
-            .recover_in_flight(record, live, operator.is_some(), now, sink)
+        let shell = self.shell();
+        let (record, recovered) = shell
+            .recover_in_flight(record, live, false, now, sink)
             .await?;
-        let judgement = match operator {
-            Some(_) => None,
-            None => self.analyse(&record, now, sink).await,
-        };
+        let judgement = self.analyse(&record, now, sink).await;
         let inputs = Inputs {
             live,
             judgement,
-            operator,
+            operator: None,
         };
         let (record, actions) = core::step(record, &inputs, &self.plan, now);
-        match self
+        match shell
             .perform(record, actions, &inputs, now, recovered, sink)
             .await
         {
@@ -90,6 +98,14 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
                 self.yield_to_newer_record(conflict, now, sink).await
             }
             result => result,
+        }
+    }
+
+    /// The router and the store, which perform core's actions.
+    fn shell(&self) -> Shell<'_, R, S> {
+        Shell {
+            router: &self.router,
+            store: &self.store,
         }
     }
 

@@ -1,13 +1,21 @@
 //! Performing core's actions: verified weight writes, saves and events.
+//!
+//! [`Shell`] is the router and the store, which is all that performing needs: a runner's tick
+//! (with the playbook) and an operator's command (perhaps with only the resource's ARN) share it.
 
-use super::{record_verified, Deployment, OrchestratorError};
+use super::{record_verified, OrchestratorError};
 use crate::core::{self, Action, Inputs, Record, Share, Timestamp, WriteFailure};
-use crate::metrics::MetricSource;
 use crate::report::EventSink;
 use crate::store::Store;
 use crate::traffic::{Router, TrafficError};
 
-impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M, S> {
+/// What performs core's actions: one route's router and the store of its record.
+pub(super) struct Shell<'a, R, S> {
+    pub router: &'a R,
+    pub store: &'a S,
+}
+
+impl<R: Router + Sync, S: Store + Sync> Shell<'_, R, S> {
     /// Performs `actions` in order. After a failed write the remaining events (which describe
     /// the state the write would have reached) are dropped and the record is saved as the
     /// failure left it.

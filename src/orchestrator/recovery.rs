@@ -1,6 +1,7 @@
 //! Putting things right after an interrupted tick: a write that a killed runner left in flight,
 //! and a tick that lost a race with an operator's rollback.
 
+use super::perform::Shell;
 use super::{record_verified, Deployment, OrchestratorError};
 use crate::core::{Phase, Record, Share, Split, Timestamp};
 use crate::metrics::MetricSource;
@@ -9,7 +10,7 @@ use crate::store::Store;
 use crate::store::StoreError;
 use crate::traffic::Router;
 
-impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M, S> {
+impl<R: Router + Sync, S: Store + Sync> Shell<'_, R, S> {
     /// If the last runner decided a write and died before recording its outcome: when the live
     /// weights show the write landed, record it as written; when they still show the previous
     /// split, make the write now, unless an operator's rollback is on its way (finishing a step

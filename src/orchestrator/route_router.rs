@@ -3,10 +3,32 @@
 //! an exhaustive enum dispatches instead, and a new backend is a compile error until it is
 //! handled here.
 
+use crate::aws::Clients;
+use crate::core::record::{RouteBackend, RouteIdentity};
 use crate::core::types::{Share, Split};
 use crate::traffic::alb::AlbRouter;
 use crate::traffic::lattice::LatticeRouter;
 use crate::traffic::{Router, TrafficError};
+
+impl RouteRouter {
+    /// The router of a deployment record's route, with no AWS call: the on-call commands that
+    /// have only the resource's ARN.
+    pub fn from_identity(
+        identity: &RouteIdentity,
+        clients: &Clients,
+    ) -> Result<RouteRouter, TrafficError> {
+        match identity.backend {
+            RouteBackend::Alb => Ok(RouteRouter::Alb(AlbRouter::from_identity(
+                clients.elbv2.clone(),
+                identity,
+            )?)),
+            RouteBackend::Lattice => Ok(RouteRouter::Lattice(LatticeRouter::from_identity(
+                clients.lattice.clone(),
+                identity,
+            )?)),
+        }
+    }
+}
 
 /// The router of one route, of any backend.
 #[derive(Clone, Debug)]
@@ -41,6 +63,13 @@ impl Router for RouteRouter {
         match self {
             RouteRouter::Alb(router) => router.describe(),
             RouteRouter::Lattice(router) => router.describe(),
+        }
+    }
+
+    fn identity(&self) -> RouteIdentity {
+        match self {
+            RouteRouter::Alb(router) => router.identity(),
+            RouteRouter::Lattice(router) => router.identity(),
         }
     }
 }

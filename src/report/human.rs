@@ -55,6 +55,10 @@ pub fn describe(kind: &EventKind) -> String {
         EventKind::Promoted => "PROMOTED: the canary takes all traffic".to_string(),
         EventKind::RolledBack { why } => format!("ROLLED BACK: {why}"),
         EventKind::OperatorRollback { reason } => format!("operator rollback: {reason}"),
+        EventKind::Operator { action, reason, by } => match by {
+            Some(by) => format!("operator {}: {reason} (by {by})", action.as_str()),
+            None => format!("operator {}: {reason}", action.as_str()),
+        },
         EventKind::Failed { why } => format!("FAILED: {why}"),
         EventKind::MetricsUnavailable { why } => format!("metrics unavailable: {why}"),
     }

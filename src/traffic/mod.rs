@@ -21,6 +21,7 @@ pub use alb::{AlbRouter, ResolvedAlb};
 pub use lattice::{LatticeResource, LatticeRouter, ResolvedLattice};
 pub use split::{WeightLimits, ALB_WEIGHTS, LATTICE_WEIGHTS};
 
+use crate::core::record::RouteIdentity;
 use crate::core::types::{Share, Split};
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
@@ -179,6 +180,10 @@ pub trait Router {
 
     /// e.g. "ALB rule arn:... (stable demo-stable, canary demo-canary)"
     fn describe(&self) -> String;
+
+    /// The resolved route by ARN, kept in the deployment record so that an operator with only
+    /// the resource's ARN can rebuild this router (see each backend's `from_identity`).
+    fn identity(&self) -> RouteIdentity;
 }
 
 #[cfg(test)]

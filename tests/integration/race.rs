@@ -34,9 +34,7 @@ impl Router for LosingRouter {
 
     async fn write(&self, expected: Option<Split>, target: Split) -> Result<Split, TrafficError> {
         if target.canary > 100 && !self.raced.swap(true, Ordering::SeqCst) {
-            let command = OperatorCommand::Rollback {
-                reason: "pager: errors".into(),
-            };
+            let command = OperatorCommand::rollback("pager: errors");
             let record = self
                 .operator
                 .tick(self.now, Some(command), &mut Discard)
@@ -50,6 +48,10 @@ impl Router for LosingRouter {
 
     fn describe(&self) -> String {
         self.inner.describe()
+    }
+
+    fn identity(&self) -> canary_deploy::core::record::RouteIdentity {
+        self.inner.identity()
     }
 }
 

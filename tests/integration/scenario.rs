@@ -90,9 +90,7 @@ impl Scenario {
     }
 
     pub async fn rollback(&mut self, reason: &str) -> Record {
-        let command = OperatorCommand::Rollback {
-            reason: reason.to_string(),
-        };
+        let command = OperatorCommand::rollback(reason.to_string());
         self.deployment
             .tick(self.now, Some(command), &mut self.events)
             .await

@@ -111,7 +111,7 @@ impl Tick {
     }
 
     /// The last step (100 %) has baked: nothing to write, the canary already takes everything.
-    fn promote(&mut self) {
+    pub(super) fn promote(&mut self) {
         self.record.consecutive_failures = 0;
         self.set_phase(Phase::Promoted { at: self.now });
         self.emit(EventKind::Promoted);
