@@ -65,6 +65,8 @@ pub struct Clients {
     pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub lattice: aws_sdk_vpclattice::Client,
+    /// Only for the operator's identity (GetCallerIdentity), recorded with every command.
+    pub sts: aws_sdk_sts::Client,
     pub calls: CallLog,
 }
 
@@ -80,11 +82,33 @@ impl Clients {
         let lattice = aws_sdk_vpclattice::config::Builder::from(config)
             .interceptor(calls.clone())
             .build();
+        let sts = aws_sdk_sts::config::Builder::from(config)
+            .interceptor(calls.clone())
+            .build();
         Clients {
+            sts: aws_sdk_sts::Client::from_conf(sts),
             elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(elbv2),
             cloudwatch: aws_sdk_cloudwatch::Client::from_conf(cloudwatch),
             lattice: aws_sdk_vpclattice::Client::from_conf(lattice),
             calls,
+        }
+    }
+}
+
+impl Clients {
+    /// The caller's identity (the ARN STS GetCallerIdentity answers), recorded with every
+    /// operator command; `None`, with a warning, when STS cannot say (the command still acts:
+    /// the on-call button never waits on who is pressing it).
+    pub async fn caller(&self) -> Option<String> {
+        match self.sts.get_caller_identity().send().await {
+            Ok(identity) => identity.arn,
+            Err(error) => {
+                tracing::warn!(
+                    "cannot learn the caller's identity from STS ({}); recording the reason only",
+                    aws_sdk_sts::error::DisplayErrorContext(&error)
+                );
+                None
+            }
         }
     }
 }

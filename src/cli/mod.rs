@@ -1,14 +1,17 @@
 //! Command-line definitions, one file per command. `main.rs` only parses, sets up tracing,
 //! calls [`execute`] and exits with the code it returns.
 
+mod advance;
 pub mod exit;
 pub mod interrupt;
-mod rollback;
+mod oncall;
 mod run;
 mod status;
+mod store;
 mod validate;
 
 use crate::aws::AwsOptions;
+use crate::core::OperatorAction;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -41,14 +44,10 @@ pub struct Global {
     /// AWS profile to use.
     #[arg(long, global = true)]
     pub profile: Option<String>,
-    /// Directory of the deployment records.
-    #[arg(
-        long,
-        global = true,
-        default_value = ".canary-deploy",
-        value_name = "DIR"
-    )]
-    pub state_dir: PathBuf,
+    /// Keep the deployment records as files in this directory, instead of in tags on the
+    /// routed resource (the default, which needs no storage of its own).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
     /// Progress as human text or as JSON lines.
     #[arg(long, global = true, value_enum, default_value_t = Output::Human)]
     pub output: Output,
@@ -90,20 +89,70 @@ pub enum Command {
         #[arg(long, value_enum, value_name = "HOW")]
         start_from: Option<StartFromArg>,
     },
-    /// Show the deployment record of a playbook.
-    Status {
+    /// One tick, then exit: start, judge, step, promote or roll back as due (scheduled jobs).
+    Advance {
         playbook: PathBuf,
+        /// As for `run`.
+        #[arg(long, value_enum, value_name = "HOW")]
+        start_from: Option<StartFromArg>,
+    },
+    /// Show the deployment record beside the live weights.
+    Status {
+        #[command(flatten)]
+        which: Which,
         /// Print the record as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Put all traffic back on the stable target now, at any phase, and verify it.
     Rollback {
-        playbook: PathBuf,
-        /// Why, recorded in the deployment's history.
-        #[arg(long, default_value = "operator requested rollback")]
-        reason: String,
+        #[command(flatten)]
+        which: Which,
+        #[command(flatten)]
+        why: Why,
     },
+    /// Put all traffic on the canary now (skipping the remaining steps), and verify it.
+    Promote {
+        #[command(flatten)]
+        which: Which,
+        #[command(flatten)]
+        why: Why,
+    },
+    /// Hold the current weights: a running or scheduled deployment does nothing until resumed.
+    Pause {
+        #[command(flatten)]
+        which: Which,
+        #[command(flatten)]
+        why: Why,
+    },
+    /// Continue a paused deployment at its step, with a fresh bake.
+    Resume {
+        #[command(flatten)]
+        which: Which,
+        #[command(flatten)]
+        why: Why,
+    },
+}
+
+/// Which deployment an on-call command acts on: a playbook, or only the routed resource's ARN
+/// (the record in its tags says the rest).
+#[derive(Debug, clap::Args)]
+#[group(required = true, multiple = false)]
+pub struct Which {
+    /// The deployment's playbook.
+    pub playbook: Option<PathBuf>,
+    /// The ARN of the routed resource (ALB rule or listener, VPC Lattice rule or listener),
+    /// whose tags hold the deployment record: no playbook needed.
+    #[arg(long, value_name = "ARN")]
+    pub target: Option<String>,
+}
+
+/// Why an operator acts, for the record's history (who is asked from AWS STS).
+#[derive(Debug, clap::Args)]
+pub struct Why {
+    /// Why, recorded in the deployment's history.
+    #[arg(long, default_value = "operator request")]
+    pub reason: String,
 }
 
 impl Global {
@@ -124,9 +173,22 @@ pub async fn execute(cli: Cli) -> Exit {
             playbook,
             start_from,
         } => run::execute(playbook, *start_from, &cli.global).await,
-        Command::Status { playbook, json } => status::execute(playbook, *json, &cli.global).await,
-        Command::Rollback { playbook, reason } => {
-            rollback::execute(playbook, reason, &cli.global).await
+        Command::Advance {
+            playbook,
+            start_from,
+        } => advance::execute(playbook, *start_from, &cli.global).await,
+        Command::Status { which, json } => status::execute(which, *json, &cli.global).await,
+        Command::Rollback { which, why } => {
+            oncall::execute(OperatorAction::Rollback, which, why, &cli.global).await
+        }
+        Command::Promote { which, why } => {
+            oncall::execute(OperatorAction::Promote, which, why, &cli.global).await
+        }
+        Command::Pause { which, why } => {
+            oncall::execute(OperatorAction::Pause, which, why, &cli.global).await
+        }
+        Command::Resume { which, why } => {
+            oncall::execute(OperatorAction::Resume, which, why, &cli.global).await
         }
     };
     result.unwrap_or_else(|error| {

@@ -1,12 +1,14 @@
 //! `run`: shift traffic until the canary is promoted, rolled back or paused.
 
+use super::store::AnyStore;
 use super::{Exit, Global, Output, StartFromArg};
 use crate::aws::{self, CallLog, Clients};
 use crate::core::Phase;
 use crate::core::{Event, Plan, Record, Timestamp};
 use crate::orchestrator::{setup, SystemClock};
 use crate::report::{EventSink, HumanReporter, JsonReporter};
-use crate::store::{FileStore, Store};
+use crate::store::Store;
+use crate::traffic::Router;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -20,9 +22,10 @@ pub async fn execute(
         plan.start_from = Some(start_from.into());
     }
     let clients = Clients::new(&aws::load_config(&global.aws()).await?);
-    let store = FileStore::new(&global.state_dir);
+    let router = setup::router(&plan.route, &clients).await?;
+    let store = AnyStore::for_route(global, &router.identity(), &clients);
     let ended_before = ended_deployment(&store, &plan).await?;
-    let deployment = setup::connect(plan, &clients, store).await?;
+    let deployment = setup::deployment(plan, router, &clients, store);
     tracing::info!(
         "aws calls to resolve the route: {}",
         clients.calls.take().len()
@@ -45,7 +48,7 @@ pub async fn execute(
         if let Some(state_file) = ended_before {
             println!(
                 "this playbook's deployment had already ended; to start a new one, change the \
-                 playbook or move {state_file} aside"
+                 playbook (a new revision starts a new deployment); its record is in {state_file}"
             );
         }
         println!("{}", outcome(&record.phase));
@@ -55,19 +58,21 @@ pub async fn execute(
 
 /// The state file of this playbook's deployment when it has already ended (a rerun of the same
 /// playbook then only reports the outcome).
-async fn ended_deployment(store: &FileStore, plan: &Plan) -> anyhow::Result<Option<String>> {
+async fn ended_deployment(store: &AnyStore, plan: &Plan) -> anyhow::Result<Option<String>> {
     let ended = store.load(&plan.name).await?.is_some_and(|record| {
         record.phase.is_terminal() && record.playbook.content_hash == plan.content_hash
     });
     Ok(ended.then(|| store.location(&plan.name)))
 }
 
-/// The sink for `--output`.
+/// The sink for `--output`; inside GitHub Actions (`GITHUB_ACTIONS=true` and
+/// `GITHUB_STEP_SUMMARY` set) it is wrapped to write a step summary and annotations too.
 pub fn reporter(output: Output) -> Box<dyn EventSink> {
-    match output {
+    let chosen: Box<dyn EventSink> = match output {
         Output::Human => Box::new(HumanReporter::new(std::io::stdout())),
         Output::Json => Box::new(JsonReporter::new(std::io::stdout())),
-    }
+    };
+    crate::report::github::wrap_from_env(chosen)
 }
 
 /// The last line of a run: what happened, in one line.

@@ -1,61 +1,102 @@
 //! `status`: what the deployment record says, with the live weights beside it so that a change
-//! made outside canary-deploy shows at once. The record is local; reading the live weights costs
-//! the route's resolution and one Describe call, and `status` still answers when AWS does not.
+//! made outside canary-deploy shows at once. Given the playbook, it resolves the route and reads
+//! the record from its store; given only `--target <ARN>`, the record in that resource's tags says
+//! which route it is. Reading the live weights is one call, and `status` still shows the record
+//! when they cannot be read.
 
-use super::{Exit, Global};
+use super::oncall::from_tags;
+use super::store::{for_target, AnyStore};
+use super::{Exit, Global, Which};
 use crate::aws::{self, Clients};
 use crate::core::start::{start, Start};
 use crate::core::{Phase, Plan, Record, Share, Split};
 use crate::orchestrator::{setup, Clock, SystemClock};
 use crate::report::human::{clock_time, describe, status_line};
-use crate::store::{FileStore, Store};
+use crate::store::Store;
 use crate::traffic::Router;
-use std::path::Path;
 
-pub async fn execute(path: &Path, json: bool, global: &Global) -> anyhow::Result<Exit> {
-    let plan = super::load_playbook(path)?;
-    let store = FileStore::new(&global.state_dir);
-    let record = store.load(&plan.name).await?;
-    let live = live_weights(&plan, global).await;
+/// What `status` found: the record (or where it looked), and the live weights or why not.
+struct Found {
+    record: Option<Record>,
+    looked_in: String,
+    live: Result<Split, String>,
+}
+
+pub async fn execute(which: &Which, json: bool, global: &Global) -> anyhow::Result<Exit> {
+    let plan = match &which.playbook {
+        Some(path) => Some(super::load_playbook(path)?),
+        None => None,
+    };
+    let clients = Clients::new(&aws::load_config(&global.aws()).await?);
+    let found = match (&plan, &which.target) {
+        (Some(plan), _) => with_playbook(plan, global, &clients).await?,
+        (None, Some(arn)) => with_target(arn, &clients).await?,
+        (None, None) => anyhow::bail!("give the playbook or --target <ARN>"),
+    };
     if json {
-        let (live, live_error) = match live {
+        let (live, live_error) = match found.live {
             Ok(split) => (Some(split), None),
             Err(error) => (None, Some(error)),
         };
         let status =
-            serde_json::json!({ "record": record, "live": live, "live_error": live_error });
+            serde_json::json!({ "record": found.record, "live": live, "live_error": live_error });
         println!("{}", serde_json::to_string_pretty(&status)?);
         return Ok(Exit::Done);
     }
-    match &live {
+    match &found.live {
         Ok(split) => println!("live weights: {split}"),
         Err(error) => println!("live weights: unavailable ({error})"),
     }
-    match record {
-        Some(record) => print_record(&record, &plan, live.ok()),
-        None => {
+    match (&found.record, &plan) {
+        (Some(record), _) => print_record(record, plan.as_ref(), found.live.ok()),
+        (None, Some(plan)) => {
             println!(
                 "no deployment recorded for `{}` (looked in {})",
-                plan.name,
-                store.location(&plan.name)
+                plan.name, found.looked_in
             );
-            if let Ok(live) = live {
-                println!("run would: {}", first_tick(&plan, live));
+            if let Ok(live) = found.live {
+                println!("run would: {}", first_tick(plan, live));
             }
         }
+        (None, None) => println!("no deployment recorded in {}", found.looked_in),
     }
     Ok(Exit::Done)
 }
 
-/// The live split of the playbook's route, or why it could not be read.
-async fn live_weights(plan: &Plan, global: &Global) -> Result<Split, String> {
-    let config = aws::load_config(&global.aws())
-        .await
-        .map_err(|e| e.to_string())?;
-    let router = setup::router(&plan.route, &Clients::new(&config))
-        .await
-        .map_err(|e| e.to_string())?;
-    router.read().await.map_err(|e| e.to_string())
+/// The playbook's route resolved, its record from the chosen store, and its live weights.
+async fn with_playbook(plan: &Plan, global: &Global, clients: &Clients) -> anyhow::Result<Found> {
+    let router = setup::router(&plan.route, clients).await;
+    let store = match (&router, &global.state_dir) {
+        (_, Some(dir)) => AnyStore::File(crate::store::FileStore::new(dir)),
+        (Ok(router), None) => AnyStore::for_route(global, &router.identity(), clients),
+        (Err(error), None) => {
+            anyhow::bail!("cannot find the route's resource, whose tags hold the record: {error}")
+        }
+    };
+    let live = match &router {
+        Ok(router) => router.read().await.map_err(|e| e.to_string()),
+        Err(error) => Err(error.to_string()),
+    };
+    Ok(Found {
+        record: store.load(&plan.name).await?,
+        looked_in: store.location(&plan.name),
+        live,
+    })
+}
+
+/// The record in the tags of `arn`, and the live weights of the route it names.
+async fn with_target(arn: &str, clients: &Clients) -> anyhow::Result<Found> {
+    let store = for_target(arn, clients)?;
+    let record = store.load_any().await?;
+    let live = match from_tags(&record, arn, clients) {
+        Ok((_, router)) => router.read().await.map_err(|e| e.to_string()),
+        Err(error) => Err(error.to_string()),
+    };
+    Ok(Found {
+        record,
+        looked_in: format!("the tags of {arn}"),
+        live,
+    })
 }
 
 /// What the first tick of `run` would do with the live split (see `core::start`).
@@ -76,12 +117,38 @@ fn first_tick(plan: &Plan, live: Split) -> String {
     }
 }
 
-fn print_record(record: &Record, plan: &Plan, live: Option<Split>) {
-    println!("deployment `{}` (revision {})", plan.name, record.revision);
-    if record.playbook.content_hash != plan.content_hash {
-        println!("note: the playbook changed since this deployment started");
+/// The phase and the weights last written, without the playbook's steps (an ARN-only status).
+fn phase_line(record: &Record) -> String {
+    let weights = record
+        .written
+        .map_or("not written yet".to_string(), |split| split.to_string());
+    match record.phase {
+        Phase::Stepping { index, .. } => format!("step {} | {weights}", index + 1),
+        ref phase => format!("{} | {weights}", phase.name()),
     }
-    println!("{}", status_line(record, plan, SystemClock.now()));
+}
+
+fn print_record(record: &Record, plan: Option<&Plan>, live: Option<Split>) {
+    println!(
+        "deployment `{}` (revision {})",
+        record.playbook.name, record.revision
+    );
+    match plan {
+        Some(plan) => {
+            if record.playbook.content_hash != plan.content_hash {
+                println!("note: the playbook changed since this deployment started");
+            }
+            println!("{}", status_line(record, plan, SystemClock.now()));
+        }
+        None => println!("{}", phase_line(record)),
+    }
+    if let Some(lease) = &record.lease {
+        println!(
+            "lease: held by {} until {}",
+            lease.owner,
+            clock_time(lease.until)
+        );
+    }
     if let (Some(written), Some(live)) = (record.written, live) {
         if written != live {
             println!(

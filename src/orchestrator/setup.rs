@@ -23,6 +23,18 @@ pub async fn connect<S: Store>(
     store: S,
 ) -> Result<RouteDeployment<S>, OrchestratorError> {
     let router = router(&plan.route, clients).await?;
+    Ok(deployment(plan, router, clients, store))
+}
+
+/// A deployment on an already resolved router (no AWS call), watched through CloudWatch with
+/// the builtin metrics of its backend.
+pub fn deployment<S: Store>(
+    plan: Plan,
+    router: RouteRouter,
+    clients: &Clients,
+    store: S,
+) -> RouteDeployment<S> {
+    let period = plan.analysis.period;
     let metrics = match &router {
         RouteRouter::Alb(router) => {
             let resolved = router.resolved();
@@ -31,7 +43,7 @@ pub async fn connect<S: Store>(
                 stable_target_group: resolved.target_group_dimension(&resolved.stable_arn),
                 canary_target_group: resolved.target_group_dimension(&resolved.canary_arn),
             };
-            CloudWatchSource::new(clients.cloudwatch.clone(), dimensions, plan.analysis.period)
+            CloudWatchSource::new(clients.cloudwatch.clone(), dimensions, period)
         }
         RouteRouter::Lattice(router) => {
             let resolved = router.resolved();
@@ -39,15 +51,15 @@ pub async fn connect<S: Store>(
                 stable_target_group: resolved.stable.id.clone(),
                 canary_target_group: resolved.canary.id.clone(),
             };
-            CloudWatchSource::new(clients.cloudwatch.clone(), dimensions, plan.analysis.period)
+            CloudWatchSource::new(clients.cloudwatch.clone(), dimensions, period)
         }
     };
-    Ok(Deployment {
+    Deployment {
         plan,
         router,
         metrics,
         store,
-    })
+    }
 }
 
 /// The router of a route, resolved (names to ARNs). Costs the calls of resolution.

@@ -1,14 +1,17 @@
 //! Turns the event stream into something a person or a program reads.
 //!
 //! The orchestrator only emits [`Event`]s into an [`EventSink`]; the CLI picks the sink: human
-//! text for a terminal, or JSON lines (`--output json`) for pipelines. Sinks write to any
+//! text for a terminal, or JSON lines (`--output json`) for pipelines; inside GitHub Actions it
+//! wraps either in [`GithubReporter`] for a job step summary and annotations. Sinks write to any
 //! `io::Write` the CLI hands them, so the library itself never prints.
 
+pub mod github;
 pub mod human;
 pub mod json;
 
 use crate::core::{Event, Plan, Record, Timestamp};
 
+pub use github::GithubReporter;
 pub use human::HumanReporter;
 pub use json::JsonReporter;
 

@@ -5,13 +5,19 @@
 //! timer. Every save bumps the record's `revision`; a store refuses to overwrite a record whose
 //! stored revision is newer than the one being saved, so two runners cannot silently undo each
 //! other's work.
+//!
+//! Two stores: [`FileStore`] (a JSON file per deployment, `--state-dir`) and [`TagStore`] (the
+//! record kept in the tags of the routed ALB or VPC Lattice listener or rule, so a scheduled job
+//! needs no storage of its own).
 
 pub mod file;
+pub mod tags;
 
 use crate::core::Record;
 use std::future::Future;
 
 pub use file::FileStore;
+pub use tags::TagStore;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -45,6 +51,47 @@ pub enum StoreError {
         stored: u64,
         ours: u64,
     },
+    /// The resource's tags hold the unfinished deployment of another playbook.
+    #[error(
+        "{location} carries the deployment of playbook `{playbook}` (phase {phase}): one route \
+         takes one deployment at a time; finish or roll back `{playbook}` first"
+    )]
+    OtherDeployment {
+        location: String,
+        playbook: String,
+        phase: String,
+    },
+    /// The record does not fit in the tag slots the resource has left, even without history.
+    #[error(
+        "{resource} has {own} tags of its own (AWS allows {limit} per resource); the deployment \
+         record needs {needed}: remove some tags or use --state-dir"
+    )]
+    NoRoom {
+        resource: String,
+        own: usize,
+        needed: usize,
+        limit: usize,
+    },
+    /// An AWS call on the record's resource failed (after the SDK's own retries).
+    #[error("aws {operation} failed on the deployment record: {message}")]
+    Aws {
+        operation: String,
+        message: String,
+        throttled: bool,
+    },
+}
+
+impl StoreError {
+    /// True for an AWS throttling error ("Rate exceeded"): worth retrying on a later tick.
+    pub fn is_throttling(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Aws {
+                throttled: true,
+                ..
+            }
+        )
+    }
 }
 
 pub trait Store {

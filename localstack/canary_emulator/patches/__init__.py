@@ -4,7 +4,7 @@ Each module says what moto does differently from AWS and what the patch does ins
 """
 
 from canary_emulator.patches import (
-    cloudwatch_alarms, cloudwatch_metrics, elbv2_actions, vpclattice_api)
+    cloudwatch_alarms, cloudwatch_metrics, elbv2_actions, resource_tags, vpclattice_api)
 
 _applied = False
 
@@ -17,4 +17,5 @@ def apply() -> None:
     cloudwatch_alarms.apply()
     elbv2_actions.apply()
     vpclattice_api.apply()
+    resource_tags.apply()
     _applied = True
