@@ -8,17 +8,29 @@ use crate::emulator::{demo_alb, demo_lattice, DemoAlb, DemoLattice};
 pub trait RouteFixture: Send + Sync {
     /// A playbook named `name` on this route, followed by `rest` (steps, analysis, checks).
     fn playbook(&self, name: &str, rest: &str) -> String;
+
+    /// The ARN of the resource whose forward carries the weights (and whose tags keep the
+    /// deployment record).
+    fn resource_arn(&self) -> String;
 }
 
 impl RouteFixture for DemoAlb {
     fn playbook(&self, name: &str, rest: &str) -> String {
         DemoAlb::playbook(self, name, rest)
     }
+
+    fn resource_arn(&self) -> String {
+        self.listener_arn.clone()
+    }
 }
 
 impl RouteFixture for DemoLattice {
     fn playbook(&self, name: &str, rest: &str) -> String {
         DemoLattice::playbook(self, name, rest)
+    }
+
+    fn resource_arn(&self) -> String {
+        self.listener_arn.clone()
     }
 }
 
@@ -28,6 +40,10 @@ pub struct OnRule(pub DemoLattice);
 impl RouteFixture for OnRule {
     fn playbook(&self, name: &str, rest: &str) -> String {
         self.0.playbook_on_rule(name, rest)
+    }
+
+    fn resource_arn(&self) -> String {
+        self.0.rule_arn.clone()
     }
 }
 

@@ -1,0 +1,158 @@
+//! The on-call button from a "second machine": no playbook, no state directory, nothing but
+//! credentials and the routed resource's ARN. The deployment's record lives in that resource's
+//! tags, and says which target group is stable.
+
+use crate::emulator::{binary, endpoint};
+use crate::route_fixture::{for_backends, Backend, RouteFixture};
+use canary_deploy::core::{EventKind, OperatorAction, Phase, Record, Split};
+use std::path::Path;
+use std::process::Output;
+
+const STEPS: &str = "steps:\n  canary: [10, 50, 100]\n  bake: 1h\nanalysis:\n  interval: 1s\n";
+
+/// `canary-deploy <args>` against the emulator, run from `cwd` (so no state file can be found).
+fn canary_deploy(cwd: &Path, args: &[&str]) -> Output {
+    binary()
+        .current_dir(cwd)
+        .args(args)
+        .args(["--endpoint-url", endpoint()])
+        .output()
+        .expect("run canary-deploy")
+}
+
+fn ok(output: &Output) -> String {
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// The record in the resource's tags, as `status --target --json` shows it, and the live split.
+fn status(cwd: &Path, arn: &str) -> (Record, Split) {
+    let out = ok(&canary_deploy(cwd, &["status", "--target", arn, "--json"]));
+    let json: serde_json::Value = serde_json::from_str(&out).expect("status --json");
+    let record = serde_json::from_value(json["record"].clone()).expect("a record in the tags");
+    let live = serde_json::from_value(json["live"].clone()).expect("live weights");
+    (record, live)
+}
+
+/// A deployment started on the first machine with `advance` (one tick: the canary at 10 %),
+/// its record kept only in the resource's tags.
+async fn started(backend: Backend, name: &str) -> (Box<dyn RouteFixture>, tempfile::TempDir) {
+    let route = backend.fixture(name).await;
+    let first_machine = tempfile::tempdir().expect("temp dir");
+    let playbook = first_machine.path().join("p.yaml");
+    std::fs::write(&playbook, route.playbook(name, STEPS)).expect("write playbook");
+    let path = playbook.to_string_lossy().to_string();
+    ok(&canary_deploy(first_machine.path(), &["advance", &path]));
+    assert!(
+        !first_machine.path().join(".canary-deploy").exists(),
+        "no local state by default"
+    );
+    (route, first_machine)
+}
+
+async fn rollback_with_only_the_arn(backend: Backend) {
+    let (route, _first) = started(backend, "oncall-rollback").await;
+    let arn = route.resource_arn();
+    let second_machine = tempfile::tempdir().expect("temp dir");
+    let (before, live) = status(second_machine.path(), &arn);
+    assert!(matches!(before.phase, Phase::Stepping { index: 0, .. }));
+    assert_eq!(live.canary, 100);
+
+    let out = ok(&canary_deploy(
+        second_machine.path(),
+        &["rollback", "--target", &arn, "--reason", "pager: 5xx"],
+    ));
+    assert!(out.contains("outcome: rolled back"), "{out}");
+    let (after, live) = status(second_machine.path(), &arn);
+    assert_eq!(
+        live,
+        Split {
+            stable: 999,
+            canary: 0
+        }
+    );
+    assert_eq!(after.written, Some(live));
+    let Phase::RolledBack { why, .. } = &after.phase else {
+        panic!("{:?}", after.phase)
+    };
+    // Who: the caller's identity from STS (the emulator's default user); why: the reason.
+    assert!(
+        why.starts_with("operator: pager: 5xx (by arn:aws:"),
+        "{why}"
+    );
+    assert!(after.history.iter().any(|e| matches!(
+        &e.kind,
+        EventKind::Operator {
+            action: OperatorAction::Rollback,
+            by: Some(_),
+            ..
+        }
+    )));
+    let human = ok(&canary_deploy(
+        second_machine.path(),
+        &["status", "--target", &arn],
+    ));
+    assert!(
+        human.contains("rolled_back | stable 999 / canary 0"),
+        "{human}"
+    );
+}
+
+async fn pause_resume_and_promote_with_only_the_arn(backend: Backend) {
+    let (route, first) = started(backend, "oncall-promote").await;
+    let arn = route.resource_arn();
+    let second = tempfile::tempdir().expect("temp dir");
+    let cwd = second.path();
+
+    ok(&canary_deploy(
+        cwd,
+        &["pause", "--target", &arn, "--reason", "looking"],
+    ));
+    assert!(matches!(
+        status(cwd, &arn).0.phase,
+        Phase::Paused { index: Some(0), .. }
+    ));
+    // A paused deployment: the scheduled job does nothing and says so.
+    let playbook = first.path().join("p.yaml").to_string_lossy().to_string();
+    let paused = canary_deploy(first.path(), &["advance", &playbook]);
+    assert_eq!(paused.status.code(), Some(4));
+    // Pausing twice is refused, with the phase.
+    let again = canary_deploy(cwd, &["pause", "--target", &arn]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr)
+        .contains("nothing to pause: the deployment is paused"));
+
+    ok(&canary_deploy(
+        cwd,
+        &["resume", "--target", &arn, "--reason", "fine"],
+    ));
+    assert!(matches!(
+        status(cwd, &arn).0.phase,
+        Phase::Stepping { index: 0, .. }
+    ));
+
+    ok(&canary_deploy(
+        cwd,
+        &["promote", "--target", &arn, "--reason", "ship it"],
+    ));
+    let (record, live) = status(cwd, &arn);
+    assert!(matches!(record.phase, Phase::Promoted { .. }));
+    assert_eq!(
+        live,
+        Split {
+            stable: 0,
+            canary: 999
+        }
+    );
+}
+
+for_backends!(alb => Alb, lattice => Lattice, lattice_rule => LatticeRule; [
+    rollback_with_only_the_arn,
+    pause_resume_and_promote_with_only_the_arn,
+]);
