@@ -27,7 +27,8 @@ use std::io::{Read, Write};
 
 /// Every key of ours starts with this, followed by the chunk's index in decimal.
 pub const KEY_PREFIX: &str = "canary-deploy:";
-/// The most characters AWS accepts in a tag value (ELBv2 and VPC Lattice API models).
+/// The most characters AWS accepts in a tag value: TagValue's `max` in the ELBv2 and VPC Lattice
+/// API models (the user guides' tag restrictions say 255, the API reference and the models 256).
 pub const MAX_VALUE_CHARS: usize = 256;
 /// The encoding this binary writes; a higher one on a resource is refused as too new.
 pub const FORMAT_VERSION: u32 = 1;
@@ -55,7 +56,7 @@ pub fn chunk_index(key: &str) -> Option<usize> {
 
 /// The chunk values of `record`, in key order (value `i` goes under [`chunk_key`]`(i)`).
 pub fn encode(record: &Record, location: &str) -> Result<Vec<String>, StoreError> {
-    let json = serde_json::to_vec(record).map_err(|e| corrupt(location, e.to_string()))?;
+    let json = serde_json::to_vec(record).map_err(|e| unencodable(location, e))?;
     encode_json(&json, location)
 }
 
@@ -64,10 +65,8 @@ pub(super) fn encode_json(json: &[u8], location: &str) -> Result<Vec<String>, St
     let mut deflate = DeflateEncoder::new(Vec::new(), Compression::best());
     deflate
         .write_all(json)
-        .map_err(|e| corrupt(location, e.to_string()))?;
-    let compressed = deflate
-        .finish()
-        .map_err(|e| corrupt(location, e.to_string()))?;
+        .map_err(|e| unencodable(location, e))?;
+    let compressed = deflate.finish().map_err(|e| unencodable(location, e))?;
     Ok(chunks(&STANDARD.encode(compressed)))
 }
 
@@ -209,9 +208,18 @@ fn parse_record(json: &[u8], location: &str) -> Result<Record, StoreError> {
     serde_json::from_slice(json).map_err(|e| corrupt(location, e.to_string()))
 }
 
+/// Tags of ours that are not a record; the way out is to remove them.
 fn corrupt(location: &str, why: String) -> StoreError {
     StoreError::Corrupt {
         path: location.to_string(),
-        why,
+        why: format!("{why}; removing the {KEY_PREFIX}* tags starts over"),
+    }
+}
+
+/// A record that cannot be serialised (not expected: it is plain data).
+fn unencodable(location: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt {
+        path: location.to_string(),
+        why: format!("cannot encode it: {e}"),
     }
 }

@@ -6,8 +6,9 @@
 //! in the record may be lost); when even an empty history does not fit, the error says how
 //! many tags the resource has and how many the record needs.
 //!
-//! A save writes every chunk in one AddTags/TagResource call (so a reader never sees half of a
-//! new record: AWS applies one call as a whole), then removes our chunks beyond the new count.
+//! A save writes every chunk in one AddTags/TagResource call, then removes our chunks beyond the
+//! new count (leftovers are harmless meanwhile: readers take only as many chunks as the first
+//! one's header says, and the checksum catches a mix of old and new chunks).
 //! Only when the resource could not hold both the new chunks and those leftovers at once (our
 //! keys have gaps, e.g. a tag removed by hand) are the leftovers removed first.
 

@@ -214,3 +214,37 @@ where
         throttled,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_vpclattice::error::ErrorMetadata;
+    use aws_sdk_vpclattice::operation::tag_resource::TagResourceError;
+
+    fn service_error(code: &str, message: &str) -> SdkError<TagResourceError, ()> {
+        let meta = ErrorMetadata::builder().code(code).message(message).build();
+        SdkError::service_error(TagResourceError::generic(meta), ())
+    }
+
+    #[test]
+    fn access_denied_names_the_permission_and_the_way_out() {
+        let err = service_error("AccessDeniedException", "not authorized");
+        let err = aws_error("TagResource", "VPC Lattice rule arn:r", "vpc-lattice", &err);
+        assert!(!err.is_throttling());
+        assert_eq!(
+            err.to_string(),
+            "aws TagResource failed on the deployment record: VPC Lattice rule arn:r: \
+             AccessDeniedException: not authorized: the deployment record is kept in this \
+             resource's tags, which needs vpc-lattice:TagResource on it (or keep the record in a \
+             file with --state-dir)"
+        );
+    }
+
+    #[test]
+    fn throttling_is_flagged() {
+        let err = service_error("ThrottlingException", "Rate exceeded");
+        let err = aws_error("TagResource", "VPC Lattice rule arn:r", "vpc-lattice", &err);
+        assert!(err.is_throttling(), "{err}");
+        assert!(err.to_string().contains("throttled by aws"), "{err}");
+    }
+}

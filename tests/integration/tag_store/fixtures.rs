@@ -25,6 +25,14 @@ pub(super) enum Raw {
 }
 
 impl Raw {
+    /// The store's calls on this API: read, add, remove.
+    pub fn ops(&self) -> [&'static str; 3] {
+        match self {
+            Raw::Alb(..) => ["DescribeTags", "AddTags", "RemoveTags"],
+            Raw::Lattice(..) => ["ListTagsForResource", "TagResource", "UntagResource"],
+        }
+    }
+
     pub async fn tags(&self) -> BTreeMap<String, String> {
         match self {
             Raw::Alb(client, arn) => {
@@ -39,7 +47,11 @@ impl Raw {
                     .collect()
             }
             Raw::Lattice(client, arn) => {
-                let out = client.list_tags_for_resource().resource_arn(arn).send().await;
+                let out = client
+                    .list_tags_for_resource()
+                    .resource_arn(arn)
+                    .send()
+                    .await;
                 let tags = out.expect("list tags").tags().cloned().unwrap_or_default();
                 tags.into_iter().collect()
             }
@@ -49,8 +61,13 @@ impl Raw {
     pub async fn add(&self, tags: &BTreeMap<String, String>) {
         match self {
             Raw::Alb(client, arn) => {
-                let tags = tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build());
-                let sent = client.add_tags().resource_arns(arn).set_tags(Some(tags.collect()));
+                let tags = tags
+                    .iter()
+                    .map(|(k, v)| Tag::builder().key(k).value(v).build());
+                let sent = client
+                    .add_tags()
+                    .resource_arns(arn)
+                    .set_tags(Some(tags.collect()));
                 sent.send().await.expect("add tags");
             }
             Raw::Lattice(client, arn) => {
@@ -65,7 +82,12 @@ impl Raw {
 /// `n` tags of a user's: `user-0` = `value-0`, …
 pub(super) fn user_tags(n: usize) -> BTreeMap<String, String> {
     (0..n)
-        .map(|i| (format!("user-{i}"), format!("value {i} with: spaces/and=symbols+@")))
+        .map(|i| {
+            (
+                format!("user-{i}"),
+                format!("value {i} with: spaces/and=symbols+@"),
+            )
+        })
         .collect()
 }
 
