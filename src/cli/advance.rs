@@ -1,20 +1,30 @@
 //! `advance`: one tick of the deployment, then exit, for scheduled jobs (a GitHub Action every
 //! few minutes) that keep no runner alive and no storage of their own: the record lives in the
 //! routed resource's tags. It starts a deployment when none is active for this playbook revision,
-//! otherwise judges, steps, promotes or rolls back as due. Exit codes as for `run`.
+//! otherwise judges, steps, promotes or rolls back as due. Exit codes as for `run`; 5 when
+//! another runner holds the deployment's lease (nothing done, not a failure).
+//!
+//! Also the lease details `run` shares: who this runner is ([`owner`]: host, pid, and the GitHub
+//! run when there is one) and the protocol's settle time ([`settle`]: 2 s, or
+//! `CANARY_DEPLOY_LEASE_SETTLE` for a store faster than AWS, such as the local emulator).
 
 use super::store::AnyStore;
-use super::{Exit, Global, StartFromArg};
+use super::{Exit, Global, Output, StartFromArg};
 use crate::aws::{self, Clients};
-use crate::orchestrator::{setup, Clock, SystemClock};
+use crate::orchestrator::{setup, Clock, OrchestratorError, SystemClock, DEFAULT_SETTLE};
 use crate::traffic::Router;
 use std::path::Path;
+use std::time::Duration;
+
+/// Overrides the lease protocol's settle time (a duration such as `200ms`).
+pub const SETTLE_VAR: &str = "CANARY_DEPLOY_LEASE_SETTLE";
 
 pub async fn execute(
     path: &Path,
     start_from: Option<StartFromArg>,
     global: &Global,
 ) -> anyhow::Result<Exit> {
+    let settle = settle()?;
     let mut plan = super::load_playbook(path)?;
     if let Some(start_from) = start_from {
         plan.start_from = Some(start_from.into());
@@ -25,10 +35,67 @@ pub async fn execute(
     let deployment = setup::deployment(plan, router, &clients, store);
     let mut sink = super::run::reporter(global.output);
     let now = SystemClock.now();
-    let record = deployment.tick(now, None, sink.as_mut()).await?;
+    let advanced = deployment
+        .advance(now, &owner("advance"), settle, sink.as_mut())
+        .await;
+    let record = match advanced {
+        Ok(record) => record,
+        Err(error) => return not_acting(error, global.output),
+    };
     sink.progress(&record, &deployment.plan, now);
-    if global.output == super::Output::Human {
+    if global.output == Output::Human {
         println!("{}", super::run::outcome(&record.phase));
     }
     Ok(Exit::for_phase(&record.phase))
+}
+
+/// [`Exit::Busy`] with its message when `error` means another runner has the deployment (this
+/// one did nothing); any other error is returned as it is.
+pub fn not_acting(error: OrchestratorError, output: Output) -> anyhow::Result<Exit> {
+    let Some(exit) = Exit::for_lease(&error) else {
+        return Err(error.into());
+    };
+    let message = format!(
+        "{error}\nthis is not a failure of the deployment: the runner holding it goes on, or a \
+         later run or advance does (exit {})",
+        exit.code()
+    );
+    match output {
+        Output::Human => println!("{message}"),
+        // Standard output carries only JSON lines.
+        Output::Json => eprintln!("{message}"),
+    }
+    Ok(exit)
+}
+
+/// Who this runner is, for the lease's owner: "advance on ci-7 pid 4242", plus
+/// "(github run 123/1)" inside a GitHub Actions run.
+pub fn owner(command: &str) -> String {
+    let mut owner = format!("{command} on {} pid {}", hostname(), std::process::id());
+    if let Ok(run) = std::env::var("GITHUB_RUN_ID") {
+        let attempt = std::env::var("GITHUB_RUN_ATTEMPT").unwrap_or_else(|_| "1".to_string());
+        owner.push_str(&format!(" (github run {run}/{attempt})"));
+    }
+    owner
+}
+
+/// The lease protocol's settle time: [`DEFAULT_SETTLE`], or [`SETTLE_VAR`].
+pub fn settle() -> anyhow::Result<Duration> {
+    match std::env::var(SETTLE_VAR) {
+        Err(_) => Ok(DEFAULT_SETTLE),
+        Ok(text) => humantime::parse_duration(text.trim()).map_err(|e| {
+            anyhow::anyhow!("{SETTLE_VAR}={text} is not a duration ({e}); write e.g. 2s or 500ms")
+        }),
+    }
+}
+
+fn hostname() -> String {
+    let from_file = |path: &str| std::fs::read_to_string(path).ok();
+    from_file("/proc/sys/kernel/hostname")
+        .or_else(|| from_file("/etc/hostname"))
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "an unknown host".to_string())
 }

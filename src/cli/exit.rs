@@ -1,6 +1,7 @@
 //! The documented exit codes.
 
 use crate::core::Phase;
+use crate::orchestrator::OrchestratorError;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
@@ -14,6 +15,9 @@ pub enum Exit {
     RolledBack = 3,
     /// The deployment is paused: an operator must act.
     Paused = 4,
+    /// Another runner holds the deployment's lease: this one did nothing. Not a failure of the
+    /// deployment.
+    Busy = 5,
 }
 
 impl Exit {
@@ -25,6 +29,15 @@ impl Exit {
             Phase::Paused { .. } => Exit::Paused,
             Phase::Failed { .. } => Exit::Error,
             Phase::Pending | Phase::Stepping { .. } => Exit::Done,
+        }
+    }
+
+    /// [`Exit::Busy`] for an error that means another runner has the deployment (its lease is
+    /// held, or this runner's was taken over): nothing was done.
+    pub fn for_lease(error: &OrchestratorError) -> Option<Exit> {
+        match error {
+            OrchestratorError::Busy { .. } | OrchestratorError::LeaseLost(_) => Some(Exit::Busy),
+            _ => None,
         }
     }
 

@@ -1,11 +1,14 @@
-//! `run`: shift traffic until the canary is promoted, rolled back or paused.
+//! `run`: shift traffic until the canary is promoted, rolled back or paused, holding the
+//! deployment's lease meanwhile (exit 5, nothing done, when another runner holds it). Ctrl-C or
+//! SIGTERM stops it with the lease released, so another runner may continue at once.
 
 use super::store::AnyStore;
 use super::{Exit, Global, Output, StartFromArg};
 use crate::aws::{self, CallLog, Clients};
+use crate::core::lease::run_ttl;
 use crate::core::Phase;
 use crate::core::{Event, Plan, Record, Timestamp};
-use crate::orchestrator::{setup, SystemClock};
+use crate::orchestrator::{setup, LeaseTerms, SystemClock};
 use crate::report::{EventSink, HumanReporter, JsonReporter};
 use crate::store::Store;
 use crate::traffic::Router;
@@ -17,6 +20,7 @@ pub async fn execute(
     start_from: Option<StartFromArg>,
     global: &Global,
 ) -> anyhow::Result<Exit> {
+    let settle = super::advance::settle()?;
     let mut plan = super::load_playbook(path)?;
     if let Some(start_from) = start_from {
         plan.start_from = Some(start_from.into());
@@ -25,6 +29,8 @@ pub async fn execute(
     let router = setup::router(&plan.route, &clients).await?;
     let store = AnyStore::for_route(global, &router.identity(), &clients);
     let ended_before = ended_deployment(&store, &plan).await?;
+    let ttl = run_ttl(plan.analysis.interval);
+    let terms = LeaseTerms::new(super::advance::owner("run"), ttl, settle);
     let deployment = setup::deployment(plan, router, &clients, store);
     tracing::info!(
         "aws calls to resolve the route: {}",
@@ -34,15 +40,30 @@ pub async fn execute(
         inner: reporter(global.output),
         calls: clients.calls.clone(),
     };
-    let record = tokio::select! {
-        record = deployment.run(&SystemClock, &mut sink) => record?,
+    let ran = tokio::select! {
+        ran = deployment.run(&SystemClock, &terms, &mut sink) => ran,
         _ = super::interrupt::interrupted() => {
+            // The run's future is no longer polled: nothing else saves while the lease goes.
+            let released = tokio::time::timeout(
+                std::time::Duration::from_secs(15),
+                deployment.release_lease(&terms),
+            )
+            .await;
+            let lease = match released {
+                Ok(Ok(_)) => "the lease is released".to_string(),
+                Ok(Err(error)) => format!("the lease could not be released ({error})"),
+                Err(_) => "the lease could not be released in time".to_string(),
+            };
             eprintln!(
-                "interrupted: traffic stays on the last verified weights; run again to continue, \
-                 or `canary-deploy rollback`"
+                "interrupted: traffic stays on the last verified weights; {lease}; run again to \
+                 continue, or `canary-deploy rollback`"
             );
             return Ok(Exit::Error);
         }
+    };
+    let record = match ran {
+        Ok(record) => record,
+        Err(error) => return super::advance::not_acting(error, global.output),
     };
     if global.output == Output::Human {
         if let Some(state_file) = ended_before {

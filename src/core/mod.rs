@@ -6,6 +6,7 @@
 
 pub mod failure;
 pub mod judge;
+pub mod lease;
 pub mod observe;
 pub mod plan;
 pub mod record;

@@ -1,13 +1,17 @@
 //! The imperative shell around core: one tick = load the record → read the live weights and the
 //! metrics → `core::step` → perform the actions → save.
 //!
-//! `run` is ticks in a loop with a sleep, `rollback` is a tick with an operator command; both go
-//! through [`Deployment::tick`], so there is one code path to trust. Writes follow a small
+//! `run` is ticks in a loop with a sleep, `advance` is one tick and exit, `rollback` is a tick
+//! with an operator command; all go through the same tick, so there is one code path to trust.
+//! `run` and `advance` act only while they hold the deployment's lease (see [`lease`]); an
+//! operator's command takes the lease over and never waits for it. Writes follow a small
 //! two-phase protocol: the intended split is saved as `in_flight` before the write, and the
 //! verified split replaces it after the read-back, so a runner killed between the two recognises
 //! its own write on restart instead of mistaking it for someone else's change.
 
+mod advance;
 pub mod clock;
+pub mod lease;
 pub mod operate;
 mod perform;
 mod recovery;
@@ -26,6 +30,7 @@ use crate::traffic::{Router, TrafficError};
 use perform::Shell;
 
 pub use clock::{Clock, SystemClock};
+pub use lease::{LeaseTerms, DEFAULT_SETTLE};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OrchestratorError {
@@ -49,6 +54,16 @@ pub enum OrchestratorError {
     /// written or saved.
     #[error("{0}")]
     ExistingSplit(String),
+    /// Another runner holds the deployment's lease: this one did nothing.
+    #[error(
+        "another runner holds the deployment: {owner} until {}; not acting",
+        lease::show_time(*.until)
+    )]
+    Busy { owner: String, until: Timestamp },
+    /// This runner could not take the lease, or lost it (an operator's command took it over, or
+    /// another runner claimed it after it lapsed): it stops acting.
+    #[error("this runner does not hold the deployment's lease: {0}; not acting")]
+    LeaseLost(String),
 }
 
 /// One deployment: its plan and the three things a tick talks to.
@@ -61,6 +76,8 @@ pub struct Deployment<R, M, S> {
 
 impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M, S> {
     /// One tick at `now`, optionally carrying an operator command. Returns the saved record.
+    /// An operator's command takes over any lease; a runner's tick made here neither takes nor
+    /// checks one (`run` and [`Self::advance`] do, around the same tick).
     pub async fn tick(
         &self,
         now: Timestamp,
@@ -71,7 +88,20 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             let load = || self.load_or_start(now, true);
             return operate::operate(&self.shell(), load, command, now, sink).await;
         }
-        let mut record = self.load_or_start(now, false).await?;
+        let record = self.load_or_start(now, false).await?;
+        self.tick_record(record, now, false, sink).await
+    }
+
+    /// A runner's tick on `record` as just loaded (and, for a leased runner, checked to carry
+    /// its lease). `force_save` saves the record even when the tick changes nothing (a lease
+    /// renewal).
+    async fn tick_record(
+        &self,
+        mut record: Record,
+        now: Timestamp,
+        force_save: bool,
+        sink: &mut dyn EventSink,
+    ) -> Result<Record, OrchestratorError> {
         record.route = Some(self.router.identity());
         let live = self.router.read().await?;
         if record.phase == Phase::Pending {
@@ -91,7 +121,7 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         };
         let (record, actions) = core::step(record, &inputs, &self.plan, now);
         match shell
-            .perform(record, actions, &inputs, now, recovered, sink)
+            .perform(record, actions, &inputs, now, recovered || force_save, sink)
             .await
         {
             Err(OrchestratorError::Store(conflict @ StoreError::Conflict { .. })) => {

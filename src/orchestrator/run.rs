@@ -1,10 +1,15 @@
-//! `run`: ticks in a loop until the deployment is promoted, rolled back, paused or failed.
+//! `run`: ticks in a loop until the deployment is promoted, rolled back, paused or failed, under
+//! the deployment's lease: taken once at the start (see [`super::lease`]), renewed by the ticks'
+//! saves, released when the run ends. A run whose lease is gone at a tick (an operator's command
+//! took it over, or it lapsed and another runner claimed it) stops acting at once.
 
+use super::lease::{not_ours, Acquired, LeaseTerms};
 use super::{Clock, Deployment, OrchestratorError};
+use crate::core::lease::{self, Holder};
 use crate::core::{Phase, Record};
 use crate::metrics::MetricSource;
 use crate::report::EventSink;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use crate::traffic::Router;
 use std::time::Duration;
 
@@ -12,18 +17,71 @@ use std::time::Duration;
 /// gives up. Traffic stays on the last verified weights, and `run` can be started again.
 pub const MAX_FAILED_TICKS: u32 = 5;
 
+/// The record a leased runner's tick works on, or why it stops.
+enum Next {
+    Act(Record),
+    /// The lease is not ours, and the deployment rests (e.g. an operator rolled it back): report
+    /// it as usual.
+    Stop(Record),
+}
+
 impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M, S> {
-    /// Ticks until the phase needs no more ticks. Transient tick errors are reported and retried
-    /// up to [`MAX_FAILED_TICKS`] times in a row.
+    /// Ticks under the lease of `terms` until the phase needs no more ticks, then releases the
+    /// lease (also after an error). Transient tick errors are reported and retried up to
+    /// [`MAX_FAILED_TICKS`] times in a row. [`OrchestratorError::Busy`] when another runner holds
+    /// the deployment. The lease's ttl should be [`lease::run_ttl`] of the analysis interval.
     pub async fn run(
         &self,
         clock: &impl Clock,
+        terms: &LeaseTerms,
         sink: &mut dyn EventSink,
     ) -> Result<Record, OrchestratorError> {
+        let result = self.run_leased(clock, terms, sink).await;
+        if let Err(error) = self.release_lease(terms).await {
+            tracing::warn!("could not release the lease (it lapses by itself): {error}");
+        }
+        result
+    }
+
+    async fn run_leased(
+        &self,
+        clock: &impl Clock,
+        terms: &LeaseTerms,
+        sink: &mut dyn EventSink,
+    ) -> Result<Record, OrchestratorError> {
+        let now = clock.now();
+        let mut acquired = match self.acquire(now, terms).await? {
+            Acquired::Idle(record) => {
+                sink.progress(&record, &self.plan, now);
+                return Ok(record);
+            }
+            Acquired::Held(record) => Some(record),
+        };
         let mut failures = 0;
         loop {
             let now = clock.now();
-            match self.tick(now, None, sink).await {
+            let next = match acquired.take() {
+                Some(record) => Ok(Next::Act(record)),
+                None => self.next_record(now, terms).await,
+            };
+            let result = match next {
+                Ok(Next::Act(mut record)) => {
+                    let due = lease::renewal_due(record.lease.as_ref(), now, terms.ttl);
+                    lease::renew(&mut record, &terms.token, now, terms.ttl);
+                    match self.tick_record(record, now, due, sink).await {
+                        Err(conflict @ OrchestratorError::Store(StoreError::Conflict { .. })) => {
+                            self.after_conflict(conflict, now, terms).await
+                        }
+                        ticked => ticked,
+                    }
+                }
+                Ok(Next::Stop(record)) => {
+                    sink.progress(&record, &self.plan, now);
+                    return Ok(record);
+                }
+                Err(error) => Err(error),
+            };
+            match result {
                 Ok(record) => {
                     failures = 0;
                     sink.progress(&record, &self.plan, now);
@@ -40,6 +98,28 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
                 Err(error) => return Err(error),
             }
             clock.sleep(self.tick_interval()).await;
+        }
+    }
+
+    /// The stored record, when this runner still holds its lease. A lease of ours that lapsed
+    /// (a stalled runner) is claimed again through the protocol; anyone else's, or none, stops
+    /// the run.
+    async fn next_record(
+        &self,
+        now: crate::core::Timestamp,
+        terms: &LeaseTerms,
+    ) -> Result<Next, OrchestratorError> {
+        let record = self.load_or_start(now, false).await?;
+        match lease::holder(record.lease.as_ref(), &terms.token, now) {
+            Holder::Ours => Ok(Next::Act(record)),
+            Holder::Expired(held) if held.token == terms.token => {
+                match self.acquire(now, terms).await? {
+                    Acquired::Held(record) => Ok(Next::Act(record)),
+                    Acquired::Idle(record) => Ok(Next::Stop(record)),
+                }
+            }
+            _ if super::lease::is_idle(&record) => Ok(Next::Stop(record)),
+            _ => Err(not_ours(&record, &terms.token, now)),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Integration tests: the real AWS SDK clients over real HTTP against the local emulator in
 //! `localstack/`. One test binary, so the SDK is linked once and the emulator started once.
 
+mod advance;
 mod alb_actions;
 mod alb_router;
 mod cli;
@@ -10,6 +11,7 @@ mod emulator;
 mod emulator_extension;
 mod existing_split;
 mod lattice_router;
+mod lease;
 mod oncall;
 mod race;
 mod resume;

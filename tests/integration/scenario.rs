@@ -2,19 +2,26 @@
 //! deployment built exactly as the CLI builds it (real SDK clients, file store), and a stand-in
 //! data plane that publishes one minute of the backend's metrics at a time at the live weights,
 //! with timestamps on the scenario's own clock. A 10-minute rollout runs in seconds.
+//! [`Scenario::advance`] drives it instead as scheduled `advance` calls would: a fresh deployment
+//! per call, the record only in the route's tags.
 
 use crate::emulator::sdk_config;
 use crate::route_fixture::{Backend, RouteFixture};
 use canary_deploy::aws::Clients;
+use canary_deploy::core::record::RouteBackend;
 use canary_deploy::core::{OperatorCommand, Phase, Record, Split, Timestamp};
 use canary_deploy::orchestrator::route_router::RouteRouter;
 use canary_deploy::orchestrator::setup::{connect, RouteDeployment};
+use canary_deploy::orchestrator::OrchestratorError;
 use canary_deploy::playbook;
 use canary_deploy::report::Collect;
 use canary_deploy::simulator::{publish_second, SimBackend, SimTarget, TargetProfile};
-use canary_deploy::store::FileStore;
+use canary_deploy::store::{FileStore, TagStore};
 use canary_deploy::traffic::Router;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The lease protocol's settle time in scenarios: the emulator answers at once.
+pub const ADVANCE_SETTLE: Duration = Duration::from_millis(100);
 
 pub const HEALTHY: TargetProfile = TargetProfile {
     error_rate: 0.002,
@@ -107,6 +114,37 @@ impl Scenario {
 
     /// Publishes one minute of traffic at the live weights, moves the clock a minute on, ticks.
     pub async fn minute(&mut self) -> Record {
+        self.publish_minute().await;
+        self.tick().await
+    }
+
+    /// The store of the route's resource tags, where `advance` keeps the record by default.
+    pub fn tag_store(&self, clients: &Clients) -> TagStore {
+        let route = self.deployment.router.identity();
+        match route.backend {
+            RouteBackend::Alb => TagStore::alb(clients.elbv2.clone(), route.resource_arn()),
+            RouteBackend::Lattice => {
+                TagStore::lattice(clients.lattice.clone(), route.resource_arn())
+            }
+        }
+    }
+
+    /// One scheduled `advance` at the scenario's clock, made as a separate process makes it:
+    /// new clients, the route resolved again, no local state, the record only in the route's
+    /// tags. `owner` names this call in the lease.
+    pub async fn advance(&mut self, owner: &str) -> Result<Record, OrchestratorError> {
+        let clients = Clients::new(&sdk_config().await);
+        let store = self.tag_store(&clients);
+        let deployment = connect(self.deployment.plan.clone(), &clients, store)
+            .await
+            .expect("the fixture's route resolves");
+        deployment
+            .advance(self.now, owner, ADVANCE_SETTLE, &mut self.events)
+            .await
+    }
+
+    /// Publishes one minute of traffic at the live weights and moves the clock a minute on.
+    pub async fn publish_minute(&mut self) {
         let live = self.live().await;
         let (stable, canary) = canary_deploy::simulator::split_requests(
             self.requests_per_minute,
@@ -137,7 +175,6 @@ impl Scenario {
                 .expect("publish simulated traffic");
         }
         self.now = self.now.plus(Duration::from_secs(60));
-        self.tick().await
     }
 
     /// Runs simulated minutes until the deployment settles (anything but stepping), at most

@@ -1,0 +1,54 @@
+//! `advance`: one leased tick, for scheduled jobs that keep no runner alive and no state of their
+//! own. Take the lease, make one tick (which never waits for a bake: it judges, steps, promotes
+//! or rolls back as due at `now`, or does nothing), release the lease. A deployment is started
+//! when none is active for this playbook revision. Everything it needs between two calls is in
+//! the record, so a call is the same whether the last one ran a minute ago or on another machine.
+
+use super::lease::{Acquired, LeaseTerms};
+use super::{Deployment, OrchestratorError};
+use crate::core::lease::ADVANCE_TTL;
+use crate::core::{Record, Timestamp};
+use crate::metrics::MetricSource;
+use crate::report::EventSink;
+use crate::store::{Store, StoreError};
+use crate::traffic::Router;
+use std::time::Duration;
+
+impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M, S> {
+    /// One tick at `now` under a lease held by `owner` (taken with the given `settle`, see
+    /// [`super::lease`]). Returns the record as stored afterwards, or
+    /// [`OrchestratorError::Busy`] when another runner holds the deployment (nothing done).
+    pub async fn advance(
+        &self,
+        now: Timestamp,
+        owner: &str,
+        settle: Duration,
+        sink: &mut dyn EventSink,
+    ) -> Result<Record, OrchestratorError> {
+        let terms = LeaseTerms::new(owner, ADVANCE_TTL, settle);
+        let record = match self.acquire(now, &terms).await? {
+            Acquired::Idle(record) => return Ok(record),
+            Acquired::Held(record) => record,
+        };
+        let ticked = match self.tick_record(record, now, false, sink).await {
+            Err(conflict @ OrchestratorError::Store(StoreError::Conflict { .. })) => {
+                self.after_conflict(conflict, now, &terms).await
+            }
+            ticked => ticked,
+        };
+        // Released whatever the tick came to; a lease that cannot be released lapses by itself.
+        let released = self.release_lease(&terms).await;
+        let record = ticked?;
+        match released {
+            Ok(Some(stored)) => Ok(stored),
+            Ok(None) => Ok(record),
+            Err(error) => {
+                tracing::warn!(
+                    "could not release the lease; it lapses at {}: {error}",
+                    super::lease::show_time(now.plus(ADVANCE_TTL))
+                );
+                Ok(record)
+            }
+        }
+    }
+}
