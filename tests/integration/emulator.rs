@@ -49,7 +49,9 @@ pub fn binary() -> Command {
     command
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1");
+        .env("AWS_REGION", "us-east-1")
+        // The emulator makes every save visible at once: a short lease settle is safe here.
+        .env("CANARY_DEPLOY_LEASE_SETTLE", "200ms");
     command
 }
 
