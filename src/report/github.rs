@@ -4,8 +4,9 @@
 //! wraps its human or JSON reporter in [`GithubReporter`], which passes every call through
 //! unchanged and also keeps what it sees. When it is dropped (the command has ended), it appends
 //! one Markdown summary to `$GITHUB_STEP_SUMMARY`: the outcome, the weight timeline, each verdict
-//! and the final phase. A rollback or a failure is printed at once as an `::error` workflow
-//! command, a pause as a `::warning`, so they show as annotations on the run.
+//! and the final phase. A rollback or a failure is printed as an `::error` workflow command, a
+//! pause as a `::warning`, so they show as annotations on the run; they wait for the end of the
+//! tick (its progress report names the deployment) or of the command, whichever comes first.
 //!
 //! Annotations go to stderr (the runner reads workflow commands from both streams), which keeps
 //! stdout clean for `--output json`. Everything is formatted by pure functions
@@ -43,6 +44,8 @@ pub struct GithubReporter {
     summary_file: PathBuf,
     annotations: Box<dyn Write + Send>,
     summary: Summary,
+    /// Events to annotate once the deployment's name is known (or the command ends).
+    pending: Vec<EventKind>,
     finished: bool,
 }
 
@@ -62,15 +65,28 @@ impl GithubReporter {
             summary_file,
             annotations,
             summary: Summary::default(),
+            pending: Vec::new(),
             finished: false,
         }
     }
 
-    /// Appends the summary (once; dropping the reporter calls this).
+    /// Prints the annotations of the events seen since the last call.
+    fn annotate(&mut self) {
+        for kind in std::mem::take(&mut self.pending) {
+            if let Some(line) = annotation(&kind, self.summary.name.as_deref()) {
+                let _ = writeln!(self.annotations, "{line}");
+            }
+        }
+        let _ = self.annotations.flush();
+    }
+
+    /// Prints what is left to annotate and appends the summary (once; dropping the reporter
+    /// calls this).
     pub fn finish(&mut self) {
         if std::mem::replace(&mut self.finished, true) {
             return;
         }
+        self.annotate();
         if let Some(markdown) = self.summary.render() {
             if let Err(error) = append(&self.summary_file, &markdown) {
                 tracing::warn!(
@@ -85,9 +101,8 @@ impl GithubReporter {
 impl EventSink for GithubReporter {
     fn emit(&mut self, event: &Event) {
         self.inner.emit(event);
-        if let Some(line) = annotation(&event.kind, self.summary.name.as_deref()) {
-            let _ = writeln!(self.annotations, "{line}");
-            let _ = self.annotations.flush();
+        if annotation(&event.kind, None).is_some() {
+            self.pending.push(event.kind.clone());
         }
         self.summary.events.push(event.clone());
     }
@@ -98,6 +113,7 @@ impl EventSink for GithubReporter {
         self.summary.steps = Some(plan.steps.len());
         self.summary.phase = Some(record.phase.clone());
         self.summary.history = record.history.iter().cloned().collect();
+        self.annotate();
     }
 }
 
@@ -125,7 +141,7 @@ pub fn annotation(kind: &EventKind, name: Option<&str>) -> Option<String> {
         EventKind::Paused { why } => (
             "warning",
             "paused",
-            format!("{why}; traffic stays on the last verified weights until an operator acts"),
+            format!("{why}; traffic stays on the last verified weights until resume or rollback"),
         ),
         _ => return None,
     };
@@ -202,17 +218,18 @@ impl Summary {
         Some(out)
     }
 
-    /// The recorded history, then this command's events it does not hold (a repeated verdict
-    /// is reported but not recorded), in time order.
+    /// The recorded history from before this command's first event, then every event of this
+    /// command as it was emitted (the history leaves out repeated verdicts, and keeps a tick's
+    /// events in another order than they happened).
     fn timeline(&self) -> Vec<Event> {
-        let mut all = self.history.clone();
-        all.extend(
-            self.events
-                .iter()
-                .filter(|event| !self.history.contains(event))
-                .cloned(),
-        );
-        all.sort_by_key(|event| event.at);
+        let first = self.events.first().map(|event| event.at);
+        let mut all: Vec<Event> = self
+            .history
+            .iter()
+            .filter(|event| first.is_none_or(|first| event.at < first))
+            .cloned()
+            .collect();
+        all.extend(self.events.iter().cloned());
         all
     }
 
@@ -299,11 +316,16 @@ impl End {
 
 /// The weight rows and the verdict rows of a timeline.
 fn tables(events: &[Event], steps: Option<usize>) -> (Vec<String>, Vec<String>) {
-    let rollbacks: HashSet<Timestamp> = events
-        .iter()
-        .filter(|event| matches!(event.kind, EventKind::RolledBack { .. }))
-        .map(|event| event.at)
-        .collect();
+    // An operator's rollback or promotion writes without a step of its own.
+    let ended = |wanted: fn(&EventKind) -> bool| -> HashSet<Timestamp> {
+        events
+            .iter()
+            .filter(|event| wanted(&event.kind))
+            .map(|event| event.at)
+            .collect()
+    };
+    let rollbacks = ended(|kind| matches!(kind, EventKind::RolledBack { .. }));
+    let promotions = ended(|kind| matches!(kind, EventKind::Promoted));
     let mut weights: Vec<WeightRow> = Vec::new();
     let mut verdicts = Vec::new();
     let mut step = "–".to_string();
@@ -311,28 +333,40 @@ fn tables(events: &[Event], steps: Option<usize>) -> (Vec<String>, Vec<String>) 
         match &event.kind {
             EventKind::StepStarted { index, share } => {
                 step = step_label(*index, steps);
-                weights.push(WeightRow {
-                    at: event.at,
-                    step: step.clone(),
-                    share: *share,
-                    split: None,
-                });
+                match weights.last_mut() {
+                    // Written and verified before the step's own event (the order of a tick).
+                    Some(last) if last.pairs_with(event.at, *share, false) => {
+                        last.step = step.clone();
+                        last.started = true;
+                    }
+                    _ => weights.push(WeightRow {
+                        at: event.at,
+                        step: step.clone(),
+                        started: true,
+                        share: *share,
+                        split: None,
+                    }),
+                }
             }
             EventKind::WeightsVerified { split } => {
                 let share = split.canary_share();
                 match weights.last_mut() {
-                    Some(last) if last.split.is_none() && last.share == share => {
+                    Some(last) if last.pairs_with(event.at, share, true) => {
                         last.split = Some(*split)
                     }
                     _ => {
-                        let rollback = split.canary == 0 && rollbacks.contains(&event.at);
+                        let label = if share == Share::STABLE_ONLY && rollbacks.contains(&event.at)
+                        {
+                            "rollback".to_string()
+                        } else if share == Share::CANARY_ONLY && promotions.contains(&event.at) {
+                            "promote".to_string()
+                        } else {
+                            step.clone()
+                        };
                         weights.push(WeightRow {
                             at: event.at,
-                            step: if rollback {
-                                "rollback".into()
-                            } else {
-                                step.clone()
-                            },
+                            step: label,
+                            started: false,
                             share,
                             split: Some(*split),
                         });
@@ -354,14 +388,28 @@ fn tables(events: &[Event], steps: Option<usize>) -> (Vec<String>, Vec<String>) 
     (weights.iter().map(WeightRow::render).collect(), verdicts)
 }
 
+/// One row of the weight table: a step's start and its verified weights, or either alone.
 struct WeightRow {
     at: Timestamp,
     step: String,
+    /// A `StepStarted` made or named this row.
+    started: bool,
     share: Share,
     split: Option<Split>,
 }
 
 impl WeightRow {
+    /// Whether the other half of this row's step is the event at `at` with `share`: its
+    /// verified weights (`verified`) or its `StepStarted`.
+    fn pairs_with(&self, at: Timestamp, share: Share, verified: bool) -> bool {
+        let missing = if verified {
+            self.started && self.split.is_none()
+        } else {
+            !self.started && self.split.is_some() && self.at == at
+        };
+        missing && self.share == share
+    }
+
     fn render(&self) -> String {
         match self.split {
             Some(split) => format!(
@@ -555,7 +603,7 @@ mod tests {
         assert_eq!(
             annotation(&paused, Some("checkout")).unwrap(),
             "::warning title=canary checkout paused::weights changed outside canary-deploy; \
-             traffic stays on the last verified weights until an operator acts"
+             traffic stays on the last verified weights until resume or rollback"
         );
         assert_eq!(annotation(&EventKind::Promoted, None), None);
         assert_eq!(annotation(&step(0, 50), None), None);
@@ -632,21 +680,60 @@ mod tests {
     }
 
     #[test]
+    fn a_step_pairs_with_its_weights_in_either_order() {
+        // A tick emits the verified write before the step's event; the history has them the
+        // other way round.
+        for events in [
+            vec![event(0, verified(950, 50)), event(0, step(0, 50))],
+            vec![event(0, step(0, 50)), event(0, verified(950, 50))],
+        ] {
+            let (weights, _) = tables(&events, Some(3));
+            assert_eq!(
+                weights,
+                vec!["| 2025-11-21 14:00:00 | 1/3 | 950 | 50 | 5% |\n".to_string()]
+            );
+        }
+        // A write recovered on a later tick (no step event) keeps the step it belongs to; an
+        // operator's promotion writes without a step.
+        let events = [
+            event(0, step(1, 100)),
+            event(60, verified(900, 100)),
+            event(90, verified(0, 999)),
+            event(90, EventKind::Promoted),
+        ];
+        let (weights, _) = tables(&events, None);
+        assert_eq!(
+            weights,
+            vec![
+                "| 2025-11-21 14:00:00 | 2 | 900 | 100 | 10% |\n".to_string(),
+                "| 2025-11-21 14:01:30 | promote | 0 | 999 | 100% |\n".to_string(),
+            ]
+        );
+    }
+
+    #[test]
     fn nothing_seen_is_no_summary() {
         assert_eq!(Summary::default().render(), None);
     }
 
     #[test]
-    fn the_recorded_history_and_this_commands_events_merge_without_repeats() {
+    fn the_recorded_history_comes_before_this_commands_events() {
         let run = rolled_back_run();
+        let mut history = run[..6].to_vec();
+        // Recorded in another order than emitted: the step before its verified weights.
+        history.swap(4, 5);
         let summary = Summary {
-            history: run[..6].to_vec(),
-            // A repeated verdict is emitted but not recorded; the rest is in both.
-            events: run[5..].to_vec(),
+            history,
+            // This command started at the second tick (330 s).
+            events: run[3..].to_vec(),
             ..Summary::default()
         };
-        let timeline = summary.timeline();
-        assert_eq!(timeline, run);
+        assert_eq!(summary.timeline(), run);
+        let only_history = Summary {
+            history: run.clone(),
+            ..Summary::default()
+        };
+        assert_eq!(only_history.timeline(), run);
     }
 
     #[test]
@@ -672,6 +759,46 @@ mod tests {
             "2000-02-29 00:00:00"
         );
         assert_eq!(utc(Timestamp::from_secs(-1)), "1969-12-31 23:59:59");
+    }
+
+    #[test]
+    fn annotations_wait_for_the_tick_that_names_the_deployment() {
+        let yaml = "name: checkout\nroute:\n  alb:\n    load_balancer: lb\n    port: 80\n    stable: s\n    canary: c\nsteps:\n  canary: [10, 100]\n  bake: 2m\n";
+        let plan = crate::playbook::parse(yaml, "p.yaml").unwrap().plan;
+        let id = crate::core::record::PlaybookId {
+            name: "checkout".into(),
+            content_hash: "h".into(),
+        };
+        let mut record = Record::new(id, at(0));
+        record.phase = Phase::Paused {
+            why: "drift".into(),
+            index: Some(0),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let annotations = Shared::<Vec<u8>>::default();
+        let mut reporter = GithubReporter::with_annotations(
+            Box::new(crate::report::Discard),
+            dir.path().join("summary.md"),
+            Box::new(annotations.clone()),
+        );
+        reporter.emit(&event(
+            0,
+            EventKind::Paused {
+                why: "drift".into(),
+            },
+        ));
+        assert!(annotations.0.lock().unwrap().is_empty());
+        reporter.progress(&record, &plan, at(0));
+        let printed = String::from_utf8(annotations.0.lock().unwrap().clone()).unwrap();
+        assert!(printed.starts_with("::warning title=canary checkout paused::drift; "));
+        drop(reporter);
+        let summary = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
+        assert!(summary.starts_with("## ⏸️ canary-deploy `checkout`: paused\n"));
+        assert_eq!(
+            String::from_utf8(annotations.0.lock().unwrap().clone()).unwrap(),
+            printed,
+            "nothing is annotated twice"
+        );
     }
 
     /// Keeps what it is given, shared with the test.
