@@ -83,9 +83,21 @@ pub fn owner(command: &str) -> String {
 pub fn settle() -> anyhow::Result<Duration> {
     match std::env::var(SETTLE_VAR) {
         Err(_) => Ok(DEFAULT_SETTLE),
-        Ok(text) => humantime::parse_duration(text.trim()).map_err(|e| {
-            anyhow::anyhow!("{SETTLE_VAR}={text} is not a duration ({e}); write e.g. 2s or 500ms")
-        }),
+        Ok(text) => parse_settle(&text),
+    }
+}
+
+/// A settle time from [`SETTLE_VAR`]'s text: a duration above zero.
+fn parse_settle(text: &str) -> anyhow::Result<Duration> {
+    match humantime::parse_duration(text.trim()) {
+        Ok(settle) if !settle.is_zero() => Ok(settle),
+        Ok(_) => anyhow::bail!(
+            "{SETTLE_VAR}={text}: the lease needs a settle time above zero (no runner could ever \
+             claim it); write e.g. 2s, or 200ms for a local emulator"
+        ),
+        Err(e) => {
+            anyhow::bail!("{SETTLE_VAR}={text} is not a duration ({e}); write e.g. 2s or 500ms")
+        }
     }
 }
 
@@ -98,4 +110,18 @@ fn hostname() -> String {
         .map(|name| name.trim().to_string())
         .filter(|name| !name.is_empty())
         .unwrap_or_else(|| "an unknown host".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_settle_time_is_a_duration_above_zero() {
+        assert_eq!(parse_settle("200ms").unwrap(), Duration::from_millis(200));
+        let zero = parse_settle("0s").unwrap_err().to_string();
+        assert!(zero.contains("needs a settle time above zero"), "{zero}");
+        let junk = parse_settle("soon").unwrap_err().to_string();
+        assert!(junk.contains("is not a duration"), "{junk}");
+    }
 }
