@@ -4,8 +4,8 @@
 //! promotion, another (a canary with errors) rollback; the lease is released after every call.
 
 use crate::route_fixture::{for_backends, Backend};
-use crate::scenario::{playbook, Scenario, ANALYSIS};
-use canary_deploy::core::{EventKind, Phase, Record, Split};
+use crate::scenario::{playbook, steps_started, Scenario, ANALYSIS};
+use canary_deploy::core::{Phase, Record, Split};
 use canary_deploy::simulator::TargetProfile;
 use canary_deploy::store::Store;
 
@@ -51,16 +51,6 @@ async fn advance_until_settled(s: &mut Scenario, name: &str, max_calls: usize) -
     record
 }
 
-fn steps_started(record: &Record) -> Vec<usize> {
-    record
-        .history
-        .iter()
-        .filter_map(|e| match e.kind {
-            EventKind::StepStarted { index, .. } => Some(index),
-            _ => None,
-        })
-        .collect()
-}
 
 async fn scheduled_advances_promote_a_healthy_canary(backend: Backend) {
     let mut s = scheduled(backend, "adv-promote").await;

@@ -3,7 +3,7 @@
 //! VPC Lattice listener, and the main ones on a Lattice rule too).
 
 use crate::route_fixture::{for_backends, Backend, RouteFixture};
-use crate::scenario::{playbook, Scenario, ANALYSIS};
+use crate::scenario::{playbook, steps_started, Scenario, ANALYSIS};
 use canary_deploy::core::{EventKind, Phase, Record, Split};
 use canary_deploy::simulator::TargetProfile;
 use canary_deploy::traffic::Router;
@@ -19,16 +19,6 @@ const ALL_ON_CANARY: Split = Split {
 
 const BUILTIN_CHECKS: &str = "checks:\n  - error_rate: { max_percent: 1 }\n  - latency: { percentile: p99, max: 800ms }\n  - error_rate_vs_stable: { max_delta_percent: 1 }\n";
 
-fn steps_started(record: &Record) -> Vec<usize> {
-    record
-        .history
-        .iter()
-        .filter_map(|e| match e.kind {
-            EventKind::StepStarted { index, .. } => Some(index),
-            _ => None,
-        })
-        .collect()
-}
 
 fn rolled_back_why(record: &Record) -> &str {
     match &record.phase {

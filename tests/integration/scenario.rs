@@ -215,3 +215,15 @@ fn sim_route(router: &RouteRouter) -> (SimBackend, String, String) {
         }
     }
 }
+
+/// The indexes of the steps a deployment started, in order.
+pub fn steps_started(record: &Record) -> Vec<usize> {
+    record
+        .history
+        .iter()
+        .filter_map(|e| match e.kind {
+            canary_deploy::core::EventKind::StepStarted { index, .. } => Some(index),
+            _ => None,
+        })
+        .collect()
+}
