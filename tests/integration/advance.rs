@@ -51,7 +51,6 @@ async fn advance_until_settled(s: &mut Scenario, name: &str, max_calls: usize) -
     record
 }
 
-
 async fn scheduled_advances_promote_a_healthy_canary(backend: Backend) {
     let mut s = scheduled(backend, "adv-promote").await;
     let record = advance_until_settled(&mut s, "adv-promote", 20).await;

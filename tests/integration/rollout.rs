@@ -19,7 +19,6 @@ const ALL_ON_CANARY: Split = Split {
 
 const BUILTIN_CHECKS: &str = "checks:\n  - error_rate: { max_percent: 1 }\n  - latency: { percentile: p99, max: 800ms }\n  - error_rate_vs_stable: { max_delta_percent: 1 }\n";
 
-
 fn rolled_back_why(record: &Record) -> &str {
     match &record.phase {
         Phase::RolledBack { why, .. } => why,
