@@ -31,6 +31,10 @@ pub async fn execute(
     }
     let clients = Clients::new(&aws::load_config(&global.aws()).await?);
     let router = setup::router(&plan.route, &clients).await?;
+    tracing::info!(
+        "aws calls to resolve the route: {}",
+        super::run::calls_made(&clients.calls)
+    );
     let store = AnyStore::for_route(global, &router.identity(), &clients);
     let deployment = setup::deployment(plan, router, &clients, store);
     let mut sink = super::run::reporter(global.output);
@@ -38,6 +42,10 @@ pub async fn execute(
     let advanced = deployment
         .advance(now, &owner("advance"), settle, sink.as_mut())
         .await;
+    tracing::info!(
+        "aws calls of this tick, lease included: {}",
+        super::run::calls_made(&clients.calls)
+    );
     let record = match advanced {
         Ok(record) => record,
         Err(error) => return not_acting(error, global.output),

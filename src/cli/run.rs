@@ -119,17 +119,18 @@ impl EventSink for CallsPerTick {
     }
 
     fn progress(&mut self, record: &Record, plan: &Plan, now: Timestamp) {
-        let operations = self.calls.take();
-        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-        for operation in &operations {
-            *counts.entry(operation.clone()).or_default() += 1;
-        }
-        let made: Vec<String> = counts.iter().map(|(op, n)| format!("{op} {n}")).collect();
-        tracing::info!(
-            "aws calls this tick: {} ({})",
-            operations.len(),
-            made.join(", ")
-        );
+        tracing::info!("aws calls this tick: {}", calls_made(&self.calls));
         self.inner.progress(record, plan, now);
     }
+}
+
+/// The AWS calls made since the log was last taken: "5 (DescribeRules 3, ModifyRule 1, …)".
+pub fn calls_made(calls: &CallLog) -> String {
+    let operations = calls.take();
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for operation in &operations {
+        *counts.entry(operation.clone()).or_default() += 1;
+    }
+    let made: Vec<String> = counts.iter().map(|(op, n)| format!("{op} {n}")).collect();
+    format!("{} ({})", operations.len(), made.join(", "))
 }
