@@ -67,6 +67,7 @@ pub struct Clients {
     pub lattice: aws_sdk_vpclattice::Client,
     /// Only for the operator's identity (GetCallerIdentity), recorded with every command.
     pub sts: aws_sdk_sts::Client,
+    pub lambda: aws_sdk_lambda::Client,
     pub calls: CallLog,
 }
 
@@ -85,8 +86,12 @@ impl Clients {
         let sts = aws_sdk_sts::config::Builder::from(config)
             .interceptor(calls.clone())
             .build();
+        let lambda = aws_sdk_lambda::config::Builder::from(config)
+            .interceptor(calls.clone())
+            .build();
         Clients {
             sts: aws_sdk_sts::Client::from_conf(sts),
+            lambda: aws_sdk_lambda::Client::from_conf(lambda),
             elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(elbv2),
             cloudwatch: aws_sdk_cloudwatch::Client::from_conf(cloudwatch),
             lattice: aws_sdk_vpclattice::Client::from_conf(lattice),

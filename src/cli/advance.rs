@@ -35,7 +35,7 @@ pub async fn execute(
         "aws calls to resolve the route: {}",
         super::run::calls_made(&clients.calls)
     );
-    let store = AnyStore::for_route(global, &router.identity(), &clients);
+    let store = AnyStore::for_route(global, &router.identity(), &clients)?;
     let deployment = setup::deployment(plan, router, &clients, store);
     let mut sink = super::run::reporter(global.output);
     let now = SystemClock.now();

@@ -7,7 +7,7 @@ pub mod interrupt;
 mod oncall;
 mod run;
 mod status;
-mod store;
+pub mod store;
 mod validate;
 
 use crate::aws::AwsOptions;

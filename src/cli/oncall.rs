@@ -30,7 +30,7 @@ pub async fn execute(
     let record = match (plan, &which.target) {
         (Some(plan), _) => {
             let router = setup::router(&plan.route, &clients).await?;
-            let store = AnyStore::for_route(global, &router.identity(), &clients);
+            let store = AnyStore::for_route(global, &router.identity(), &clients)?;
             let deployment = setup::deployment(plan, router, &clients, store);
             deployment.tick(now, Some(command), sink.as_mut()).await?
         }

@@ -27,7 +27,7 @@ pub async fn execute(
     }
     let clients = Clients::new(&aws::load_config(&global.aws()).await?);
     let router = setup::router(&plan.route, &clients).await?;
-    let store = AnyStore::for_route(global, &router.identity(), &clients);
+    let store = AnyStore::for_route(global, &router.identity(), &clients)?;
     let ended_before = ended_deployment(&store, &plan).await?;
     let ttl = run_ttl(plan.analysis.interval);
     let terms = LeaseTerms::new(super::advance::owner("run"), ttl, settle);

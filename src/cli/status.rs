@@ -68,7 +68,7 @@ async fn with_playbook(plan: &Plan, global: &Global, clients: &Clients) -> anyho
     let router = setup::router(&plan.route, clients).await;
     let store = match (&router, &global.state_dir) {
         (_, Some(dir)) => AnyStore::File(crate::store::FileStore::new(dir)),
-        (Ok(router), None) => AnyStore::for_route(global, &router.identity(), clients),
+        (Ok(router), None) => AnyStore::for_route(global, &router.identity(), clients)?,
         (Err(error), None) => {
             anyhow::bail!("cannot find the route's resource, whose tags hold the record: {error}")
         }

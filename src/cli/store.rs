@@ -17,11 +17,15 @@ pub enum AnyStore {
 
 impl AnyStore {
     /// `--state-dir` files, or else the tags of the route's resource.
-    pub fn for_route(global: &Global, route: &RouteIdentity, clients: &Clients) -> AnyStore {
-        match &global.state_dir {
+    pub fn for_route(
+        global: &Global,
+        route: &RouteIdentity,
+        clients: &Clients,
+    ) -> anyhow::Result<AnyStore> {
+        Ok(match &global.state_dir {
             Some(dir) => AnyStore::File(FileStore::new(dir)),
-            None => AnyStore::Tags(tags_of(route.backend, route.resource_arn(), clients)),
-        }
+            None => AnyStore::Tags(tags_of(route.backend, route.resource_arn(), clients)?),
+        })
     }
 }
 
@@ -35,14 +39,19 @@ pub fn for_target(arn: &str, clients: &Clients) -> anyhow::Result<TagStore> {
              ARN of the resource whose weights the deployment shifts"
         ),
     };
-    Ok(tags_of(backend, arn, clients))
+    tags_of(backend, arn, clients)
 }
 
-fn tags_of(backend: RouteBackend, arn: &str, clients: &Clients) -> TagStore {
-    match backend {
+/// The tag store of `arn`, a resource of `backend`.
+pub fn tags_of(backend: RouteBackend, arn: &str, clients: &Clients) -> anyhow::Result<TagStore> {
+    Ok(match backend {
         RouteBackend::Alb => TagStore::alb(clients.elbv2.clone(), arn),
         RouteBackend::Lattice => TagStore::lattice(clients.lattice.clone(), arn),
-    }
+        RouteBackend::LambdaAlias => anyhow::bail!(
+            "the deployment record of a Lambda alias route is not supported by this build yet; \
+             use --state-dir"
+        ),
+    })
 }
 
 impl Store for AnyStore {

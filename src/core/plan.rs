@@ -50,6 +50,21 @@ pub struct Step {
 pub enum Route {
     Alb(AlbRoute),
     Lattice(LatticeRoute),
+    LambdaAlias(LambdaAliasRoute),
+}
+
+/// A Lambda alias whose routing config sends a share of invocations to a second version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LambdaAliasRoute {
+    /// The function, by name or (unqualified) ARN.
+    pub function: String,
+    /// The alias callers invoke, e.g. `live`.
+    pub alias: String,
+    /// The published version that receives the canary's share (never `$LATEST`).
+    pub canary_version: String,
+    /// The version the alias serves today; `None`: whatever the alias's FunctionVersion is at
+    /// the start (read once and kept in the record).
+    pub stable_version: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

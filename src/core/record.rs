@@ -48,9 +48,12 @@ pub struct Record {
 pub enum RouteBackend {
     Alb,
     Lattice,
+    LambdaAlias,
 }
 
 /// A resolved route, by ARN: enough to rebuild its router without the playbook or any lookup.
+/// For a Lambda alias: `listener_arn` is the unqualified function ARN, `rule_arn` the alias ARN,
+/// and `stable_arn`/`canary_arn` the two versions' qualified ARNs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RouteIdentity {
     pub backend: RouteBackend,

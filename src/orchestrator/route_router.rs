@@ -26,6 +26,12 @@ impl RouteRouter {
                 clients.lattice.clone(),
                 identity,
             )?)),
+            RouteBackend::LambdaAlias => Err(TrafficError::NotFound {
+                what: format!(
+                    "a router for the Lambda alias {} (not supported by this build yet)",
+                    identity.resource_arn()
+                ),
+            }),
         }
     }
 }

@@ -71,5 +71,8 @@ pub async fn router(route: &Route, clients: &Clients) -> Result<RouteRouter, Orc
         Route::Lattice(route) => Ok(RouteRouter::Lattice(
             LatticeRouter::resolve(clients.lattice.clone(), route).await?,
         )),
+        Route::LambdaAlias(_) => Err(OrchestratorError::Setup(
+            "Lambda alias routes are not supported by this build yet".to_string(),
+        )),
     }
 }

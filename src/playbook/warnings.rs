@@ -29,6 +29,7 @@ pub(crate) fn collect(d: &mut Diag, plan: &Plan, sites: &Sites) {
         let publisher = match plan.route {
             Route::Alb(_) => "ALB publishes",
             Route::Lattice(_) => "VPC Lattice publishes",
+            Route::LambdaAlias(_) => "Lambda publishes",
         };
         d.warn(
             sites.period.unwrap_or(sites.analysis),

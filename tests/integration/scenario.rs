@@ -8,7 +8,6 @@
 use crate::emulator::sdk_config;
 use crate::route_fixture::{Backend, RouteFixture};
 use canary_deploy::aws::Clients;
-use canary_deploy::core::record::RouteBackend;
 use canary_deploy::core::{OperatorCommand, Phase, Record, Split, Timestamp};
 use canary_deploy::orchestrator::route_router::RouteRouter;
 use canary_deploy::orchestrator::setup::{connect, RouteDeployment};
@@ -121,12 +120,8 @@ impl Scenario {
     /// The store of the route's resource tags, where `advance` keeps the record by default.
     pub fn tag_store(&self, clients: &Clients) -> TagStore {
         let route = self.deployment.router.identity();
-        match route.backend {
-            RouteBackend::Alb => TagStore::alb(clients.elbv2.clone(), route.resource_arn()),
-            RouteBackend::Lattice => {
-                TagStore::lattice(clients.lattice.clone(), route.resource_arn())
-            }
-        }
+        canary_deploy::cli::store::tags_of(route.backend, route.resource_arn(), clients)
+            .expect("a tag store for the route")
     }
 
     /// One scheduled `advance` at the scenario's clock, made as a separate process makes it:
