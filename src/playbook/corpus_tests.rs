@@ -116,6 +116,29 @@ fn every_example_playbook_validates() {
     }
 }
 
+/// The first YAML block after `heading` in the document at `path` (relative to the crate).
+fn yaml_after(path: &str, heading: &str) -> String {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+        .expect("readable document");
+    let from = text.find(heading).expect("the heading") + heading.len();
+    let start = text[from..].find("```yaml\n").expect("a yaml block") + from + 8;
+    let end = text[start..].find("```").expect("the block's end") + start;
+    text[start..end].to_string()
+}
+
+#[test]
+fn the_documented_full_examples_validate() {
+    for (path, heading) in [
+        ("README.md", "## Playbook reference"),
+        ("docs/playbook.md", "## A complete example"),
+    ] {
+        let yaml = yaml_after(path, heading);
+        if let Err(e) = crate::playbook::parse(&yaml, path) {
+            panic!("the example under `{heading}` in {path} does not validate:\n{e}");
+        }
+    }
+}
+
 #[test]
 fn demo_playbooks_match_the_emulator_setup() {
     for (file, priority, stable, canary) in [
