@@ -1,14 +1,16 @@
-//! traffic-sim: the local emulator's stand-in data plane, for an ALB or a VPC Lattice route.
+//! traffic-sim: the local emulator's stand-in data plane, for an ALB or a VPC Lattice route, or
+//! a Lambda alias.
 //!
-//! The emulator has no data plane, so nothing publishes load balancer metrics; this does. Every
-//! second it reads the live weights of the route (an ALB rule or listener, `--rule-arn` /
-//! `--listener-arn`, or a VPC Lattice rule or listener, `--lattice-rule-arn` /
-//! `--lattice-listener-arn`), splits `--rps` requests between its target groups by those
-//! weights, and publishes the metrics those requests would produce for each `--target` (error
-//! rate and latency profile), timestamped now: `AWS/ApplicationELB` per target group and load
-//! balancer for an ALB route, `AWS/VpcLattice` per target group id for a Lattice route. Runs for
-//! `--duration` (default 10 minutes), logs a line every 10 s to stderr, and stops cleanly on
-//! ctrl-c or SIGTERM.
+//! The emulator has no data plane, so nothing publishes load balancer (or Lambda) metrics; this
+//! does. Every second it reads the live weights of the route (an ALB rule or listener,
+//! `--rule-arn` / `--listener-arn`, a VPC Lattice rule or listener, `--lattice-rule-arn` /
+//! `--lattice-listener-arn`, or a Lambda alias's routing, `--lambda-alias-arn`), splits `--rps`
+//! requests between its target groups (versions) by those weights, and publishes the metrics
+//! those requests would produce for each `--target` (error rate and latency profile),
+//! timestamped now: `AWS/ApplicationELB` per target group and load balancer for an ALB route,
+//! `AWS/VpcLattice` per target group id for a Lattice route, `AWS/Lambda` per `ExecutedVersion`
+//! of the alias for a Lambda alias. Runs for `--duration` (default 10 minutes), logs a line every
+//! 10 s to stderr, and stops cleanly on ctrl-c or SIGTERM.
 //!
 //! ```text
 //! traffic-sim --endpoint-url http://localhost:4566 --rule-arn arn:...:listener-rule/app/web/1/2/3 \
@@ -16,6 +18,9 @@
 //! traffic-sim --endpoint-url http://localhost:4566 \
 //!   --lattice-listener-arn arn:...:service/svc-…/listener/listener-… \
 //!   --target tg-0123456789abcdef0=0.001,40,120 --target arn:...:targetgroup/tg-0fedcba9876543210=0.05,60,900
+//! traffic-sim --endpoint-url http://localhost:4566 \
+//!   --lambda-alias-arn arn:aws:lambda:us-east-1:000000000000:function:checkout:live \
+//!   --target 1=0.001,90,200 --target 2=0.05,130,320
 //! ```
 
 use anyhow::{anyhow, bail, Context};
@@ -38,14 +43,15 @@ const LOG_EVERY: u64 = 10;
 #[command(
     name = "traffic-sim",
     version,
-    about = "Publish simulated ALB or VPC Lattice metrics for the local emulator, following a \
-             route's live weights"
+    about = "Publish simulated ALB, VPC Lattice or Lambda metrics for the local emulator, \
+             following a route's live weights"
 )]
 #[command(group(ArgGroup::new("route").required(true).args([
     "rule_arn",
     "listener_arn",
     "lattice_rule_arn",
     "lattice_listener_arn",
+    "lambda_alias_arn",
 ])))]
 struct Args {
     /// Endpoint of the emulator (otherwise AWS_ENDPOINT_URL or the real AWS).
@@ -65,14 +71,19 @@ struct Args {
     /// VPC Lattice: the listener whose default action carries the weights.
     #[arg(long, value_name = "ARN", value_parser = SimRoute::lattice_listener)]
     lattice_listener_arn: Option<SimRoute>,
+    /// Lambda: the alias whose routing config splits invocations between two versions
+    /// (`arn:aws:lambda:REGION:ACCOUNT:function:NAME:ALIAS`).
+    #[arg(long, value_name = "ARN", value_parser = SimRoute::lambda_alias)]
+    lambda_alias_arn: Option<SimRoute>,
     /// ALB only: `app/<name>/<id>`; derived from the rule or listener ARN when omitted.
     #[arg(long, value_name = "app/NAME/ID")]
-    #[arg(conflicts_with_all = ["lattice_rule_arn", "lattice_listener_arn"])]
+    #[arg(conflicts_with_all = ["lattice_rule_arn", "lattice_listener_arn", "lambda_alias_arn"])]
     load_balancer_dimension: Option<String>,
     /// `<target-group>=<error_rate>,<latency_ms>,<p99_ms>`, repeated for each target group.
     /// The target group is an ALB target group ARN for an ALB route
-    /// (`arn:...:targetgroup/green/2=0.02,50,400`), and a VPC Lattice target group ARN or id
-    /// for a Lattice route (`tg-0123456789abcdef0=0.02,50,400`).
+    /// (`arn:...:targetgroup/green/2=0.02,50,400`), a VPC Lattice target group ARN or id
+    /// for a Lattice route (`tg-0123456789abcdef0=0.02,50,400`), and a version number for a
+    /// Lambda alias (`2=0.05,130,320`).
     #[arg(
         long = "target",
         value_name = "TARGET_GROUP=RATE,MS,P99_MS",
@@ -100,13 +111,14 @@ fn route(args: &Args) -> anyhow::Result<SimRoute> {
         &args.listener_arn,
         &args.lattice_rule_arn,
         &args.lattice_listener_arn,
+        &args.lambda_alias_arn,
     ];
     let mut given = flags.into_iter().flatten();
     match (given.next(), given.next()) {
         (Some(route), None) => Ok(route.clone()),
         _ => bail!(
             "pass exactly one of --rule-arn, --listener-arn, --lattice-rule-arn, \
-             --lattice-listener-arn"
+             --lattice-listener-arn, --lambda-alias-arn"
         ),
     }
 }
@@ -118,6 +130,7 @@ fn flag(route: &SimRoute) -> &'static str {
         SimRoute::Alb(RouteRef::Listener(_)) => "--listener-arn",
         SimRoute::Lattice(LatticeRouteRef::Rule(_)) => "--lattice-rule-arn",
         SimRoute::Lattice(LatticeRouteRef::Listener(_)) => "--lattice-listener-arn",
+        SimRoute::Lambda(_) => "--lambda-alias-arn",
     }
 }
 
@@ -279,6 +292,7 @@ mod tests {
     const ALB_TG: &str = "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/g/1=0,1,2";
     const LATTICE: &str = "arn:aws:vpc-lattice:us-east-1:1:service/svc-0123456789abcdef0/listener/listener-0123456789abcdef1";
     const LATTICE_TG: &str = "tg-0123456789abcdef0=0,1,2";
+    const ALIAS: &str = "arn:aws:lambda:us-east-1:1:function:checkout:live";
 
     fn parse(args: &[&str]) -> Result<Args, clap::Error> {
         Args::try_parse_from(std::iter::once("traffic-sim").chain(args.iter().copied()))
@@ -307,13 +321,21 @@ mod tests {
             (route, backend),
             (SimRoute::Lattice(listener), SimBackend::Lattice)
         );
+        let lambda = parse(&["--lambda-alias-arn", ALIAS, "--target", "2=0.05,130,320"]);
+        let (route, backend) = route_and_backend(&lambda.expect("parses")).expect("Lambda");
+        assert_eq!(route.arn(), ALIAS);
+        let expected = SimBackend::Lambda {
+            function_name: "checkout".into(),
+            alias: "live".into(),
+        };
+        assert_eq!(backend, expected);
     }
 
     #[test]
     fn refusals_name_the_flags() {
         let nlb = "arn:aws:elasticloadbalancing:us-east-1:1:listener/net/x/1/2";
         let (lb, t) = ("--load-balancer-dimension", "--target");
-        let cases: [(&[&str], &[&str]); 8] = [
+        let cases: [(&[&str], &[&str]); 11] = [
             (&[t, ALB_TG], &["--rule-arn", "--lattice-rule-arn"]),
             (&["--rule-arn", ALB_RULE], &[t]),
             (
@@ -344,6 +366,21 @@ mod tests {
                 &["--target tg-0", "--rule-arn"],
             ),
             (&["--listener-arn", nlb, t, ALB_TG], &[lb]),
+            (
+                &["--lambda-alias-arn", ALIAS, t, LATTICE_TG],
+                &["--target tg-0", "the alias's version numbers"],
+            ),
+            (
+                &["--lambda-alias-arn", ALIAS, lb, "app/w/1", t, "2=0,1,2"],
+                &[lb],
+            ),
+            (
+                &[
+                    "--lambda-alias-arn",
+                    "arn:aws:lambda:us-east-1:1:function:checkout:7",
+                ],
+                &["a Lambda alias ARN"],
+            ),
         ];
         for (args, needles) in cases {
             let err = match parse(args) {

@@ -2,7 +2,7 @@
 //!
 //! Pure. Counts are summed over the window's periods; latency is the worst (largest) period,
 //! converted to milliseconds from the backend's unit ([`LatencyUnit`]: ALB seconds, VPC Lattice
-//! milliseconds); a custom metric is summed for Sum/SampleCount and otherwise the worst period
+//! and Lambda milliseconds); a custom metric is summed for Sum/SampleCount and otherwise the worst period
 //! for the check's comparison. A query without a datapoint gives `None`: "no data" is an
 //! observation, never an error.
 
@@ -98,7 +98,7 @@ mod tests {
     use crate::core::observe::AlarmState;
     use crate::core::plan::{CheckKind, Comparison, CustomQuery};
     use crate::metrics::templates::{
-        check_queries, AlbDimensions, LatticeDimensions, RouteDimensions,
+        check_queries, AlbDimensions, LambdaDimensions, LatticeDimensions, RouteDimensions,
     };
 
     fn dims() -> RouteDimensions {
@@ -114,6 +114,16 @@ mod tests {
         LatticeDimensions {
             stable_target_group: "tg-0123456789abcdef0".into(),
             canary_target_group: "tg-0fedcba9876543210".into(),
+        }
+        .into()
+    }
+
+    fn lambda() -> RouteDimensions {
+        LambdaDimensions {
+            function_name: "checkout".into(),
+            alias: "live".into(),
+            stable_version: "7".into(),
+            canary_version: "8".into(),
         }
         .into()
     }
@@ -238,30 +248,35 @@ mod tests {
         };
         assert_eq!(canary_ms(dims()), Some(500.0), "ALB seconds × 1000");
         assert_eq!(canary_ms(lattice()), Some(0.5), "Lattice ms as is");
+        assert_eq!(canary_ms(lambda()), Some(0.5), "Lambda Duration ms as is");
     }
 
     #[test]
-    fn lattice_error_rate_sums_like_the_alb() {
-        let check = check_queries(
-            &CheckKind::ErrorRateVsStable {
-                max_delta_percent: 1.0,
-            },
-            &lattice(),
-        );
-        let data = points(&check, &[&[100.0, 50.0], &[3.0, 1.0], &[900.0], &[]]);
-        assert_eq!(
-            observe_check(&check, &data, &Alarms::new()),
-            Observed::ErrorRate {
-                canary: Traffic {
-                    requests: Some(150.0),
-                    errors: Some(4.0)
+    fn lattice_and_lambda_error_rates_sum_like_the_alb() {
+        for dims in [lattice(), lambda()] {
+            let check = check_queries(
+                &CheckKind::ErrorRateVsStable {
+                    max_delta_percent: 1.0,
                 },
-                stable: Traffic {
-                    requests: Some(900.0),
-                    errors: None
+                &dims,
+            );
+            // canary requests (Invocations), canary errors, stable requests, stable errors (none)
+            let data = points(&check, &[&[100.0, 50.0], &[3.0, 1.0], &[900.0], &[]]);
+            assert_eq!(
+                observe_check(&check, &data, &Alarms::new()),
+                Observed::ErrorRate {
+                    canary: Traffic {
+                        requests: Some(150.0),
+                        errors: Some(4.0)
+                    },
+                    stable: Traffic {
+                        requests: Some(900.0),
+                        errors: None
+                    },
                 },
-            }
-        );
+                "{dims:?}"
+            );
+        }
     }
 
     #[test]

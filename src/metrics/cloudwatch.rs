@@ -41,8 +41,9 @@ pub struct CloudWatchSource {
 }
 
 impl CloudWatchSource {
-    /// `dims` are the route's target group dimensions: an [`AlbDimensions`] or a
-    /// [`LatticeDimensions`](super::LatticeDimensions), or either as a [`RouteDimensions`].
+    /// `dims` are the route's target group dimensions: an [`AlbDimensions`], a
+    /// [`LatticeDimensions`](super::LatticeDimensions) or a
+    /// [`LambdaDimensions`](super::LambdaDimensions), or any as a [`RouteDimensions`].
     /// `period` is the plan's analysis period (1, 5, 10, 30 s or a multiple of 60 s).
     ///
     /// [`AlbDimensions`]: super::AlbDimensions

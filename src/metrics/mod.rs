@@ -2,8 +2,8 @@
 //!
 //! One trait, [`MetricSource`], and its CloudWatch implementation, [`CloudWatchSource`]:
 //! - [`templates`] turns each check of the plan into CloudWatch metric queries (builtin queries
-//!   from the route's target group dimensions, ALB or VPC Lattice, or the playbook's custom
-//!   query) — pure;
+//!   from the route's target group dimensions, ALB or VPC Lattice, or a Lambda alias's two
+//!   versions, or the playbook's custom query) — pure;
 //! - [`batch`] deduplicates the queries of a tick, names them and packs them into as few
 //!   `GetMetricData` calls as the 500-query limit allows — pure;
 //! - [`aggregate`] reduces the returned datapoints to one [`Observed`] per check — pure;
@@ -18,7 +18,7 @@ pub mod cloudwatch;
 pub mod templates;
 
 pub use cloudwatch::CloudWatchSource;
-pub use templates::{AlbDimensions, LatticeDimensions, RouteDimensions};
+pub use templates::{AlbDimensions, LambdaDimensions, LatticeDimensions, RouteDimensions};
 
 use crate::core::observe::Observed;
 use crate::core::plan::Check;

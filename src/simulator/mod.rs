@@ -1,13 +1,14 @@
 //! The emulator's stand-in data plane: publishes the metrics a load balancer would, for an ALB
-//! or a VPC Lattice route.
+//! or a VPC Lattice route, or the metrics Lambda would for a weighted alias.
 //!
-//! The local emulator has no data plane, so nothing produces `AWS/ApplicationELB` or
-//! `AWS/VpcLattice` metrics. The simulator plays the load balancer: it reads the live weights of
-//! a route ([`weights`]: an ALB rule or listener, or a Lattice rule or listener; [`SimRoute`]
-//! for either), splits N requests per second by them ([`split`]), and publishes, per target
-//! group, what the backend would report for those requests given each target group's error rate
-//! and latency profile ([`publish`], where [`SimBackend`] picks the namespace, metric names and
-//! dimensions). [`target`] parses the `traffic-sim` binary's `--target` specs of either backend.
+//! The local emulator has no data plane, so nothing produces `AWS/ApplicationELB`,
+//! `AWS/VpcLattice` or `AWS/Lambda` metrics. The simulator plays the load balancer (or Lambda's
+//! alias routing): it reads the live weights of a route ([`weights`]: an ALB rule or listener, a
+//! Lattice rule or listener, or a Lambda alias's versions; [`SimRoute`] for any), splits N
+//! requests per second by them ([`split`]), and publishes, per target group (per version), what
+//! the backend would report for those requests given each target's error rate and latency
+//! profile ([`publish`], where [`SimBackend`] picks the namespace, metric names and dimensions).
+//! [`target`] parses the `traffic-sim` binary's `--target` specs of every backend.
 //! Deterministic: no randomness, so tests can assert exact sums.
 //!
 //! Real CloudWatch refuses `PutMetricData` into `AWS/` namespaces; this is an emulator tool.
@@ -21,6 +22,7 @@ pub mod weights;
 pub use publish::{publish_second, second_counts, SecondCounts};
 pub use route::SimRoute;
 pub use split::{split_requests, Splitter};
+pub use weights::lambda::{alias_weights, read_lambda_alias_weights, LambdaAliasRef};
 pub use weights::lattice::{lattice_forward_weights, read_lattice_weights, LatticeRouteRef};
 pub use weights::{forward_weights, read_weights, RouteRef};
 
@@ -29,11 +31,22 @@ pub use weights::{forward_weights, read_weights, RouteRef};
 /// - `Alb`: `AWS/ApplicationELB`, dimensions `TargetGroup` + `LoadBalancer` (this
 ///   `app/<name>/<id>`), latency `TargetResponseTime` in seconds;
 /// - `Lattice`: `AWS/VpcLattice`, the single dimension `TargetGroup` (the `tg-…` id), latency
-///   `RequestTime` in milliseconds.
+///   `RequestTime` in milliseconds;
+/// - `Lambda`: `AWS/Lambda`, dimensions `FunctionName` (this `function_name`) + `Resource`
+///   (`<function_name>:<alias>`) + `ExecutedVersion` (the target's version), `Invocations`,
+///   `Errors`, latency `Duration` in milliseconds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SimBackend {
-    Alb { load_balancer_dimension: String },
+    Alb {
+        load_balancer_dimension: String,
+    },
     Lattice,
+    Lambda {
+        /// The function's name (not its ARN).
+        function_name: String,
+        /// The alias the invocations go through, e.g. `live`.
+        alias: String,
+    },
 }
 
 /// How one target group behaves.
@@ -50,8 +63,9 @@ pub struct TargetProfile {
 /// A target group the simulator publishes metrics for.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SimTarget {
-    /// The target group's CloudWatch dimension value: `targetgroup/<name>/<id>` (ALB) or the
-    /// target group id `tg-…` (VPC Lattice).
+    /// The target group's CloudWatch dimension value: `targetgroup/<name>/<id>` (ALB), the
+    /// target group id `tg-…` (VPC Lattice), or the version number, e.g. `8` (a Lambda alias's
+    /// `ExecutedVersion`).
     pub target_group_dimension: String,
     pub profile: TargetProfile,
 }

@@ -1,25 +1,28 @@
 //! One second of a backend's target group metrics, published with `PutMetricData`.
 //!
-//! What a target group with `n` requests in a second publishes, like the load balancer would
+//! What a target group (a Lambda alias: a version) with `n` requests in a second publishes, like
+//! the load balancer (or Lambda) would
 //! (metric names from [`crate::metrics::templates`], so the simulator and the checks cannot
 //! drift apart), all with `StorageResolution` 1, under the [`SimBackend`]'s namespace and
 //! dimensions:
-//! - the request count = n (Count); nothing at all when n = 0 (both backends report only while
+//! - the request count = n (Count); nothing at all when n = 0 (the backends report only while
 //!   requests flow);
-//! - the 5XX count = errors, only when > 0 (zero counts are omitted);
-//! - the 2XX count = n − errors, only when > 0;
+//! - the 5XX (Lambda: `Errors`) count = errors, only when > 0 (zero counts are omitted);
+//! - the 2XX count = n − errors, only when > 0 (Lambda has none);
 //! - the latency as Values/Counts in the backend's unit.
 //!
 //! | backend | namespace | dimensions | requests, 5XX, 2XX | latency |
 //! | --- | --- | --- | --- | --- |
 //! | ALB (`publish/alb.rs`) | `AWS/ApplicationELB` | `TargetGroup` + `LoadBalancer` | `RequestCount`, `HTTPCode_Target_5XX_Count`, `HTTPCode_Target_2XX_Count` | `TargetResponseTime`, seconds |
 //! | Lattice (`publish/lattice.rs`) | `AWS/VpcLattice` | `TargetGroup` (`tg-…`) | `TotalRequestCount`, `HTTPCode_5XX_Count`, `HTTPCode_2XX_Count` | `RequestTime`, milliseconds |
+//! | Lambda alias (`publish/lambda.rs`) | `AWS/Lambda` | `FunctionName` + `Resource` (`fn:alias`) + `ExecutedVersion` | `Invocations`, `Errors`, — | `Duration`, milliseconds |
 //!
 //! The counting is shared ([`counts`]); a backend only says where the numbers go (its `Layout`
 //! and its dimensions).
 
 mod alb;
 pub mod counts;
+mod lambda;
 mod lattice;
 
 pub use counts::{second_counts, SecondCounts};
@@ -39,7 +42,8 @@ struct Layout {
     namespace: &'static str,
     requests: &'static str,
     errors: &'static str,
-    ok: &'static str,
+    /// The success count, if the backend has one.
+    ok: Option<&'static str>,
     latency: &'static str,
     latency_unit: LatencyUnit,
 }
@@ -54,21 +58,27 @@ impl SimBackend {
         match self {
             SimBackend::Alb { .. } => &alb::LAYOUT,
             SimBackend::Lattice => &lattice::LAYOUT,
+            SimBackend::Lambda { .. } => &lambda::LAYOUT,
         }
     }
 
-    /// The dimensions of one target group's metrics.
+    /// The dimensions of one target group's (a Lambda alias: one version's) metrics.
     fn dimensions(&self, target_group: &str) -> Vec<Dimension> {
         match self {
             SimBackend::Alb {
                 load_balancer_dimension,
             } => alb::dimensions(target_group, load_balancer_dimension),
             SimBackend::Lattice => lattice::dimensions(target_group),
+            SimBackend::Lambda {
+                function_name,
+                alias,
+            } => lambda::dimensions(target_group, function_name, alias),
         }
     }
 }
 
-/// `AWS/ApplicationELB LoadBalancer=app/<name>/<id>` or `AWS/VpcLattice`, for logs.
+/// `AWS/ApplicationELB LoadBalancer=app/<name>/<id>`, `AWS/VpcLattice` or
+/// `AWS/Lambda Resource=<function>:<alias>`, for logs.
 impl std::fmt::Display for SimBackend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.namespace())?;
@@ -77,6 +87,10 @@ impl std::fmt::Display for SimBackend {
                 load_balancer_dimension,
             } => write!(f, " LoadBalancer={load_balancer_dimension}"),
             SimBackend::Lattice => Ok(()),
+            SimBackend::Lambda {
+                function_name,
+                alias,
+            } => write!(f, " Resource={function_name}:{alias}"),
         }
     }
 }
@@ -124,8 +138,8 @@ pub fn second_datums(
         if counts.errors > 0 {
             out.push(count(layout.errors, counts.errors).build());
         }
-        if counts.ok > 0 {
-            out.push(count(layout.ok, counts.ok).build());
+        if let Some(ok) = layout.ok.filter(|_| counts.ok > 0) {
+            out.push(count(ok, counts.ok).build());
         }
         let (values, weights): (Vec<f64>, Vec<f64>) =
             counts.latency_in(layout.latency_unit).into_iter().unzip();
@@ -168,7 +182,7 @@ mod tests {
     use super::*;
     use crate::core::plan::CheckKind;
     use crate::metrics::templates::{
-        check_queries, AlbDimensions, LatticeDimensions, RouteDimensions,
+        check_queries, AlbDimensions, LambdaDimensions, LatticeDimensions, RouteDimensions,
     };
     use crate::simulator::TargetProfile;
     use std::time::Duration;
@@ -197,6 +211,12 @@ mod tests {
             stable_target_group: "tg-0123456789abcdef0".into(),
             canary_target_group: "tg-0fedcba9876543210".into(),
         };
+        let lambda = LambdaDimensions {
+            function_name: "checkout".into(),
+            alias: "live".into(),
+            stable_version: "7".into(),
+            canary_version: "8".into(),
+        };
         let routes = [
             (
                 SimBackend::Alb {
@@ -215,6 +235,14 @@ mod tests {
                     lattice.canary_target_group.clone(),
                 ],
                 RouteDimensions::from(lattice),
+            ),
+            (
+                SimBackend::Lambda {
+                    function_name: lambda.function_name.clone(),
+                    alias: lambda.alias.clone(),
+                },
+                [lambda.stable_version.clone(), lambda.canary_version.clone()],
+                RouteDimensions::from(lambda),
             ),
         ];
         let at = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
@@ -246,6 +274,11 @@ mod tests {
                 CheckKind::LatencyVsStable {
                     percentile: 99.0,
                     max_ratio: 1.5,
+                },
+                CheckKind::ErrorRate { max_percent: 1.0 },
+                CheckKind::Latency {
+                    percentile: 50.0,
+                    max_ms: 100.0,
                 },
             ];
             for kind in kinds {

@@ -1,21 +1,23 @@
-//! The route the simulator follows, of either backend: its weights, where its metrics go, and
-//! which target groups belong to it.
+//! The route the simulator follows, of any backend: its weights, where its metrics go, and
+//! which target groups (a Lambda alias: versions) belong to it.
 //!
-//! One enum so the `traffic-sim` loop is the same for both backends; each read takes only the
+//! One enum so the `traffic-sim` loop is the same for every backend; each read takes only the
 //! client of its own backend out of [`Clients`].
 
 use super::target::{Target, TargetKind};
+use super::weights::lambda::{read_lambda_alias_weights, LambdaAliasRef};
 use super::weights::lattice::{read_lattice_weights, LatticeRouteRef};
 use super::weights::{read_weights, RouteRef};
 use super::{SimBackend, SimulatorError};
 use crate::aws::Clients;
 use crate::traffic::alb::arn;
 
-/// An ALB rule or listener, or a VPC Lattice rule or listener.
+/// An ALB rule or listener, a VPC Lattice rule or listener, or a Lambda alias.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SimRoute {
     Alb(RouteRef),
     Lattice(LatticeRouteRef),
+    Lambda(LambdaAliasRef),
 }
 
 impl SimRoute {
@@ -29,6 +31,11 @@ impl SimRoute {
         SimRoute::lattice(LatticeRouteRef::Listener(arn.to_string()))
     }
 
+    /// A Lambda alias, after checking that `arn` is an alias ARN.
+    pub fn lambda_alias(arn: &str) -> Result<SimRoute, SimulatorError> {
+        LambdaAliasRef::parse(arn).map(SimRoute::Lambda)
+    }
+
     fn lattice(route: LatticeRouteRef) -> Result<SimRoute, SimulatorError> {
         route.path()?;
         Ok(SimRoute::Lattice(route))
@@ -38,6 +45,7 @@ impl SimRoute {
         match self {
             SimRoute::Alb(route) => route.arn(),
             SimRoute::Lattice(route) => route.arn(),
+            SimRoute::Lambda(alias) => alias.arn(),
         }
     }
 
@@ -46,6 +54,7 @@ impl SimRoute {
         match self {
             SimRoute::Alb(_) => TargetKind::Alb,
             SimRoute::Lattice(_) => TargetKind::Lattice,
+            SimRoute::Lambda(_) => TargetKind::Lambda,
         }
     }
 
@@ -55,6 +64,10 @@ impl SimRoute {
     pub fn backend(&self, load_balancer_dimension: Option<&str>) -> Option<SimBackend> {
         match self {
             SimRoute::Lattice(_) => Some(SimBackend::Lattice),
+            SimRoute::Lambda(alias) => Some(SimBackend::Lambda {
+                function_name: alias.function_name().to_string(),
+                alias: alias.alias().to_string(),
+            }),
             SimRoute::Alb(route) => {
                 let dimension = match load_balancer_dimension {
                     Some(given) => given.to_string(),
@@ -73,7 +86,8 @@ impl SimRoute {
     }
 
     /// `(target group, weight)` of the route's forward action, keyed as [`Target::key`]: the
-    /// ARN for ALB, the `tg-…` id for Lattice.
+    /// ARN for ALB, the `tg-…` id for Lattice; for a Lambda alias `(version, parts per
+    /// million)`.
     pub async fn read_weights(
         &self,
         clients: &Clients,
@@ -81,6 +95,7 @@ impl SimRoute {
         match self {
             SimRoute::Alb(route) => read_weights(&clients.elbv2, route).await,
             SimRoute::Lattice(route) => read_lattice_weights(&clients.lattice, route).await,
+            SimRoute::Lambda(alias) => read_lambda_alias_weights(&clients.lambda, alias).await,
         }
     }
 }
@@ -141,6 +156,14 @@ mod tests {
         let listener = "arn:aws:vpc-lattice:us-east-1:1:service/svc-0123456789abcdef0/listener/listener-0123456789abcdef1";
         assert!(SimRoute::lattice_listener(listener).is_ok());
         assert!(SimRoute::lattice_rule(listener).is_err());
+        let alias = "arn:aws:lambda:us-east-1:1:function:checkout:live";
+        let lambda = SimRoute::lambda_alias(alias).expect("an alias");
+        let expected = SimBackend::Lambda {
+            function_name: "checkout".into(),
+            alias: "live".into(),
+        };
+        assert_eq!(lambda.backend(Some("app/x/1")), Some(expected));
+        assert!(SimRoute::lambda_alias(listener).is_err());
     }
 
     #[test]

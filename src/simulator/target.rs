@@ -4,9 +4,10 @@
 //! knowledge (`traffic::alb::arn`, `traffic::lattice::arn`), and so that it is unit-tested with
 //! the library. A spec is `<target-group>=<error_rate>,<latency_ms>,<p99_ms>`, where the target
 //! group is an ALB target group ARN (`…:targetgroup/<name>/<id>`), or a VPC Lattice target group
-//! ARN (`…:targetgroup/tg-…`) or id (`tg-` and 17 lowercase letters or digits, AWS's pattern).
-//! Each target carries the key its weight is read under (ALB: the ARN, as in the forward
-//! action; Lattice: the id, to which the weights are normalised) and its CloudWatch dimension.
+//! ARN (`…:targetgroup/tg-…`) or id (`tg-` and 17 lowercase letters or digits, AWS's pattern),
+//! or, for a Lambda alias, a published version number (`8`). Each target carries the key its
+//! weight is read under (ALB: the ARN, as in the forward action; Lattice: the id, to which the
+//! weights are normalised; Lambda: the version) and its CloudWatch dimension value.
 
 use super::{SimTarget, TargetProfile};
 use crate::traffic::alb::arn::target_group_dimension;
@@ -17,6 +18,8 @@ use crate::traffic::lattice::arn::target_group_id;
 pub enum TargetKind {
     Alb,
     Lattice,
+    /// A version of a Lambda alias.
+    Lambda,
 }
 
 impl TargetKind {
@@ -25,6 +28,7 @@ impl TargetKind {
         match self {
             TargetKind::Alb => "an ALB",
             TargetKind::Lattice => "a VPC Lattice",
+            TargetKind::Lambda => "a Lambda alias",
         }
     }
 
@@ -33,6 +37,7 @@ impl TargetKind {
         match self {
             TargetKind::Alb => "ALB target group ARNs (…:targetgroup/NAME/ID)",
             TargetKind::Lattice => "VPC Lattice target group ARNs or ids (tg-…)",
+            TargetKind::Lambda => "the alias's version numbers (8=0.05,130,320)",
         }
     }
 }
@@ -43,7 +48,8 @@ pub struct Target {
     /// The target group as given (ARN or id), for messages.
     pub identifier: String,
     pub kind: TargetKind,
-    /// What the route's weights are keyed by: the ARN (ALB) or the `tg-…` id (Lattice).
+    /// What the route's weights are keyed by: the ARN (ALB), the `tg-…` id (Lattice) or the
+    /// version number (Lambda).
     pub key: String,
     pub sim: SimTarget,
 }
@@ -59,11 +65,17 @@ pub fn parse_target(spec: &str) -> Result<Target, String> {
         (TargetKind::Alb, identifier.to_string(), dimension)
     } else if let Some(id) = lattice_id(identifier) {
         (TargetKind::Lattice, id.to_string(), id.to_string())
+    } else if is_version(identifier) {
+        (
+            TargetKind::Lambda,
+            identifier.to_string(),
+            identifier.to_string(),
+        )
     } else {
         return Err(format!(
             "{identifier:?} is not a target group: pass an ALB target group ARN \
              (…:targetgroup/NAME/ID), or a VPC Lattice target group ARN (…:targetgroup/tg-…) or \
-             id (tg- and 17 lowercase letters or digits)"
+             id (tg- and 17 lowercase letters or digits), or a Lambda version number (8)"
         ));
     };
     Ok(Target {
@@ -97,6 +109,11 @@ pub fn requests_per_target(
             (target.sim.clone(), requests)
         })
         .collect()
+}
+
+/// A published Lambda version: digits only (`$LATEST` takes no share of an alias).
+fn is_version(identifier: &str) -> bool {
+    !identifier.is_empty() && identifier.chars().all(|c| c.is_ascii_digit())
 }
 
 /// The id of a Lattice target group ARN or id, if it has AWS's id pattern `tg-[0-9a-z]{17}`.
@@ -180,6 +197,19 @@ mod tests {
             assert!(err.contains("is not a target group"), "{err}");
         }
         assert!(parse_target(&format!("{LATTICE_ID}=0,5,1")).is_err());
+    }
+
+    #[test]
+    fn lambda_version_specs_parse_to_the_version() {
+        let t = parse_target("8=0.05,130,320").expect("valid");
+        assert_eq!(t.kind, TargetKind::Lambda);
+        assert_eq!((t.key.as_str(), t.identifier.as_str()), ("8", "8"));
+        assert_eq!(t.sim.target_group_dimension, "8");
+        assert_eq!(t.sim.profile.p99_ms, 320.0);
+        for bad in ["$LATEST", "8a", "-8", "live"] {
+            let err = parse_target(&format!("{bad}=0,1,2")).expect_err(bad);
+            assert!(err.contains("a Lambda version number"), "{err}");
+        }
     }
 
     #[test]

@@ -4,9 +4,11 @@
 //! forward action, with the simulator's own errors. The weights of all its target groups are read
 //! by [`forward::target_group_weights`], the same reading the traffic router uses:
 //! `ForwardConfig.TargetGroups` weights by target group ARN (a missing weight counts as 1), or a
-//! plain `TargetGroupArn` with weight 1. VPC Lattice in [`lattice`], with its own client: each
-//! backend's read takes only the client it calls.
+//! plain `TargetGroupArn` with weight 1. VPC Lattice in [`lattice`], a Lambda alias's split of
+//! versions in [`lambda`], each with its own client: each backend's read takes only the client it
+//! calls.
 
+pub mod lambda;
 pub mod lattice;
 
 use super::SimulatorError;

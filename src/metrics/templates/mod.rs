@@ -5,18 +5,21 @@
 //! together from them.
 //!
 //! The shapes are shared, what each backend publishes is not: one file per backend holds its
-//! metric knowledge (namespace, names, dimensions, latency unit, cited from AWS's page), [`alb`]
-//! and [`lattice`]. A builtin check asks either the same questions (request count, 5XX count,
-//! latency percentile per target group); [`CheckQueries::Latency`] carries the backend's
-//! [`LatencyUnit`], so aggregation converts to milliseconds correctly.
+//! metric knowledge (namespace, names, dimensions, latency unit, cited from AWS's page), [`alb`],
+//! [`lattice`] and [`lambda`]. A builtin check asks each the same questions (request count, error
+//! count, latency percentile per target group — for a Lambda alias, per version);
+//! [`CheckQueries::Latency`] carries the backend's [`LatencyUnit`], so aggregation converts to
+//! milliseconds correctly.
 
 pub mod alb;
+pub mod lambda;
 pub mod lattice;
 
 pub use alb::{
     AlbDimensions, ALB_NAMESPACE, REQUEST_COUNT, TARGET_2XX_COUNT, TARGET_5XX_COUNT,
     TARGET_RESPONSE_TIME,
 };
+pub use lambda::{LambdaDimensions, DURATION, ERRORS, INVOCATIONS, LAMBDA_NAMESPACE, THROTTLES};
 pub use lattice::{
     LatticeDimensions, HTTP_2XX_COUNT, HTTP_5XX_COUNT, LATTICE_NAMESPACE, REQUEST_TIME,
     TOTAL_REQUEST_COUNT,
@@ -24,11 +27,13 @@ pub use lattice::{
 
 use crate::core::plan::{CheckKind, Comparison, CustomQuery};
 
-/// The CloudWatch dimension values of a route's stable and canary target groups, per backend.
+/// The CloudWatch dimension values of a route's stable and canary target groups (a Lambda
+/// alias: versions), per backend.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RouteDimensions {
     Alb(AlbDimensions),
     Lattice(LatticeDimensions),
+    Lambda(LambdaDimensions),
 }
 
 impl From<AlbDimensions> for RouteDimensions {
@@ -43,12 +48,18 @@ impl From<LatticeDimensions> for RouteDimensions {
     }
 }
 
+impl From<LambdaDimensions> for RouteDimensions {
+    fn from(dims: LambdaDimensions) -> RouteDimensions {
+        RouteDimensions::Lambda(dims)
+    }
+}
+
 /// The unit a backend reports its latency metric in. Checks speak milliseconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LatencyUnit {
     /// ALB `TargetResponseTime`.
     Seconds,
-    /// VPC Lattice `RequestTime`.
+    /// VPC Lattice `RequestTime`, Lambda `Duration`.
     Milliseconds,
 }
 
@@ -171,7 +182,8 @@ impl CheckQueries {
 }
 
 /// What a backend publishes per target group, as the builtin checks need it. Implemented by
-/// each backend's dimensions ([`AlbDimensions`], [`LatticeDimensions`]).
+/// each backend's dimensions ([`AlbDimensions`], [`LatticeDimensions`], [`LambdaDimensions`],
+/// whose "target groups" are the alias's two versions).
 trait TargetGroupMetrics {
     fn stable_target_group(&self) -> &str;
     fn canary_target_group(&self) -> &str;
@@ -189,6 +201,7 @@ pub fn check_queries(kind: &CheckKind, dims: &RouteDimensions) -> CheckQueries {
     match dims {
         RouteDimensions::Alb(dims) => builtin_queries(kind, dims),
         RouteDimensions::Lattice(dims) => builtin_queries(kind, dims),
+        RouteDimensions::Lambda(dims) => builtin_queries(kind, dims),
     }
 }
 
@@ -257,7 +270,7 @@ pub fn percentile_stat(percentile: f64) -> String {
 mod tests {
     use super::*;
 
-    fn routes() -> [RouteDimensions; 2] {
+    fn routes() -> [RouteDimensions; 3] {
         [
             AlbDimensions {
                 load_balancer: "app/web/50dc6c495c0c9188".into(),
@@ -268,6 +281,13 @@ mod tests {
             LatticeDimensions {
                 stable_target_group: "tg-0123456789abcdef0".into(),
                 canary_target_group: "tg-0fedcba9876543210".into(),
+            }
+            .into(),
+            LambdaDimensions {
+                function_name: "checkout".into(),
+                alias: "live".into(),
+                stable_version: "7".into(),
+                canary_version: "8".into(),
             }
             .into(),
         ]

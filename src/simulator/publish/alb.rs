@@ -13,7 +13,7 @@ pub(super) const LAYOUT: Layout = Layout {
     namespace: ALB_NAMESPACE,
     requests: REQUEST_COUNT,
     errors: TARGET_5XX_COUNT,
-    ok: TARGET_2XX_COUNT,
+    ok: Some(TARGET_2XX_COUNT),
     latency: TARGET_RESPONSE_TIME,
     latency_unit: LatencyUnit::Seconds,
 };

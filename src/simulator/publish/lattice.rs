@@ -14,7 +14,7 @@ pub(super) const LAYOUT: Layout = Layout {
     namespace: LATTICE_NAMESPACE,
     requests: TOTAL_REQUEST_COUNT,
     errors: HTTP_5XX_COUNT,
-    ok: HTTP_2XX_COUNT,
+    ok: Some(HTTP_2XX_COUNT),
     latency: REQUEST_TIME,
     latency_unit: LatencyUnit::Milliseconds,
 };

@@ -1,0 +1,250 @@
+//! The builtin checks' metrics for a Lambda alias that splits invocations between two versions.
+//!
+//! Lambda metrics, as documented by AWS in "Types of metrics for Lambda functions",
+//! <https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html>, and "Viewing
+//! metrics for Lambda functions",
+//! <https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-view.html>: namespace
+//! `AWS/Lambda`, sent per minute;
+//! - `Invocations`: invocations of the function code, successful or with a function error; not
+//!   throttled requests; statistic Sum;
+//! - `Errors`: invocations with a function error; statistic Sum; "to calculate the error rate,
+//!   divide the value of `Errors` by the value of `Invocations`";
+//! - `Duration`: the time the function code spends processing an event, in **milliseconds**;
+//!   percentile statistics supported;
+//! - `Throttles`: throttled requests, counted in neither `Invocations` nor `Errors`.
+//!
+//! Per version: AWS documents the `ExecutedVersion` dimension as the way "to compare error rates
+//! for two versions of a function that are both targets of a weighted alias" (alias invocations
+//! only). The dimension set is `FunctionName` + `Resource` + `ExecutedVersion`, with `Resource`
+//! the alias as `<function>:<alias>`: the set is listed by AWS's generated metric catalogue
+//! (aws-cdk-lib `lambda-canned-metrics`), not in the page text. So a builtin check compares the
+//! canary version with the stable version *as invoked through the alias*; a version invoked
+//! directly is not counted. A query whose dimension set is not the published one returns no
+//! data, which a check reports as "no data", never as a pass.
+//!
+//! `Throttles` has no builtin check (it would need a new check kind in the plan): whether AWS
+//! publishes it per `ExecutedVersion` is not documented (a throttled request runs no version), so
+//! [`LambdaDimensions::alias_query`] gives the alias-wide query that a `metric:` check uses (see
+//! docs/playbook.md). Timestamps are invocation times: a long invocation's data lands late.
+
+use super::{LatencyUnit, MetricQuery, TargetGroupMetrics};
+
+pub const LAMBDA_NAMESPACE: &str = "AWS/Lambda";
+pub const INVOCATIONS: &str = "Invocations";
+pub const ERRORS: &str = "Errors";
+pub const DURATION: &str = "Duration";
+pub const THROTTLES: &str = "Throttles";
+pub const FUNCTION_NAME_DIMENSION: &str = "FunctionName";
+pub const RESOURCE_DIMENSION: &str = "Resource";
+pub const EXECUTED_VERSION_DIMENSION: &str = "ExecutedVersion";
+
+/// The CloudWatch dimension values of one Lambda alias route. Built by the orchestrator's setup
+/// from the resolved alias (the function's name out of its ARN, the alias name, and the two
+/// versions of the alias's routing), so that the ARN knowledge stays with the traffic layer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LambdaDimensions {
+    /// The function's name, e.g. `checkout` — the `FunctionName` dimension. Not its ARN, and
+    /// without a qualifier.
+    pub function_name: String,
+    /// The alias the traffic goes through, e.g. `live`; the `Resource` dimension is
+    /// `<function_name>:<alias>`.
+    pub alias: String,
+    /// The version the alias serves as its `FunctionVersion`, e.g. `7` — the stable
+    /// `ExecutedVersion`. A published version number, never `$LATEST`.
+    pub stable_version: String,
+    /// The version that gets the canary's weight in the alias's `AdditionalVersionWeights`,
+    /// e.g. `8` — the canary `ExecutedVersion`.
+    pub canary_version: String,
+}
+
+impl LambdaDimensions {
+    /// The `Resource` dimension value of the alias: `<function_name>:<alias>`.
+    pub fn alias_resource(&self) -> String {
+        format!("{}:{}", self.function_name, self.alias)
+    }
+
+    /// `metric` of the invocations of `version` through the alias (`FunctionName` + `Resource`
+    /// + `ExecutedVersion`).
+    pub fn version_query(&self, version: &str, metric: &str, stat: &str) -> MetricQuery {
+        MetricQuery::new(
+            LAMBDA_NAMESPACE,
+            metric,
+            vec![
+                (
+                    FUNCTION_NAME_DIMENSION.to_string(),
+                    self.function_name.clone(),
+                ),
+                (RESOURCE_DIMENSION.to_string(), self.alias_resource()),
+                (EXECUTED_VERSION_DIMENSION.to_string(), version.to_string()),
+            ],
+            stat,
+        )
+    }
+
+    /// `metric` of the alias as a whole, both versions together (`FunctionName` + `Resource`):
+    /// where `Throttles` is looked for.
+    pub fn alias_query(&self, metric: &str, stat: &str) -> MetricQuery {
+        MetricQuery::new(
+            LAMBDA_NAMESPACE,
+            metric,
+            vec![
+                (
+                    FUNCTION_NAME_DIMENSION.to_string(),
+                    self.function_name.clone(),
+                ),
+                (RESOURCE_DIMENSION.to_string(), self.alias_resource()),
+            ],
+            stat,
+        )
+    }
+}
+
+/// A Lambda alias's "target groups" are its two versions.
+impl TargetGroupMetrics for LambdaDimensions {
+    fn stable_target_group(&self) -> &str {
+        &self.stable_version
+    }
+
+    fn canary_target_group(&self) -> &str {
+        &self.canary_version
+    }
+
+    fn requests(&self, version: &str) -> MetricQuery {
+        self.version_query(version, INVOCATIONS, "Sum")
+    }
+
+    fn errors(&self, version: &str) -> MetricQuery {
+        self.version_query(version, ERRORS, "Sum")
+    }
+
+    fn latency(&self, version: &str, stat: &str) -> MetricQuery {
+        self.version_query(version, DURATION, stat)
+    }
+
+    fn latency_unit(&self) -> LatencyUnit {
+        LatencyUnit::Milliseconds
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{check_queries, CheckQueries, RouteDimensions};
+    use super::*;
+    use crate::core::plan::CheckKind;
+
+    fn lambda() -> LambdaDimensions {
+        LambdaDimensions {
+            function_name: "checkout".into(),
+            alias: "live".into(),
+            stable_version: "7".into(),
+            canary_version: "8".into(),
+        }
+    }
+
+    fn dims() -> RouteDimensions {
+        lambda().into()
+    }
+
+    fn version(v: &str) -> Vec<(String, String)> {
+        vec![
+            ("ExecutedVersion".to_string(), v.to_string()),
+            ("FunctionName".to_string(), "checkout".to_string()),
+            ("Resource".to_string(), "checkout:live".to_string()),
+        ]
+    }
+
+    #[test]
+    fn error_rate_is_errors_over_invocations_of_the_canary_version() {
+        let q = check_queries(&CheckKind::ErrorRate { max_percent: 1.0 }, &dims());
+        let CheckQueries::ErrorRate { canary, stable } = q else {
+            panic!("wrong shape");
+        };
+        assert!(stable.is_none());
+        for query in [&canary.requests, &canary.errors] {
+            assert_eq!(query.namespace, "AWS/Lambda");
+            assert_eq!(query.stat, "Sum");
+            assert_eq!(query.dimensions, version("8"));
+        }
+        assert_eq!(canary.requests.metric, "Invocations");
+        assert_eq!(canary.errors.metric, "Errors");
+    }
+
+    #[test]
+    fn vs_stable_error_rate_adds_the_stable_version_of_the_same_alias() {
+        let q = check_queries(
+            &CheckKind::ErrorRateVsStable {
+                max_delta_percent: 1.0,
+            },
+            &dims(),
+        );
+        let CheckQueries::ErrorRate {
+            canary,
+            stable: Some(stable),
+        } = q
+        else {
+            panic!("no stable queries");
+        };
+        assert_eq!(canary.errors.dimensions, version("8"));
+        assert_eq!(stable.requests.metric, "Invocations");
+        assert_eq!(stable.requests.dimensions, version("7"));
+        assert_eq!(stable.errors.metric, "Errors");
+        assert_eq!(stable.errors.dimensions, version("7"));
+    }
+
+    #[test]
+    fn latency_is_duration_percentiles_in_milliseconds() {
+        let q = check_queries(
+            &CheckKind::LatencyVsStable {
+                percentile: 99.0,
+                max_ratio: 1.5,
+            },
+            &dims(),
+        );
+        assert_eq!(q.metric_queries().len(), 3);
+        let CheckQueries::Latency {
+            canary_requests,
+            canary,
+            stable: Some(stable),
+            unit,
+        } = q
+        else {
+            panic!("no stable latency");
+        };
+        assert_eq!(canary_requests.metric, "Invocations");
+        assert_eq!(canary_requests.dimensions, version("8"));
+        assert_eq!(canary.namespace, "AWS/Lambda");
+        assert_eq!(canary.metric, "Duration");
+        assert_eq!(canary.stat, "p99");
+        assert_eq!(canary.dimensions, version("8"));
+        assert_eq!(stable.metric, "Duration");
+        assert_eq!(stable.dimensions, version("7"));
+        assert_eq!(unit, LatencyUnit::Milliseconds, "Duration is in ms");
+
+        let plain = check_queries(
+            &CheckKind::Latency {
+                percentile: 99.9,
+                max_ms: 800.0,
+            },
+            &dims(),
+        );
+        let CheckQueries::Latency {
+            canary,
+            stable: None,
+            unit: LatencyUnit::Milliseconds,
+            ..
+        } = plain
+        else {
+            panic!("wrong shape: {plain:?}");
+        };
+        assert_eq!(canary.stat, "p99.9");
+    }
+
+    #[test]
+    fn throttles_are_asked_of_the_whole_alias() {
+        let q = lambda().alias_query(THROTTLES, "Sum");
+        assert_eq!(
+            q.to_string(),
+            "AWS/Lambda Throttles Sum FunctionName=checkout Resource=checkout:live"
+        );
+    }
+}
