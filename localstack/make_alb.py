@@ -6,6 +6,8 @@ the emulator's virtualenv already has) instead of pulling the large EC2 SDK crat
 
 Usage: make_alb.py --endpoint-url URL --prefix NAME [--port 80]
 Target groups are <prefix>-stable and <prefix>-canary; the listener forwards to <prefix>-stable.
+One running EC2 instance is registered in both target groups (the emulator reports it healthy),
+so the preflight's healthy-targets checks pass; --no-targets leaves both groups empty.
 """
 
 import argparse
@@ -30,6 +32,7 @@ def main():
     parser.add_argument("--endpoint-url", required=True)
     parser.add_argument("--prefix", required=True)
     parser.add_argument("--port", type=int, default=80)
+    parser.add_argument("--no-targets", action="store_true")
     args = parser.parse_args()
 
     ec2 = client("ec2", args.endpoint_url)
@@ -57,8 +60,16 @@ def main():
         DefaultActions=[{"Type": "forward", "TargetGroupArn": stable}],
     )["Listeners"][0]["ListenerArn"]
 
+    instance = None
+    if not args.no_targets:
+        instance = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1,
+                                     SubnetId=subnets[0])["Instances"][0]["InstanceId"]
+        for group in (stable, canary):
+            elb.register_targets(TargetGroupArn=group, Targets=[{"Id": instance}])
+
     json.dump(
         {
+            "instance_id": instance,
             "vpc_id": vpc,
             "subnet_ids": subnets,
             "lb_arn": lb_arn,

@@ -7,9 +7,11 @@
 pub mod aws;
 pub mod cli;
 pub mod core;
+pub mod iam;
 pub mod metrics;
 pub mod orchestrator;
 pub mod playbook;
+pub mod preflight;
 pub mod report;
 pub mod simulator;
 pub mod store;

@@ -1,4 +1,5 @@
-"""Build the WSGI stack (health → RPC v2 CBOR → moto) and serve it, threaded, on 127.0.0.1.
+"""Build the WSGI stack (health → request recording → RPC v2 CBOR → moto) and serve it,
+threaded, on 127.0.0.1.
 
 moto's ThreadedMotoServer cannot take a wrapped app, so this does what it does (werkzeug
 make_server, threaded, MotoRequestHandler) around our middlewares.
@@ -16,9 +17,12 @@ def build_app():
     from canary_emulator import patches
     from canary_emulator.cbor_rpc import CborRpcMiddleware
     from canary_emulator.health import HealthMiddleware
+    from canary_emulator.recording import RecordingMiddleware
 
     patches.apply()
-    return HealthMiddleware(CborRpcMiddleware(DomainDispatcherApplication(create_backend_app)))
+    # Recording sees each request as the client sent it, before the CBOR layer rewrites it.
+    moto = DomainDispatcherApplication(create_backend_app)
+    return HealthMiddleware(RecordingMiddleware(CborRpcMiddleware(moto)))
 
 
 def main(argv: list[str] | None = None) -> None:

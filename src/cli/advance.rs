@@ -22,6 +22,7 @@ pub const SETTLE_VAR: &str = "CANARY_DEPLOY_LEASE_SETTLE";
 pub async fn execute(
     path: &Path,
     start_from: Option<StartFromArg>,
+    skip_preflight: &[String],
     global: &Global,
 ) -> anyhow::Result<Exit> {
     let settle = settle()?;
@@ -36,6 +37,8 @@ pub async fn execute(
         super::run::calls_made(&clients.calls)
     );
     let store = AnyStore::for_route(global, &router.identity(), &clients)?;
+    // Before the first step only; a refusal has written and saved nothing.
+    super::plan::gate(&plan, &router, &store, &clients, skip_preflight).await?;
     let deployment = setup::deployment(plan, router, &clients, store);
     let mut sink = super::run::reporter(global.output);
     let now = SystemClock.now();

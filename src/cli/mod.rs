@@ -3,8 +3,10 @@
 
 mod advance;
 pub mod exit;
+mod iam_policy;
 pub mod interrupt;
 mod oncall;
+mod plan;
 mod run;
 mod status;
 pub mod store;
@@ -82,6 +84,13 @@ impl From<StartFromArg> for crate::core::plan::StartFrom {
 pub enum Command {
     /// Check a playbook without calling AWS.
     Validate { playbook: PathBuf },
+    /// Dry run: resolve the route, show the live weights, the timeline, each check's CloudWatch
+    /// query and the preflight results (exit 1 when a preflight check fails). Writes nothing.
+    Plan {
+        playbook: PathBuf,
+        #[command(flatten)]
+        skip: SkipPreflight,
+    },
     /// Shift traffic step by step until the canary is promoted or rolled back.
     Run {
         playbook: PathBuf,
@@ -89,6 +98,8 @@ pub enum Command {
         /// first step (overrides the playbook's `start_from`; without either, `run` refuses).
         #[arg(long, value_enum, value_name = "HOW")]
         start_from: Option<StartFromArg>,
+        #[command(flatten)]
+        skip: SkipPreflight,
     },
     /// One tick, then exit: start, judge, step, promote or roll back as due (scheduled jobs).
     Advance {
@@ -96,6 +107,8 @@ pub enum Command {
         /// As for `run`.
         #[arg(long, value_enum, value_name = "HOW")]
         start_from: Option<StartFromArg>,
+        #[command(flatten)]
+        skip: SkipPreflight,
     },
     /// Show the deployment record beside the live weights.
     Status {
@@ -133,6 +146,26 @@ pub enum Command {
         #[command(flatten)]
         why: Why,
     },
+    /// Print the least-privilege IAM policy (JSON) for a playbook: the exact actions and
+    /// resources canary-deploy calls. No AWS call unless --resolve.
+    IamPolicy {
+        playbook: PathBuf,
+        /// Resolve the route (names to ARNs, as `run` does) and print exact ARNs, not patterns.
+        #[arg(long)]
+        resolve: bool,
+    },
+}
+
+/// Preflight checks skipped by name, beside the playbook's `preflight.skip`.
+#[derive(Debug, clap::Args)]
+pub struct SkipPreflight {
+    /// Skip this preflight check (repeatable); see `canary-deploy plan` for the names.
+    #[arg(
+        long = "skip-preflight",
+        value_name = "NAME",
+        value_parser = clap::builder::PossibleValuesParser::new(crate::preflight::CHECK_NAMES)
+    )]
+    pub names: Vec<String>,
 }
 
 /// Which deployment an on-call command acts on: a playbook, or only the routed resource's ARN
@@ -170,14 +203,17 @@ impl Global {
 pub async fn execute(cli: Cli) -> Exit {
     let result = match &cli.command {
         Command::Validate { playbook } => validate::execute(playbook),
+        Command::Plan { playbook, skip } => plan::execute(playbook, &skip.names, &cli.global).await,
         Command::Run {
             playbook,
             start_from,
-        } => run::execute(playbook, *start_from, &cli.global).await,
+            skip,
+        } => run::execute(playbook, *start_from, &skip.names, &cli.global).await,
         Command::Advance {
             playbook,
             start_from,
-        } => advance::execute(playbook, *start_from, &cli.global).await,
+            skip,
+        } => advance::execute(playbook, *start_from, &skip.names, &cli.global).await,
         Command::Status { which, json } => status::execute(which, *json, &cli.global).await,
         Command::Rollback { which, why } => {
             oncall::execute(OperatorAction::Rollback, which, why, &cli.global).await
@@ -190,6 +226,9 @@ pub async fn execute(cli: Cli) -> Exit {
         }
         Command::Resume { which, why } => {
             oncall::execute(OperatorAction::Resume, which, why, &cli.global).await
+        }
+        Command::IamPolicy { playbook, resolve } => {
+            iam_policy::execute(playbook, *resolve, &cli.global).await
         }
     };
     result.unwrap_or_else(|error| {

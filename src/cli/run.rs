@@ -18,6 +18,7 @@ use std::path::Path;
 pub async fn execute(
     path: &Path,
     start_from: Option<StartFromArg>,
+    skip_preflight: &[String],
     global: &Global,
 ) -> anyhow::Result<Exit> {
     let settle = super::advance::settle()?;
@@ -29,6 +30,9 @@ pub async fn execute(
     let router = setup::router(&plan.route, &clients).await?;
     let store = AnyStore::for_route(global, &router.identity(), &clients)?;
     let ended_before = ended_deployment(&store, &plan).await?;
+    // Before the first step only; a refusal has written and saved nothing.
+    super::plan::gate(&plan, &router, &store, &clients, skip_preflight).await?;
+
     let ttl = run_ttl(plan.analysis.interval);
     let terms = LeaseTerms::new(super::advance::owner("run"), ttl, settle);
     let deployment = setup::deployment(plan, router, &clients, store);

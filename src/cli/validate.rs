@@ -2,7 +2,8 @@
 
 use super::Exit;
 use crate::core::plan::StartFrom;
-use crate::core::Plan;
+use crate::core::{Plan, Share, Timestamp};
+use crate::report::human::clock_time;
 use std::path::Path;
 use std::time::Duration;
 
@@ -32,25 +33,78 @@ pub fn start(plan: &Plan) -> String {
     format!("if the canary already has traffic: {how}")
 }
 
+/// One step of the timeline: when it starts after the deployment's start, at the earliest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stage {
+    /// 0-based index in the plan's steps.
+    pub index: usize,
+    pub share: Share,
+    pub bake: Duration,
+    /// From the first step written to this one's weights, at the earliest.
+    pub after: Duration,
+}
+
+/// The plan's steps from `first` on (a start from a live split skips the ones below), each with
+/// its earliest start; and the earliest time to promotion.
+pub fn stages(plan: &Plan, first: usize) -> (Vec<Stage>, Duration) {
+    let mut after = Duration::ZERO;
+    let mut out = Vec::new();
+    for (index, step) in plan.steps.iter().enumerate().skip(first) {
+        out.push(Stage {
+            index,
+            share: step.share,
+            bake: step.bake,
+            after,
+        });
+        after += step.bake;
+    }
+    (out, after)
+}
+
 /// "steps: 10% (bake 2m) → 50% (bake 2m) → 100% (bake 0s); at least 4m to promotion"
 pub fn timeline(plan: &Plan) -> String {
-    let steps: Vec<String> = plan
-        .steps
+    let (stages, total) = stages(plan, 0);
+    let steps: Vec<String> = stages
         .iter()
-        .map(|step| {
+        .map(|stage| {
             format!(
                 "{} (bake {})",
-                step.share,
-                humantime::format_duration(step.bake)
+                stage.share,
+                humantime::format_duration(stage.bake)
             )
         })
         .collect();
-    let total: Duration = plan.steps.iter().map(|step| step.bake).sum();
     format!(
         "steps: {}; at least {} to promotion",
         steps.join(" → "),
         humantime::format_duration(total)
     )
+}
+
+/// The timeline on the clock from `now` (UTC), one line per step then the expected end:
+/// "step 1  10%  14:00:00  bake 2m  until 14:02:00".
+pub fn timeline_at(plan: &Plan, first: usize, now: Timestamp) -> Vec<String> {
+    let (stages, total) = stages(plan, first);
+    let mut lines: Vec<String> = stages
+        .iter()
+        .map(|stage| {
+            let starts = now.plus(stage.after);
+            format!(
+                "step {}  {:>6}  {}  bake {}  until {}",
+                stage.index + 1,
+                stage.share.to_string(),
+                clock_time(starts),
+                humantime::format_duration(stage.bake),
+                clock_time(starts.plus(stage.bake))
+            )
+        })
+        .collect();
+    lines.push(format!(
+        "expected end: promoted at {} UTC at the earliest ({} from now, if every analysis passes)",
+        clock_time(now.plus(total)),
+        humantime::format_duration(total)
+    ));
+    lines
 }
 
 #[cfg(test)]
@@ -64,6 +118,23 @@ mod tests {
         assert_eq!(
             timeline(&plan),
             "steps: 10% (bake 2m) → 50% (bake 2m) → 100% (bake 0s); at least 4m to promotion"
+        );
+    }
+
+    #[test]
+    fn the_clock_timeline_starts_at_the_first_step_taken() {
+        let yaml = "name: p\nroute:\n  alb:\n    load_balancer: lb\n    port: 80\n    stable: s\n    canary: c\nsteps:\n  canary: [10, 50]\n  bake: 2m\n";
+        let plan = crate::playbook::parse(yaml, "p.yaml").unwrap().plan;
+        let now = Timestamp::from_secs(14 * 3600);
+        assert_eq!(
+            timeline_at(&plan, 1, now),
+            vec![
+                "step 2     50%  14:00:00  bake 2m  until 14:02:00".to_string(),
+                "step 3    100%  14:02:00  bake 0s  until 14:02:00".to_string(),
+                "expected end: promoted at 14:02:00 UTC at the earliest (2m from now, if every \
+                 analysis passes)"
+                    .to_string(),
+            ]
         );
     }
 }

@@ -24,6 +24,29 @@ pub struct Plan {
     /// What to do when the canary already has traffic before the first step; `None` refuses to
     /// start (and names both ways on).
     pub start_from: Option<StartFrom>,
+    /// What `plan`, `run` and `advance` check before the first step (see `crate::preflight`).
+    #[serde(default)]
+    pub preflight: PreflightPolicy,
+}
+
+/// The playbook's `preflight:`: how many healthy targets each target group needs, whether the
+/// canary must be warm (provisioned concurrency READY), and the checks skipped by name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreflightPolicy {
+    pub min_healthy_targets: u32,
+    pub warm_starts: bool,
+    /// Names from `crate::preflight::CHECK_NAMES`, validated by the playbook.
+    pub skip: Vec<String>,
+}
+
+impl Default for PreflightPolicy {
+    fn default() -> Self {
+        PreflightPolicy {
+            min_healthy_targets: 1,
+            warm_starts: false,
+            skip: Vec::new(),
+        }
+    }
 }
 
 /// How a deployment starts when the canary already receives traffic (say a 60/40 split left by

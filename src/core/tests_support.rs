@@ -66,6 +66,7 @@ impl PlanBuilder {
             checks: vec![check("errors", CheckKind::ErrorRate { max_percent: 1.0 })],
             on_failure: OnFailure::Rollback,
             start_from: None,
+            preflight: Default::default(),
         })
     }
     /// 5 % → 25 % → 50 % → 100 %, baking 10, 10, 10 and 0 minutes.

@@ -7,6 +7,7 @@ use crate::aws::Clients;
 use crate::core::record::{RouteBackend, RouteIdentity};
 use crate::core::types::{Share, Split};
 use crate::traffic::alb::AlbRouter;
+use crate::traffic::lambda_alias::LambdaAliasRouter;
 use crate::traffic::lattice::LatticeRouter;
 use crate::traffic::{Router, TrafficError};
 
@@ -26,12 +27,9 @@ impl RouteRouter {
                 clients.lattice.clone(),
                 identity,
             )?)),
-            RouteBackend::LambdaAlias => Err(TrafficError::NotFound {
-                what: format!(
-                    "a router for the Lambda alias {} (not supported by this build yet)",
-                    identity.resource_arn()
-                ),
-            }),
+            RouteBackend::LambdaAlias => Ok(RouteRouter::LambdaAlias(
+                LambdaAliasRouter::from_identity(clients.lambda.clone(), identity)?,
+            )),
         }
     }
 }
@@ -41,6 +39,7 @@ impl RouteRouter {
 pub enum RouteRouter {
     Alb(AlbRouter),
     Lattice(LatticeRouter),
+    LambdaAlias(LambdaAliasRouter),
 }
 
 impl Router for RouteRouter {
@@ -48,6 +47,7 @@ impl Router for RouteRouter {
         match self {
             RouteRouter::Alb(router) => router.split_for(share),
             RouteRouter::Lattice(router) => router.split_for(share),
+            RouteRouter::LambdaAlias(router) => router.split_for(share),
         }
     }
 
@@ -55,6 +55,7 @@ impl Router for RouteRouter {
         match self {
             RouteRouter::Alb(router) => router.read().await,
             RouteRouter::Lattice(router) => router.read().await,
+            RouteRouter::LambdaAlias(router) => router.read().await,
         }
     }
 
@@ -62,6 +63,7 @@ impl Router for RouteRouter {
         match self {
             RouteRouter::Alb(router) => router.write(expected, target).await,
             RouteRouter::Lattice(router) => router.write(expected, target).await,
+            RouteRouter::LambdaAlias(router) => router.write(expected, target).await,
         }
     }
 
@@ -69,6 +71,7 @@ impl Router for RouteRouter {
         match self {
             RouteRouter::Alb(router) => router.describe(),
             RouteRouter::Lattice(router) => router.describe(),
+            RouteRouter::LambdaAlias(router) => router.describe(),
         }
     }
 
@@ -76,6 +79,7 @@ impl Router for RouteRouter {
         match self {
             RouteRouter::Alb(router) => router.identity(),
             RouteRouter::Lattice(router) => router.identity(),
+            RouteRouter::LambdaAlias(router) => router.identity(),
         }
     }
 }

@@ -7,9 +7,10 @@ use crate::aws::Clients;
 use crate::core::plan::Route;
 use crate::core::Plan;
 use crate::metrics::cloudwatch::CloudWatchSource;
-use crate::metrics::templates::{AlbDimensions, LatticeDimensions};
+use crate::metrics::templates::{AlbDimensions, LambdaDimensions, LatticeDimensions};
 use crate::store::Store;
 use crate::traffic::alb::AlbRouter;
+use crate::traffic::lambda_alias::LambdaAliasRouter;
 use crate::traffic::lattice::LatticeRouter;
 
 /// A deployment on any route, watched through CloudWatch.
@@ -53,6 +54,16 @@ pub fn deployment<S: Store>(
             };
             CloudWatchSource::new(clients.cloudwatch.clone(), dimensions, period)
         }
+        RouteRouter::LambdaAlias(router) => {
+            let resolved = router.resolved();
+            let dimensions = LambdaDimensions {
+                function_name: resolved.function_name.clone(),
+                alias: resolved.alias.clone(),
+                stable_version: resolved.stable_version.clone(),
+                canary_version: resolved.canary_version.clone(),
+            };
+            CloudWatchSource::new(clients.cloudwatch.clone(), dimensions, period)
+        }
     };
     Deployment {
         plan,
@@ -71,8 +82,8 @@ pub async fn router(route: &Route, clients: &Clients) -> Result<RouteRouter, Orc
         Route::Lattice(route) => Ok(RouteRouter::Lattice(
             LatticeRouter::resolve(clients.lattice.clone(), route).await?,
         )),
-        Route::LambdaAlias(_) => Err(OrchestratorError::Setup(
-            "Lambda alias routes are not supported by this build yet".to_string(),
+        Route::LambdaAlias(route) => Ok(RouteRouter::LambdaAlias(
+            LambdaAliasRouter::resolve(clients.lambda.clone(), route).await?,
         )),
     }
 }

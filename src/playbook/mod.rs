@@ -16,6 +16,7 @@ mod arn;
 mod checks;
 mod error;
 mod model;
+mod preflight;
 mod route;
 mod steps;
 mod validate;

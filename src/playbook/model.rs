@@ -21,6 +21,7 @@ pub(crate) struct PlaybookDoc {
     pub checks: Option<Sp<Vec<Sp<CheckDoc>>>>,
     pub on_failure: Option<Sp<String>>,
     pub start_from: Option<Sp<String>>,
+    pub preflight: Option<Sp<super::preflight::PreflightDoc>>,
 }
 
 impl PlaybookDoc {
@@ -33,6 +34,7 @@ impl PlaybookDoc {
             && self.checks.is_none()
             && self.on_failure.is_none()
             && self.start_from.is_none()
+            && self.preflight.is_none()
     }
 }
 
@@ -41,6 +43,16 @@ impl PlaybookDoc {
 pub(crate) struct RouteDoc {
     pub alb: Option<Sp<AlbDoc>>,
     pub lattice: Option<Sp<LatticeDoc>>,
+    pub lambda_alias: Option<Sp<LambdaAliasDoc>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LambdaAliasDoc {
+    pub function: Option<Sp<String>>,
+    pub alias: Option<Sp<String>>,
+    pub canary_version: Option<Sp<String>>,
+    pub stable_version: Option<Sp<String>>,
 }
 
 #[derive(Debug, Deserialize)]

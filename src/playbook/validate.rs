@@ -84,6 +84,10 @@ pub(crate) fn plan(d: &mut Diag, doc: &Sp<PlaybookDoc>, content_hash: String) ->
         None => Some(None),
         Some(s) => d.check(s, start_from(s.value.trim())).map(Some),
     };
+    let preflight = match &p.preflight {
+        None => Some(Default::default()),
+        Some(doc) => super::preflight::policy(d, doc),
+    };
     let plan = Plan {
         name: name?,
         content_hash,
@@ -93,6 +97,7 @@ pub(crate) fn plan(d: &mut Diag, doc: &Sp<PlaybookDoc>, content_hash: String) ->
         checks: checks?,
         on_failure: on_failure?,
         start_from: start_from?,
+        preflight: preflight?,
     };
     let sites = Sites {
         analysis: p.analysis.as_ref().map_or(root, Pos::from),

@@ -13,6 +13,7 @@
 //! stickiness).
 
 pub mod alb;
+pub mod lambda_alias;
 pub mod lattice;
 pub mod split;
 mod write;

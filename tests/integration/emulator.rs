@@ -220,3 +220,25 @@ pub async fn demo_lattice(prefix: &str, weights: Option<(u32, u32)>) -> DemoLatt
     }
     python_fixture("make_lattice.py", args).await
 }
+
+/// One Lambda function `<prefix>` (python, a zip) with published versions `1` and `2` (different
+/// code) and alias `live` on version 1 without routing, and its IAM role `<prefix>-role`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct DemoLambda {
+    pub function_arn: String,
+    pub function_name: String,
+    pub alias_arn: String,
+    pub alias: String,
+    pub stable_version: String,
+    pub canary_version: String,
+}
+
+/// Creates a fresh [`DemoLambda`]; `prefix` must be unique per test and suit Lambda function
+/// names (1–64 characters of letters, digits, `-` and `_`).
+pub async fn demo_lambda(prefix: &str) -> DemoLambda {
+    python_fixture(
+        "make_lambda.py",
+        vec!["--prefix".to_string(), prefix.to_string()],
+    )
+    .await
+}

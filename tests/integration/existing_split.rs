@@ -6,7 +6,7 @@
 use crate::emulator::{deploy_command, endpoint, sdk_config};
 use crate::route_fixture::{for_backends, Backend, RouteFixture};
 use canary_deploy::aws::Clients;
-use canary_deploy::core::{EventKind, Record, Split};
+use canary_deploy::core::{EventKind, Record, Share, Split};
 use canary_deploy::orchestrator::route_router::RouteRouter;
 use canary_deploy::traffic::Router;
 use std::path::Path;
@@ -135,10 +135,14 @@ async fn first_step_resets_down(backend: Backend) {
         }),
         "down from 40% to the first step"
     );
-    assert_eq!(router.read().await.expect("read").canary, 999, "promoted");
+    assert_eq!(
+        router.read().await.expect("read"),
+        router.split_for(Share::CANARY_ONLY),
+        "promoted"
+    );
 }
 
-for_backends!(alb => Alb, lattice => Lattice, lattice_rule => LatticeRule; [
+for_backends!(alb => Alb, lattice => Lattice, lattice_rule => LatticeRule, lambda_alias => LambdaAlias; [
     refused_then_continued_from_live,
     first_step_resets_down,
 ]);

@@ -70,13 +70,7 @@ async fn rollback_with_only_the_arn(backend: Backend) {
     ));
     assert!(out.contains("outcome: rolled back"), "{out}");
     let (after, live) = status(second_machine.path(), &arn);
-    assert_eq!(
-        live,
-        Split {
-            stable: 999,
-            canary: 0
-        }
-    );
+    assert!(live.canary == 0 && live.stable > 0, "all on stable: {live}");
     assert_eq!(after.written, Some(live));
     let Phase::RolledBack { why, .. } = &after.phase else {
         panic!("{:?}", after.phase)
@@ -98,10 +92,8 @@ async fn rollback_with_only_the_arn(backend: Backend) {
         second_machine.path(),
         &["status", "--target", &arn],
     ));
-    assert!(
-        human.contains("rolled_back | stable 999 / canary 0"),
-        "{human}"
-    );
+    assert!(human.contains("rolled_back | stable "), "{human}");
+    assert!(human.contains(" / canary 0 (0% canary)"), "{human}");
 }
 
 async fn pause_resume_and_promote_with_only_the_arn(backend: Backend) {
@@ -143,16 +135,13 @@ async fn pause_resume_and_promote_with_only_the_arn(backend: Backend) {
     ));
     let (record, live) = status(cwd, &arn);
     assert!(matches!(record.phase, Phase::Promoted { .. }));
-    assert_eq!(
-        live,
-        Split {
-            stable: 0,
-            canary: 999
-        }
+    assert!(
+        live.stable == 0 && live.canary > 0,
+        "all on the canary: {live}"
     );
 }
 
-for_backends!(alb => Alb, lattice => Lattice, lattice_rule => LatticeRule; [
+for_backends!(alb => Alb, lattice => Lattice, lattice_rule => LatticeRule, lambda_alias => LambdaAlias; [
     rollback_with_only_the_arn,
     pause_resume_and_promote_with_only_the_arn,
 ]);

@@ -4,18 +4,9 @@
 
 use crate::route_fixture::{for_backends, Backend, RouteFixture};
 use crate::scenario::{playbook, steps_started, Scenario, ANALYSIS};
-use canary_deploy::core::{EventKind, Phase, Record, Split};
+use canary_deploy::core::{EventKind, Phase, Record, Share, Split};
 use canary_deploy::simulator::TargetProfile;
 use canary_deploy::traffic::Router;
-
-const ALL_ON_STABLE: Split = Split {
-    stable: 999,
-    canary: 0,
-};
-const ALL_ON_CANARY: Split = Split {
-    stable: 0,
-    canary: 999,
-};
 
 const BUILTIN_CHECKS: &str = "checks:\n  - error_rate: { max_percent: 1 }\n  - latency: { percentile: p99, max: 800ms }\n  - error_rate_vs_stable: { max_delta_percent: 1 }\n";
 
@@ -38,8 +29,8 @@ async fn a_healthy_canary_is_promoted_step_by_step(backend: Backend) {
         record.phase
     );
     assert_eq!(steps_started(&record), vec![0, 1, 2]);
-    assert_eq!(s.live().await, ALL_ON_CANARY);
-    assert_eq!(record.written, Some(ALL_ON_CANARY));
+    assert_eq!(s.live().await, s.split_for(Share::CANARY_ONLY));
+    assert_eq!(record.written, Some(s.split_for(Share::CANARY_ONLY)));
     // Every step baked for its two minutes before the next one started.
     let starts: Vec<_> = record
         .history
@@ -68,7 +59,7 @@ async fn a_canary_with_errors_is_rolled_back_at_the_first_step(backend: Backend)
     let why = rolled_back_why(&record);
     assert!(why.contains("5XX"), "{why}");
     assert_eq!(steps_started(&record), vec![0]);
-    assert_eq!(s.live().await, ALL_ON_STABLE);
+    assert_eq!(s.live().await, s.split_for(Share::STABLE_ONLY));
 }
 
 async fn a_slow_canary_is_rolled_back_on_p99(backend: Backend) {
@@ -83,7 +74,7 @@ async fn a_slow_canary_is_rolled_back_on_p99(backend: Backend) {
     let record = s.run(20).await;
     let why = rolled_back_why(&record);
     assert!(why.contains("p99"), "{why}");
-    assert_eq!(s.live().await, ALL_ON_STABLE);
+    assert_eq!(s.live().await, s.split_for(Share::STABLE_ONLY));
 }
 
 async fn an_alarm_in_alarm_rolls_back(backend: Backend) {
@@ -126,7 +117,7 @@ async fn an_alarm_in_alarm_rolls_back(backend: Backend) {
     let record = s.minute().await;
     let why = rolled_back_why(&record);
     assert!(why.contains(&alarm), "{why}");
-    assert_eq!(s.live().await, ALL_ON_STABLE);
+    assert_eq!(s.live().await, s.split_for(Share::STABLE_ONLY));
 }
 
 fn no_data_playbook(policy: &'static str) -> impl Fn(&dyn RouteFixture) -> String {
@@ -171,7 +162,7 @@ async fn no_data_fail_rolls_back(backend: Backend) {
     s.requests_per_minute = 0;
     let record = s.run(8).await;
     rolled_back_why(&record);
-    assert_eq!(s.live().await, ALL_ON_STABLE);
+    assert_eq!(s.live().await, s.split_for(Share::STABLE_ONLY));
 }
 
 async fn no_data_pass_promotes(backend: Backend) {
@@ -236,12 +227,12 @@ async fn the_operator_rolls_back_mid_step_with_a_reason(backend: Backend) {
     let record = s.rollback("pager: checkout latency").await;
     let why = rolled_back_why(&record);
     assert!(why.contains("pager: checkout latency"), "{why}");
-    assert_eq!(s.live().await, ALL_ON_STABLE);
-    assert_eq!(record.written, Some(ALL_ON_STABLE));
+    assert_eq!(s.live().await, s.split_for(Share::STABLE_ONLY));
+    assert_eq!(record.written, Some(s.split_for(Share::STABLE_ONLY)));
     // A rolled-back deployment stays rolled back.
     let record = s.minute().await;
     assert!(matches!(record.phase, Phase::RolledBack { .. }));
-    assert_eq!(s.live().await, ALL_ON_STABLE);
+    assert_eq!(s.live().await, s.split_for(Share::STABLE_ONLY));
 }
 
 async fn a_write_left_in_flight_by_a_killed_runner_is_finished_not_seen_as_drift(backend: Backend) {
@@ -305,9 +296,9 @@ async fn an_operator_rollback_does_not_first_finish_a_step_left_in_flight(backen
         .filter(|op| op.starts_with("Modify") || op.starts_with("Update"))
         .count();
     assert_eq!(modifies, 1, "only the rollback itself is written");
-    assert_eq!(record.written, Some(ALL_ON_STABLE));
+    assert_eq!(record.written, Some(s.split_for(Share::STABLE_ONLY)));
     assert_eq!(record.in_flight, None);
-    assert_eq!(s.live().await, ALL_ON_STABLE);
+    assert_eq!(s.live().await, s.split_for(Share::STABLE_ONLY));
 }
 
 for_backends!(alb => Alb, lattice => Lattice; [
@@ -322,6 +313,15 @@ for_backends!(alb => Alb, lattice => Lattice; [
     the_operator_rolls_back_mid_step_with_a_reason,
     a_write_left_in_flight_by_a_killed_runner_is_finished_not_seen_as_drift,
     an_operator_rollback_does_not_first_finish_a_step_left_in_flight,
+]);
+
+for_backends!(lambda_alias => LambdaAlias; [
+    a_healthy_canary_is_promoted_step_by_step,
+    a_canary_with_errors_is_rolled_back_at_the_first_step,
+    a_slow_canary_is_rolled_back_on_p99,
+    weights_changed_by_someone_else_pause_without_a_write,
+    the_operator_rolls_back_mid_step_with_a_reason,
+    a_write_left_in_flight_by_a_killed_runner_is_finished_not_seen_as_drift,
 ]);
 
 for_backends!(lattice_rule => LatticeRule; [

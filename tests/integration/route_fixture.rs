@@ -2,7 +2,7 @@
 //! every route (starting from an existing split, a rollout, a rollback) is written once and run
 //! on each: [`for_backends!`] turns `async fn name(backend: Backend)` into one test per backend.
 
-use crate::emulator::{demo_alb, demo_lattice, DemoAlb, DemoLattice};
+use crate::emulator::{demo_alb, demo_lambda, demo_lattice, DemoAlb, DemoLambda, DemoLattice};
 
 /// A route in the emulator that a playbook can name.
 pub trait RouteFixture: Send + Sync {
@@ -34,6 +34,19 @@ impl RouteFixture for DemoLattice {
     }
 }
 
+impl RouteFixture for DemoLambda {
+    fn playbook(&self, name: &str, rest: &str) -> String {
+        format!(
+            "name: {name}\nroute:\n  lambda_alias:\n    function: {}\n    alias: {}\n    canary_version: \"{}\"\n{rest}",
+            self.function_arn, self.alias, self.canary_version
+        )
+    }
+
+    fn resource_arn(&self) -> String {
+        self.alias_arn.clone()
+    }
+}
+
 /// The Lattice fixture's rule rather than its listener's default action.
 pub struct OnRule(pub DemoLattice);
 
@@ -56,6 +69,8 @@ pub enum Backend {
     Lattice,
     /// A VPC Lattice listener rule (with a path and a header match).
     LatticeRule,
+    /// A Lambda alias shifting invocations from one published version to another.
+    LambdaAlias,
 }
 
 impl Backend {
@@ -68,6 +83,7 @@ impl Backend {
             Backend::LatticeRule => {
                 Box::new(OnRule(demo_lattice(&format!("latr-{name}"), None).await))
             }
+            Backend::LambdaAlias => Box::new(demo_lambda(&format!("lam-{name}")).await),
         }
     }
 }

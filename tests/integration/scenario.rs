@@ -103,6 +103,11 @@ impl Scenario {
             .expect("rollback tick succeeds")
     }
 
+    /// The raw split the route's backend writes for `share` (ALB and Lattice clamp to 999).
+    pub fn split_for(&self, share: canary_deploy::core::Share) -> Split {
+        self.deployment.router.split_for(share)
+    }
+
     pub async fn live(&self) -> Split {
         self.deployment
             .router
@@ -206,6 +211,17 @@ fn sim_route(router: &RouteRouter) -> (SimBackend, String, String) {
                 SimBackend::Lattice,
                 resolved.stable.id.clone(),
                 resolved.canary.id.clone(),
+            )
+        }
+        RouteRouter::LambdaAlias(router) => {
+            let resolved = router.resolved();
+            (
+                SimBackend::Lambda {
+                    function_name: resolved.function_name.clone(),
+                    alias: resolved.alias.clone(),
+                },
+                resolved.stable_version.clone(),
+                resolved.canary_version.clone(),
             )
         }
     }

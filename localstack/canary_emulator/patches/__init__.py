@@ -4,7 +4,9 @@ Each module says what moto does differently from AWS and what the patch does ins
 """
 
 from canary_emulator.patches import (
-    cloudwatch_alarms, cloudwatch_metrics, elbv2_actions, resource_tags, vpclattice_api)
+    cloudwatch_alarms, cloudwatch_metrics, elbv2_actions, lambda_aliases, resource_tags,
+    vpclattice_api)
+from canary_emulator.patches import elbv2_target_health, lambda_provisioned, vpclattice_targets
 
 _applied = False
 
@@ -18,4 +20,8 @@ def apply() -> None:
     elbv2_actions.apply()
     vpclattice_api.apply()
     resource_tags.apply()
+    lambda_aliases.apply()
+    vpclattice_targets.apply()
+    lambda_provisioned.apply()
+    elbv2_target_health.apply()
     _applied = True

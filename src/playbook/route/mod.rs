@@ -2,6 +2,7 @@
 //! targets. One file per backend; this one only picks it.
 
 mod alb;
+mod lambda_alias;
 mod lattice;
 mod lattice_ids;
 
@@ -9,9 +10,20 @@ use super::error::Diag;
 use super::model::{RouteDoc, Sp};
 use crate::core::plan::Route;
 
-const ROUTE_HINT: &str = "write `route: { alb: { listener: <listener ARN>, stable: <target group>, canary: <target group> } }` or `route: { lattice: { service: <name>, listener: <name>, stable: <target group>, canary: <target group> } }`";
+const ROUTE_HINT: &str = "write `route: { alb: { listener: <listener ARN>, stable: <target group>, canary: <target group> } }`, `route: { lattice: { service: <name>, listener: <name>, stable: <target group>, canary: <target group> } }` or `route: { lambda_alias: { function: <name>, alias: <name>, canary_version: \"<n>\" } }`";
 
 pub(crate) fn route(d: &mut Diag, doc: &Sp<RouteDoc>) -> Option<Route> {
+    if let Some(lambda) = &doc.value.lambda_alias {
+        if doc.value.alb.is_some() || doc.value.lattice.is_some() {
+            d.error(
+                lambda,
+                "`route` names `lambda_alias:` beside `alb:` or `lattice:`; a deployment shifts traffic on one of them",
+                "keep the one whose weights this playbook shifts, and write another playbook for the other",
+            );
+            return None;
+        }
+        return lambda_alias::lambda_alias_route(d, lambda);
+    }
     match (&doc.value.alb, &doc.value.lattice) {
         (Some(alb), None) => alb::alb_route(d, alb),
         (None, Some(lattice)) => lattice::lattice_route(d, lattice),
@@ -26,7 +38,7 @@ pub(crate) fn route(d: &mut Diag, doc: &Sp<RouteDoc>) -> Option<Route> {
         (None, None) => {
             d.error(
                 doc,
-                "`route` needs `alb:` (an application load balancer listener or rule) or `lattice:` (a VPC Lattice listener or rule)",
+                "`route` needs `alb:` (an application load balancer listener or rule), `lattice:` (a VPC Lattice listener or rule) or `lambda_alias:` (a Lambda alias)",
                 ROUTE_HINT,
             );
             None
@@ -47,7 +59,9 @@ mod tests {
     fn a_route_needs_exactly_one_backend() {
         let e = run("{}").unwrap_err();
         assert!(
-            e[0].contains("needs `alb:`") && e[0].contains("or `lattice:`"),
+            e[0].contains("needs `alb:`")
+                && e[0].contains("`lattice:`")
+                && e[0].contains("or `lambda_alias:`"),
             "{e:?}"
         );
         let e = run(

@@ -13,6 +13,7 @@
 //! digits of the SHA-256 of the whole base64 text (so a torn or hand-edited set of chunks is
 //! detected, never misread). Everything after the header's last `.` is base64 text.
 
+use super::keys::KeySpace;
 use crate::core::record::RECORD_VERSION;
 use crate::core::Record;
 use crate::store::StoreError;
@@ -40,18 +41,14 @@ const MAX_INFLATED_BYTES: u64 = 4 << 20;
 /// A resource's tags, key to value.
 pub type Tags = BTreeMap<String, String>;
 
-/// The key of chunk `index`.
+/// The key of chunk `index` (`canary-deploy:<index>`; see [`KeySpace`] for other key spaces).
 pub fn chunk_key(index: usize) -> String {
-    format!("{KEY_PREFIX}{index}")
+    KeySpace::default().chunk_key(index)
 }
 
 /// The chunk index a key of ours names (`canary-deploy:7` → 7); None for anyone else's key.
 pub fn chunk_index(key: &str) -> Option<usize> {
-    let digits = key.strip_prefix(KEY_PREFIX)?;
-    let canonical = !digits.is_empty()
-        && digits.bytes().all(|b| b.is_ascii_digit())
-        && (digits == "0" || !digits.starts_with('0'));
-    canonical.then(|| digits.parse().ok()).flatten()
+    KeySpace::default().chunk_index(key)
 }
 
 /// The chunk values of `record`, in key order (value `i` goes under [`chunk_key`]`(i)`).
@@ -96,9 +93,20 @@ fn checksum(payload: &str) -> String {
 /// The record kept in `tags` (None when no key is ours). Keys of others are ignored, and so are
 /// chunks of ours beyond the count in the header. `location` names the tags in errors.
 pub fn decode(tags: &Tags, location: &str) -> Result<Option<Record>, StoreError> {
+    decode_in(&KeySpace::default(), tags, location)
+}
+
+/// [`decode`] of the record under `keys`.
+pub fn decode_in(
+    keys: &KeySpace,
+    tags: &Tags,
+    location: &str,
+) -> Result<Option<Record>, StoreError> {
+    let corrupt = |location: &str, why: String| corrupt(keys, location, why);
+    let chunk_key = |index: usize| keys.chunk_key(index);
     let ours: BTreeMap<usize, &str> = tags
         .iter()
-        .filter_map(|(key, value)| Some((chunk_index(key)?, value.as_str())))
+        .filter_map(|(key, value)| Some((keys.chunk_index(key)?, value.as_str())))
         .collect();
     let Some((&first_index, _)) = ours.first_key_value() else {
         return Ok(None);
@@ -113,7 +121,7 @@ pub fn decode(tags: &Tags, location: &str) -> Result<Option<Record>, StoreError>
             ),
         )
     })?;
-    let header = Header::parse(first, location)?;
+    let header = Header::parse(first, keys, location)?;
     let mut payload = header.text.to_string();
     for index in 1..header.count {
         let chunk = ours.get(&index).ok_or_else(|| {
@@ -145,7 +153,7 @@ pub fn decode(tags: &Tags, location: &str) -> Result<Option<Record>, StoreError>
         .take(MAX_INFLATED_BYTES)
         .read_to_end(&mut json)
         .map_err(|e| corrupt(location, format!("not deflate: {e}")))?;
-    parse_record(&json, location).map(Some)
+    parse_record(&json, keys, location).map(Some)
 }
 
 /// The header of the first chunk, and the base64 text after it.
@@ -156,8 +164,8 @@ struct Header<'a> {
 }
 
 impl<'a> Header<'a> {
-    fn parse(first: &'a str, location: &str) -> Result<Header<'a>, StoreError> {
-        let bad = |why: &str| corrupt(location, format!("{}: {why}", chunk_key(0)));
+    fn parse(first: &'a str, keys: &KeySpace, location: &str) -> Result<Header<'a>, StoreError> {
+        let bad = |why: &str| corrupt(keys, location, format!("{}: {why}", keys.chunk_key(0)));
         let mut fields = first.splitn(4, '.');
         let version: u32 = fields
             .next()
@@ -192,9 +200,9 @@ impl<'a> Header<'a> {
 }
 
 /// The record in `json`, refusing one from a newer binary as the file store does.
-fn parse_record(json: &[u8], location: &str) -> Result<Record, StoreError> {
+fn parse_record(json: &[u8], keys: &KeySpace, location: &str) -> Result<Record, StoreError> {
     let version = serde_json::from_slice::<serde_json::Value>(json)
-        .map_err(|e| corrupt(location, e.to_string()))?
+        .map_err(|e| corrupt(keys, location, e.to_string()))?
         .get("version")
         .and_then(serde_json::Value::as_u64)
         .unwrap_or(0);
@@ -205,14 +213,14 @@ fn parse_record(json: &[u8], location: &str) -> Result<Record, StoreError> {
             supported: RECORD_VERSION,
         });
     }
-    serde_json::from_slice(json).map_err(|e| corrupt(location, e.to_string()))
+    serde_json::from_slice(json).map_err(|e| corrupt(keys, location, e.to_string()))
 }
 
 /// Tags of ours that are not a record; the way out is to remove them.
-fn corrupt(location: &str, why: String) -> StoreError {
+fn corrupt(keys: &KeySpace, location: &str, why: String) -> StoreError {
     StoreError::Corrupt {
         path: location.to_string(),
-        why: format!("{why}; removing the {KEY_PREFIX}* tags starts over"),
+        why: format!("{why}; removing the {}* tags starts over", keys.prefix()),
     }
 }
 

@@ -12,7 +12,8 @@
 //! Only when the resource could not hold both the new chunks and those leftovers at once (our
 //! keys have gaps, e.g. a tag removed by hand) are the leftovers removed first.
 
-use super::encode::{chunk_index, chunk_key, encode, Tags};
+use super::encode::{encode, Tags};
+use super::keys::KeySpace;
 use crate::core::Record;
 use crate::store::StoreError;
 
@@ -26,8 +27,13 @@ pub fn counts(key: &str) -> bool {
 
 /// Tags on the resource that are not ours and count against the limit.
 pub fn own_tag_count(tags: &Tags) -> usize {
+    own_tag_count_in(&KeySpace::default(), tags)
+}
+
+/// [`own_tag_count`] beside the record under `keys` (another alias's record counts here).
+pub fn own_tag_count_in(keys: &KeySpace, tags: &Tags) -> usize {
     tags.keys()
-        .filter(|key| counts(key) && chunk_index(key).is_none())
+        .filter(|key| counts(key) && keys.chunk_index(key).is_none())
         .count()
 }
 
@@ -87,18 +93,23 @@ pub struct WritePlan {
 
 /// How to replace the chunks of ours in `existing` with `values`, leaving every other tag alone.
 pub fn plan_write(existing: &Tags, values: Vec<String>) -> WritePlan {
+    plan_write_in(&KeySpace::default(), existing, values)
+}
+
+/// [`plan_write`] of the record under `keys`.
+pub fn plan_write_in(keys: &KeySpace, existing: &Tags, values: Vec<String>) -> WritePlan {
     let count = values.len();
     let stale: Vec<String> = existing
         .keys()
-        .filter(|key| chunk_index(key).is_some_and(|index| index >= count))
+        .filter(|key| keys.chunk_index(key).is_some_and(|index| index >= count))
         .cloned()
         .collect();
     let add: Vec<(String, String)> = values
         .into_iter()
         .enumerate()
-        .map(|(index, value)| (chunk_key(index), value))
+        .map(|(index, value)| (keys.chunk_key(index), value))
         .collect();
-    let fits_with_stale = own_tag_count(existing) + count + stale.len() <= MAX_TAGS;
+    let fits_with_stale = own_tag_count_in(keys, existing) + count + stale.len() <= MAX_TAGS;
     if fits_with_stale {
         WritePlan {
             remove_first: Vec::new(),

@@ -1,19 +1,23 @@
 //! The record store kept on the routed resource itself: the tags of the ALB or VPC Lattice
-//! listener or rule whose weights the deployment shifts.
+//! listener or rule whose weights the deployment shifts, or of the Lambda function whose alias
+//! it shifts (keyed by alias: Lambda has no tags on aliases).
 //!
 //! Why tags: a scheduled job (`advance` from CI or cron) then needs no storage of its own, the
 //! record travels with the route, and two playbooks cannot drive one route unnoticed. How the
 //! record fits AWS's tag limits is [`encode`] (the format) and [`fit`] (50 tags per resource,
-//! history trimmed first). Only keys of ours (`canary-deploy:<n>`) are ever written or removed;
+//! history trimmed first). Only keys of ours (`canary-deploy:<n>`, or `canary-deploy:<alias>:<n>`
+//! on a Lambda function: [`keys`]) are ever written or removed;
 //! every other tag on the resource stays exactly as it was.
 //!
-//! A load is one read call (DescribeTags / ListTagsForResource). A save is a read, one
-//! AddTags / TagResource with every chunk, and, when the record shrank, one RemoveTags /
+//! A load is one read call (DescribeTags / ListTagsForResource / ListTags). A save is a read,
+//! one AddTags / TagResource with every chunk, and, when the record shrank, one RemoveTags /
 //! UntagResource of our chunks beyond the new count.
 
 mod alb;
 pub mod encode;
 pub mod fit;
+pub mod keys;
+mod lambda;
 mod lattice;
 
 #[cfg(test)]
@@ -26,12 +30,15 @@ use crate::core::Record;
 use crate::traffic::{aws_error as traffic_aws_error, TrafficError};
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use encode::{decode, Tags, KEY_PREFIX};
+use encode::{decode_in, Tags};
+use keys::KeySpace;
 
-/// A [`Store`] in the tags of one ALB or VPC Lattice listener or rule.
+/// A [`Store`] in the tags of one ALB or VPC Lattice listener or rule, or of one Lambda alias
+/// (in its function's tags).
 #[derive(Clone, Debug)]
 pub struct TagStore {
     backend: Backend,
+    keys: KeySpace,
 }
 
 /// Where the tags are: one variant per AWS API.
@@ -39,6 +46,7 @@ pub struct TagStore {
 enum Backend {
     Alb(alb::AlbTags),
     Lattice(lattice::LatticeTags),
+    Lambda(lambda::LambdaTags),
 }
 
 impl TagStore {
@@ -49,6 +57,7 @@ impl TagStore {
     ) -> TagStore {
         TagStore {
             backend: Backend::Alb(alb::AlbTags::new(client, resource_arn.into())),
+            keys: KeySpace::default(),
         }
     }
 
@@ -59,39 +68,57 @@ impl TagStore {
     ) -> TagStore {
         TagStore {
             backend: Backend::Lattice(lattice::LatticeTags::new(client, resource_arn.into())),
+            keys: KeySpace::default(),
         }
     }
 
-    /// The ARN whose tags hold the record.
+    /// The record of Lambda alias `alias` in the tags of its function (by unqualified ARN),
+    /// under keys of that alias, so that two aliases of one function keep two records.
+    pub fn lambda(
+        client: aws_sdk_lambda::Client,
+        function_arn: impl Into<String>,
+        alias: impl Into<String>,
+    ) -> TagStore {
+        let alias = alias.into();
+        TagStore {
+            keys: KeySpace::alias(&alias),
+            backend: Backend::Lambda(lambda::LambdaTags::new(client, function_arn.into(), alias)),
+        }
+    }
+
+    /// The ARN whose tags hold the record (a Lambda alias's: its function's).
     pub fn resource_arn(&self) -> &str {
         match &self.backend {
             Backend::Alb(tags) => tags.arn(),
             Backend::Lattice(tags) => tags.arn(),
+            Backend::Lambda(tags) => tags.arn(),
         }
     }
 
     /// Whatever record the resource carries, of any playbook: for the on-call commands, which
     /// have only the ARN.
     pub async fn load_any(&self) -> Result<Option<Record>, StoreError> {
-        decode(&self.read().await?, &self.tags_location())
+        decode_in(&self.keys, &self.read().await?, &self.tags_location())
     }
 
-    /// "ALB rule arn:…", "VPC Lattice listener arn:…".
+    /// "ALB rule arn:…", "VPC Lattice listener arn:…", "Lambda function arn:… (alias live)".
     fn resource(&self) -> String {
         match &self.backend {
             Backend::Alb(tags) => tags.describe(),
             Backend::Lattice(tags) => tags.describe(),
+            Backend::Lambda(tags) => tags.describe(),
         }
     }
 
     fn tags_location(&self) -> String {
-        format!("tags {KEY_PREFIX}* on {}", self.resource())
+        format!("tags {}* on {}", self.keys.prefix(), self.resource())
     }
 
     async fn read(&self) -> Result<Tags, StoreError> {
         match &self.backend {
             Backend::Alb(tags) => tags.read().await,
             Backend::Lattice(tags) => tags.read().await,
+            Backend::Lambda(tags) => tags.read().await,
         }
     }
 
@@ -99,6 +126,7 @@ impl TagStore {
         match &self.backend {
             Backend::Alb(backend) => backend.add(tags).await,
             Backend::Lattice(backend) => backend.add(tags).await,
+            Backend::Lambda(backend) => backend.add(tags).await,
         }
     }
 
@@ -109,6 +137,7 @@ impl TagStore {
         match &self.backend {
             Backend::Alb(backend) => backend.remove(keys).await,
             Backend::Lattice(backend) => backend.remove(keys).await,
+            Backend::Lambda(backend) => backend.remove(keys).await,
         }
     }
 
@@ -143,7 +172,7 @@ impl Store for TagStore {
     async fn save(&self, record: &mut Record) -> Result<(), StoreError> {
         let location = self.tags_location();
         let existing = self.read().await?;
-        if let Some(stored) = decode(&existing, &location)? {
+        if let Some(stored) = decode_in(&self.keys, &existing, &location)? {
             self.check_owner(&stored, &record.playbook.name)?;
             if stored.revision > record.revision {
                 return Err(StoreError::Conflict {
@@ -155,9 +184,9 @@ impl Store for TagStore {
         }
         let mut next = record.clone();
         next.revision += 1;
-        let own = fit::own_tag_count(&existing);
+        let own = fit::own_tag_count_in(&self.keys, &existing);
         let fitted = fit::fit(&next, own, &self.resource(), &location)?;
-        let plan = fit::plan_write(&existing, fitted.values);
+        let plan = fit::plan_write_in(&self.keys, &existing, fitted.values);
         self.remove(&plan.remove_first).await?;
         self.add(&plan.add).await?;
         record.revision = next.revision;

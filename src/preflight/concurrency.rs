@@ -1,0 +1,146 @@
+//! `provisioned-concurrency`: when the playbook asks for warm starts (`preflight.warm_starts`),
+//! the canary's Lambda alias or version has provisioned concurrency, READY. A canary that
+//! cold-starts is judged on latency its users would not see once warm, or the reverse.
+
+use super::gather::{sdk_error, Role, RouteFacts};
+use super::lambda::qualifier;
+use super::{PreflightCheck, PROVISIONED_CONCURRENCY};
+use crate::aws::Clients;
+use crate::core::plan::PreflightPolicy;
+
+pub async fn check(
+    facts: &RouteFacts,
+    policy: &PreflightPolicy,
+    clients: &Clients,
+) -> PreflightCheck {
+    if !policy.warm_starts {
+        return PreflightCheck::skip(
+            PROVISIONED_CONCURRENCY,
+            "not asked for (`preflight: { warm_starts: true }` checks it)",
+        );
+    }
+    let Some(canary) = facts.group(Role::Canary) else {
+        return PreflightCheck::fail(
+            PROVISIONED_CONCURRENCY,
+            "the route has no canary target group",
+        );
+    };
+    if !canary.info.as_ref().is_ok_and(|i| i.lambda) {
+        return PreflightCheck::fail(
+            PROVISIONED_CONCURRENCY,
+            format!(
+                "`warm_starts: true` needs a Lambda canary, but {} is not a Lambda target group; \
+                 remove `warm_starts`",
+                canary.shown()
+            ),
+        );
+    }
+    let arns: Vec<&str> = canary
+        .targets
+        .iter()
+        .flatten()
+        .map(|t| t.id.as_str())
+        .collect();
+    let mut problems = Vec::new();
+    let mut good = Vec::new();
+    for arn in arns {
+        let Some(q) = qualifier(arn).filter(|q| *q != "$LATEST") else {
+            problems.push(format!(
+                "{arn} is unqualified: provisioned concurrency lives on an alias or a version"
+            ));
+            continue;
+        };
+        let function = arn.rsplit_once(':').map_or(arn, |(f, _)| f);
+        let answer = clients
+            .lambda
+            .get_provisioned_concurrency_config()
+            .function_name(function)
+            .qualifier(q)
+            .send()
+            .await;
+        let status = match answer {
+            Ok(out) => Ok((
+                out.status.map(|s| s.as_str().to_string()),
+                out.status_reason,
+                out.allocated_provisioned_concurrent_executions,
+            )),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_provisioned_concurrency_config_not_found_exception()) =>
+            {
+                Err(format!(
+                    "{arn} has no provisioned concurrency; run `aws lambda \
+                     put-provisioned-concurrency-config --function-name {function} --qualifier \
+                     {q} --provisioned-concurrent-executions N` and wait for READY"
+                ))
+            }
+            Err(e) => Err(format!(
+                "{arn}: {}",
+                sdk_error("GetProvisionedConcurrencyConfig", e)
+            )),
+        };
+        match evaluate(arn, status) {
+            Ok(line) => good.push(line),
+            Err(line) => problems.push(line),
+        }
+    }
+    match (problems.is_empty(), good.is_empty()) {
+        (true, false) => PreflightCheck::pass(PROVISIONED_CONCURRENCY, good.join("; ")),
+        (true, true) => PreflightCheck::fail(
+            PROVISIONED_CONCURRENCY,
+            format!("{} has no registered function", canary.shown()),
+        ),
+        (false, _) => PreflightCheck::fail(PROVISIONED_CONCURRENCY, problems.join("; ")),
+    }
+}
+
+/// A provisioned-concurrency config as GetProvisionedConcurrencyConfig answers it: status,
+/// status reason, allocated executions.
+pub type Config = (Option<String>, Option<String>, Option<i32>);
+
+/// The pure judgement of one config, or of the lookup's failure.
+pub fn evaluate(arn: &str, config: Result<Config, String>) -> Result<String, String> {
+    let (status, reason, allocated) = config?;
+    match status.as_deref() {
+        Some("READY") => Ok(format!(
+            "{arn}: provisioned concurrency READY ({} allocated)",
+            allocated.unwrap_or_default()
+        )),
+        other => Err(format!(
+            "{arn}: provisioned concurrency is {}{}, not READY; wait for it (or remove \
+             `warm_starts`)",
+            other.unwrap_or("unknown"),
+            reason.map_or(String::new(), |r| format!(" ({r})"))
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARN: &str = "arn:aws:lambda:us-east-1:1:function:f:live";
+
+    #[test]
+    fn only_ready_passes() {
+        let ready = evaluate(ARN, Ok((Some("READY".into()), None, Some(5))));
+        assert_eq!(
+            ready,
+            Ok(format!(
+                "{ARN}: provisioned concurrency READY (5 allocated)"
+            ))
+        );
+        let pending = evaluate(
+            ARN,
+            Ok((Some("IN_PROGRESS".into()), Some("allocating".into()), None)),
+        );
+        assert_eq!(
+            pending,
+            Err(format!(
+                "{ARN}: provisioned concurrency is IN_PROGRESS (allocating), not READY; wait for \
+                 it (or remove `warm_starts`)"
+            ))
+        );
+        assert_eq!(evaluate(ARN, Err("none".into())), Err("none".into()));
+    }
+}

@@ -1,0 +1,173 @@
+//! `iam-policy` held to the calls actually made: every command of a deployment (`advance`,
+//! `status`, `pause`, `resume`, `promote`, `rollback --target`, then `run` to promotion with an
+//! alarms check) runs as the real binary with the emulator recording its requests, and every
+//! recorded call must be allowed by `iam-policy --resolve`'s statements (action and resource,
+//! wildcards as IAM evaluates them), and every action of the policy must have been called.
+//!
+//! The emulator is shared by the tests running in parallel, so this test records on a channel of
+//! its own: the binary signs its requests with an access key id used by nothing else (moto keeps
+//! the same account for it), and the emulator records only requests signed with that key. That
+//! is exact where filtering by ARN is not: GetMetricData, DescribeAlarms' names, STS and the List*
+//! calls of resolution name no resource of the fixture, and would be lost or mixed up.
+
+use crate::emulator::{binary, endpoint, sdk_config};
+use crate::route_fixture::{for_backends, Backend};
+use canary_deploy::iam::Policy;
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::Output;
+
+/// `METHOD /_canary/recording/<key>` on the emulator, with the JSON answer.
+fn recording(method: &str, key: &str) -> serde_json::Value {
+    let address = endpoint().trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).expect("connect to the emulator");
+    write!(
+        stream,
+        "{method} /_canary/recording/{key} HTTP/1.0\r\nHost: {address}\r\nContent-Length: 0\r\n\r\n"
+    )
+    .expect("send");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read");
+    let (head, body) = answer.split_once("\r\n\r\n").expect("an HTTP answer");
+    assert!(head.contains(" 200 "), "{head}\n{body}");
+    serde_json::from_str(body).expect("JSON")
+}
+
+/// `canary-deploy <args>` against the emulator, signed with `key`, expecting exit 0.
+fn canary_deploy(cwd: &Path, key: &str, args: &[&str]) -> String {
+    let output: Output = binary()
+        .current_dir(cwd)
+        .env("AWS_ACCESS_KEY_ID", key)
+        .args(args)
+        .args(["--endpoint-url", endpoint()])
+        .output()
+        .expect("run canary-deploy");
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{args:?}\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+fn analysis_and_checks(alarm: &str) -> String {
+    format!(
+        "analysis:\n  interval: 1s\n  settle: 0s\n  ingestion_delay: 0s\n  no_data: pass\n\
+         checks:\n  - error_rate: {{ max_percent: 1 }}\n  - alarms: [{alarm}]\n"
+    )
+}
+
+async fn ok_alarm(name: &str) {
+    let cw = aws_sdk_cloudwatch::Client::new(&sdk_config().await);
+    cw.put_metric_alarm()
+        .alarm_name(name)
+        .namespace("IamPolicy")
+        .metric_name("Errors")
+        .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
+        .period(60)
+        .evaluation_periods(1)
+        .threshold(10.0)
+        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .expect("create alarm");
+    cw.set_alarm_state()
+        .alarm_name(name)
+        .state_value(aws_sdk_cloudwatch::types::StateValue::Ok)
+        .state_reason("quiet")
+        .send()
+        .await
+        .expect("set alarm state");
+}
+
+async fn every_call_is_allowed_and_every_action_is_used(backend: Backend) {
+    let tag = format!("{backend:?}").to_lowercase();
+    let route = backend.fixture("iam-policy").await;
+    let alarm = format!("iam-policy-{tag}");
+    ok_alarm(&alarm).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cwd = dir.path();
+    let checks = analysis_and_checks(&alarm);
+    let oncall = cwd.join("oncall.yaml");
+    let steps = "steps:\n  canary: [10, 50, 100]\n  bake: 1h\n";
+    std::fs::write(
+        &oncall,
+        route.playbook("iam-oncall", &format!("{steps}{checks}")),
+    )
+    .expect("write");
+    let run = cwd.join("run.yaml");
+    let steps = "steps:\n  canary: [50, 100]\n  bake: 0s\n";
+    std::fs::write(&run, route.playbook("iam-run", &format!("{steps}{checks}"))).expect("write");
+    let (oncall, run) = (oncall.to_string_lossy(), run.to_string_lossy());
+
+    let policy_of = |playbook: &str| -> Policy {
+        let json = canary_deploy(cwd, "testing", &["iam-policy", playbook, "--resolve"]);
+        serde_json::from_str(&json).expect("iam-policy prints a policy")
+    };
+    let policy = policy_of(&oncall);
+    assert_eq!(
+        policy,
+        policy_of(&run),
+        "one route, one set of checks: one policy"
+    );
+
+    let key = format!("iampolicy{tag}");
+    recording("POST", &key);
+    let arn = route.resource_arn();
+    canary_deploy(cwd, &key, &["advance", &oncall]);
+    canary_deploy(cwd, &key, &["status", &oncall]);
+    canary_deploy(cwd, &key, &["status", "--target", &arn]);
+    for command in ["pause", "resume", "promote", "rollback"] {
+        canary_deploy(cwd, &key, &[command, "--target", &arn, "--reason", "iam"]);
+    }
+    let out = canary_deploy(cwd, &key, &["run", &run]);
+    assert!(out.contains("promoted"), "{out}");
+    let calls = recording("DELETE", &key)["requests"]
+        .as_array()
+        .expect("a list of requests")
+        .clone();
+
+    let mut used = BTreeSet::new();
+    let mut denied = Vec::new();
+    for call in &calls {
+        let action = format!(
+            "{}:{}",
+            call["service"].as_str().unwrap_or("?"),
+            call["action"].as_str().unwrap_or("?")
+        );
+        let named: Vec<String> = call["resources"]
+            .as_array()
+            .map(|r| {
+                r.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let resources = if named.is_empty() {
+            vec!["*".to_string()]
+        } else {
+            named
+        };
+        for resource in resources {
+            if !policy.allows(&action, &resource) {
+                denied.push(format!("{action} on {resource}"));
+            }
+        }
+        used.insert(action);
+    }
+    assert!(
+        denied.is_empty(),
+        "not allowed by the policy: {denied:#?}\n{policy:#?}"
+    );
+    let unused: Vec<String> = policy.actions().difference(&used).cloned().collect();
+    assert!(
+        unused.is_empty(),
+        "never called: {unused:?}\ncalled: {used:?}"
+    );
+}
+
+for_backends!(alb => Alb, lattice => Lattice, lattice_rule => LatticeRule;
+    [every_call_is_allowed_and_every_action_is_used]);
