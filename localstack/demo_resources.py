@@ -20,6 +20,11 @@ the same two scenarios:
   bad:     rule `demo-lattice-search`, priority 10, path prefix /search,
            demo-lattice-primary-2 100 / demo-lattice-secondary-2 0 (Lattice accepts weight 0)
 
+Every target group has a target, so canary-deploy's preflight passes: instance `demo-instance`
+(running, registered in each ALB target group), and per Lattice target group a function
+`<group>-fn` (version 1, alias `live`, invokable by vpc-lattice.amazonaws.com with
+AWS:SourceArn = the group) registered by its alias ARN.
+
 Usage: .venv/bin/python demo_resources.py --endpoint-url http://127.0.0.1:4566 [--region R]
 Prints one JSON object on stdout: vpc_id, subnet_ids, load_balancer_arn, listener_arn,
 <scenario>_rule_arn / _stable_arn / _canary_arn for each scenario, target_groups (name -> ARN),
@@ -30,8 +35,10 @@ lattice_bad_secondary_arn.
 """
 
 import argparse
+import io
 import json
 import sys
+import zipfile
 
 import boto3
 
@@ -98,6 +105,18 @@ def ensure_load_balancer(elb, subnets: list[str]) -> str:
         return created["LoadBalancers"][0]["LoadBalancerArn"]
 
 
+def ensure_instance(ec2, subnet: str) -> str:
+    """The running instance `demo-instance` the ALB target groups serve from."""
+    for reservation in ec2.describe_instances(Filters=[
+            {"Name": "tag:Name", "Values": ["demo-instance"]},
+            {"Name": "instance-state-name", "Values": ["running"]}])["Reservations"]:
+        for instance in reservation["Instances"]:
+            return instance["InstanceId"]
+    return ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=subnet,
+                             TagSpecifications=_name_tag("demo-instance", "instance"))[
+        "Instances"][0]["InstanceId"]
+
+
 def ensure_target_group(elb, name: str, vpc_id: str) -> str:
     try:
         return elb.describe_target_groups(Names=[name])["TargetGroups"][0]["TargetGroupArn"]
@@ -149,7 +168,32 @@ def ensure_lattice_target_group(lattice, name: str) -> str:
     if found is None:
         found = lattice.create_target_group(name=name, type="LAMBDA",
                                             config={"lambdaEventStructureVersion": "V2"})
+        _function_target(lattice, f"{name}-fn", found["arn"])
     return found["arn"]
+
+
+def _function_target(lattice, name: str, group_arn: str) -> None:
+    """Function NAME (version 1, alias `live`), invokable by VPC Lattice from the target group,
+    registered in it by its alias ARN."""
+    def make(service):
+        return boto3.client(service, endpoint_url=lattice.meta.endpoint_url,
+                            region_name=lattice.meta.region_name,
+                            aws_access_key_id="testing", aws_secret_access_key="testing")
+    iam, lam = make("iam"), make("lambda")
+    role = iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Principal": {"Service": "lambda.amazonaws.com"}}]}))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("index.py", "def handler(event, context):\n    return {'statusCode': 200}\n")
+    lam.create_function(FunctionName=name, Runtime="python3.12", Role=role["Role"]["Arn"],
+                        Handler="index.handler", Code={"ZipFile": buffer.getvalue()})
+    version = lam.publish_version(FunctionName=name)["Version"]
+    alias = lam.create_alias(FunctionName=name, Name="live", FunctionVersion=version)["AliasArn"]
+    lam.add_permission(FunctionName=name, Qualifier="live", StatementId="vpc-lattice",
+                       Action="lambda:InvokeFunction", Principal="vpc-lattice.amazonaws.com",
+                       SourceArn=group_arn)
+    lattice.register_targets(targetGroupIdentifier=group_arn, targets=[{"id": alias}])
 
 
 def _forward(scenario: dict) -> dict:
@@ -196,6 +240,9 @@ def create(endpoint_url: str, region: str) -> dict:
     for scenario in SCENARIOS.values():
         for name in (scenario["stable"], scenario["canary"]):
             groups[name] = ensure_target_group(elb, name, vpc_id)
+    instance = ensure_instance(ec2, subnets[0])
+    for arn in groups.values():
+        elb.register_targets(TargetGroupArn=arn, Targets=[{"Id": instance}])
     listener_arn = ensure_listener(elb, lb_arn, groups["demo-stable"])
     out = {
         "vpc_id": vpc_id,

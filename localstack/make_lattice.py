@@ -94,13 +94,11 @@ def create(endpoint_url: str, prefix: str, weights: tuple[int, int] | None = Non
     rule = lattice.create_rule(serviceIdentifier=service["id"], listenerIdentifier=listener["id"],
                                name=f"{prefix}-rule", priority=10, match=RULE_MATCH,
                                action=forward((stable["id"], 100)))
-    functions = {}
     if targets:
-        functions = {f"{role}_function": function_target(
-        endpoint_url, f"{prefix}-{role}-fn", group["arn"], broken if role == "canary" else frozenset())
-                     for role, group in (("stable", stable), ("canary", canary))}
+        for role, group in (("stable", stable), ("canary", canary)):
+            function_target(endpoint_url, f"{prefix}-{role}-fn", group["arn"],
+                            broken if role == "canary" else frozenset())
     return {
-        **functions,
         "service_arn": service["arn"], "service_id": service["id"],
         "listener_arn": listener["arn"], "listener_id": listener["id"],
         "rule_arn": rule["arn"], "rule_id": rule["id"],
