@@ -175,8 +175,13 @@ def ensure_lattice_target_group(lattice, name: str) -> str:
 def _function_target(lattice, name: str, group_arn: str) -> None:
     """Function NAME (version 1, alias `live`), invokable by VPC Lattice from the target group,
     registered in it by its alias ARN."""
+    # The same endpoint as the Lattice client's, unless that is AWS's own (in-process moto,
+    # where every client must keep its service's default endpoint).
+    endpoint = lattice.meta.endpoint_url
+    endpoint = None if endpoint.endswith(".amazonaws.com") else endpoint
+
     def make(service):
-        return boto3.client(service, endpoint_url=lattice.meta.endpoint_url,
+        return boto3.client(service, endpoint_url=endpoint,
                             region_name=lattice.meta.region_name,
                             aws_access_key_id="testing", aws_secret_access_key="testing")
     iam, lam = make("iam"), make("lambda")

@@ -26,9 +26,6 @@ PATTERNS = {
                 r"/listener/listener-[0-9a-z]{17}/rule/rule-[0-9a-z]{17}",
     "stable_arn": r"arn:aws:vpc-lattice:us-east-1:123456789012:targetgroup/tg-[0-9a-z]{17}",
     "canary_arn": r"arn:aws:vpc-lattice:us-east-1:123456789012:targetgroup/tg-[0-9a-z]{17}",
-    # The Lambda function (alias `live`) registered in each target group, for the preflight.
-    "stable_function": r"arn:aws:lambda:us-east-1:123456789012:function:[\w-]+:live",
-    "canary_function": r"arn:aws:lambda:us-east-1:123456789012:function:[\w-]+:live",
 }
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 
