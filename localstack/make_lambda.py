@@ -42,8 +42,12 @@ def code(body: str) -> bytes:
 
 def create(endpoint_url: str, prefix: str) -> dict:
     iam = client("iam", endpoint_url)
-    role = iam.create_role(RoleName=f"{prefix}-role",
-                           AssumeRolePolicyDocument=json.dumps(TRUST))["Role"]
+    # Under load a create may time out after it took effect and be retried: find the role then.
+    try:
+        role = iam.create_role(RoleName=f"{prefix}-role",
+                               AssumeRolePolicyDocument=json.dumps(TRUST))["Role"]
+    except iam.exceptions.EntityAlreadyExistsException:
+        role = iam.get_role(RoleName=f"{prefix}-role")["Role"]
     lam = client("lambda", endpoint_url)
     function = lam.create_function(
         FunctionName=prefix, Runtime="python3.12", Role=role["Arn"],
