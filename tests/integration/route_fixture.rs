@@ -83,7 +83,13 @@ impl Backend {
             Backend::LatticeRule => {
                 Box::new(OnRule(demo_lattice(&format!("latr-{name}"), None).await))
             }
-            Backend::LambdaAlias => Box::new(demo_lambda(&format!("lam-{name}")).await),
+            Backend::LambdaAlias => {
+                // A fresh function name per fixture, even if two tests share a name.
+                static NEXT: std::sync::atomic::AtomicUsize =
+                    std::sync::atomic::AtomicUsize::new(0);
+                let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Box::new(demo_lambda(&format!("lam{n}-{name}")).await)
+            }
         }
     }
 }
