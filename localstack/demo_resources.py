@@ -35,12 +35,10 @@ lattice_bad_secondary_arn.
 """
 
 import argparse
-import io
 import json
 import sys
-import zipfile
 
-import boto3
+import make_lattice
 
 LB_NAME = "demo-alb"
 SCENARIOS = {
@@ -57,15 +55,8 @@ LATTICE_SCENARIOS = {
 
 
 def clients(endpoint_url: str, region: str):
-    def make(service):
-        return boto3.client(service, endpoint_url=endpoint_url, region_name=region,
-                            aws_access_key_id="testing", aws_secret_access_key="testing")
-    return make("ec2"), make("elbv2")
-
-
-def lattice_client(endpoint_url: str, region: str):
-    return boto3.client("vpc-lattice", endpoint_url=endpoint_url, region_name=region,
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
+    return (make_lattice.client(endpoint_url, region, "ec2"),
+            make_lattice.client(endpoint_url, region, "elbv2"))
 
 
 def _tagged(ec2, kind: str, name: str) -> list[dict]:
@@ -174,31 +165,12 @@ def ensure_lattice_target_group(lattice, name: str) -> str:
 
 def _function_target(lattice, name: str, group_arn: str) -> None:
     """Function NAME (version 1, alias `live`), invokable by VPC Lattice from the target group,
-    registered in it by its alias ARN."""
+    registered in it by its alias ARN (make_lattice.function_target, in the client's region)."""
     # The same endpoint as the Lattice client's, unless that is AWS's own (in-process moto,
     # where every client must keep its service's default endpoint).
     endpoint = lattice.meta.endpoint_url
     endpoint = None if endpoint.endswith(".amazonaws.com") else endpoint
-
-    def make(service):
-        return boto3.client(service, endpoint_url=endpoint,
-                            region_name=lattice.meta.region_name,
-                            aws_access_key_id="testing", aws_secret_access_key="testing")
-    iam, lam = make("iam"), make("lambda")
-    role = iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                "Principal": {"Service": "lambda.amazonaws.com"}}]}))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("index.py", "def handler(event, context):\n    return {'statusCode': 200}\n")
-    lam.create_function(FunctionName=name, Runtime="python3.12", Role=role["Role"]["Arn"],
-                        Handler="index.handler", Code={"ZipFile": buffer.getvalue()})
-    version = lam.publish_version(FunctionName=name)["Version"]
-    alias = lam.create_alias(FunctionName=name, Name="live", FunctionVersion=version)["AliasArn"]
-    lam.add_permission(FunctionName=name, Qualifier="live", StatementId="vpc-lattice",
-                       Action="lambda:InvokeFunction", Principal="vpc-lattice.amazonaws.com",
-                       SourceArn=group_arn)
-    lattice.register_targets(targetGroupIdentifier=group_arn, targets=[{"id": alias}])
+    make_lattice.function_target(endpoint, name, group_arn, region=lattice.meta.region_name)
 
 
 def _forward(scenario: dict) -> dict:
@@ -266,7 +238,7 @@ def create(endpoint_url: str, region: str) -> dict:
             "LoadBalancer": dimension(lb_arn),
             "TargetGroup": {name: dimension(arn) for name, arn in groups.items()},
         },
-        **ensure_lattice(lattice_client(endpoint_url, region)),
+        **ensure_lattice(make_lattice.client(endpoint_url, region)),
     }
 
 

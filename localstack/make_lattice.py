@@ -37,8 +37,10 @@ RULE_MATCH = {"httpMatch": {
 """The rule's match, kept exactly by the emulator (tests compare it after an UpdateRule)."""
 
 
-def client(endpoint_url: str):
-    return boto3.client("vpc-lattice", endpoint_url=endpoint_url, region_name="us-east-1",
+def client(endpoint_url: str | None, region: str = "us-east-1", service: str = "vpc-lattice"):
+    """A client of the emulator (or, with no ENDPOINT_URL, of the service's default endpoint,
+    as in-process moto needs)."""
+    return boto3.client(service, endpoint_url=endpoint_url, region_name=region,
                         aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
@@ -47,13 +49,12 @@ def forward(*groups: tuple[str, int]) -> dict:
         {"targetGroupIdentifier": group, "weight": weight} for group, weight in groups]}}
 
 
-def function_target(endpoint_url: str, name: str, target_group_arn: str,
-                    broken: frozenset = frozenset()) -> str:
-    """Creates function NAME (version 1, alias `live`) invokable by VPC Lattice from the target
-    group, registers the alias in it, and returns the alias ARN."""
-    kwargs = dict(endpoint_url=endpoint_url, region_name="us-east-1",
-                  aws_access_key_id="testing", aws_secret_access_key="testing")
-    iam, lam = boto3.client("iam", **kwargs), boto3.client("lambda", **kwargs)
+def function_target(endpoint_url: str | None, name: str, target_group_arn: str,
+                    broken: frozenset = frozenset(), region: str = "us-east-1") -> str:
+    """Creates function NAME (version 1, alias `live`) in REGION, invokable by VPC Lattice from
+    the target group, registers the alias in it, and returns the registered ARN (the alias's,
+    or with `unqualified` in BROKEN the function's). demo_resources.py uses it too."""
+    iam, lam = client(endpoint_url, region, "iam"), client(endpoint_url, region, "lambda")
     role = iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=json.dumps({
         "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                 "Principal": {"Service": "lambda.amazonaws.com"}}]}))
@@ -76,8 +77,8 @@ def function_target(endpoint_url: str, name: str, target_group_arn: str,
         lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier="live",
                                                ProvisionedConcurrentExecutions=2)
     target = alias.rsplit(":", 1)[0] if "unqualified" in broken else alias
-    client(endpoint_url).register_targets(targetGroupIdentifier=target_group_arn,
-                                          targets=[{"id": target}])
+    client(endpoint_url, region).register_targets(targetGroupIdentifier=target_group_arn,
+                                                  targets=[{"id": target}])
     return target
 
 

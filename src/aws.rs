@@ -146,13 +146,16 @@ impl Intercept for CallLog {
         _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let name = cfg
-            .load::<Metadata>()
-            .map(|m| m.name().to_string())
-            .unwrap_or_else(|| "unknown".to_string());
+        let name = operation_name(cfg).unwrap_or("unknown").to_string();
         if let Ok(mut operations) = self.operations.lock() {
             operations.push(name);
         }
         Ok(())
     }
+}
+
+/// The name of the operation an SDK interceptor is called for (`UpdateAlias`, …), as
+/// [`CallLog`] records it; `None` when the SDK did not set it.
+pub fn operation_name(cfg: &ConfigBag) -> Option<&str> {
+    cfg.load::<Metadata>().map(|m| m.name())
 }

@@ -162,7 +162,8 @@ def describe(environ, body: bytes, region, signing_name, account_id) -> dict:
     elif signing_name in REST_JSON_MODELS:
         entry["action"], labels = rest_json_operation(
             REST_JSON_MODELS[signing_name], environ.get("REQUEST_METHOD", ""), _raw_path(environ))
-        entry["resources"] = _label_resources(service, labels, region, account_id)
+        query = dict(parse_qsl(environ.get("QUERY_STRING", "")))
+        entry["resources"] = _label_resources(service, labels, region, account_id, query)
     else:
         params = dict(parse_qsl(environ.get("QUERY_STRING", "")))
         if "form-urlencoded" in environ.get("CONTENT_TYPE", "") and body:
@@ -236,7 +237,9 @@ def rest_json_operation(model_name: str, method: str, raw_path: str):
     return None, {}
 
 
-def _label_resources(service, labels, region, account_id) -> list[str]:
+def _label_resources(service, labels, region, account_id, query=None) -> list[str]:
+    """The resource ARNs a rest-json request names: its URI labels, and for Lambda the
+    `Qualifier` query parameter (a version or alias: IAM sees the qualified ARN)."""
     prefix = f"arn:aws:{service}:{region}:{account_id}:"
     if "resourceArn" in labels or "ARN" in labels:
         return [labels.get("resourceArn") or labels["ARN"]]
@@ -254,11 +257,13 @@ def _label_resources(service, labels, region, account_id) -> list[str]:
                 return [value]
             path += f"{'/' if path else ''}{kind}/{value.rsplit('/', 1)[-1]}"
         return [prefix + path] if path else []
+    if service == "lambda" and "Resource" in labels:  # ListTags, TagResource, UntagResource
+        return [labels["Resource"]]
     if service == "lambda" and "FunctionName" in labels:
         function = labels["FunctionName"]
         arn = function if function.startswith("arn:") else f"{prefix}function:{function}"
-        alias = labels.get("Name")
-        return [f"{arn}:{alias}" if alias else arn]
+        qualifier = labels.get("Name") or (query or {}).get("Qualifier")
+        return [f"{arn}:{qualifier}" if qualifier else arn]
     return []
 
 

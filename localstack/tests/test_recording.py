@@ -81,6 +81,26 @@ def test_rest_json_routes_and_lattice_ids_become_arns(endpoint):
     ]
 
 
+def test_lambda_qualifiers_in_the_path_or_query_qualify_the_arn():
+    """IAM authorizes a call on a version or alias against its qualified ARN."""
+    def entry(method, path, query=""):
+        environ = {"PATH_INFO": path, "RAW_URI": path, "REQUEST_METHOD": method,
+                   "QUERY_STRING": query}
+        return recording.describe(environ, b"", "us-east-1", "lambda", "123456789012")
+    fn = "arn:aws:lambda:us-east-1:123456789012:function:f"
+    assert entry("GET", "/2015-03-31/functions/f/aliases/live") == {
+        "service": "lambda", "action": "GetAlias", "resources": [f"{fn}:live"]}
+    assert entry("GET", "/2015-03-31/functions/f/configuration", "Qualifier=3") == {
+        "service": "lambda", "action": "GetFunctionConfiguration", "resources": [f"{fn}:3"]}
+    assert entry("GET", "/2015-03-31/functions/f/policy") == {
+        "service": "lambda", "action": "GetPolicy", "resources": [fn]}
+    quoted = "/2015-03-31/functions/" + fn.replace(":", "%3A") + "%3Alive/policy"
+    assert entry("GET", quoted)["resources"] == [f"{fn}:live"]
+    tags = "/2017-03-31/tags/" + fn.replace(":", "%3A")
+    assert entry("GET", tags) == {"service": "lambda", "action": "ListTags", "resources": [fn]}
+    assert entry("POST", tags)["resources"] == [fn]
+
+
 def test_cbor_names_the_operation_and_alarm_arns(endpoint):
     control(endpoint, "POST", "testing")
     cw = CborClient(endpoint)

@@ -1,34 +1,70 @@
 //! `iam-policy`: prints the least-privilege IAM policy of a playbook (see [`crate::iam`]).
-//! Without `--resolve` it makes no AWS call, and a resource the playbook names by name is an ARN
-//! pattern, each one said on stderr; with `--resolve` the route is resolved (the same lookups
-//! `run` makes) and every resource is an exact ARN.
+//! Without `--resolve` it makes no AWS call, and a resource the playbook alone does not name
+//! exactly is an ARN pattern, each one said on stderr; with `--resolve` the route is resolved
+//! (the same lookups `run` makes), the target groups' Lambda functions are read (as preflight
+//! reads them), and every resource is an exact ARN.
 
 use super::{Exit, Global};
 use crate::aws::{self, Clients};
-use crate::iam::{self, RecordStore};
+use crate::iam::{self, RecordStore, Resolved, TargetFunction};
 use crate::orchestrator::setup;
+use crate::preflight::{self, Role};
 use crate::traffic::Router;
 use std::path::Path;
 
 pub async fn execute(playbook: &Path, resolve: bool, global: &Global) -> anyhow::Result<Exit> {
     let plan = super::load_playbook(playbook)?;
-    let identity = if resolve {
-        let clients = Clients::new(&aws::load_config(&global.aws()).await?);
-        Some(setup::router(&plan.route, &clients).await?.identity())
-    } else {
-        None
+    let resolved = match resolve {
+        true => {
+            let clients = Clients::new(&aws::load_config(&global.aws()).await?);
+            let router = setup::router(&plan.route, &clients).await?;
+            Some(Resolved {
+                identity: router.identity(),
+                functions: target_functions(&router, &clients).await?,
+            })
+        }
+        false => None,
     };
     let store = match global.state_dir {
         Some(_) => RecordStore::Files,
         None => RecordStore::Tags,
     };
-    let generated = iam::policy(&plan, identity.as_ref(), store)?;
+    let generated = iam::policy(&plan, resolved.as_ref(), store);
     for pattern in &generated.patterns {
         eprintln!(
-            "note: {pattern} is a pattern (the playbook names the resource by name); \
-             --resolve prints the exact ARN"
+            "note: {pattern} is a pattern (the playbook alone does not name that resource \
+             exactly); --resolve prints the exact ARNs"
         );
     }
     println!("{}", serde_json::to_string_pretty(&generated.policy)?);
     Ok(Exit::Done)
+}
+
+/// The function ARNs registered in the route's Lambda target groups. A target group whose
+/// description or targets cannot be read is an error: the policy would silently miss them.
+async fn target_functions(
+    router: &crate::orchestrator::route_router::RouteRouter,
+    clients: &Clients,
+) -> anyhow::Result<Vec<TargetFunction>> {
+    let Some(facts) = preflight::gather(router, clients).await else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for group in &facts.groups {
+        let info = group
+            .info
+            .as_ref()
+            .map_err(|why| anyhow::anyhow!("cannot describe the {}: {why}", group.shown()))?;
+        if !info.lambda {
+            continue;
+        }
+        let targets = group.targets.as_ref().map_err(|why| {
+            anyhow::anyhow!("cannot list the targets of the {}: {why}", group.shown())
+        })?;
+        out.extend(targets.iter().map(|t| TargetFunction {
+            arn: t.id.clone(),
+            canary: group.role == Role::Canary,
+        }));
+    }
+    Ok(out)
 }

@@ -3,6 +3,18 @@
 //! Everything here has already been checked (ranges, step order, durations), so core can trust
 //! it. Resources are still as the user wrote them (ARN or name); `traffic/` resolves names to
 //! ARNs once at start.
+//!
+//! The routes of each backend are in `plan/route.rs`; the `preflight:` policy, which only
+//! preflight reads, in `plan/preflight.rs`. Both are re-exported here, so every type stays
+//! `core::plan::…`.
+
+mod preflight;
+mod route;
+
+pub use preflight::PreflightPolicy;
+pub use route::{
+    AlbRoute, AlbTarget, LambdaAliasRoute, LatticeRef, LatticeRoute, Route, TargetGroupRef,
+};
 
 use super::types::Share;
 use serde::{Deserialize, Serialize};
@@ -29,26 +41,6 @@ pub struct Plan {
     pub preflight: PreflightPolicy,
 }
 
-/// The playbook's `preflight:`: how many healthy targets each target group needs, whether the
-/// canary must be warm (provisioned concurrency READY), and the checks skipped by name.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PreflightPolicy {
-    pub min_healthy_targets: u32,
-    pub warm_starts: bool,
-    /// Names from `crate::preflight::CHECK_NAMES`, validated by the playbook.
-    pub skip: Vec<String>,
-}
-
-impl Default for PreflightPolicy {
-    fn default() -> Self {
-        PreflightPolicy {
-            min_healthy_targets: 1,
-            warm_starts: false,
-            skip: Vec::new(),
-        }
-    }
-}
-
 /// How a deployment starts when the canary already receives traffic (say a 60/40 split left by
 /// an earlier rollout). Never implied: without one, `run` refuses and shows the live split.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,90 +58,6 @@ pub struct Step {
     pub share: Share,
     #[serde(with = "humantime_serde_secs")]
     pub bake: Duration,
-}
-
-/// Where the traffic is shifted. An exhaustive enum: a backend is never chosen by a string.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Route {
-    Alb(AlbRoute),
-    Lattice(LatticeRoute),
-    LambdaAlias(LambdaAliasRoute),
-}
-
-/// A Lambda alias whose routing config sends a share of invocations to a second version.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LambdaAliasRoute {
-    /// The function, by name or (unqualified) ARN.
-    pub function: String,
-    /// The alias callers invoke, e.g. `live`.
-    pub alias: String,
-    /// The published version that receives the canary's share (never `$LATEST`).
-    pub canary_version: String,
-    /// The version the alias serves today; `None`: whatever the alias's FunctionVersion is at
-    /// the start (read once and kept in the record).
-    pub stable_version: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AlbRoute {
-    pub target: AlbTarget,
-    pub stable: TargetGroupRef,
-    pub canary: TargetGroupRef,
-}
-
-/// The ALB resource whose forward action carries the weights.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum AlbTarget {
-    /// A listener's default action, by listener ARN.
-    ListenerArn(String),
-    /// A listener's default action, by load balancer name and listener port.
-    Listener { load_balancer: String, port: u16 },
-    /// A listener rule, by rule ARN.
-    RuleArn(String),
-    /// A listener rule, by load balancer name, listener port and rule priority.
-    Rule {
-        load_balancer: String,
-        port: u16,
-        priority: u32,
-    },
-}
-
-/// A VPC Lattice listener's default action or one of its rules, and the two target groups.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct LatticeRoute {
-    /// `None` only when `listener` or `rule` is an ARN (an ARN names its service).
-    pub service: Option<LatticeRef>,
-    /// `None` only when `rule` is an ARN.
-    pub listener: Option<LatticeRef>,
-    /// `None`: the listener's default action carries the weights.
-    pub rule: Option<LatticeRef>,
-    pub stable: LatticeRef,
-    pub canary: LatticeRef,
-}
-
-/// A VPC Lattice service, listener, rule or target group as the playbook names it. The Lattice
-/// API takes an id or an ARN as an identifier; a name is looked up with the List* calls.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum LatticeRef {
-    Arn(String),
-    /// `svc-…`, `listener-…`, `rule-…` or `tg-…`
-    Id(String),
-    Name(String),
-}
-
-impl LatticeRef {
-    /// The identifier as written (ARN, id or name).
-    pub fn as_str(&self) -> &str {
-        match self {
-            LatticeRef::Arn(s) | LatticeRef::Id(s) | LatticeRef::Name(s) => s,
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum TargetGroupRef {
-    Arn(String),
-    Name(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

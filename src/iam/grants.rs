@@ -7,15 +7,15 @@ use crate::core::plan::{AlbRoute, AlbTarget, LatticeRef, LatticeRoute, TargetGro
 use crate::core::record::RouteIdentity;
 use crate::traffic::lattice::arn::ServicePath;
 
-/// A route's grants, its record's grants (tags), and the `arn:…:cloudwatch:REGION:ACCOUNT:`
-/// prefix of its alarms (the route's own region and account when an ARN says them).
+/// A route's grants, its record's grants (tags), and the region and account its other
+/// resources (alarms, Lambda functions) are in, as far as the route's ARNs say.
 pub(super) struct RouteGrants {
     pub grants: Vec<Grant>,
     pub record: Vec<Grant>,
-    pub alarm_prefix: String,
+    pub scope: Scope,
 }
 
-fn grant(sid: &'static str, action: &str, resource: &str) -> Grant {
+pub(super) fn grant(sid: &'static str, action: &str, resource: &str) -> Grant {
     Grant {
         sid,
         action: action.to_string(),
@@ -23,17 +23,43 @@ fn grant(sid: &'static str, action: &str, resource: &str) -> Grant {
     }
 }
 
-/// `arn:PARTITION:cloudwatch:REGION:ACCOUNT:` from any ARN of the route, else wildcards.
-fn alarm_prefix(arns: &[&str]) -> String {
-    for arn in arns {
-        let parts: Vec<&str> = arn.splitn(6, ':').collect();
-        if let [_, partition, _, region, account, _] = parts.as_slice() {
-            if !region.is_empty() && !account.is_empty() {
-                return format!("arn:{partition}:cloudwatch:{region}:{account}:");
+/// The partition, region and account of a route (`*` where no ARN of it says).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Scope {
+    partition: String,
+    region: String,
+    account: String,
+}
+
+impl Scope {
+    /// From the first of `arns` that names a region and an account.
+    pub fn of(arns: &[&str]) -> Scope {
+        for arn in arns {
+            let parts: Vec<&str> = arn.splitn(6, ':').collect();
+            if let [_, partition, _, region, account, _] = parts.as_slice() {
+                if !region.is_empty() && !account.is_empty() {
+                    return Scope {
+                        partition: partition.to_string(),
+                        region: region.to_string(),
+                        account: account.to_string(),
+                    };
+                }
             }
         }
+        Scope {
+            partition: "aws".into(),
+            region: "*".into(),
+            account: "*".into(),
+        }
     }
-    "arn:aws:cloudwatch:*:*:".to_string()
+
+    /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:`.
+    pub fn prefix(&self, service: &str) -> String {
+        format!(
+            "arn:{}:{service}:{}:{}:",
+            self.partition, self.region, self.account
+        )
+    }
 }
 
 /// An ALB route. Describe* have no resource-level permissions: `*`.
@@ -96,7 +122,7 @@ pub(super) fn alb(route: &AlbRoute, resolved: Option<&RouteIdentity>) -> RouteGr
     RouteGrants {
         grants,
         record,
-        alarm_prefix: alarm_prefix(&arns),
+        scope: Scope::of(&arns),
     }
 }
 
@@ -240,6 +266,6 @@ pub(super) fn lattice(route: &LatticeRoute, resolved: Option<&RouteIdentity>) ->
     RouteGrants {
         grants,
         record,
-        alarm_prefix: alarm_prefix(&[&resource]),
+        scope: Scope::of(&[&resource]),
     }
 }

@@ -17,10 +17,12 @@
 //!   GetRule, ListTargetGroups / GetTargetGroup (a List* for a name, a Get* for an id or ARN);
 //!   the read GetRule or GetListener; the write UpdateRule or UpdateListener; the record
 //!   ListTagsForResource, TagResource, UntagResource.
+//! - Lambda alias: GetAlias, GetFunctionConfiguration (each version), UpdateAlias; the record
+//!   ListTags, TagResource, UntagResource on the function (see [`lambda`]).
 //! - Preflight (before a deployment starts): ALB DescribeLoadBalancers and DescribeTargetHealth;
-//!   Lattice GetTargetGroup and ListTargets (TargetGroup*) on both target groups. Lambda targets'
-//!   lambda:GetPolicy / GetProvisionedConcurrencyConfig are not covered yet (which functions the
-//!   target groups hold is known only from their targets).
+//!   Lattice GetTargetGroup and ListTargets (TargetGroup*) on both target groups; lambda:GetPolicy
+//!   (and GetProvisionedConcurrencyConfig with `warm_starts`) on the functions registered in
+//!   them, which only their targets say: exact with `--resolve`, else a pattern.
 //! - CloudWatch: GetMetricData for the metric checks, DescribeAlarms for an `alarms` check.
 //! - STS: GetCallerIdentity, the operator's identity for rollback, promote, pause and resume.
 //!
@@ -38,11 +40,12 @@
 //!   (`arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME`).
 //! - <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html>:
 //!   GetCallerIdentity has none.
-//!
-//! Lambda alias routes are refused until their backend exists (its calls are not known yet).
+//! - <https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html>: function
+//!   actions take the function's, a version's or an alias's ARN (see [`lambda`]).
 
 mod eval;
 mod grants;
+mod lambda;
 #[cfg(test)]
 mod tests;
 
@@ -61,13 +64,20 @@ pub enum RecordStore {
     Files,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum IamError {
-    #[error(
-        "iam-policy does not cover Lambda alias routes yet (this build cannot deploy them); \
-         use an ALB or VPC Lattice route"
-    )]
-    LambdaAlias,
+/// What resolving the route found: its resources by ARN, and the Lambda functions registered
+/// in its target groups (none for a Lambda alias route).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolved {
+    pub identity: RouteIdentity,
+    pub functions: Vec<TargetFunction>,
+}
+
+/// A function ARN registered in one of the route's target groups, as registered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetFunction {
+    pub arn: String,
+    /// In the canary target group (whose provisioned concurrency `warm_starts` checks).
+    pub canary: bool,
 }
 
 /// An IAM policy document, serialized as AWS spells it, in a stable order.
@@ -93,8 +103,8 @@ pub struct Statement {
     pub resources: Vec<String>,
 }
 
-/// The policy, and which of its resources are patterns (a name in the playbook stands for an
-/// ARN only resolution can tell): say so to the user, and suggest `--resolve`.
+/// The policy, and which of its resources are patterns (resources only resolution can name
+/// exactly): say so to the user, and suggest `--resolve`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Generated {
     pub policy: Policy,
@@ -110,13 +120,15 @@ pub(crate) struct Grant {
 }
 
 /// The statement order: what a reader expects first (the route), last (the identity).
-const SID_ORDER: [&str; 12] = [
+const SID_ORDER: [&str; 14] = [
     "ResolveRoute",
     "Preflight",
     "ReadService",
     "ReadListener",
     "ReadRule",
     "ReadTargetGroups",
+    "ReadAlias",
+    "ReadVersions",
     "WriteWeights",
     "ReadDeploymentRecord",
     "WriteDeploymentRecord",
@@ -126,22 +138,24 @@ const SID_ORDER: [&str; 12] = [
 ];
 
 /// The policy for `plan`: exact ARNs where the playbook or `resolved` give them, patterns
-/// where it names resources by name.
-pub fn policy(
-    plan: &Plan,
-    resolved: Option<&RouteIdentity>,
-    store: RecordStore,
-) -> Result<Generated, IamError> {
+/// where only resolution can tell (a resource named by name, the functions behind target
+/// groups).
+pub fn policy(plan: &Plan, resolved: Option<&Resolved>, store: RecordStore) -> Generated {
+    let identity = resolved.map(|r| &r.identity);
+    let functions = resolved.map(|r| r.functions.as_slice());
     let route = match &plan.route {
-        Route::Alb(route) => grants::alb(route, resolved),
-        Route::Lattice(route) => grants::lattice(route, resolved),
-        Route::LambdaAlias(_) => return Err(IamError::LambdaAlias),
+        Route::Alb(route) => grants::alb(route, identity),
+        Route::Lattice(route) => grants::lattice(route, identity),
+        Route::LambdaAlias(route) => lambda::alias_route(plan, route, identity),
     };
     let mut all = route.grants;
+    if !matches!(plan.route, Route::LambdaAlias(_)) {
+        all.extend(lambda::target_functions(plan, functions, &route.scope));
+    }
     if store == RecordStore::Tags {
         all.extend(route.record);
     }
-    all.extend(metrics(plan, &route.alarm_prefix));
+    all.extend(metrics(plan, &route.scope.prefix("cloudwatch")));
     all.push(Grant {
         sid: "OperatorIdentity",
         action: "sts:GetCallerIdentity".into(),
@@ -152,10 +166,10 @@ pub fn policy(
         .filter(|g| g.resource != "*" && g.resource.contains('*'))
         .map(|g| g.resource.clone())
         .collect();
-    Ok(Generated {
+    Generated {
         policy: assemble(all),
         patterns: patterns.into_iter().collect(),
-    })
+    }
 }
 
 /// CloudWatch: GetMetricData when any check reads metrics, DescribeAlarms on each alarm.
@@ -179,13 +193,20 @@ fn metrics(plan: &Plan, alarm_prefix: &str) -> Vec<Grant> {
 }
 
 /// Groups grants into statements by sid, in [`SID_ORDER`], actions and resources sorted and
-/// without repeats.
+/// without repeats. A statement allows each of its actions on each of its resources, so the
+/// actions of one sid are grouped by their exact resource set: one sid whose actions are granted
+/// on different resources becomes several statements (`Preflight`, `Preflight2`, …), never a
+/// cross product that grants an action on a resource it was not given.
 fn assemble(grants: Vec<Grant>) -> Policy {
-    let mut by_sid: BTreeMap<&'static str, (BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
+    type Resources = BTreeSet<String>;
+    let mut by_sid: BTreeMap<&'static str, BTreeMap<String, Resources>> = BTreeMap::new();
     for grant in grants {
-        let (actions, resources) = by_sid.entry(grant.sid).or_default();
-        actions.insert(grant.action);
-        resources.insert(grant.resource);
+        by_sid
+            .entry(grant.sid)
+            .or_default()
+            .entry(grant.action)
+            .or_default()
+            .insert(grant.resource);
     }
     let rank = |sid: &str| {
         SID_ORDER
@@ -193,19 +214,31 @@ fn assemble(grants: Vec<Grant>) -> Policy {
             .position(|s| *s == sid)
             .unwrap_or(usize::MAX)
     };
-    let mut statements: Vec<Statement> = by_sid
-        .into_iter()
-        .map(|(sid, (actions, resources))| Statement {
-            sid: sid.to_string(),
-            effect: "Allow".to_string(),
-            actions: actions.into_iter().collect(),
-            resources: resources.into_iter().collect(),
-        })
-        .collect();
-    statements.sort_by_key(|s| rank(&s.sid));
+    let mut statements: Vec<(usize, Statement)> = Vec::new();
+    for (sid, actions) in by_sid {
+        let order = rank(sid);
+        let mut by_resources: BTreeMap<Resources, BTreeSet<String>> = BTreeMap::new();
+        for (action, resources) in actions {
+            by_resources.entry(resources).or_default().insert(action);
+        }
+        for (index, (resources, actions)) in by_resources.into_iter().enumerate() {
+            let sid = match index {
+                0 => sid.to_string(),
+                n => format!("{sid}{}", n + 1),
+            };
+            let statement = Statement {
+                sid,
+                effect: "Allow".to_string(),
+                actions: actions.into_iter().collect(),
+                resources: resources.into_iter().collect(),
+            };
+            statements.push((order, statement));
+        }
+    }
+    statements.sort_by_key(|(rank, _)| *rank);
     Policy {
         version: "2012-10-17".to_string(),
-        statements,
+        statements: statements.into_iter().map(|(_, s)| s).collect(),
     }
 }
 

@@ -24,7 +24,7 @@ fn alb(target: &str) -> String {
 }
 
 fn generated(plan: &Plan, store: RecordStore) -> Generated {
-    policy(plan, None, store).unwrap()
+    policy(plan, None, store)
 }
 
 fn statement<'a>(policy: &'a Policy, sid: &str) -> &'a Statement {
@@ -42,7 +42,11 @@ fn an_alb_rule_by_arn_is_exact_and_describes_on_star() {
         "checks:\n  - error_rate: { max_percent: 1 }\n",
     );
     let out = generated(&plan, RecordStore::Tags);
-    assert!(out.patterns.is_empty(), "{:?}", out.patterns);
+    // Only the functions behind the target groups are unknown until `--resolve`.
+    assert_eq!(
+        out.patterns,
+        ["arn:aws:lambda:eu-west-1:111122223333:function:*"]
+    );
     let p = &out.policy;
     let resolve = statement(p, "ResolveRoute");
     assert_eq!(
@@ -85,7 +89,8 @@ fn an_alb_listener_by_name_is_a_pattern_on_its_load_balancer() {
     let plan = plan(&alb("load_balancer: shop\n    port: 443"), "");
     let out = generated(&plan, RecordStore::Tags);
     let listener = "arn:aws:elasticloadbalancing:*:*:listener/app/shop/*";
-    assert_eq!(out.patterns, [listener]);
+    let functions = "arn:aws:lambda:*:*:function:*";
+    assert_eq!(out.patterns, [listener, functions]);
     let p = &out.policy;
     assert_eq!(
         statement(p, "ResolveRoute").actions,
@@ -118,8 +123,18 @@ fn resolving_replaces_patterns_with_the_arns() {
         stable_arn: format!("{LB}:targetgroup/blue/1a2b"),
         canary_arn: format!("{LB}:targetgroup/green/3c4d"),
     };
-    let out = policy(&plan, Some(&identity), RecordStore::Tags).unwrap();
-    assert!(out.patterns.is_empty());
+    let resolved = Resolved {
+        identity,
+        functions: Vec::new(),
+    };
+    let out = policy(&plan, Some(&resolved), RecordStore::Tags);
+    assert!(out.patterns.is_empty(), "{:?}", out.patterns);
+    // No Lambda function behind the target groups: no Lambda call at all.
+    assert!(!out
+        .policy
+        .actions()
+        .iter()
+        .any(|a| a.starts_with("lambda:")));
     assert_eq!(statement(&out.policy, "WriteWeights").resources, [RULE]);
     assert!(out
         .policy
@@ -164,7 +179,10 @@ fn a_lattice_rule_by_arn_gets_the_rule_and_its_target_groups_by_id() {
         "  lattice:\n    rule: {rule}\n    stable: tg-0123456789abcdef3\n    canary: tg-0123456789abcdef4\n"
     );
     let out = generated(&plan(&route, ""), RecordStore::Tags);
-    assert!(out.patterns.is_empty(), "{:?}", out.patterns);
+    assert_eq!(
+        out.patterns,
+        ["arn:aws:lambda:us-east-1:111122223333:function:*"]
+    );
     let p = &out.policy;
     assert_eq!(statement(p, "ReadRule").resources, [rule.as_str()]);
     assert_eq!(
@@ -200,7 +218,8 @@ fn a_lattice_listener_by_name_lists_and_is_a_pattern() {
     let out = generated(&plan(route, ""), RecordStore::Tags);
     let listener = "arn:aws:vpc-lattice:*:*:service/*/listener/*";
     let target_groups = "arn:aws:vpc-lattice:*:*:targetgroup/*";
-    assert_eq!(out.patterns, [listener, target_groups]);
+    let functions = "arn:aws:lambda:*:*:function:*";
+    assert_eq!(out.patterns, [functions, listener, target_groups]);
     let p = &out.policy;
     // Preflight gets the target groups and lists their targets.
     assert_eq!(
@@ -223,19 +242,6 @@ fn a_lattice_listener_by_name_lists_and_is_a_pattern() {
 }
 
 #[test]
-fn lambda_alias_routes_are_refused() {
-    let route =
-        "  lambda_alias:\n    function: checkout\n    alias: live\n    canary_version: '7'\n";
-    let text = format!("name: p\nroute:\n{route}{STEPS}");
-    if let Ok(validated) = crate::playbook::parse(&text, "p.yaml") {
-        assert!(matches!(
-            policy(&validated.plan, None, RecordStore::Files),
-            Err(IamError::LambdaAlias)
-        ));
-    }
-}
-
-#[test]
 fn the_json_is_stable_and_in_aws_spelling() {
     let plan = plan(&alb(&format!("rule: {RULE}")), "");
     let a = serde_json::to_string_pretty(&generated(&plan, RecordStore::Tags).policy).unwrap();
@@ -253,6 +259,7 @@ fn the_json_is_stable_and_in_aws_spelling() {
         [
             "ResolveRoute",
             "Preflight",
+            "Preflight2",
             "WriteWeights",
             "ReadDeploymentRecord",
             "WriteDeploymentRecord",
@@ -260,3 +267,6 @@ fn the_json_is_stable_and_in_aws_spelling() {
         ]
     );
 }
+
+#[path = "tests_lambda.rs"]
+mod lambda;

@@ -1,12 +1,24 @@
 //! `provisioned-concurrency`: when the playbook asks for warm starts (`preflight.warm_starts`),
 //! the canary's Lambda alias or version has provisioned concurrency, READY. A canary that
 //! cold-starts is judged on latency its users would not see once warm, or the reverse.
+//!
+//! On a target group route that is each function ARN registered in the canary target group; on
+//! a Lambda alias route it is the routed alias itself (GetProvisionedConcurrencyConfig with the
+//! function and the alias as qualifier), whose provisioned concurrency serves both versions.
 
 use super::gather::{sdk_error, Role, RouteFacts};
 use super::lambda::qualifier;
 use super::{PreflightCheck, PROVISIONED_CONCURRENCY};
 use crate::aws::Clients;
 use crate::core::plan::PreflightPolicy;
+use crate::traffic::lambda_alias::ResolvedAlias;
+
+fn not_asked() -> PreflightCheck {
+    PreflightCheck::skip(
+        PROVISIONED_CONCURRENCY,
+        "not asked for (`preflight: { warm_starts: true }` checks it)",
+    )
+}
 
 pub async fn check(
     facts: &RouteFacts,
@@ -14,10 +26,7 @@ pub async fn check(
     clients: &Clients,
 ) -> PreflightCheck {
     if !policy.warm_starts {
-        return PreflightCheck::skip(
-            PROVISIONED_CONCURRENCY,
-            "not asked for (`preflight: { warm_starts: true }` checks it)",
-        );
+        return not_asked();
     }
     let Some(canary) = facts.group(Role::Canary) else {
         return PreflightCheck::fail(
@@ -51,35 +60,7 @@ pub async fn check(
             continue;
         };
         let function = arn.rsplit_once(':').map_or(arn, |(f, _)| f);
-        let answer = clients
-            .lambda
-            .get_provisioned_concurrency_config()
-            .function_name(function)
-            .qualifier(q)
-            .send()
-            .await;
-        let status = match answer {
-            Ok(out) => Ok((
-                out.status.map(|s| s.as_str().to_string()),
-                out.status_reason,
-                out.allocated_provisioned_concurrent_executions,
-            )),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_provisioned_concurrency_config_not_found_exception()) =>
-            {
-                Err(format!(
-                    "{arn} has no provisioned concurrency; run `aws lambda \
-                     put-provisioned-concurrency-config --function-name {function} --qualifier \
-                     {q} --provisioned-concurrent-executions N` and wait for READY"
-                ))
-            }
-            Err(e) => Err(format!(
-                "{arn}: {}",
-                sdk_error("GetProvisionedConcurrencyConfig", e)
-            )),
-        };
-        match evaluate(arn, status) {
+        match judge(clients, arn, function, q).await {
             Ok(line) => good.push(line),
             Err(line) => problems.push(line),
         }
@@ -92,6 +73,55 @@ pub async fn check(
         ),
         (false, _) => PreflightCheck::fail(PROVISIONED_CONCURRENCY, problems.join("; ")),
     }
+}
+
+/// The check on a Lambda alias route: the routed alias's provisioned concurrency.
+pub async fn alias_check(
+    alias: &ResolvedAlias,
+    policy: &PreflightPolicy,
+    clients: &Clients,
+) -> PreflightCheck {
+    if !policy.warm_starts {
+        return not_asked();
+    }
+    match judge(clients, &alias.alias_arn, &alias.function_arn, &alias.alias).await {
+        Ok(line) => PreflightCheck::pass(PROVISIONED_CONCURRENCY, line),
+        Err(line) => PreflightCheck::fail(PROVISIONED_CONCURRENCY, line),
+    }
+}
+
+/// GetProvisionedConcurrencyConfig of `function` at `q` (shown as `arn`), judged: the line
+/// for a pass, or the failure with what to do.
+async fn judge(clients: &Clients, arn: &str, function: &str, q: &str) -> Result<String, String> {
+    let answer = clients
+        .lambda
+        .get_provisioned_concurrency_config()
+        .function_name(function)
+        .qualifier(q)
+        .send()
+        .await;
+    let status = match answer {
+        Ok(out) => Ok((
+            out.status.map(|s| s.as_str().to_string()),
+            out.status_reason,
+            out.allocated_provisioned_concurrent_executions,
+        )),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_provisioned_concurrency_config_not_found_exception()) =>
+        {
+            Err(format!(
+                "{arn} has no provisioned concurrency; run `aws lambda \
+                 put-provisioned-concurrency-config --function-name {function} --qualifier \
+                 {q} --provisioned-concurrent-executions N` and wait for READY"
+            ))
+        }
+        Err(e) => Err(format!(
+            "{arn}: {}",
+            sdk_error("GetProvisionedConcurrencyConfig", e)
+        )),
+    };
+    evaluate(arn, status)
 }
 
 /// A provisioned-concurrency config as GetProvisionedConcurrencyConfig answers it: status,

@@ -39,7 +39,8 @@ pub struct GroupInfo {
     pub attached_to: Vec<String>,
     /// ALB instance/ip target groups: their VPC.
     pub vpc: Option<String>,
-    /// ALB: whether health checks are on (Lambda target groups have them off by default).
+    /// Whether health checks are on (ALB: a Lambda target group has them off by default;
+    /// Lattice: never for a Lambda one, and `healthCheck.enabled: false` turns them off).
     pub health_checks: bool,
 }
 

@@ -38,12 +38,18 @@ async fn info(client: &Client, group: &LatticeResource) -> Result<GroupInfo, Str
         .send()
         .await
         .map_err(|e| sdk_error("GetTargetGroup", e))?;
+    let lambda = out.r#type == Some(TargetGroupType::Lambda);
+    // A Lambda target group has no health checks; any other one may have them turned off.
+    let enabled = out
+        .config
+        .as_ref()
+        .and_then(|c| c.health_check.as_ref())
+        .and_then(|h| h.enabled);
     Ok(GroupInfo {
-        lambda: out.r#type == Some(TargetGroupType::Lambda),
+        lambda,
         attached_to: out.service_arns.unwrap_or_default(),
         vpc: None,
-        // Lattice reports a Lambda target group's targets without health checks.
-        health_checks: out.r#type != Some(TargetGroupType::Lambda),
+        health_checks: !lambda && enabled.unwrap_or(true),
     })
 }
 

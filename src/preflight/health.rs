@@ -2,13 +2,31 @@
 //! `preflight.min_healthy_targets` targets that can serve. The canary must, or its first step
 //! fails every request sent to it; the stable one must, because a rollback puts everything on it.
 //!
-//! A Lambda target group has health checks off by default: AWS then reports its function as
-//! `unavailable` (ALB reason `Target.HealthCheckDisabled`; Lattice likewise), which means
-//! "registered, not health-checked", so it counts as serving there.
+//! What counts, besides `healthy`, as AWS documents the states:
+//! - A target group without health checks (a Lambda one by default; on VPC Lattice any one with
+//!   `healthCheck.enabled: false`): its targets are `unavailable` (ALB reason
+//!   `Target.HealthCheckDisabled`; Lattice UNAVAILABLE, "health checks are unavailable"), which
+//!   means "registered, not health-checked", so they count as registered.
+//! - A canary target group that no listener rule (Lattice: no service) uses yet, the usual state
+//!   of a canary before its first weight: the load balancer does not health-check it, so its
+//!   targets are `unused` (ALB reason `Target.NotInUse`; Lattice UNUSED, "target group is not
+//!   used in a service"). They count as "registered, not yet health-checked", and the message
+//!   says so: checks start with the first weighted write, and the rollout's checks judge the
+//!   canary from there. In a target group a load balancer does use, ALB's `Target.NotInUse`
+//!   means the target's Availability Zone is not enabled: that target does not count, and the
+//!   message says why. The stable target group always serves traffic, so only `healthy` (or
+//!   unchecked) counts there.
 
-use super::gather::{Group, Role, RouteFacts, Target};
+use super::gather::{Group, Owner, Role, RouteFacts, Target};
 use super::{PreflightCheck, CANARY_HEALTHY_TARGETS, STABLE_HEALTHY_TARGETS};
 use crate::core::plan::PreflightPolicy;
+
+/// Which load balancer reports the states (their reasons differ).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Alb,
+    Lattice,
+}
 
 pub fn check(facts: &RouteFacts, role: Role, policy: &PreflightPolicy) -> PreflightCheck {
     let name = match role {
@@ -21,11 +39,25 @@ pub fn check(facts: &RouteFacts, role: Role, policy: &PreflightPolicy) -> Prefli
             format!("the route has no {} target group", role.word()),
         );
     };
-    evaluate(name, group, policy.min_healthy_targets)
+    let backend = match facts.owner {
+        Owner::LoadBalancer { .. } => Backend::Alb,
+        Owner::Service { .. } => Backend::Lattice,
+    };
+    evaluate(name, group, policy.min_healthy_targets, backend)
+}
+
+/// How a target counts toward the minimum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Serving {
+    Healthy,
+    /// Its target group has no health checks.
+    Unchecked,
+    /// Its (canary) target group is used by nothing yet, so nothing checks it yet.
+    NotYetChecked,
 }
 
 /// The pure judgement of one target group's targets against `min`.
-pub fn evaluate(name: &'static str, group: &Group, min: u32) -> PreflightCheck {
+pub fn evaluate(name: &'static str, group: &Group, min: u32, backend: Backend) -> PreflightCheck {
     let targets = match &group.targets {
         Ok(targets) => targets,
         Err(why) => {
@@ -35,27 +67,38 @@ pub fn evaluate(name: &'static str, group: &Group, min: u32) -> PreflightCheck {
             )
         }
     };
-    let unchecked_lambda = group
-        .info
-        .as_ref()
-        .is_ok_and(|info| info.lambda && !info.health_checks);
-    let serving = targets
+    let counted: Vec<Serving> = targets
         .iter()
-        .filter(|t| serves(t, unchecked_lambda))
-        .count();
-    let word = if unchecked_lambda {
-        "registered (Lambda, no health checks)"
-    } else {
-        "healthy"
+        .filter_map(|t| serves(t, group, backend))
+        .collect();
+    let count = |kind: Serving| counted.iter().filter(|s| **s == kind).count();
+    let unchecked_word = match group.info.as_ref().is_ok_and(|i| i.lambda) {
+        true => "registered (Lambda, no health checks)",
+        false => "registered (no health checks)",
     };
-    if serving as u64 >= u64::from(min) {
-        return PreflightCheck::pass(
-            name,
-            format!(
-                "{} has {serving} {word} target(s) (at least {min} needed)",
-                group.shown()
-            ),
-        );
+    let mut parts: Vec<String> = [
+        (Serving::Healthy, "healthy"),
+        (Serving::Unchecked, unchecked_word),
+        (Serving::NotYetChecked, "registered, not yet health-checked"),
+    ]
+    .iter()
+    .filter(|(kind, _)| count(*kind) > 0)
+    .map(|(kind, word)| format!("{} {word}", count(*kind)))
+    .collect();
+    if parts.is_empty() {
+        let word = match checked(group) {
+            true => "healthy",
+            false => unchecked_word,
+        };
+        parts.push(format!("0 {word}"));
+    }
+    let has = format!("{} has {} target(s)", group.shown(), parts.join(" and "));
+    if counted.len() as u64 >= u64::from(min) {
+        let note = match count(Serving::NotYetChecked) {
+            0 => String::new(),
+            _ => format!("; {}", not_yet_checked(backend)),
+        };
+        return PreflightCheck::pass(name, format!("{has} (at least {min} needed){note}"));
     }
     let listed = match targets.is_empty() {
         true => "no targets are registered".to_string(),
@@ -64,18 +107,70 @@ pub fn evaluate(name: &'static str, group: &Group, min: u32) -> PreflightCheck {
             format!("its targets: {}", states.join(", "))
         }
     };
+    let hint = match targets.iter().any(|t| zone_not_enabled(t, group, backend)) {
+        true => {
+            "; Target.NotInUse in a target group that a load balancer uses means the target's \
+             Availability Zone is not enabled for it: enable the zone, or register targets in an \
+             enabled one"
+        }
+        false => "",
+    };
     PreflightCheck::fail(
         name,
         format!(
-            "{} has {serving} {word} target(s) but at least {min} are needed ({listed}); register \
-             healthy targets in it, or set `preflight: {{ min_healthy_targets: N }}`",
-            group.shown()
+            "{has} but at least {min} are needed ({listed}); register healthy targets in it, or \
+             set `preflight: {{ min_healthy_targets: N }}`{hint}"
         ),
     )
 }
 
-fn serves(target: &Target, unchecked_lambda: bool) -> bool {
-    target.state == "healthy" || (unchecked_lambda && target.state == "unavailable")
+/// Whether the group's targets are health-checked (unknown counts as checked).
+fn checked(group: &Group) -> bool {
+    !matches!(&group.info, Ok(info) if !info.health_checks)
+}
+
+/// Whether the group is used by no load balancer (Lattice: no service), as far as known.
+fn unused_group(group: &Group) -> bool {
+    group.info.as_ref().is_ok_and(|i| i.attached_to.is_empty())
+}
+
+fn serves(target: &Target, group: &Group, backend: Backend) -> Option<Serving> {
+    let not_in_use = match backend {
+        Backend::Alb => target.state == "unused" && target.reason.as_deref() == Some(NOT_IN_USE),
+        Backend::Lattice => target.state == "unused",
+    };
+    match target.state.as_str() {
+        "healthy" => Some(Serving::Healthy),
+        "unavailable" if !checked(group) => Some(Serving::Unchecked),
+        _ if not_in_use && group.role == Role::Canary && unused_group(group) => {
+            Some(Serving::NotYetChecked)
+        }
+        _ => None,
+    }
+}
+
+const NOT_IN_USE: &str = "Target.NotInUse";
+
+/// ALB's `Target.NotInUse` in a target group that a load balancer uses.
+fn zone_not_enabled(target: &Target, group: &Group, backend: Backend) -> bool {
+    backend == Backend::Alb
+        && target.reason.as_deref() == Some(NOT_IN_USE)
+        && group.info.as_ref().is_ok_and(|i| !i.attached_to.is_empty())
+}
+
+fn not_yet_checked(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Alb => {
+            "not yet health-checked: no listener rule uses the target group yet (unused, \
+             Target.NotInUse), so the load balancer starts checking it with the first weighted \
+             write, and the rollout's checks judge the canary from there"
+        }
+        Backend::Lattice => {
+            "not yet health-checked: no service routes to the target group yet (UNUSED), so VPC \
+             Lattice starts checking it with the first weighted write, and the rollout's checks \
+             judge the canary from there"
+        }
+    }
 }
 
 fn show(target: &Target) -> String {
@@ -86,92 +181,5 @@ fn show(target: &Target) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::preflight::gather::GroupInfo;
-    use crate::preflight::Outcome;
-
-    fn target(id: &str, state: &str, reason: Option<&str>) -> Target {
-        Target {
-            id: id.into(),
-            state: state.into(),
-            reason: reason.map(str::to_string),
-        }
-    }
-
-    fn group(lambda: bool, targets: Vec<Target>) -> Group {
-        Group {
-            role: Role::Canary,
-            arn: "arn:tg".into(),
-            label: "demo-canary".into(),
-            info: Ok(GroupInfo {
-                lambda,
-                attached_to: Vec::new(),
-                vpc: None,
-                health_checks: !lambda,
-            }),
-            targets: Ok(targets),
-        }
-    }
-
-    #[test]
-    fn healthy_targets_are_counted_against_the_minimum() {
-        let g = group(
-            false,
-            vec![
-                target("i-1", "healthy", None),
-                target("i-2", "unhealthy", Some("Target.Timeout")),
-            ],
-        );
-        assert_eq!(
-            evaluate(CANARY_HEALTHY_TARGETS, &g, 1).outcome,
-            Outcome::Pass
-        );
-        let failed = evaluate(CANARY_HEALTHY_TARGETS, &g, 2);
-        assert_eq!(failed.outcome, Outcome::Fail);
-        assert_eq!(
-            failed.message,
-            "canary target group demo-canary has 1 healthy target(s) but at least 2 are needed \
-             (its targets: i-1 healthy, i-2 unhealthy (Target.Timeout)); register healthy \
-             targets in it, or set `preflight: { min_healthy_targets: N }`"
-        );
-    }
-
-    #[test]
-    fn an_empty_group_says_nothing_is_registered() {
-        let failed = evaluate(CANARY_HEALTHY_TARGETS, &group(false, Vec::new()), 1);
-        assert!(
-            failed.message.contains("(no targets are registered)"),
-            "{}",
-            failed.message
-        );
-    }
-
-    #[test]
-    fn an_unchecked_lambda_function_counts_as_serving() {
-        let arn = "arn:aws:lambda:us-east-1:1:function:f:live";
-        let g = group(
-            true,
-            vec![target(
-                arn,
-                "unavailable",
-                Some("Target.HealthCheckDisabled"),
-            )],
-        );
-        let check = evaluate(CANARY_HEALTHY_TARGETS, &g, 1);
-        assert_eq!(check.outcome, Outcome::Pass, "{}", check.message);
-        let g = group(false, vec![target("i-1", "unavailable", None)]);
-        assert_eq!(
-            evaluate(CANARY_HEALTHY_TARGETS, &g, 1).outcome,
-            Outcome::Fail
-        );
-    }
-
-    #[test]
-    fn zero_needed_always_passes() {
-        assert_eq!(
-            evaluate(STABLE_HEALTHY_TARGETS, &group(false, Vec::new()), 0).outcome,
-            Outcome::Pass
-        );
-    }
-}
+#[path = "health_tests.rs"]
+mod tests;

@@ -9,6 +9,8 @@
 //!
 //! The calls are made once ([`gather`]: target groups and their targets, per backend); every
 //! judgement is a pure function over what they returned, unit-tested in its family's file.
+//! A Lambda alias route has no target groups: `start-split` applies, and with `warm_starts`
+//! `provisioned-concurrency` on the alias itself; the others are shown as not applicable.
 
 mod concurrency;
 mod gather;
@@ -20,7 +22,7 @@ mod render;
 mod start_split;
 mod target_groups;
 
-pub use gather::{Group, GroupInfo, Role, RouteFacts, Target};
+pub use gather::{gather, Group, GroupInfo, Role, RouteFacts, Target};
 pub use render::{refusal, render};
 
 use crate::aws::Clients;
@@ -130,8 +132,11 @@ pub async fn run(
             continue;
         }
         let Some(facts) = facts.as_ref().filter(|_| name != START_SPLIT) else {
-            checks.push(match name {
-                START_SPLIT => start_split::check(plan, &live),
+            checks.push(match (name, router) {
+                (START_SPLIT, _) => start_split::check(plan, &live),
+                (PROVISIONED_CONCURRENCY, RouteRouter::LambdaAlias(alias)) => {
+                    concurrency::alias_check(alias.resolved(), policy, clients).await
+                }
                 _ => PreflightCheck::skip(name, "not applicable: the route has no target groups"),
             });
             continue;

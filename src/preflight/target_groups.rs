@@ -48,17 +48,18 @@ fn problem(group: &Group, owner: &Owner) -> Option<String> {
                 (Some(group_vpc), Some(lb_vpc)) if !info.lambda && group_vpc != lb_vpc => {
                     Some(format!(
                         "{} is in {group_vpc} but the load balancer is in {lb_vpc}; an ALB \
-                         forwards only to target groups of its own VPC",
+                         forwards only to target groups of its own VPC: give the route a target \
+                         group created in {lb_vpc}",
                         group.shown()
                     ))
                 }
                 _ => None,
             }
         }
-        Owner::Service { arn, label } => foreign(arn).then(|| {
+        Owner::Service { arn, .. } => foreign(arn).then(|| {
             format!(
-                "{} is routed to by service {} and not by the route's service {label}; give \
-                 the route a target group of its own",
+                "{} is routed to by service {} and not by the route's service {arn}; give \
+                 the route a target group that no other service routes to",
                 group.shown(),
                 info.attached_to.join(", ")
             )
@@ -155,8 +156,8 @@ mod tests {
         let check = check(&facts);
         assert!(
             check.message.contains(
-                "routed to by service arn:svc-2 and not by the \
-                                        route's service demo"
+                "routed to by service arn:svc-2 and not by the route's service arn:svc-1; give \
+                 the route a target group that no other service routes to"
             ),
             "{}",
             check.message

@@ -8,19 +8,26 @@
 //! requests per second by them ([`split`]), and publishes, per target group (per version), what
 //! the backend would report for those requests given each target's error rate and latency
 //! profile ([`publish`], where [`SimBackend`] picks the namespace, metric names and dimensions).
-//! [`target`] parses the `traffic-sim` binary's `--target` specs of every backend.
+//! [`target`] parses the `traffic-sim` binary's `--target` specs of every backend, [`args`] its
+//! whole command line into a [`Session`], which runs the seconds.
 //! Deterministic: no randomness, so tests can assert exact sums.
 //!
 //! Real CloudWatch refuses `PutMetricData` into `AWS/` namespaces; this is an emulator tool.
 
+pub mod args;
+#[cfg(test)]
+mod args_tests;
 pub mod publish;
 pub mod route;
+pub mod session;
 pub mod split;
 pub mod target;
 pub mod weights;
 
+pub use args::SimArgs;
 pub use publish::{publish_second, second_counts, SecondCounts};
 pub use route::SimRoute;
+pub use session::{Session, Totals};
 pub use split::{split_requests, Splitter};
 pub use weights::lambda::{alias_weights, read_lambda_alias_weights, LambdaAliasRef};
 pub use weights::lattice::{lattice_forward_weights, read_lattice_weights, LatticeRouteRef};
@@ -87,4 +94,7 @@ pub enum SimulatorError {
     NoForward { arn: String },
     #[error("{arn:?} is not {expected}")]
     NotARoute { arn: String, expected: &'static str },
+    /// A `traffic-sim` command line that cannot run; the message names the flag to fix.
+    #[error("{0}")]
+    Usage(String),
 }

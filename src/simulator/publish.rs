@@ -24,6 +24,8 @@ mod alb;
 pub mod counts;
 mod lambda;
 mod lattice;
+#[cfg(test)]
+mod test_support;
 
 pub use counts::{second_counts, SecondCounts};
 
@@ -179,44 +181,17 @@ pub async fn publish_second(
 
 #[cfg(test)]
 mod tests {
+    use super::test_support::{datums_at, target, START};
     use super::*;
     use crate::core::plan::CheckKind;
-    use crate::metrics::templates::{
-        check_queries, AlbDimensions, LambdaDimensions, LatticeDimensions, RouteDimensions,
-    };
-    use crate::simulator::TargetProfile;
-    use std::time::Duration;
-
-    fn target(dimension: &str) -> SimTarget {
-        SimTarget {
-            target_group_dimension: dimension.to_string(),
-            profile: TargetProfile {
-                error_rate: 0.1,
-                latency_ms: 40.0,
-                p99_ms: 400.0,
-            },
-        }
-    }
+    use crate::metrics::templates::test_support::{alb, lambda, lattice};
+    use crate::metrics::templates::{check_queries, RouteDimensions};
 
     /// Every builtin query of a route's checks names a metric the simulator publishes: same
     /// namespace, metric name and full dimension set.
     #[test]
     fn the_checks_find_what_the_simulator_publishes() {
-        let alb = AlbDimensions {
-            load_balancer: "app/web/9".into(),
-            stable_target_group: "targetgroup/blue/1".into(),
-            canary_target_group: "targetgroup/green/2".into(),
-        };
-        let lattice = LatticeDimensions {
-            stable_target_group: "tg-0123456789abcdef0".into(),
-            canary_target_group: "tg-0fedcba9876543210".into(),
-        };
-        let lambda = LambdaDimensions {
-            function_name: "checkout".into(),
-            alias: "live".into(),
-            stable_version: "7".into(),
-            canary_version: "8".into(),
-        };
+        let (alb, lattice, lambda) = (alb(), lattice(), lambda());
         let routes = [
             (
                 SimBackend::Alb {
@@ -245,13 +220,13 @@ mod tests {
                 RouteDimensions::from(lambda),
             ),
         ];
-        let at = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let profile = (40.0, 400.0);
         for (backend, [stable, canary], dims) in routes {
-            let datums = second_datums(
-                &backend,
-                &[(target(&stable), 100), (target(&canary), 100)],
-                at,
-            );
+            let targets = [
+                (target(&stable, 0.1, profile), 100),
+                (target(&canary, 0.1, profile), 100),
+            ];
+            let datums = datums_at(&backend, &targets, START);
             let published: Vec<(&str, Vec<(String, String)>)> = datums
                 .iter()
                 .map(|d| {

@@ -55,7 +55,7 @@ fn canary_deploy(cwd: &Path, key: &str, args: &[&str]) -> String {
 
 fn analysis_and_checks(alarm: &str) -> String {
     format!(
-        "analysis:\n  interval: 1s\n  settle: 0s\n  ingestion_delay: 0s\n  no_data: pass\n\
+        "analysis:\n  interval: 1s\n  period: 1s\n  lookback: 2s\n  settle: 0s\n  ingestion_delay: 0s\n  no_data: pass\n\
          checks:\n  - error_rate: {{ max_percent: 1 }}\n  - alarms: [{alarm}]\n"
     )
 }
@@ -90,14 +90,7 @@ async fn every_call_is_allowed_and_every_action_is_used(backend: Backend) {
     ok_alarm(&alarm).await;
     let dir = tempfile::tempdir().expect("temp dir");
     let cwd = dir.path();
-    // Known gap: `iam-policy` does not list lambda:GetPolicy for the Lambda functions behind a
-    // route's target groups yet (the preflight's invoke-permission check reads it), so that one
-    // check is skipped where the fixture's target groups are Lambda ones, until it does.
-    let skip = match backend {
-        Backend::Alb => "",
-        _ => "preflight:\n  skip: [lambda-invoke-permission]\n",
-    };
-    let checks = format!("{}{skip}", analysis_and_checks(&alarm));
+    let checks = analysis_and_checks(&alarm);
     let oncall = cwd.join("oncall.yaml");
     let steps = "steps:\n  canary: [10, 50, 100]\n  bake: 1h\n";
     std::fs::write(
@@ -176,5 +169,6 @@ async fn every_call_is_allowed_and_every_action_is_used(backend: Backend) {
     );
 }
 
-for_backends!(alb => Alb, lattice => Lattice, lattice_rule => LatticeRule;
+for_backends!(alb => Alb, lattice => Lattice, lattice_rule => LatticeRule,
+    lambda_alias => LambdaAlias;
     [every_call_is_allowed_and_every_action_is_used]);

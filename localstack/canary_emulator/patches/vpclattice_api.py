@@ -48,9 +48,12 @@ def _rule_json(rule, shape_name: str) -> dict:
     })
 
 
-def _page(self, items: list) -> tuple[list, str | None]:
+def page(self, items: list) -> tuple[list, str | None]:
+    """The page of ITEMS a List* request asks for (maxResults 1-100, default 100; nextToken an
+    offset) and the next token, if more follow. vpclattice_targets.py's ListTargets uses it too."""
     token = self._get_param("nextToken")
-    size = int(self._get_param("maxResults") or 100)
+    size = self._get_param("maxResults")
+    size = int(size) if size is not None else 100
     if not 1 <= size <= 100:
         raise model.constraint("maxResults", size, "Member must have value between 1 and 100")
     try:
@@ -81,9 +84,9 @@ def get_listener(self):
 def list_listeners(self):
     service = model.find_service(self.backend, self._get_param("serviceIdentifier"))
     listeners = [l for l in self.backend.listeners.values() if l.service_identifier == service.id]
-    page, token = _page(self, listeners)
+    listed, token = page(self, listeners)
     return _json(shaped("ListListenersResponse", {
-        "items": [model.listener_json(l, "ListenerSummary") for l in page], "nextToken": token}))
+        "items": [model.listener_json(l, "ListenerSummary") for l in listed], "nextToken": token}))
 
 
 def update_listener(self):
@@ -109,9 +112,9 @@ def get_rule(self):
 def list_rules(self):
     service = model.find_service(self.backend, self._get_param("serviceIdentifier"))
     listener = model.find_listener(self.backend, service, self._get_param("listenerIdentifier"))
-    page, token = _page(self, rules.listener_rules(self.backend, listener))
+    listed, token = page(self, rules.listener_rules(self.backend, listener))
     return _json(shaped("ListRulesResponse", {
-        "items": [_rule_json(r, "RuleSummary") for r in page], "nextToken": token}))
+        "items": [_rule_json(r, "RuleSummary") for r in listed], "nextToken": token}))
 
 
 def update_rule(self):

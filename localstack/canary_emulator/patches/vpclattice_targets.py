@@ -9,15 +9,16 @@ AWS reports once checks settle: HEALTHY, or for a LAMBDA target group (which has
 checks) UNAVAILABLE, the model's "health checks are unavailable". A test sets another status
 by sending the RegisterTargets request with the header
 `x-canary-emulator-target-status: STATUS[;reasonCode]` (e.g. `UNHEALTHY;HealthCheckFailed`),
-which applies to the targets of that request (`set_target_status.py` does it from the command
-line). A target's `port` defaults to the target group's config port, and is left out for LAMBDA.
-Registering a registered target again keeps it (and sets the status given, if any).
+which applies to the targets of that request (tests/test_vpclattice_targets.py sets it with a
+boto3 event hook). A target's `port` defaults to the target group's config port, and is left
+out for LAMBDA. Registering a registered target again keeps it (and sets the status given, if any).
 """
 
 import json
 
 from moto.vpclattice import responses
 
+from canary_emulator.patches import vpclattice_api as api
 from canary_emulator.patches import vpclattice_model as model
 
 STATUS_HEADER = "x-canary-emulator-target-status"
@@ -113,17 +114,8 @@ def list_targets(self):
     if wanted:
         ids = {t["id"] for t in wanted}
         items = [t for t in items if t["id"] in ids]
-    token = self._get_param("nextToken")
-    size = self._get_param("maxResults")
-    size = int(size) if size is not None else 100
-    if not 1 <= size <= 100:
-        raise model.constraint("maxResults", size, "Member must have value between 1 and 100")
-    try:
-        start = int(token) if token else 0
-    except ValueError:
-        raise model.Invalid(f"Invalid nextToken {token}", "nextToken") from None
-    page = items[start:start + size]
-    body = {"items": [{k: v for k, v in t.items() if v is not None} for t in page]}
-    if start + size < len(items):
-        body["nextToken"] = str(start + size)
+    listed, token = api.page(self, items)
+    body = {"items": [{k: v for k, v in t.items() if v is not None} for t in listed]}
+    if token is not None:
+        body["nextToken"] = token
     return _json(body)

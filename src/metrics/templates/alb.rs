@@ -32,7 +32,20 @@ pub struct AlbDimensions {
     pub canary_target_group: String,
 }
 
-impl AlbDimensions {
+impl TargetGroupMetrics for AlbDimensions {
+    const REQUESTS: &'static str = REQUEST_COUNT;
+    const ERRORS: &'static str = TARGET_5XX_COUNT;
+    const LATENCY: &'static str = TARGET_RESPONSE_TIME;
+    const LATENCY_UNIT: LatencyUnit = LatencyUnit::Seconds;
+
+    fn stable_target_group(&self) -> &str {
+        &self.stable_target_group
+    }
+
+    fn canary_target_group(&self) -> &str {
+        &self.canary_target_group
+    }
+
     fn query(&self, target_group: &str, metric: &str, stat: &str) -> MetricQuery {
         MetricQuery::new(
             ALB_NAMESPACE,
@@ -46,54 +59,14 @@ impl AlbDimensions {
     }
 }
 
-impl TargetGroupMetrics for AlbDimensions {
-    fn stable_target_group(&self) -> &str {
-        &self.stable_target_group
-    }
-
-    fn canary_target_group(&self) -> &str {
-        &self.canary_target_group
-    }
-
-    fn requests(&self, target_group: &str) -> MetricQuery {
-        self.query(target_group, REQUEST_COUNT, "Sum")
-    }
-
-    fn errors(&self, target_group: &str) -> MetricQuery {
-        self.query(target_group, TARGET_5XX_COUNT, "Sum")
-    }
-
-    fn latency(&self, target_group: &str, stat: &str) -> MetricQuery {
-        self.query(target_group, TARGET_RESPONSE_TIME, stat)
-    }
-
-    fn latency_unit(&self) -> LatencyUnit {
-        LatencyUnit::Seconds
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::{check_queries, CheckQueries, RouteDimensions};
+    use super::super::test_support::{alb, error_rate, error_rate_vs_stable, latency_vs_stable};
     use super::*;
-    use crate::core::plan::CheckKind;
-
-    fn dims() -> RouteDimensions {
-        AlbDimensions {
-            load_balancer: "app/web/50dc6c495c0c9188".into(),
-            stable_target_group: "targetgroup/blue/73e2d6bc24d8a067".into(),
-            canary_target_group: "targetgroup/green/943f017f100becff".into(),
-        }
-        .into()
-    }
 
     #[test]
     fn error_rate_queries_canary_requests_and_5xx_sums() {
-        let q = check_queries(&CheckKind::ErrorRate { max_percent: 1.0 }, &dims());
-        let CheckQueries::ErrorRate { canary, stable } = q else {
-            panic!("wrong shape");
-        };
-        assert!(stable.is_none());
+        let canary = error_rate(&alb().into());
         assert_eq!(canary.requests.namespace, "AWS/ApplicationELB");
         assert_eq!(canary.requests.metric, "RequestCount");
         assert_eq!(canary.errors.metric, "HTTPCode_Target_5XX_Count");
@@ -115,48 +88,21 @@ mod tests {
 
     #[test]
     fn vs_stable_checks_add_the_stable_target_group() {
-        let q = check_queries(
-            &CheckKind::ErrorRateVsStable {
-                max_delta_percent: 1.0,
-            },
-            &dims(),
-        );
-        let CheckQueries::ErrorRate {
-            stable: Some(stable),
-            ..
-        } = q
-        else {
-            panic!("no stable queries");
-        };
+        let (_, stable) = error_rate_vs_stable(&alb().into());
         assert!(stable
             .requests
             .dimensions
             .iter()
             .any(|(_, v)| v.contains("blue")));
 
-        let q = check_queries(
-            &CheckKind::LatencyVsStable {
-                percentile: 99.9,
-                max_ratio: 1.5,
-            },
-            &dims(),
-        );
-        assert_eq!(q.metric_queries().len(), 3);
-        let CheckQueries::Latency {
-            canary,
-            stable: Some(stable),
-            canary_requests,
-            unit,
-        } = q
-        else {
-            panic!("no stable latency");
-        };
-        assert_eq!(canary.metric, "TargetResponseTime");
-        assert_eq!(canary.stat, "p99.9");
+        let q = latency_vs_stable(&alb().into(), 99.9);
+        let stable = q.stable.expect("stable latency");
+        assert_eq!(q.canary.metric, "TargetResponseTime");
+        assert_eq!(q.canary.stat, "p99.9");
         assert_eq!(stable.stat, "p99.9");
-        assert_eq!(canary_requests.metric, "RequestCount");
+        assert_eq!(q.canary_requests.metric, "RequestCount");
         assert_eq!(
-            unit,
+            q.unit,
             LatencyUnit::Seconds,
             "TargetResponseTime is in seconds"
         );

@@ -66,41 +66,36 @@ impl LambdaDimensions {
     /// `metric` of the invocations of `version` through the alias (`FunctionName` + `Resource`
     /// + `ExecutedVersion`).
     pub fn version_query(&self, version: &str, metric: &str, stat: &str) -> MetricQuery {
-        MetricQuery::new(
-            LAMBDA_NAMESPACE,
-            metric,
-            vec![
-                (
-                    FUNCTION_NAME_DIMENSION.to_string(),
-                    self.function_name.clone(),
-                ),
-                (RESOURCE_DIMENSION.to_string(), self.alias_resource()),
-                (EXECUTED_VERSION_DIMENSION.to_string(), version.to_string()),
-            ],
-            stat,
-        )
+        let mut dimensions = self.alias_dimensions();
+        dimensions.push((EXECUTED_VERSION_DIMENSION.to_string(), version.to_string()));
+        MetricQuery::new(LAMBDA_NAMESPACE, metric, dimensions, stat)
     }
 
     /// `metric` of the alias as a whole, both versions together (`FunctionName` + `Resource`):
     /// where `Throttles` is looked for.
     pub fn alias_query(&self, metric: &str, stat: &str) -> MetricQuery {
-        MetricQuery::new(
-            LAMBDA_NAMESPACE,
-            metric,
-            vec![
-                (
-                    FUNCTION_NAME_DIMENSION.to_string(),
-                    self.function_name.clone(),
-                ),
-                (RESOURCE_DIMENSION.to_string(), self.alias_resource()),
-            ],
-            stat,
-        )
+        MetricQuery::new(LAMBDA_NAMESPACE, metric, self.alias_dimensions(), stat)
+    }
+
+    /// `FunctionName` + `Resource`: the alias's dimensions, which every query of it has.
+    fn alias_dimensions(&self) -> Vec<(String, String)> {
+        vec![
+            (
+                FUNCTION_NAME_DIMENSION.to_string(),
+                self.function_name.clone(),
+            ),
+            (RESOURCE_DIMENSION.to_string(), self.alias_resource()),
+        ]
     }
 }
 
 /// A Lambda alias's "target groups" are its two versions.
 impl TargetGroupMetrics for LambdaDimensions {
+    const REQUESTS: &'static str = INVOCATIONS;
+    const ERRORS: &'static str = ERRORS;
+    const LATENCY: &'static str = DURATION;
+    const LATENCY_UNIT: LatencyUnit = LatencyUnit::Milliseconds;
+
     fn stable_target_group(&self) -> &str {
         &self.stable_version
     }
@@ -109,37 +104,18 @@ impl TargetGroupMetrics for LambdaDimensions {
         &self.canary_version
     }
 
-    fn requests(&self, version: &str) -> MetricQuery {
-        self.version_query(version, INVOCATIONS, "Sum")
-    }
-
-    fn errors(&self, version: &str) -> MetricQuery {
-        self.version_query(version, ERRORS, "Sum")
-    }
-
-    fn latency(&self, version: &str, stat: &str) -> MetricQuery {
-        self.version_query(version, DURATION, stat)
-    }
-
-    fn latency_unit(&self) -> LatencyUnit {
-        LatencyUnit::Milliseconds
+    fn query(&self, version: &str, metric: &str, stat: &str) -> MetricQuery {
+        self.version_query(version, metric, stat)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::{check_queries, CheckQueries, RouteDimensions};
+    use super::super::test_support::{
+        error_rate, error_rate_vs_stable, lambda, latency, latency_vs_stable,
+    };
+    use super::super::RouteDimensions;
     use super::*;
-    use crate::core::plan::CheckKind;
-
-    fn lambda() -> LambdaDimensions {
-        LambdaDimensions {
-            function_name: "checkout".into(),
-            alias: "live".into(),
-            stable_version: "7".into(),
-            canary_version: "8".into(),
-        }
-    }
 
     fn dims() -> RouteDimensions {
         lambda().into()
@@ -155,11 +131,7 @@ mod tests {
 
     #[test]
     fn error_rate_is_errors_over_invocations_of_the_canary_version() {
-        let q = check_queries(&CheckKind::ErrorRate { max_percent: 1.0 }, &dims());
-        let CheckQueries::ErrorRate { canary, stable } = q else {
-            panic!("wrong shape");
-        };
-        assert!(stable.is_none());
+        let canary = error_rate(&dims());
         for query in [&canary.requests, &canary.errors] {
             assert_eq!(query.namespace, "AWS/Lambda");
             assert_eq!(query.stat, "Sum");
@@ -171,19 +143,7 @@ mod tests {
 
     #[test]
     fn vs_stable_error_rate_adds_the_stable_version_of_the_same_alias() {
-        let q = check_queries(
-            &CheckKind::ErrorRateVsStable {
-                max_delta_percent: 1.0,
-            },
-            &dims(),
-        );
-        let CheckQueries::ErrorRate {
-            canary,
-            stable: Some(stable),
-        } = q
-        else {
-            panic!("no stable queries");
-        };
+        let (canary, stable) = error_rate_vs_stable(&dims());
         assert_eq!(canary.errors.dimensions, version("8"));
         assert_eq!(stable.requests.metric, "Invocations");
         assert_eq!(stable.requests.dimensions, version("7"));
@@ -193,50 +153,21 @@ mod tests {
 
     #[test]
     fn latency_is_duration_percentiles_in_milliseconds() {
-        let q = check_queries(
-            &CheckKind::LatencyVsStable {
-                percentile: 99.0,
-                max_ratio: 1.5,
-            },
-            &dims(),
-        );
-        assert_eq!(q.metric_queries().len(), 3);
-        let CheckQueries::Latency {
-            canary_requests,
-            canary,
-            stable: Some(stable),
-            unit,
-        } = q
-        else {
-            panic!("no stable latency");
-        };
-        assert_eq!(canary_requests.metric, "Invocations");
-        assert_eq!(canary_requests.dimensions, version("8"));
-        assert_eq!(canary.namespace, "AWS/Lambda");
-        assert_eq!(canary.metric, "Duration");
-        assert_eq!(canary.stat, "p99");
-        assert_eq!(canary.dimensions, version("8"));
+        let q = latency_vs_stable(&dims(), 99.0);
+        let stable = q.stable.expect("stable latency");
+        assert_eq!(q.canary_requests.metric, "Invocations");
+        assert_eq!(q.canary_requests.dimensions, version("8"));
+        assert_eq!(q.canary.namespace, "AWS/Lambda");
+        assert_eq!(q.canary.metric, "Duration");
+        assert_eq!(q.canary.stat, "p99");
+        assert_eq!(q.canary.dimensions, version("8"));
         assert_eq!(stable.metric, "Duration");
         assert_eq!(stable.dimensions, version("7"));
-        assert_eq!(unit, LatencyUnit::Milliseconds, "Duration is in ms");
+        assert_eq!(q.unit, LatencyUnit::Milliseconds, "Duration is in ms");
 
-        let plain = check_queries(
-            &CheckKind::Latency {
-                percentile: 99.9,
-                max_ms: 800.0,
-            },
-            &dims(),
-        );
-        let CheckQueries::Latency {
-            canary,
-            stable: None,
-            unit: LatencyUnit::Milliseconds,
-            ..
-        } = plain
-        else {
-            panic!("wrong shape: {plain:?}");
-        };
-        assert_eq!(canary.stat, "p99.9");
+        let plain = latency(&dims(), 99.9);
+        assert_eq!(plain.unit, LatencyUnit::Milliseconds);
+        assert_eq!(plain.canary.stat, "p99.9");
     }
 
     #[test]

@@ -39,16 +39,12 @@ pub struct LatticeDimensions {
     pub canary_target_group: String,
 }
 
-fn query(target_group: &str, metric: &str, stat: &str) -> MetricQuery {
-    MetricQuery::new(
-        LATTICE_NAMESPACE,
-        metric,
-        vec![(TARGET_GROUP_DIMENSION.to_string(), target_group.to_string())],
-        stat,
-    )
-}
-
 impl TargetGroupMetrics for LatticeDimensions {
+    const REQUESTS: &'static str = TOTAL_REQUEST_COUNT;
+    const ERRORS: &'static str = HTTP_5XX_COUNT;
+    const LATENCY: &'static str = REQUEST_TIME;
+    const LATENCY_UNIT: LatencyUnit = LatencyUnit::Milliseconds;
+
     fn stable_target_group(&self) -> &str {
         &self.stable_target_group
     }
@@ -57,38 +53,29 @@ impl TargetGroupMetrics for LatticeDimensions {
         &self.canary_target_group
     }
 
-    fn requests(&self, target_group: &str) -> MetricQuery {
-        query(target_group, TOTAL_REQUEST_COUNT, "Sum")
-    }
-
-    fn errors(&self, target_group: &str) -> MetricQuery {
-        query(target_group, HTTP_5XX_COUNT, "Sum")
-    }
-
-    fn latency(&self, target_group: &str, stat: &str) -> MetricQuery {
-        query(target_group, REQUEST_TIME, stat)
-    }
-
-    fn latency_unit(&self) -> LatencyUnit {
-        LatencyUnit::Milliseconds
+    fn query(&self, target_group: &str, metric: &str, stat: &str) -> MetricQuery {
+        MetricQuery::new(
+            LATTICE_NAMESPACE,
+            metric,
+            vec![(TARGET_GROUP_DIMENSION.to_string(), target_group.to_string())],
+            stat,
+        )
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::{check_queries, CheckQueries, RouteDimensions};
+    use super::super::test_support::{
+        error_rate, error_rate_vs_stable, latency, latency_vs_stable, lattice,
+    };
+    use super::super::RouteDimensions;
     use super::*;
-    use crate::core::plan::CheckKind;
 
     const STABLE: &str = "tg-0123456789abcdef0";
     const CANARY: &str = "tg-0fedcba9876543210";
 
     fn dims() -> RouteDimensions {
-        LatticeDimensions {
-            stable_target_group: STABLE.into(),
-            canary_target_group: CANARY.into(),
-        }
-        .into()
+        lattice().into()
     }
 
     fn only_target_group(id: &str) -> Vec<(String, String)> {
@@ -97,11 +84,7 @@ mod tests {
 
     #[test]
     fn error_rate_queries_total_requests_and_5xx_sums_by_target_group_id() {
-        let q = check_queries(&CheckKind::ErrorRate { max_percent: 1.0 }, &dims());
-        let CheckQueries::ErrorRate { canary, stable } = q else {
-            panic!("wrong shape");
-        };
-        assert!(stable.is_none());
+        let canary = error_rate(&dims());
         for query in [&canary.requests, &canary.errors] {
             assert_eq!(query.namespace, "AWS/VpcLattice");
             assert_eq!(query.stat, "Sum");
@@ -113,19 +96,7 @@ mod tests {
 
     #[test]
     fn vs_stable_error_rate_adds_the_stable_target_group() {
-        let q = check_queries(
-            &CheckKind::ErrorRateVsStable {
-                max_delta_percent: 1.0,
-            },
-            &dims(),
-        );
-        let CheckQueries::ErrorRate {
-            canary,
-            stable: Some(stable),
-        } = q
-        else {
-            panic!("no stable queries");
-        };
+        let (canary, stable) = error_rate_vs_stable(&dims());
         assert_eq!(canary.errors.dimensions, only_target_group(CANARY));
         assert_eq!(stable.requests.metric, "TotalRequestCount");
         assert_eq!(stable.requests.dimensions, only_target_group(STABLE));
@@ -134,49 +105,20 @@ mod tests {
 
     #[test]
     fn latency_is_request_time_percentiles_in_milliseconds() {
-        let q = check_queries(
-            &CheckKind::LatencyVsStable {
-                percentile: 99.9,
-                max_ratio: 1.5,
-            },
-            &dims(),
-        );
-        assert_eq!(q.metric_queries().len(), 3);
-        let CheckQueries::Latency {
-            canary_requests,
-            canary,
-            stable: Some(stable),
-            unit,
-        } = q
-        else {
-            panic!("no stable latency");
-        };
-        assert_eq!(canary_requests.metric, "TotalRequestCount");
-        assert_eq!(canary_requests.stat, "Sum");
-        assert_eq!(canary.namespace, "AWS/VpcLattice");
-        assert_eq!(canary.metric, "RequestTime");
-        assert_eq!(canary.stat, "p99.9");
-        assert_eq!(canary.dimensions, only_target_group(CANARY));
+        let q = latency_vs_stable(&dims(), 99.9);
+        let stable = q.stable.expect("stable latency");
+        assert_eq!(q.canary_requests.metric, "TotalRequestCount");
+        assert_eq!(q.canary_requests.stat, "Sum");
+        assert_eq!(q.canary.namespace, "AWS/VpcLattice");
+        assert_eq!(q.canary.metric, "RequestTime");
+        assert_eq!(q.canary.stat, "p99.9");
+        assert_eq!(q.canary.dimensions, only_target_group(CANARY));
         assert_eq!(stable.metric, "RequestTime");
         assert_eq!(stable.dimensions, only_target_group(STABLE));
-        assert_eq!(unit, LatencyUnit::Milliseconds, "RequestTime is in ms");
+        assert_eq!(q.unit, LatencyUnit::Milliseconds, "RequestTime is in ms");
 
-        let plain = check_queries(
-            &CheckKind::Latency {
-                percentile: 50.0,
-                max_ms: 200.0,
-            },
-            &dims(),
-        );
-        let CheckQueries::Latency {
-            canary,
-            stable: None,
-            unit: LatencyUnit::Milliseconds,
-            ..
-        } = plain
-        else {
-            panic!("wrong shape: {plain:?}");
-        };
-        assert_eq!(canary.stat, "p50");
+        let plain = latency(&dims(), 50.0);
+        assert_eq!(plain.unit, LatencyUnit::Milliseconds);
+        assert_eq!(plain.canary.stat, "p50");
     }
 }

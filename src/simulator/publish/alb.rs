@@ -28,55 +28,37 @@ pub(super) fn dimensions(target_group: &str, load_balancer: &str) -> Vec<Dimensi
 
 #[cfg(test)]
 mod tests {
-    use super::super::second_datums;
-    use crate::simulator::{SimBackend, SimTarget, TargetProfile};
+    use super::super::test_support::{datums_at, shapes, target, START};
+    use crate::simulator::SimBackend;
     use aws_sdk_cloudwatch::types::StandardUnit;
     use aws_smithy_types::DateTime;
-    use std::time::{Duration, UNIX_EPOCH};
 
     #[test]
     fn datums_look_like_the_alb_and_skip_zeros() {
-        let target = |name: &str, error_rate| SimTarget {
-            target_group_dimension: format!("targetgroup/{name}/1"),
-            profile: TargetProfile {
-                error_rate,
-                latency_ms: 40.0,
-                p99_ms: 400.0,
-            },
-        };
-        let at = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let profile = (40.0, 400.0);
+        let (blue, green) = ("targetgroup/blue/1", "targetgroup/green/1");
         let backend = SimBackend::Alb {
             load_balancer_dimension: "app/web/9".into(),
         };
         assert_eq!(backend.namespace(), "AWS/ApplicationELB");
-        let datums = second_datums(
-            &backend,
-            &[
-                (target("blue", 0.0), 100),
-                (target("green", 0.1), 10),
-                (target("idle", 0.5), 0),
-            ],
-            at,
-        );
-        let names: Vec<(&str, &str)> = datums
-            .iter()
-            .map(|d| {
-                (
-                    d.dimensions()[0].value().unwrap_or(""),
-                    d.metric_name().unwrap_or(""),
-                )
-            })
-            .collect();
+        let targets = [
+            (target(blue, 0.0, profile), 100),
+            (target(green, 0.1, profile), 10),
+            (target("targetgroup/idle/1", 0.5, profile), 0),
+        ];
+        let datums = datums_at(&backend, &targets, START);
+        let count = Some(&StandardUnit::Count);
+        let seconds = Some(&StandardUnit::Seconds);
         assert_eq!(
-            names,
+            shapes(&datums, 0),
             vec![
-                ("targetgroup/blue/1", "RequestCount"),
-                ("targetgroup/blue/1", "HTTPCode_Target_2XX_Count"),
-                ("targetgroup/blue/1", "TargetResponseTime"),
-                ("targetgroup/green/1", "RequestCount"),
-                ("targetgroup/green/1", "HTTPCode_Target_5XX_Count"),
-                ("targetgroup/green/1", "HTTPCode_Target_2XX_Count"),
-                ("targetgroup/green/1", "TargetResponseTime"),
+                (blue, "RequestCount", count, Some(100.0)),
+                (blue, "HTTPCode_Target_2XX_Count", count, Some(100.0)),
+                (blue, "TargetResponseTime", seconds, None),
+                (green, "RequestCount", count, Some(10.0)),
+                (green, "HTTPCode_Target_5XX_Count", count, Some(1.0)),
+                (green, "HTTPCode_Target_2XX_Count", count, Some(9.0)),
+                (green, "TargetResponseTime", seconds, None),
             ]
         );
         assert!(datums.iter().all(|d| d.storage_resolution() == Some(1)));
@@ -84,11 +66,9 @@ mod tests {
             && d.dimensions()[0].name() == Some("TargetGroup")
             && d.dimensions()[1].name() == Some("LoadBalancer")
             && d.dimensions()[1].value() == Some("app/web/9")));
-        assert_eq!(datums[4].value(), Some(1.0));
-        assert_eq!(datums[6].unit(), Some(&StandardUnit::Seconds));
         assert_eq!(
             datums[0].timestamp(),
-            Some(&DateTime::from_secs(1_700_000_000))
+            Some(&DateTime::from_secs(START as i64))
         );
         // The latency in seconds: 97 at the median, 1 halfway, 2 at the p99.
         assert_eq!(datums[2].values(), [0.04, 0.22, 0.4]);

@@ -30,10 +30,9 @@ pub(super) fn dimensions(version: &str, function_name: &str, alias: &str) -> Vec
 
 #[cfg(test)]
 mod tests {
-    use super::super::second_datums;
-    use crate::simulator::{SimBackend, SimTarget, TargetProfile};
+    use super::super::test_support::{datums_at, minute_totals, shapes, target, totals, START};
+    use crate::simulator::SimBackend;
     use aws_sdk_cloudwatch::types::{MetricDatum, StandardUnit};
-    use std::time::{Duration, UNIX_EPOCH};
 
     fn backend() -> SimBackend {
         SimBackend::Lambda {
@@ -42,27 +41,14 @@ mod tests {
         }
     }
 
-    fn target(version: &str, error_rate: f64) -> SimTarget {
-        SimTarget {
-            target_group_dimension: version.to_string(),
-            profile: TargetProfile {
-                error_rate,
-                latency_ms: 130.0,
-                p99_ms: 320.0,
-            },
-        }
-    }
-
     fn datums(second: u64) -> Vec<MetricDatum> {
-        second_datums(
-            &backend(),
-            &[
-                (target("7", 0.0), 100),
-                (target("8", 0.1), 10),
-                (target("9", 0.5), 0),
-            ],
-            UNIX_EPOCH + Duration::from_secs(second),
-        )
+        let profile = (130.0, 320.0);
+        let targets = [
+            (target("7", 0.0, profile), 100),
+            (target("8", 0.1, profile), 10),
+            (target("9", 0.5, profile), 0),
+        ];
+        datums_at(&backend(), &targets, second)
     }
 
     fn dims(d: &MetricDatum) -> Vec<(&str, &str)> {
@@ -76,22 +62,11 @@ mod tests {
     fn datums_look_like_lambda_per_executed_version() {
         assert_eq!(backend().namespace(), "AWS/Lambda");
         assert_eq!(backend().to_string(), "AWS/Lambda Resource=checkout:live");
-        let datums = datums(1_700_000_000);
-        let shape: Vec<(&str, &str, Option<&StandardUnit>, Option<f64>)> = datums
-            .iter()
-            .map(|d| {
-                (
-                    d.dimensions()[2].value().unwrap_or(""),
-                    d.metric_name().unwrap_or(""),
-                    d.unit(),
-                    d.value(),
-                )
-            })
-            .collect();
+        let datums = datums(START);
         let count = Some(&StandardUnit::Count);
         let ms = Some(&StandardUnit::Milliseconds);
         assert_eq!(
-            shape,
+            shapes(&datums, 2),
             vec![
                 ("7", "Invocations", count, Some(100.0)),
                 ("7", "Duration", ms, None),
@@ -122,18 +97,13 @@ mod tests {
 
     #[test]
     fn lambda_counts_add_up_over_a_minute() {
-        let (mut invocations, mut errors, mut timed) = (0.0, 0.0, 0.0);
-        for second in 1_700_000_000..1_700_000_060 {
-            for d in datums(second).iter().filter(|d| dims(d)[2].1 == "8") {
-                let value = d.value().unwrap_or_default();
-                match d.metric_name().unwrap_or_default() {
-                    "Invocations" => invocations += value,
-                    "Errors" => errors += value,
-                    "Duration" => timed += d.counts().iter().sum::<f64>(),
-                    other => panic!("unexpected metric {other}"),
-                }
-            }
-        }
-        assert_eq!((invocations, errors, timed), (600.0, 60.0, 600.0));
+        assert_eq!(
+            minute_totals(datums, 2, "8"),
+            totals(&[
+                ("Invocations", 600.0),
+                ("Errors", 60.0),
+                ("Duration", 600.0)
+            ])
+        );
     }
 }

@@ -25,58 +25,33 @@ pub(super) fn dimensions(target_group: &str) -> Vec<Dimension> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::second_datums;
-    use crate::simulator::{SimBackend, SimTarget, TargetProfile};
+    use super::super::test_support::{datums_at, minute_totals, shapes, target, totals, START};
+    use crate::simulator::SimBackend;
     use aws_sdk_cloudwatch::types::{MetricDatum, StandardUnit};
     use aws_smithy_types::DateTime;
-    use std::time::{Duration, UNIX_EPOCH};
 
     const BLUE: &str = "tg-0123456789abcdef0";
     const GREEN: &str = "tg-0fedcba9876543210";
     const IDLE: &str = "tg-00000000000000000";
 
-    fn target(id: &str, error_rate: f64) -> SimTarget {
-        SimTarget {
-            target_group_dimension: id.to_string(),
-            profile: TargetProfile {
-                error_rate,
-                latency_ms: 40.0,
-                p99_ms: 400.0,
-            },
-        }
-    }
-
     fn datums(second: u64) -> Vec<MetricDatum> {
-        second_datums(
-            &SimBackend::Lattice,
-            &[
-                (target(BLUE, 0.0), 100),
-                (target(GREEN, 0.1), 10),
-                (target(IDLE, 0.5), 0),
-            ],
-            UNIX_EPOCH + Duration::from_secs(second),
-        )
+        let profile = (40.0, 400.0);
+        let targets = [
+            (target(BLUE, 0.0, profile), 100),
+            (target(GREEN, 0.1, profile), 10),
+            (target(IDLE, 0.5, profile), 0),
+        ];
+        datums_at(&SimBackend::Lattice, &targets, second)
     }
 
     #[test]
     fn datums_look_like_lattice_and_skip_zeros() {
         assert_eq!(SimBackend::Lattice.namespace(), "AWS/VpcLattice");
-        let datums = datums(1_700_000_000);
-        let shape: Vec<(&str, &str, Option<&StandardUnit>, Option<f64>)> = datums
-            .iter()
-            .map(|d| {
-                (
-                    d.dimensions()[0].value().unwrap_or(""),
-                    d.metric_name().unwrap_or(""),
-                    d.unit(),
-                    d.value(),
-                )
-            })
-            .collect();
+        let datums = datums(START);
         let count = Some(&StandardUnit::Count);
         let ms = Some(&StandardUnit::Milliseconds);
         assert_eq!(
-            shape,
+            shapes(&datums, 0),
             vec![
                 (BLUE, "TotalRequestCount", count, Some(100.0)),
                 (BLUE, "HTTPCode_2XX_Count", count, Some(100.0)),
@@ -89,7 +64,7 @@ mod tests {
         );
         for d in &datums {
             assert_eq!(d.storage_resolution(), Some(1));
-            assert_eq!(d.timestamp(), Some(&DateTime::from_secs(1_700_000_000)));
+            assert_eq!(d.timestamp(), Some(&DateTime::from_secs(START as i64)));
             let dims = d.dimensions();
             assert_eq!(dims.len(), 1, "TargetGroup only, no LoadBalancer");
             assert_eq!(dims[0].name(), Some("TargetGroup"));
@@ -105,22 +80,14 @@ mod tests {
     #[test]
     fn lattice_counts_add_up_over_a_minute() {
         // 10 % of 10 requests is one error every second; the latency counts sum to requests.
-        let (mut requests, mut errors, mut ok, mut timed) = (0.0, 0.0, 0.0, 0.0);
-        for second in 1_700_000_000..1_700_000_060 {
-            for d in datums(second)
-                .iter()
-                .filter(|d| d.dimensions()[0].value() == Some(GREEN))
-            {
-                let value = d.value().unwrap_or_default();
-                match d.metric_name().unwrap_or_default() {
-                    "TotalRequestCount" => requests += value,
-                    "HTTPCode_5XX_Count" => errors += value,
-                    "HTTPCode_2XX_Count" => ok += value,
-                    "RequestTime" => timed += d.counts().iter().sum::<f64>(),
-                    other => panic!("unexpected metric {other}"),
-                }
-            }
-        }
-        assert_eq!((requests, errors, ok, timed), (600.0, 60.0, 540.0, 600.0));
+        assert_eq!(
+            minute_totals(datums, 0, GREEN),
+            totals(&[
+                ("TotalRequestCount", 600.0),
+                ("HTTPCode_5XX_Count", 60.0),
+                ("HTTPCode_2XX_Count", 540.0),
+                ("RequestTime", 600.0),
+            ])
+        );
     }
 }

@@ -2,8 +2,8 @@
 //! (elbv2). AddTags replaces the values of keys that exist and adds the others; no call touches
 //! a key it is not given.
 
-use super::aws_error;
 use super::encode::Tags;
+use super::resource::Resource;
 use crate::store::StoreError;
 use aws_sdk_elasticloadbalancingv2::types::Tag;
 use aws_sdk_elasticloadbalancingv2::Client;
@@ -11,40 +11,34 @@ use aws_sdk_elasticloadbalancingv2::Client;
 #[derive(Clone, Debug)]
 pub(super) struct AlbTags {
     client: Client,
-    arn: String,
+    resource: Resource,
 }
 
 impl AlbTags {
+    /// Described as "ALB rule arn:…" or "ALB listener arn:…".
     pub(super) fn new(client: Client, arn: String) -> AlbTags {
-        AlbTags { client, arn }
-    }
-
-    pub(super) fn arn(&self) -> &str {
-        &self.arn
-    }
-
-    /// "ALB rule arn:…" or "ALB listener arn:…".
-    pub(super) fn describe(&self) -> String {
-        let kind = if self.arn.contains(":listener-rule/") {
+        let kind = if arn.contains(":listener-rule/") {
             "rule"
         } else {
             "listener"
         };
-        format!("ALB {kind} {}", self.arn)
+        let description = format!("ALB {kind} {arn}");
+        let resource = Resource::new(arn, description, "elasticloadbalancing");
+        AlbTags { client, resource }
+    }
+
+    pub(super) fn resource(&self) -> &Resource {
+        &self.resource
     }
 
     pub(super) async fn read(&self) -> Result<Tags, StoreError> {
-        let out = self
-            .client
-            .describe_tags()
-            .resource_arns(&self.arn)
-            .send()
-            .await
-            .map_err(|e| aws_error("DescribeTags", &self.describe(), "elasticloadbalancing", &e))?;
+        let arn = self.resource.arn();
+        let call = self.client.describe_tags().resource_arns(arn).send();
+        let out = self.resource.call("DescribeTags", call).await?;
         let tags = out
             .tag_descriptions()
             .iter()
-            .filter(|d| d.resource_arn() == Some(self.arn.as_str()))
+            .filter(|d| d.resource_arn() == Some(arn))
             .flat_map(|d| d.tags())
             .filter_map(|t| {
                 let key = t.key()?.to_string();
@@ -59,24 +53,24 @@ impl AlbTags {
             .iter()
             .map(|(key, value)| Tag::builder().key(key).value(value).build())
             .collect();
-        self.client
+        let call = self
+            .client
             .add_tags()
-            .resource_arns(&self.arn)
+            .resource_arns(self.resource.arn())
             .set_tags(Some(tags))
-            .send()
-            .await
-            .map_err(|e| aws_error("AddTags", &self.describe(), "elasticloadbalancing", &e))?;
+            .send();
+        self.resource.call("AddTags", call).await?;
         Ok(())
     }
 
     pub(super) async fn remove(&self, keys: &[String]) -> Result<(), StoreError> {
-        self.client
+        let call = self
+            .client
             .remove_tags()
-            .resource_arns(&self.arn)
+            .resource_arns(self.resource.arn())
             .set_tag_keys(Some(keys.to_vec()))
-            .send()
-            .await
-            .map_err(|e| aws_error("RemoveTags", &self.describe(), "elasticloadbalancing", &e))?;
+            .send();
+        self.resource.call("RemoveTags", call).await?;
         Ok(())
     }
 }

@@ -4,66 +4,55 @@
 //! the user's tags. TagResource replaces the values of keys that exist and adds the others; no
 //! call touches a key it is not given.
 
-use super::aws_error;
 use super::encode::Tags;
+use super::resource::{tag_map, Resource};
 use crate::store::StoreError;
 use aws_sdk_lambda::Client;
 
 #[derive(Clone, Debug)]
 pub(super) struct LambdaTags {
     client: Client,
-    /// The unqualified function ARN (TagResource refuses a qualified one).
-    arn: String,
-    alias: String,
+    /// At the unqualified function ARN (TagResource refuses a qualified one).
+    resource: Resource,
 }
 
 impl LambdaTags {
-    pub(super) fn new(client: Client, arn: String, alias: String) -> LambdaTags {
-        LambdaTags { client, arn, alias }
+    /// Described as "Lambda function arn:… (alias live)".
+    pub(super) fn new(client: Client, arn: String, alias: &str) -> LambdaTags {
+        let description = format!("Lambda function {arn} (alias {alias})");
+        let resource = Resource::new(arn, description, "lambda");
+        LambdaTags { client, resource }
     }
 
-    pub(super) fn arn(&self) -> &str {
-        &self.arn
-    }
-
-    /// "Lambda function arn:… (alias live)".
-    pub(super) fn describe(&self) -> String {
-        format!("Lambda function {} (alias {})", self.arn, self.alias)
+    pub(super) fn resource(&self) -> &Resource {
+        &self.resource
     }
 
     pub(super) async fn read(&self) -> Result<Tags, StoreError> {
-        let out = self
-            .client
-            .list_tags()
-            .resource(&self.arn)
-            .send()
-            .await
-            .map_err(|e| aws_error("ListTags", &self.describe(), "lambda", &e))?;
-        Ok(out
-            .tags()
-            .map(|tags| tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-            .unwrap_or_default())
+        let call = self.client.list_tags().resource(self.resource.arn()).send();
+        let out = self.resource.call("ListTags", call).await?;
+        Ok(tag_map(out.tags()))
     }
 
     pub(super) async fn add(&self, tags: &[(String, String)]) -> Result<(), StoreError> {
-        self.client
+        let call = self
+            .client
             .tag_resource()
-            .resource(&self.arn)
+            .resource(self.resource.arn())
             .set_tags(Some(tags.iter().cloned().collect()))
-            .send()
-            .await
-            .map_err(|e| aws_error("TagResource", &self.describe(), "lambda", &e))?;
+            .send();
+        self.resource.call("TagResource", call).await?;
         Ok(())
     }
 
     pub(super) async fn remove(&self, keys: &[String]) -> Result<(), StoreError> {
-        self.client
+        let call = self
+            .client
             .untag_resource()
-            .resource(&self.arn)
+            .resource(self.resource.arn())
             .set_tag_keys(Some(keys.to_vec()))
-            .send()
-            .await
-            .map_err(|e| aws_error("UntagResource", &self.describe(), "lambda", &e))?;
+            .send();
+        self.resource.call("UntagResource", call).await?;
         Ok(())
     }
 }

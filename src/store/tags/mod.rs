@@ -11,7 +11,8 @@
 //!
 //! A load is one read call (DescribeTags / ListTagsForResource / ListTags). A save is a read,
 //! one AddTags / TagResource with every chunk, and, when the record shrank, one RemoveTags /
-//! UntagResource of our chunks beyond the new count.
+//! UntagResource of our chunks beyond the new count. Each backend's file holds only its own
+//! SDK calls; the tagged resource and how a failed call is worded are shared (`resource.rs`).
 
 mod alb;
 pub mod encode;
@@ -19,6 +20,7 @@ pub mod fit;
 pub mod keys;
 mod lambda;
 mod lattice;
+mod resource;
 
 #[cfg(test)]
 mod encode_tests;
@@ -27,11 +29,9 @@ mod fit_tests;
 
 use super::{Store, StoreError};
 use crate::core::Record;
-use crate::traffic::{aws_error as traffic_aws_error, TrafficError};
-use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use encode::{decode_in, Tags};
 use keys::KeySpace;
+use resource::Resource;
 
 /// A [`Store`] in the tags of one ALB or VPC Lattice listener or rule, or of one Lambda alias
 /// (in its function's tags).
@@ -82,17 +82,13 @@ impl TagStore {
         let alias = alias.into();
         TagStore {
             keys: KeySpace::alias(&alias),
-            backend: Backend::Lambda(lambda::LambdaTags::new(client, function_arn.into(), alias)),
+            backend: Backend::Lambda(lambda::LambdaTags::new(client, function_arn.into(), &alias)),
         }
     }
 
     /// The ARN whose tags hold the record (a Lambda alias's: its function's).
     pub fn resource_arn(&self) -> &str {
-        match &self.backend {
-            Backend::Alb(tags) => tags.arn(),
-            Backend::Lattice(tags) => tags.arn(),
-            Backend::Lambda(tags) => tags.arn(),
-        }
+        self.tagged().arn()
     }
 
     /// Whatever record the resource carries, of any playbook: for the on-call commands, which
@@ -101,13 +97,17 @@ impl TagStore {
         decode_in(&self.keys, &self.read().await?, &self.tags_location())
     }
 
-    /// "ALB rule arn:…", "VPC Lattice listener arn:…", "Lambda function arn:… (alias live)".
-    fn resource(&self) -> String {
+    fn tagged(&self) -> &Resource {
         match &self.backend {
-            Backend::Alb(tags) => tags.describe(),
-            Backend::Lattice(tags) => tags.describe(),
-            Backend::Lambda(tags) => tags.describe(),
+            Backend::Alb(tags) => tags.resource(),
+            Backend::Lattice(tags) => tags.resource(),
+            Backend::Lambda(tags) => tags.resource(),
         }
+    }
+
+    /// "ALB rule arn:…", "VPC Lattice listener arn:…", "Lambda function arn:… (alias live)".
+    fn resource(&self) -> &str {
+        self.tagged().describe()
     }
 
     fn tags_location(&self) -> String {
@@ -147,7 +147,7 @@ impl TagStore {
             return Ok(());
         }
         Err(StoreError::OtherDeployment {
-            location: self.resource(),
+            location: self.resource().to_string(),
             playbook: stored.playbook.name.clone(),
             phase: stored.phase.name().to_string(),
         })
@@ -185,7 +185,7 @@ impl Store for TagStore {
         let mut next = record.clone();
         next.revision += 1;
         let own = fit::own_tag_count_in(&self.keys, &existing);
-        let fitted = fit::fit(&next, own, &self.resource(), &location)?;
+        let fitted = fit::fit(&next, own, self.resource(), &location)?;
         let plan = fit::plan_write_in(&self.keys, &existing, fitted.values);
         self.remove(&plan.remove_first).await?;
         self.add(&plan.add).await?;
@@ -209,71 +209,5 @@ impl Store for TagStore {
 
     fn location(&self, _name: &str) -> String {
         self.tags_location()
-    }
-}
-
-/// An AWS SDK error on the record's resource as [`StoreError::Aws`]: the traffic layer's
-/// wording (code, message, a throttling hint), plus the IAM permission when access was denied.
-fn aws_error<E, R>(
-    operation: &str,
-    resource: &str,
-    iam_service: &str,
-    err: &SdkError<E, R>,
-) -> StoreError
-where
-    E: std::error::Error + ProvideErrorMetadata + 'static,
-    R: std::fmt::Debug,
-{
-    let denied = err.code().is_some_and(|c| c.starts_with("AccessDenied"));
-    let traffic = traffic_aws_error(operation, resource, err);
-    let throttled = traffic.is_throttling();
-    let mut message = match traffic {
-        TrafficError::Aws { message, .. } => message,
-        other => other.to_string(),
-    };
-    if denied {
-        message.push_str(&format!(
-            ": the deployment record is kept in this resource's tags, which needs \
-             {iam_service}:{operation} on it (or keep the record in a file with --state-dir)"
-        ));
-    }
-    StoreError::Aws {
-        operation: operation.to_string(),
-        message,
-        throttled,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use aws_sdk_vpclattice::error::ErrorMetadata;
-    use aws_sdk_vpclattice::operation::tag_resource::TagResourceError;
-
-    fn service_error(code: &str, message: &str) -> SdkError<TagResourceError, ()> {
-        let meta = ErrorMetadata::builder().code(code).message(message).build();
-        SdkError::service_error(TagResourceError::generic(meta), ())
-    }
-
-    #[test]
-    fn access_denied_names_the_permission_and_the_way_out() {
-        let err = service_error("AccessDeniedException", "not authorized");
-        let err = aws_error("TagResource", "VPC Lattice rule arn:r", "vpc-lattice", &err);
-        assert!(!err.is_throttling());
-        assert_eq!(
-            err.to_string(),
-            "aws TagResource failed on the deployment record: VPC Lattice rule arn:r: \
-             AccessDeniedException: not authorized: the deployment record is kept in this \
-             resource's tags, which needs vpc-lattice:TagResource on it (or keep the record in a \
-             file with --state-dir)"
-        );
-    }
-
-    #[test]
-    fn throttling_is_flagged() {
-        let err = service_error("ThrottlingException", "Rate exceeded");
-        let err = aws_error("TagResource", "VPC Lattice rule arn:r", "vpc-lattice", &err);
-        assert!(err.is_throttling(), "{err}");
-        assert!(err.to_string().contains("throttled by aws"), "{err}");
     }
 }

@@ -78,6 +78,13 @@ pub(super) async fn alias_state(
     (out.function_version().unwrap().to_string(), weights)
 }
 
+/// Asserts that the alias serves `version` alone: no extra version weights.
+pub(super) async fn assert_serves_only(client: &Client, demo: &DemoLambda, version: &str) {
+    let (serves, weights) = alias_state(client, demo).await;
+    assert_eq!(serves, version);
+    assert!(weights.is_empty(), "{weights:?}");
+}
+
 /// Sets the alias by hand (as an operator would), without a RevisionId.
 pub(super) async fn set_alias(
     client: &Client,

@@ -2,7 +2,7 @@
 //! promotion and rollback, and refusing on a changed split (a change between the read and the
 //! update is `revision.rs`).
 
-use super::fixtures::{alias_state, route, router, set_alias, setup, split};
+use super::fixtures::{alias_state, assert_serves_only, route, router, set_alias, setup, split};
 use canary_deploy::core::types::Share;
 use canary_deploy::traffic::{Router, TrafficError};
 use std::collections::HashMap;
@@ -59,17 +59,13 @@ async fn promotion_serves_the_canary_version_and_clears_the_routing() {
         router.write(Some(split(500, 500)), full).await.unwrap(),
         split(0, 1000)
     );
-    let (version, weights) = alias_state(&client, &demo).await;
-    assert_eq!(version, "2");
-    assert!(weights.is_empty(), "{weights:?}");
+    assert_serves_only(&client, &demo, "2").await;
     assert_eq!(router.read().await.unwrap(), split(0, 1000));
 
     // An operator's rollback after the promotion puts the stable version back.
     let back = router.split_for(Share::STABLE_ONLY);
     assert_eq!(router.write(None, back).await.unwrap(), split(1000, 0));
-    let (version, weights) = alias_state(&client, &demo).await;
-    assert_eq!(version, "1");
-    assert!(weights.is_empty(), "{weights:?}");
+    assert_serves_only(&client, &demo, "1").await;
 }
 
 #[tokio::test]
@@ -86,9 +82,7 @@ async fn rollback_clears_the_routing_on_the_stable_version() {
         split(1000, 0)
     );
     assert_eq!(log.take(), ["GetAlias", "UpdateAlias", "GetAlias"]);
-    let (version, weights) = alias_state(&client, &demo).await;
-    assert_eq!(version, "1");
-    assert!(weights.is_empty(), "{weights:?}");
+    assert_serves_only(&client, &demo, "1").await;
 }
 
 #[tokio::test]

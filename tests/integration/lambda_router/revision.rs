@@ -10,10 +10,9 @@ use crate::emulator::{endpoint, sdk_config, DemoLambda};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
-use canary_deploy::aws::CallLog;
+use canary_deploy::aws::{operation_name, CallLog};
 use canary_deploy::traffic::lambda_alias::LambdaAliasRouter;
 use canary_deploy::traffic::{Router, TrafficError};
 use std::io::{Read, Write};
@@ -39,9 +38,7 @@ impl Intercept for OtherWriter {
         _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let update = cfg
-            .load::<Metadata>()
-            .is_some_and(|m| m.name() == "UpdateAlias");
+        let update = operation_name(cfg) == Some("UpdateAlias");
         if update && !self.done.swap(true, Ordering::SeqCst) {
             let status = put(&self.path, &self.body);
             assert!(

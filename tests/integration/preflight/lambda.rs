@@ -1,13 +1,12 @@
-//! Lambda target groups (the Lattice fixture's): the qualified-ARN and invoke-permission checks.
+//! Lambda target groups (the Lattice fixture's): the qualified-ARN, invoke-permission and
+//! provisioned-concurrency checks. The ALB versions are in `alb_lambda.rs`.
 
-use super::{command, lattice, line, REST};
+use super::{command, lattice, line, plan_fails, REST};
 
 #[test]
 fn an_unqualified_canary_function_fails() {
     let route = lattice("pf-lam-unq", &["--broken-canary", "unqualified"]);
-    let ran = command("plan", &route.playbook("pf-lam-unq", REST), &[]);
-    assert_eq!(ran.code(), Some(1));
-    let failed = line(&ran.stdout(), "FAIL", "lambda-qualified-arn");
+    let failed = plan_fails(&route, "pf-lam-unq", "lambda-qualified-arn");
     assert!(
         failed.contains(
             "registers arn:aws:lambda:us-east-1:123456789012:function:pf-lam-unq-canary-fn, \
@@ -20,9 +19,7 @@ fn an_unqualified_canary_function_fails() {
 #[test]
 fn a_canary_function_lattice_may_not_invoke_fails() {
     let route = lattice("pf-lam-noperm", &["--broken-canary", "no-permission"]);
-    let ran = command("plan", &route.playbook("pf-lam-noperm", REST), &[]);
-    assert_eq!(ran.code(), Some(1));
-    let failed = line(&ran.stdout(), "FAIL", "lambda-invoke-permission");
+    let failed = plan_fails(&route, "pf-lam-noperm", "lambda-invoke-permission");
     assert!(
         failed.contains("pf-lam-noperm-canary-fn:live (the canary target group")
             && failed.contains("--principal vpc-lattice.amazonaws.com --source-arn"),
@@ -33,9 +30,7 @@ fn a_canary_function_lattice_may_not_invoke_fails() {
 #[test]
 fn a_permission_without_source_arn_fails_as_a_confused_deputy() {
     let route = lattice("pf-lam-unscoped", &["--broken-canary", "unscoped"]);
-    let ran = command("plan", &route.playbook("pf-lam-unscoped", REST), &[]);
-    assert_eq!(ran.code(), Some(1));
-    let failed = line(&ran.stdout(), "FAIL", "lambda-invoke-permission");
+    let failed = plan_fails(&route, "pf-lam-unscoped", "lambda-invoke-permission");
     assert!(
         failed.contains(
             "lets vpc-lattice.amazonaws.com invoke it without an `AWS:SourceArn` condition"

@@ -1,0 +1,143 @@
+//! What a check asks CloudWatch for, as plain data: one metric with one statistic
+//! ([`MetricQuery`], the unit of deduplication across checks), the queries of one check
+//! ([`CheckQueries`]), and how their datapoints are read ([`Reduce`], [`LatencyUnit`]).
+//! Building them from a check is [`super::check`]; fetching and aggregating them is the rest of
+//! `metrics/`.
+
+/// The unit a backend reports its latency metric in. Checks speak milliseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LatencyUnit {
+    /// ALB `TargetResponseTime`.
+    Seconds,
+    /// VPC Lattice `RequestTime`, Lambda `Duration`.
+    Milliseconds,
+}
+
+impl LatencyUnit {
+    /// `value`, in this unit, in milliseconds.
+    pub fn to_ms(self, value: f64) -> f64 {
+        match self {
+            LatencyUnit::Seconds => value * 1000.0,
+            LatencyUnit::Milliseconds => value,
+        }
+    }
+}
+
+/// One CloudWatch metric with one statistic: the unit of deduplication. Dimensions are kept
+/// sorted by name so two spellings of the same metric compare equal.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MetricQuery {
+    pub namespace: String,
+    pub metric: String,
+    pub dimensions: Vec<(String, String)>,
+    pub stat: String,
+}
+
+impl MetricQuery {
+    pub fn new(
+        namespace: &str,
+        metric: &str,
+        mut dimensions: Vec<(String, String)>,
+        stat: &str,
+    ) -> MetricQuery {
+        dimensions.sort();
+        MetricQuery {
+            namespace: namespace.to_string(),
+            metric: metric.to_string(),
+            dimensions,
+            stat: stat.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for MetricQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} {}", self.namespace, self.metric, self.stat)?;
+        for (name, value) in &self.dimensions {
+            write!(f, " {name}={value}")?;
+        }
+        Ok(())
+    }
+}
+
+/// How a check reduces the datapoints of one query over the window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reduce {
+    /// Counts: the sum of every period.
+    Sum,
+    /// The worst period when lower is better.
+    Max,
+    /// The worst period when higher is better.
+    Min,
+}
+
+/// Request and 5XX count queries of one target group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrafficQueries {
+    pub requests: MetricQuery,
+    pub errors: MetricQuery,
+}
+
+/// What one check asks CloudWatch for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CheckQueries {
+    ErrorRate {
+        canary: TrafficQueries,
+        /// Only for the vs-stable check.
+        stable: Option<TrafficQueries>,
+    },
+    Latency {
+        canary_requests: MetricQuery,
+        /// The backend's latency percentile, in `unit`.
+        canary: MetricQuery,
+        /// Only for the vs-stable check.
+        stable: Option<MetricQuery>,
+        /// What `canary` and `stable` are reported in; converted to ms on aggregation.
+        unit: LatencyUnit,
+    },
+    Custom {
+        query: MetricQuery,
+        reduce: Reduce,
+    },
+    Alarms {
+        names: Vec<String>,
+    },
+}
+
+impl CheckQueries {
+    /// The metric queries of this check (none for alarms), in a stable order.
+    pub fn metric_queries(&self) -> Vec<&MetricQuery> {
+        match self {
+            CheckQueries::ErrorRate { canary, stable } => {
+                let mut out = vec![&canary.requests, &canary.errors];
+                if let Some(stable) = stable {
+                    out.extend([&stable.requests, &stable.errors]);
+                }
+                out
+            }
+            CheckQueries::Latency {
+                canary_requests,
+                canary,
+                stable,
+                ..
+            } => {
+                let mut out = vec![canary_requests, canary];
+                out.extend(stable);
+                out
+            }
+            CheckQueries::Custom { query, .. } => vec![query],
+            CheckQueries::Alarms { .. } => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latency_units_convert_to_ms() {
+        assert_eq!(LatencyUnit::Seconds.to_ms(0.25), 250.0);
+        assert_eq!(LatencyUnit::Milliseconds.to_ms(250.0), 250.0);
+    }
+}
