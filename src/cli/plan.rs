@@ -9,7 +9,7 @@ use super::store::AnyStore;
 use super::validate::{stages, timeline_at};
 use super::{Exit, Global, Output};
 use crate::aws::{self, Clients};
-use crate::core::record::RouteIdentity;
+use crate::core::record::{RouteBackend, RouteIdentity};
 use crate::core::start::{start, Start};
 use crate::core::{Phase, Plan, Record, Split, Timestamp};
 use crate::metrics::templates::{check_queries, CheckQueries};
@@ -44,7 +44,7 @@ pub async fn execute(path: &Path, skip: &[String], global: &Global) -> anyhow::R
         }
         Output::Human => {
             println!("plan for `{}` ({})", plan.name, path.display());
-            println!("route ({:?}):", identity.backend);
+            println!("route ({}):", backend_name(identity.backend));
             for (what, arn) in arns(&identity) {
                 println!("  {what}: {arn}");
             }
@@ -72,14 +72,27 @@ pub async fn execute(path: &Path, skip: &[String], global: &Global) -> anyhow::R
     })
 }
 
-/// The resolved resources, by what they are.
-fn arns(identity: &RouteIdentity) -> Vec<(&'static str, String)> {
-    let mut out = vec![("listener", identity.listener_arn.clone())];
-    if let Some(rule) = &identity.rule_arn {
-        out.push(("rule", rule.clone()));
+/// How the route's backend is named to a reader.
+fn backend_name(backend: RouteBackend) -> &'static str {
+    match backend {
+        RouteBackend::Alb => "Application Load Balancer",
+        RouteBackend::Lattice => "VPC Lattice",
+        RouteBackend::LambdaAlias => "Lambda alias",
     }
-    out.push(("stable", identity.stable_arn.clone()));
-    out.push(("canary", identity.canary_arn.clone()));
+}
+
+/// The resolved resources, by what they are on the route's backend.
+fn arns(identity: &RouteIdentity) -> Vec<(&'static str, String)> {
+    let [top, routed, stable, canary] = match identity.backend {
+        RouteBackend::LambdaAlias => ["function", "alias", "stable version", "canary version"],
+        RouteBackend::Alb | RouteBackend::Lattice => ["listener", "rule", "stable", "canary"],
+    };
+    let mut out = vec![(top, identity.listener_arn.clone())];
+    if let Some(rule) = &identity.rule_arn {
+        out.push((routed, rule.clone()));
+    }
+    out.push((stable, identity.stable_arn.clone()));
+    out.push((canary, identity.canary_arn.clone()));
     out
 }
 
@@ -99,6 +112,7 @@ fn queries(plan: &Plan, router: RouteRouter, clients: &Clients) -> Vec<(String, 
                         names.join(", ")
                     )]
                 }
+                CheckQueries::Unavailable { why } => vec![why],
                 queries => queries
                     .metric_queries()
                     .iter()

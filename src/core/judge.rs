@@ -9,6 +9,7 @@ use super::plan::{Analysis, Check, CheckKind, CustomQuery};
 use serde::{Deserialize, Serialize};
 
 mod alarms;
+mod throttles;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Verdict {
@@ -161,6 +162,13 @@ fn judge_check(check: &Check, observed: &Observed, min_requests: u64) -> CheckRe
             *max_ratio,
             min_requests,
         ),
+        (
+            CheckKind::Throttles { max_percent },
+            Observed::Throttles {
+                invocations,
+                throttles,
+            },
+        ) => throttles::judge_throttles(*invocations, *throttles, *max_percent, min_requests),
         (CheckKind::Custom(query), Observed::Value(value)) => custom(query, *value),
         (CheckKind::Alarms { names }, Observed::Alarms(alarms)) => {
             alarms::judge_alarms(names, alarms)
@@ -181,6 +189,7 @@ fn expected_name(kind: &CheckKind) -> &'static str {
     match kind {
         CheckKind::ErrorRate { .. } | CheckKind::ErrorRateVsStable { .. } => "an error-rate",
         CheckKind::Latency { .. } | CheckKind::LatencyVsStable { .. } => "a latency",
+        CheckKind::Throttles { .. } => "a throttles",
         CheckKind::Custom(_) => "a metric value",
         CheckKind::Alarms { .. } => "an alarm-state",
     }
@@ -190,6 +199,7 @@ fn observed_name(observed: &Observed) -> &'static str {
     match observed {
         Observed::ErrorRate { .. } => "an error-rate one",
         Observed::Latency { .. } => "a latency one",
+        Observed::Throttles { .. } => "a throttles one",
         Observed::Value(_) => "a metric value",
         Observed::Alarms(_) => "alarm states",
         Observed::Unavailable { .. } => "none",

@@ -21,6 +21,13 @@ pub enum Observed {
         /// Worst stable latency percentile over the window, in milliseconds.
         stable_ms: Option<f64>,
     },
+    /// A Lambda alias's requests over the window, both versions together: those that ran
+    /// (`Invocations`) and those rejected for lack of concurrency (`Throttles`, counted in
+    /// neither `Invocations` nor `Errors`).
+    Throttles {
+        invocations: Option<f64>,
+        throttles: Option<f64>,
+    },
     /// A custom metric aggregated over the window (Sum/SampleCount summed, others the worst
     /// period for the check's comparison).
     Value(Option<f64>),

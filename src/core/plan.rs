@@ -144,6 +144,10 @@ pub enum CheckKind {
     ErrorRateVsStable { max_delta_percent: f64 },
     /// Canary latency percentile at most stable's × `max_ratio`.
     LatencyVsStable { percentile: f64, max_ratio: f64 },
+    /// A Lambda alias's throttled requests, in percent of its requests (invocations plus
+    /// throttles, both versions together), at most `max_percent`. Validation allows it only on a
+    /// `lambda_alias` route.
+    Throttles { max_percent: f64 },
     /// A CloudWatch metric compared with a threshold.
     Custom(CustomQuery),
     /// CloudWatch alarms by name: any alarm in ALARM fails the check.

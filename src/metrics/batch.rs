@@ -86,6 +86,8 @@ mod tests {
             load_balancer: "app/web/1".into(),
             stable_target_group: "targetgroup/blue/2".into(),
             canary_target_group: "targetgroup/green/3".into(),
+            stable_is_lambda: false,
+            canary_is_lambda: false,
         }
         .into()
     }

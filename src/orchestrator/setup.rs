@@ -43,6 +43,8 @@ pub fn deployment<S: Store>(
                 load_balancer: resolved.load_balancer_dimension(),
                 stable_target_group: resolved.target_group_dimension(&resolved.stable_arn),
                 canary_target_group: resolved.target_group_dimension(&resolved.canary_arn),
+                stable_is_lambda: resolved.stable_is_lambda,
+                canary_is_lambda: resolved.canary_is_lambda,
             };
             CloudWatchSource::new(clients.cloudwatch.clone(), dimensions, period)
         }

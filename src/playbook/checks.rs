@@ -3,7 +3,8 @@
 //!
 //! The values under each kind key are read elsewhere, one file per family of kinds:
 //! - `builtin`: the per-target-group checks of any route (`error_rate`, `latency` and their
-//!   `_vs_stable` twins);
+//!   `_vs_stable` twins), and `throttles`, which only a Lambda alias route has (so `checks` is
+//!   given the validated route, when it is valid);
 //! - `custom`: checks named by the user in CloudWatch's terms (`metric`, `alarms`).
 
 mod builtin;
@@ -12,17 +13,23 @@ mod custom;
 use super::error::{Diag, Pos};
 use super::model::{CheckDoc, Sp};
 use super::values::simple_name;
-use crate::core::plan::{Check, CheckKind};
+use crate::core::plan::{Check, CheckKind, Route};
 use std::collections::HashMap;
 
-const KINDS_HINT: &str = "start the check with one of `error_rate:`, `latency:`, `error_rate_vs_stable:`, `latency_vs_stable:`, `metric:` or `alarms:`";
+const KINDS_HINT: &str = "start the check with one of `error_rate:`, `latency:`, `error_rate_vs_stable:`, `latency_vs_stable:`, `throttles:`, `metric:` or `alarms:`";
 
-pub(crate) fn checks(d: &mut Diag, list: &Sp<Vec<Sp<CheckDoc>>>) -> Option<Vec<Check>> {
+/// The checks of `list`; `route` is the playbook's route when it validated (a route-specific
+/// check is judged against it, and not at all without one).
+pub(crate) fn checks(
+    d: &mut Diag,
+    list: &Sp<Vec<Sp<CheckDoc>>>,
+    route: Option<&Route>,
+) -> Option<Vec<Check>> {
     let errors_before = d.error_count();
     let mut out = Vec::new();
     let mut names: HashMap<String, Pos> = HashMap::new();
     for item in &list.value {
-        let Some((kind_key, kind)) = one_check(d, item) else {
+        let Some((kind_key, kind)) = one_check(d, item, route) else {
             continue;
         };
         let (name, name_at) = match &item.value.name {
@@ -57,7 +64,11 @@ pub(crate) fn checks(d: &mut Diag, list: &Sp<Vec<Sp<CheckDoc>>>) -> Option<Vec<C
 }
 
 /// The single kind key of a check item and, when its values are valid, the kind.
-fn one_check(d: &mut Diag, item: &Sp<CheckDoc>) -> Option<(&'static str, Option<CheckKind>)> {
+fn one_check(
+    d: &mut Diag,
+    item: &Sp<CheckDoc>,
+    route: Option<&Route>,
+) -> Option<(&'static str, Option<CheckKind>)> {
     let c = &item.value;
     let present: Vec<(&'static str, Pos)> = [
         ("error_rate", c.error_rate.as_ref().map(Pos::from)),
@@ -70,6 +81,7 @@ fn one_check(d: &mut Diag, item: &Sp<CheckDoc>) -> Option<(&'static str, Option<
             "latency_vs_stable",
             c.latency_vs_stable.as_ref().map(Pos::from),
         ),
+        ("throttles", c.throttles.as_ref().map(Pos::from)),
         ("metric", c.metric.as_ref().map(Pos::from)),
         ("alarms", c.alarms.as_ref().map(Pos::from)),
     ]
@@ -91,13 +103,13 @@ fn one_check(d: &mut Diag, item: &Sp<CheckDoc>) -> Option<(&'static str, Option<
             }
             None
         }
-        [(key, _)] => Some((key, kind(d, c))),
+        [(key, _)] => Some((key, kind(d, c, route))),
         _ => None,
     }
 }
 
 /// The kind of an item with exactly one kind key, read by that kind's family.
-fn kind(d: &mut Diag, c: &CheckDoc) -> Option<CheckKind> {
+fn kind(d: &mut Diag, c: &CheckDoc, route: Option<&Route>) -> Option<CheckKind> {
     if let Some(e) = &c.error_rate {
         return builtin::error_rate(d, e);
     }
@@ -109,6 +121,9 @@ fn kind(d: &mut Diag, c: &CheckDoc) -> Option<CheckKind> {
     }
     if let Some(l) = &c.latency_vs_stable {
         return builtin::latency_vs_stable(d, l);
+    }
+    if let Some(t) = &c.throttles {
+        return builtin::throttles(d, t, route);
     }
     if let Some(m) = &c.metric {
         return custom::metric(d, m).map(CheckKind::Custom);
@@ -145,7 +160,12 @@ mod tests {
 
     /// The checks of a `checks:` list, or its problems as `line:column message | hint`.
     pub(super) fn run(yaml: &str) -> Result<Vec<Check>, Vec<String>> {
-        section(yaml, checks).map_err(with_hints)
+        run_on(yaml, None)
+    }
+
+    /// [`run`] for a playbook whose route is `route`.
+    pub(super) fn run_on(yaml: &str, route: Option<&Route>) -> Result<Vec<Check>, Vec<String>> {
+        section(yaml, |d, list| checks(d, list, route)).map_err(with_hints)
     }
 
     #[test]

@@ -164,6 +164,7 @@ pub(crate) struct CheckDoc {
     pub latency: Option<Sp<LatencyDoc>>,
     pub error_rate_vs_stable: Option<Sp<ErrorRateVsStableDoc>>,
     pub latency_vs_stable: Option<Sp<LatencyVsStableDoc>>,
+    pub throttles: Option<Sp<ThrottlesDoc>>,
     pub metric: Option<Sp<MetricDoc>>,
     pub alarms: Option<Sp<Vec<Sp<String>>>>,
 }
@@ -171,6 +172,12 @@ pub(crate) struct CheckDoc {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ErrorRateDoc {
+    pub max_percent: Option<Sp<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ThrottlesDoc {
     pub max_percent: Option<Sp<f64>>,
 }
 

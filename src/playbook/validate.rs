@@ -73,7 +73,7 @@ pub(crate) fn plan(d: &mut Diag, doc: &Sp<PlaybookDoc>, content_hash: String) ->
     };
     let analysis = analysis(d, p.analysis.as_ref());
     let checks = match &p.checks {
-        Some(c) => checks(d, c),
+        Some(c) => checks(d, c, route.as_ref()),
         None => Some(Vec::new()),
     };
     let on_failure = match &p.on_failure {

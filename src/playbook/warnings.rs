@@ -22,6 +22,7 @@ pub(crate) fn collect(d: &mut Diag, plan: &Plan, sites: &Sites) {
                 | CheckKind::Latency { .. }
                 | CheckKind::ErrorRateVsStable { .. }
                 | CheckKind::LatencyVsStable { .. }
+                | CheckKind::Throttles { .. }
         )
     });
     if builtin && a.period < Duration::from_secs(60) {

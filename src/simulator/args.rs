@@ -63,10 +63,13 @@ pub struct SimArgs {
     /// The target group is an ALB target group ARN for an ALB route
     /// (`arn:...:targetgroup/green/2=0.02,50,400`), a VPC Lattice target group ARN or id
     /// for a Lattice route (`tg-0123456789abcdef0=0.02,50,400`), and a version number for a
-    /// Lambda alias (`2=0.05,130,320`).
+    /// Lambda alias (`2=0.05,130,320`). An optional fourth field says how the failed requests
+    /// show: `error` (the default: 5XX, a Lambda version's `Errors`), `lambda-user-error` or
+    /// `lambda-internal-error` (an ALB target group of Lambda functions), `throttle` (a Lambda
+    /// version: throttled, in the alias's `Throttles`).
     #[arg(
         long = "target",
-        value_name = "TARGET_GROUP=RATE,MS,P99_MS",
+        value_name = "TARGET_GROUP=RATE,MS,P99_MS[,FAILURE]",
         required = true
     )]
     #[arg(value_parser = parse_target)]

@@ -41,7 +41,8 @@ pub use weights::{forward_weights, read_weights, RouteRef};
 ///   `RequestTime` in milliseconds;
 /// - `Lambda`: `AWS/Lambda`, dimensions `FunctionName` (this `function_name`) + `Resource`
 ///   (`<function_name>:<alias>`) + `ExecutedVersion` (the target's version), `Invocations`,
-///   `Errors`, latency `Duration` in milliseconds.
+///   `Errors`, latency `Duration` in milliseconds; and alias-wide (`FunctionName` +
+///   `Resource`) `Invocations` and `Throttles`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SimBackend {
     Alb {
@@ -59,12 +60,33 @@ pub enum SimBackend {
 /// How one target group behaves.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TargetProfile {
-    /// Fraction of requests answered with a 5XX (0..1).
+    /// Fraction of requests that fail (0..1), in the way `failure` says.
     pub error_rate: f64,
     /// Median response time, in milliseconds.
     pub latency_ms: f64,
     /// 99th percentile response time, in milliseconds.
     pub p99_ms: f64,
+    /// How the failed requests show in the metrics.
+    pub failure: Failure,
+}
+
+/// How a target's failed requests show in its backend's metrics (`--target …,<failure>`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Failure {
+    /// The backend's error count: a 5XX response of an ALB or VPC Lattice target
+    /// (`HTTPCode_Target_5XX_Count`, `HTTPCode_5XX_Count`), a function error of a Lambda
+    /// version (`Errors`).
+    #[default]
+    Error,
+    /// ALB, a target group of Lambda functions: an invocation that failed because of the
+    /// function (`LambdaUserError`); the client gets the load balancer's 502, no target 5XX.
+    LambdaUserError,
+    /// ALB, a target group of Lambda functions: an invocation that failed inside the load
+    /// balancer or Lambda (`LambdaInternalError`).
+    LambdaInternalError,
+    /// A Lambda alias: a request rejected for lack of concurrency before any version ran: in
+    /// the alias's `Throttles`, in neither `Invocations` nor `Errors`.
+    Throttle,
 }
 
 /// A target group the simulator publishes metrics for.

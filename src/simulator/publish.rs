@@ -7,9 +7,16 @@
 //! dimensions:
 //! - the request count = n (Count); nothing at all when n = 0 (the backends report only while
 //!   requests flow);
-//! - the 5XX (Lambda: `Errors`) count = errors, only when > 0 (zero counts are omitted);
+//! - the 5XX (Lambda: `Errors`) count = errors, only when > 0 (zero counts are omitted); an ALB
+//!   target whose profile fails with [`Failure::LambdaUserError`] or
+//!   [`Failure::LambdaInternalError`] (a target group of Lambda functions) counts them in
+//!   `LambdaUserError` or `LambdaInternalError` instead, and never in the 5XX count;
 //! - the 2XX count = n − errors, only when > 0 (Lambda has none);
 //! - the latency as Values/Counts in the backend's unit.
+//!
+//! A Lambda alias also publishes alias-wide (`FunctionName` + `Resource`, no `ExecutedVersion`):
+//! `Invocations`, the versions' sum, and `Throttles`, the requests a [`Failure::Throttle`]
+//! profile rejected (only when > 0; they are in neither `Invocations` nor `Errors`).
 //!
 //! | backend | namespace | dimensions | requests, 5XX, 2XX | latency |
 //! | --- | --- | --- | --- | --- |
@@ -29,7 +36,7 @@ mod test_support;
 
 pub use counts::{second_counts, SecondCounts};
 
-use super::{SimBackend, SimTarget, SimulatorError};
+use super::{Failure, SimBackend, SimTarget, SimulatorError};
 use crate::metrics::templates::LatencyUnit;
 use aws_sdk_cloudwatch::error::DisplayErrorContext;
 use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit};
@@ -48,6 +55,19 @@ struct Layout {
     ok: Option<&'static str>,
     latency: &'static str,
     latency_unit: LatencyUnit,
+    /// ALB: where a Lambda target group's failed invocations go, (user, internal).
+    lambda_failures: Option<(&'static str, &'static str)>,
+}
+
+impl Layout {
+    /// The count a failure of `failure` goes to; one the backend does not have is a plain error.
+    fn failure_metric(&self, failure: Failure) -> &'static str {
+        match (failure, self.lambda_failures) {
+            (Failure::LambdaUserError, Some((user, _))) => user,
+            (Failure::LambdaInternalError, Some((_, internal))) => internal,
+            _ => self.errors,
+        }
+    }
 }
 
 impl SimBackend {
@@ -75,6 +95,17 @@ impl SimBackend {
                 function_name,
                 alias,
             } => lambda::dimensions(target_group, function_name, alias),
+        }
+    }
+
+    /// The dimensions of the route's alias-wide metrics: a Lambda alias only.
+    fn alias_dimensions(&self) -> Option<Vec<Dimension>> {
+        match self {
+            SimBackend::Lambda {
+                function_name,
+                alias,
+            } => Some(lambda::alias_dimensions(function_name, alias)),
+            SimBackend::Alb { .. } | SimBackend::Lattice => None,
         }
     }
 }
@@ -108,7 +139,20 @@ fn standard_unit(unit: LatencyUnit) -> StandardUnit {
     }
 }
 
-/// The metric data of one second for every target (none for a target without requests).
+/// A count datum of `metric` with `dimensions` at `timestamp`.
+fn count(metric: &str, dimensions: &[Dimension], timestamp: DateTime, n: u64) -> MetricDatum {
+    MetricDatum::builder()
+        .metric_name(metric)
+        .set_dimensions(Some(dimensions.to_vec()))
+        .timestamp(timestamp)
+        .unit(StandardUnit::Count)
+        .storage_resolution(1)
+        .value(n as f64)
+        .build()
+}
+
+/// The metric data of one second for every target (none for a target without requests), then
+/// the alias-wide counts of a Lambda alias.
 pub fn second_datums(
     backend: &SimBackend,
     targets: &[(SimTarget, u64)],
@@ -121,36 +165,46 @@ pub fn second_datums(
         .unwrap_or(0);
     let timestamp = DateTime::from(at);
     let mut out = Vec::new();
+    let (mut invocations, mut throttled) = (0, 0);
     for (target, requests) in targets {
-        if *requests == 0 {
+        let counts = second_counts(&target.profile, *requests, second);
+        invocations += counts.requests;
+        throttled += counts.throttled;
+        if counts.requests == 0 {
             continue;
         }
-        let counts = second_counts(&target.profile, *requests, second);
         let dimensions = backend.dimensions(&target.target_group_dimension);
-        let datum = |metric: &str, unit: StandardUnit| {
-            MetricDatum::builder()
-                .metric_name(metric)
-                .set_dimensions(Some(dimensions.clone()))
-                .timestamp(timestamp)
-                .unit(unit)
-                .storage_resolution(1)
-        };
-        let count = |metric: &str, n: u64| datum(metric, StandardUnit::Count).value(n as f64);
-        out.push(count(layout.requests, counts.requests).build());
+        out.push(count(
+            layout.requests,
+            &dimensions,
+            timestamp,
+            counts.requests,
+        ));
         if counts.errors > 0 {
-            out.push(count(layout.errors, counts.errors).build());
+            let metric = layout.failure_metric(target.profile.failure);
+            out.push(count(metric, &dimensions, timestamp, counts.errors));
         }
         if let Some(ok) = layout.ok.filter(|_| counts.ok > 0) {
-            out.push(count(ok, counts.ok).build());
+            out.push(count(ok, &dimensions, timestamp, counts.ok));
         }
         let (values, weights): (Vec<f64>, Vec<f64>) =
             counts.latency_in(layout.latency_unit).into_iter().unzip();
         out.push(
-            datum(layout.latency, standard_unit(layout.latency_unit))
+            MetricDatum::builder()
+                .metric_name(layout.latency)
+                .set_dimensions(Some(dimensions))
+                .timestamp(timestamp)
+                .unit(standard_unit(layout.latency_unit))
+                .storage_resolution(1)
                 .set_values(Some(values))
                 .set_counts(Some(weights))
                 .build(),
         );
+    }
+    if let Some(dimensions) = backend.alias_dimensions() {
+        for (metric, n) in lambda::alias_counts(invocations, throttled) {
+            out.push(count(metric, &dimensions, timestamp, n));
+        }
     }
     out
 }
@@ -181,27 +235,77 @@ pub async fn publish_second(
 
 #[cfg(test)]
 mod tests {
-    use super::test_support::{datums_at, target, START};
+    use super::test_support::{datums_at, failing, START};
     use super::*;
     use crate::core::plan::CheckKind;
     use crate::metrics::templates::test_support::{alb, lambda, lattice};
-    use crate::metrics::templates::{check_queries, RouteDimensions};
+    use crate::metrics::templates::{check_queries, AlbDimensions, RouteDimensions};
 
-    /// Every builtin query of a route's checks names a metric the simulator publishes: same
-    /// namespace, metric name and full dimension set.
+    /// A published metric: its name and full dimension set, sorted.
+    type Published = (String, Vec<(String, String)>);
+
+    /// What `backend` publishes for a stable and a canary target failing as `failure`.
+    fn published(
+        backend: &SimBackend,
+        [stable, canary]: &[String; 2],
+        failure: Failure,
+    ) -> Vec<Published> {
+        let profile = (40.0, 400.0);
+        let targets = [
+            (failing(stable, 0.1, profile, failure), 100),
+            (failing(canary, 0.1, profile, failure), 100),
+        ];
+        datums_at(backend, &targets, START)
+            .iter()
+            .map(|d| {
+                let mut dims: Vec<(String, String)> = d
+                    .dimensions()
+                    .iter()
+                    .map(|x| {
+                        let name = x.name().unwrap_or_default().to_string();
+                        (name, x.value().unwrap_or_default().to_string())
+                    })
+                    .collect();
+                dims.sort();
+                (d.metric_name().unwrap_or_default().to_string(), dims)
+            })
+            .collect()
+    }
+
+    /// Every builtin query of a route's checks names a metric the simulator publishes for some
+    /// way of failing the backend has: same namespace, metric name and full dimension set.
     #[test]
     fn the_checks_find_what_the_simulator_publishes() {
         let (alb, lattice, lambda) = (alb(), lattice(), lambda());
+        let alb_backend = SimBackend::Alb {
+            load_balancer_dimension: alb.load_balancer.clone(),
+        };
+        let alb_tgs = [
+            alb.stable_target_group.clone(),
+            alb.canary_target_group.clone(),
+        ];
+        let lambda_tgs = AlbDimensions {
+            stable_is_lambda: true,
+            canary_is_lambda: true,
+            ..alb.clone()
+        };
+        let alb_failures = [
+            Failure::Error,
+            Failure::LambdaUserError,
+            Failure::LambdaInternalError,
+        ];
         let routes = [
             (
-                SimBackend::Alb {
-                    load_balancer_dimension: alb.load_balancer.clone(),
-                },
-                [
-                    alb.stable_target_group.clone(),
-                    alb.canary_target_group.clone(),
-                ],
+                alb_backend.clone(),
+                alb_tgs.clone(),
                 RouteDimensions::from(alb),
+                &[Failure::Error][..],
+            ),
+            (
+                alb_backend,
+                alb_tgs,
+                RouteDimensions::from(lambda_tgs),
+                &alb_failures[..],
             ),
             (
                 SimBackend::Lattice,
@@ -210,6 +314,7 @@ mod tests {
                     lattice.canary_target_group.clone(),
                 ],
                 RouteDimensions::from(lattice),
+                &[Failure::Error][..],
             ),
             (
                 SimBackend::Lambda {
@@ -218,47 +323,34 @@ mod tests {
                 },
                 [lambda.stable_version.clone(), lambda.canary_version.clone()],
                 RouteDimensions::from(lambda),
+                &[Failure::Error, Failure::Throttle][..],
             ),
         ];
-        let profile = (40.0, 400.0);
-        for (backend, [stable, canary], dims) in routes {
-            let targets = [
-                (target(&stable, 0.1, profile), 100),
-                (target(&canary, 0.1, profile), 100),
-            ];
-            let datums = datums_at(&backend, &targets, START);
-            let published: Vec<(&str, Vec<(String, String)>)> = datums
+        let kinds = [
+            CheckKind::ErrorRateVsStable {
+                max_delta_percent: 1.0,
+            },
+            CheckKind::LatencyVsStable {
+                percentile: 99.0,
+                max_ratio: 1.5,
+            },
+            CheckKind::ErrorRate { max_percent: 1.0 },
+            CheckKind::Latency {
+                percentile: 50.0,
+                max_ms: 100.0,
+            },
+            CheckKind::Throttles { max_percent: 1.0 },
+        ];
+        let mut asked = 0;
+        for (backend, target_groups, dims, failures) in routes {
+            let published: Vec<Published> = failures
                 .iter()
-                .map(|d| {
-                    let mut dims: Vec<(String, String)> = d
-                        .dimensions()
-                        .iter()
-                        .map(|x| {
-                            let name = x.name().unwrap_or_default().to_string();
-                            (name, x.value().unwrap_or_default().to_string())
-                        })
-                        .collect();
-                    dims.sort();
-                    (d.metric_name().unwrap_or_default(), dims)
-                })
+                .flat_map(|failure| published(&backend, &target_groups, *failure))
                 .collect();
-            let kinds = [
-                CheckKind::ErrorRateVsStable {
-                    max_delta_percent: 1.0,
-                },
-                CheckKind::LatencyVsStable {
-                    percentile: 99.0,
-                    max_ratio: 1.5,
-                },
-                CheckKind::ErrorRate { max_percent: 1.0 },
-                CheckKind::Latency {
-                    percentile: 50.0,
-                    max_ms: 100.0,
-                },
-            ];
-            for kind in kinds {
-                let queries = check_queries(&kind, &dims);
+            for kind in &kinds {
+                let queries = check_queries(kind, &dims);
                 for query in queries.metric_queries() {
+                    asked += 1;
                     assert_eq!(query.namespace, backend.namespace(), "{query}");
                     assert!(
                         published
@@ -269,5 +361,8 @@ mod tests {
                 }
             }
         }
+        // 11 per route for the four shared checks (ALB Lambda target groups: 6 more error
+        // counts), 2 for a Lambda alias's throttles.
+        assert_eq!(asked, 11 + 17 + 11 + 13);
     }
 }

@@ -2,14 +2,17 @@
 //!
 //! Here rather than in the binary because telling the backends' target groups apart is ARN
 //! knowledge (`traffic::alb::arn`, `traffic::lattice::arn`), and so that it is unit-tested with
-//! the library. A spec is `<target-group>=<error_rate>,<latency_ms>,<p99_ms>`, where the target
+//! the library. A spec is `<target-group>=<error_rate>,<latency_ms>,<p99_ms>[,<failure>]`, where
+//! `failure` says how the failed requests show ([`Failure`]: `error`, the default;
+//! `lambda-user-error` or `lambda-internal-error` on an ALB target group of Lambda functions;
+//! `throttle` on a Lambda version), and the target
 //! group is an ALB target group ARN (`…:targetgroup/<name>/<id>`), or a VPC Lattice target group
 //! ARN (`…:targetgroup/tg-…`) or id (`tg-` and 17 lowercase letters or digits, AWS's pattern),
 //! or, for a Lambda alias, a published version number (`8`). Each target carries the key its
 //! weight is read under (ALB: the ARN, as in the forward action; Lattice: the id, to which the
 //! weights are normalised; Lambda: the version) and its CloudWatch dimension value.
 
-use super::{SimTarget, TargetProfile};
+use super::{Failure, SimTarget, TargetProfile};
 use crate::traffic::alb::arn::target_group_dimension;
 use crate::traffic::lattice::arn::target_group_id;
 
@@ -54,7 +57,23 @@ pub struct Target {
     pub sim: SimTarget,
 }
 
-const USAGE: &str = "expected <target-group>=<error_rate>,<latency_ms>,<p99_ms>";
+const USAGE: &str = "expected <target-group>=<error_rate>,<latency_ms>,<p99_ms>[,<failure>]";
+
+/// The failures a `--target` can name, and which backend has them (`None`: every backend).
+const FAILURES: [(&str, Failure, Option<TargetKind>); 4] = [
+    ("error", Failure::Error, None),
+    (
+        "lambda-user-error",
+        Failure::LambdaUserError,
+        Some(TargetKind::Alb),
+    ),
+    (
+        "lambda-internal-error",
+        Failure::LambdaInternalError,
+        Some(TargetKind::Alb),
+    ),
+    ("throttle", Failure::Throttle, Some(TargetKind::Lambda)),
+];
 
 /// Parses `<target-group>=<error_rate>,<latency_ms>,<p99_ms>`.
 pub fn parse_target(spec: &str) -> Result<Target, String> {
@@ -84,7 +103,7 @@ pub fn parse_target(spec: &str) -> Result<Target, String> {
         key,
         sim: SimTarget {
             target_group_dimension: dimension,
-            profile: parse_profile(profile)?,
+            profile: parse_profile(profile, kind)?,
         },
     })
 }
@@ -127,10 +146,15 @@ fn lattice_id(identifier: &str) -> Option<&str> {
     valid.then_some(id)
 }
 
-fn parse_profile(profile: &str) -> Result<TargetProfile, String> {
-    let numbers: Vec<f64> = profile
-        .split(',')
-        .map(|n| n.trim().parse::<f64>())
+fn parse_profile(profile: &str, kind: TargetKind) -> Result<TargetProfile, String> {
+    let mut fields: Vec<&str> = profile.split(',').map(str::trim).collect();
+    let failure = match fields.len() {
+        4 => failure(fields.pop().unwrap_or_default(), kind)?,
+        _ => Failure::Error,
+    };
+    let numbers: Vec<f64> = fields
+        .iter()
+        .map(|n| n.parse::<f64>())
         .collect::<Result<_, _>>()
         .map_err(|e| format!("{profile:?}: {e}; {USAGE}"))?;
     let [error_rate, latency_ms, p99_ms] = numbers[..] else {
@@ -148,7 +172,27 @@ fn parse_profile(profile: &str) -> Result<TargetProfile, String> {
         error_rate,
         latency_ms,
         p99_ms,
+        failure,
     })
+}
+
+/// The failure named `name`, if `kind`'s backend has it.
+fn failure(name: &str, kind: TargetKind) -> Result<Failure, String> {
+    let names: Vec<&str> = FAILURES.iter().map(|(n, _, _)| *n).collect();
+    let Some((_, failure, only)) = FAILURES.iter().find(|(n, _, _)| *n == name) else {
+        return Err(format!(
+            "failure {name:?} is not one of {}",
+            names.join(", ")
+        ));
+    };
+    match only {
+        Some(only) if *only != kind => Err(format!(
+            "failure {name:?} is for {} target, and this is {} one",
+            only.describe(),
+            kind.describe()
+        )),
+        _ => Ok(*failure),
+    }
 }
 
 #[cfg(test)]
@@ -210,6 +254,35 @@ mod tests {
             let err = parse_target(&format!("{bad}=0,1,2")).expect_err(bad);
             assert!(err.contains("a Lambda version number"), "{err}");
         }
+    }
+
+    #[test]
+    fn a_fourth_field_names_the_failure_of_the_backend() {
+        let profile = |spec: &str| parse_target(spec).map(|t| t.sim.profile.failure);
+        assert_eq!(profile("8=0.05,130,320"), Ok(Failure::Error));
+        assert_eq!(profile("8=0.05,130,320,throttle"), Ok(Failure::Throttle));
+        assert_eq!(profile("8=0.05,130,320, error"), Ok(Failure::Error));
+        assert_eq!(
+            profile(&format!("{ALB_TG}=0.05,50,400,lambda-user-error")),
+            Ok(Failure::LambdaUserError)
+        );
+        assert_eq!(
+            profile(&format!("{ALB_TG}=0.05,50,400,lambda-internal-error")),
+            Ok(Failure::LambdaInternalError)
+        );
+        let err = profile(&format!("{ALB_TG}=0.05,50,400,throttle")).unwrap_err();
+        assert_eq!(
+            err,
+            "failure \"throttle\" is for a Lambda alias target, and this is an ALB one"
+        );
+        let err = profile("8=0.05,130,320,lambda-user-error").unwrap_err();
+        assert!(err.contains("is for an ALB target"), "{err}");
+        let err = profile(&format!("{LATTICE_ID}=0.05,1,2,oops")).unwrap_err();
+        assert!(
+            err.contains("is not one of error, lambda-user-error"),
+            "{err}"
+        );
+        assert!(profile("8=0.05,130,320,throttle,x").is_err());
     }
 
     #[test]

@@ -128,6 +128,17 @@ pub async fn demo_alb(prefix: &str) -> DemoAlb {
     .expect("fixture task")
 }
 
+/// A fresh [`DemoAlb`] whose two target groups are of target type `lambda`, each with one
+/// function alias registered (make_alb.py's `--lambda`); `prefix` as for [`demo_alb`].
+pub async fn demo_alb_lambda(prefix: &str) -> DemoAlb {
+    let args = vec![
+        "--prefix".to_string(),
+        prefix.to_string(),
+        "--lambda".into(),
+    ];
+    python_fixture("make_alb.py", args).await
+}
+
 /// Runs a fixture script of `localstack/` with the emulator's virtualenv python against the
 /// emulator, and deserialises the JSON it prints.
 async fn python_fixture<T>(script: &'static str, args: Vec<String>) -> T

@@ -2,7 +2,10 @@
 //! `status`, `pause`, `resume`, `promote`, `rollback --target`, then `run` to promotion with an
 //! alarms check) runs as the real binary with the emulator recording its requests, and every
 //! recorded call must be allowed by `iam-policy --resolve`'s statements (action and resource,
-//! wildcards as IAM evaluates them), and every action of the policy must have been called.
+//! wildcards as IAM evaluates them), and every action of the policy must have been called. It
+//! runs on every backend: the ALB listener (instance targets), the Lattice listener and rule
+//! (Lambda targets, whose resource policies preflight reads) and the Lambda alias, once more
+//! with `warm_starts` (the alias's provisioned concurrency).
 //!
 //! The emulator is shared by the tests running in parallel, so this test records on a channel of
 //! its own: the binary signs its requests with an access key id used by nothing else (moto keeps
@@ -11,7 +14,7 @@
 //! calls of resolution name no resource of the fixture, and would be lost or mixed up.
 
 use crate::emulator::{binary, endpoint, sdk_config};
-use crate::route_fixture::{for_backends, Backend};
+use crate::route_fixture::{for_backends, Backend, RouteFixture};
 use canary_deploy::iam::Policy;
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
@@ -86,11 +89,35 @@ async fn ok_alarm(name: &str) {
 async fn every_call_is_allowed_and_every_action_is_used(backend: Backend) {
     let tag = format!("{backend:?}").to_lowercase();
     let route = backend.fixture("iam-policy").await;
+    holds_the_policy_to_the_calls(route.as_ref(), &tag, "").await;
+}
+
+/// With `warm_starts`, preflight also reads the alias's provisioned concurrency: the policy
+/// must grant exactly that read.
+#[tokio::test]
+async fn a_warm_alias_route_reads_its_provisioned_concurrency() {
+    let demo = crate::emulator::demo_lambda("iam-warm").await;
+    let lambda = aws_sdk_lambda::Client::new(&sdk_config().await);
+    lambda
+        .put_provisioned_concurrency_config()
+        .function_name(&demo.function_name)
+        .qualifier(&demo.alias)
+        .provisioned_concurrent_executions(1)
+        .send()
+        .await
+        .expect("put provisioned concurrency");
+    let warm = "preflight:\n  warm_starts: true\n";
+    holds_the_policy_to_the_calls(&demo, "warmalias", warm).await;
+}
+
+/// Runs every command on `route` with `extra` in its playbooks, recording the calls, and holds
+/// `iam-policy --resolve` to them both ways.
+async fn holds_the_policy_to_the_calls(route: &dyn RouteFixture, tag: &str, extra: &str) {
     let alarm = format!("iam-policy-{tag}");
     ok_alarm(&alarm).await;
     let dir = tempfile::tempdir().expect("temp dir");
     let cwd = dir.path();
-    let checks = analysis_and_checks(&alarm);
+    let checks = format!("{}{extra}", analysis_and_checks(&alarm));
     let oncall = cwd.join("oncall.yaml");
     let steps = "steps:\n  canary: [10, 50, 100]\n  bake: 1h\n";
     std::fs::write(

@@ -11,6 +11,7 @@ mod emulator;
 mod emulator_extension;
 mod existing_split;
 mod iam_policy;
+mod lambda_failures;
 mod lambda_router;
 mod lattice_router;
 mod lease;

@@ -2,7 +2,9 @@
 //! every route (starting from an existing split, a rollout, a rollback) is written once and run
 //! on each: [`for_backends!`] turns `async fn name(backend: Backend)` into one test per backend.
 
-use crate::emulator::{demo_alb, demo_lambda, demo_lattice, DemoAlb, DemoLambda, DemoLattice};
+use crate::emulator::{
+    demo_alb, demo_alb_lambda, demo_lambda, demo_lattice, DemoAlb, DemoLambda, DemoLattice,
+};
 
 /// A route in the emulator that a playbook can name.
 pub trait RouteFixture: Send + Sync {
@@ -65,6 +67,8 @@ impl RouteFixture for OnRule {
 pub enum Backend {
     /// An ALB listener's default action.
     Alb,
+    /// An ALB listener's default action whose target groups hold Lambda functions.
+    AlbLambda,
     /// A VPC Lattice listener's default action.
     Lattice,
     /// A VPC Lattice listener rule (with a path and a header match).
@@ -79,6 +83,7 @@ impl Backend {
     pub async fn fixture(self, name: &str) -> Box<dyn RouteFixture> {
         match self {
             Backend::Alb => Box::new(demo_alb(name).await),
+            Backend::AlbLambda => Box::new(demo_alb_lambda(name).await),
             Backend::Lattice => Box::new(demo_lattice(&format!("lat-{name}"), None).await),
             Backend::LatticeRule => {
                 Box::new(OnRule(demo_lattice(&format!("latr-{name}"), None).await))

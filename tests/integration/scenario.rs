@@ -14,7 +14,7 @@ use canary_deploy::orchestrator::setup::{connect, RouteDeployment};
 use canary_deploy::orchestrator::OrchestratorError;
 use canary_deploy::playbook;
 use canary_deploy::report::Collect;
-use canary_deploy::simulator::{publish_second, SimBackend, SimTarget, TargetProfile};
+use canary_deploy::simulator::{publish_second, Failure, SimBackend, SimTarget, TargetProfile};
 use canary_deploy::store::{FileStore, TagStore};
 use canary_deploy::traffic::Router;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -26,6 +26,7 @@ pub const HEALTHY: TargetProfile = TargetProfile {
     error_rate: 0.002,
     latency_ms: 120.0,
     p99_ms: 300.0,
+    failure: Failure::Error,
 };
 
 pub struct Scenario {

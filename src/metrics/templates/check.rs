@@ -2,7 +2,7 @@
 //!
 //! The builtin checks (error rate, latency, each alone or against stable) ask every backend the
 //! same three questions per target group through [`TargetGroupMetrics`]: its request count,
-//! error count and latency metric. A backend's file answers with its names, unit and
+//! error counts (summed) and latency metric; `throttles` is asked only of a Lambda alias. A backend's file answers with its names, unit and
 //! dimensions; the shape of each check's queries is written once, here. Custom checks and
 //! alarms do not depend on the route.
 
@@ -31,8 +31,15 @@ pub(super) trait TargetGroupMetrics {
         self.query(target_group, Self::REQUESTS, "Sum")
     }
 
-    fn errors(&self, target_group: &str) -> MetricQuery {
-        self.query(target_group, Self::ERRORS, "Sum")
+    /// The counts whose sum is the target group's errors (statistic Sum): [`Self::ERRORS`],
+    /// unless the backend knows more kinds of failure for this target group.
+    fn errors(&self, target_group: &str) -> Vec<MetricQuery> {
+        vec![self.query(target_group, Self::ERRORS, "Sum")]
+    }
+
+    /// The queries of a `throttles` check, if the backend has throttles (a Lambda alias).
+    fn throttles(&self) -> Option<CheckQueries> {
+        None
     }
 
     /// The target group's response time at `stat` (e.g. `p99`).
@@ -81,6 +88,10 @@ fn builtin_queries<M: TargetGroupMetrics>(kind: &CheckKind, m: &M) -> CheckQueri
                 unit: M::LATENCY_UNIT,
             }
         }
+        CheckKind::Throttles { .. } => m.throttles().unwrap_or_else(|| CheckQueries::Unavailable {
+            why: "throttles is a check of a lambda_alias route; this route has no throttles"
+                .to_string(),
+        }),
         CheckKind::Custom(custom) => custom_queries(custom),
         CheckKind::Alarms { names } => CheckQueries::Alarms {
             names: names.clone(),

@@ -11,7 +11,9 @@
 //!   divide the value of `Errors` by the value of `Invocations`";
 //! - `Duration`: the time the function code spends processing an event, in **milliseconds**;
 //!   percentile statistics supported;
-//! - `Throttles`: throttled requests, counted in neither `Invocations` nor `Errors`.
+//! - `Throttles`: "the number of invocation requests that are throttled", for lack of
+//!   concurrency; statistic Sum. A throttled request is counted in neither `Invocations`
+//!   ("invocations aren't recorded if the invocation request is throttled") nor `Errors`.
 //!
 //! Per version: AWS documents the `ExecutedVersion` dimension as the way "to compare error rates
 //! for two versions of a function that are both targets of a weighted alias" (alias invocations
@@ -22,12 +24,15 @@
 //! directly is not counted. A query whose dimension set is not the published one returns no
 //! data, which a check reports as "no data", never as a pass.
 //!
-//! `Throttles` has no builtin check (it would need a new check kind in the plan): whether AWS
-//! publishes it per `ExecutedVersion` is not documented (a throttled request runs no version), so
-//! [`LambdaDimensions::alias_query`] gives the alias-wide query that a `metric:` check uses (see
-//! docs/playbook.md). Timestamps are invocation times: a long invocation's data lands late.
+//! Throttles, alias-wide: whether AWS publishes `Throttles` per `ExecutedVersion` is not
+//! documented, and a throttled request runs no version, so the `throttles` check reads the alias
+//! as a whole ([`LambdaDimensions::alias_query`]: `FunctionName` + `Resource`, a set the same
+//! catalogue lists): `Throttles / (Invocations + Throttles)` of the alias, both versions
+//! together. It cannot tell which version's traffic was throttled; a canary that needs more
+//! concurrency (a longer `Duration`) shows as throttles of the alias. Timestamps are invocation
+//! times: a long invocation's data lands late.
 
-use super::{LatencyUnit, MetricQuery, TargetGroupMetrics};
+use super::{CheckQueries, LatencyUnit, MetricQuery, TargetGroupMetrics};
 
 pub const LAMBDA_NAMESPACE: &str = "AWS/Lambda";
 pub const INVOCATIONS: &str = "Invocations";
@@ -107,15 +112,24 @@ impl TargetGroupMetrics for LambdaDimensions {
     fn query(&self, version: &str, metric: &str, stat: &str) -> MetricQuery {
         self.version_query(version, metric, stat)
     }
+
+    /// The alias's `Invocations` and `Throttles` (Sum), both versions together.
+    fn throttles(&self) -> Option<CheckQueries> {
+        Some(CheckQueries::Throttles {
+            invocations: self.alias_query(INVOCATIONS, "Sum"),
+            throttles: self.alias_query(THROTTLES, "Sum"),
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::test_support::{
-        error_rate, error_rate_vs_stable, lambda, latency, latency_vs_stable,
+        alb, error_rate, error_rate_vs_stable, lambda, latency, latency_vs_stable, lattice,
     };
-    use super::super::RouteDimensions;
+    use super::super::{check_queries, RouteDimensions};
     use super::*;
+    use crate::core::plan::CheckKind;
 
     fn dims() -> RouteDimensions {
         lambda().into()
@@ -132,23 +146,25 @@ mod tests {
     #[test]
     fn error_rate_is_errors_over_invocations_of_the_canary_version() {
         let canary = error_rate(&dims());
-        for query in [&canary.requests, &canary.errors] {
+        assert_eq!(canary.errors.len(), 1, "{canary:?}");
+        for query in [&canary.requests, &canary.errors[0]] {
             assert_eq!(query.namespace, "AWS/Lambda");
             assert_eq!(query.stat, "Sum");
             assert_eq!(query.dimensions, version("8"));
         }
         assert_eq!(canary.requests.metric, "Invocations");
-        assert_eq!(canary.errors.metric, "Errors");
+        assert_eq!(canary.errors[0].metric, "Errors");
     }
 
     #[test]
     fn vs_stable_error_rate_adds_the_stable_version_of_the_same_alias() {
         let (canary, stable) = error_rate_vs_stable(&dims());
-        assert_eq!(canary.errors.dimensions, version("8"));
+        assert_eq!(canary.errors[0].dimensions, version("8"));
         assert_eq!(stable.requests.metric, "Invocations");
         assert_eq!(stable.requests.dimensions, version("7"));
-        assert_eq!(stable.errors.metric, "Errors");
-        assert_eq!(stable.errors.dimensions, version("7"));
+        assert_eq!(stable.errors.len(), 1, "{stable:?}");
+        assert_eq!(stable.errors[0].metric, "Errors");
+        assert_eq!(stable.errors[0].dimensions, version("7"));
     }
 
     #[test]
@@ -172,10 +188,34 @@ mod tests {
 
     #[test]
     fn throttles_are_asked_of_the_whole_alias() {
-        let q = lambda().alias_query(THROTTLES, "Sum");
+        let kind = CheckKind::Throttles { max_percent: 1.0 };
+        let CheckQueries::Throttles {
+            invocations,
+            throttles,
+        } = check_queries(&kind, &dims())
+        else {
+            panic!("not a throttles check");
+        };
         assert_eq!(
-            q.to_string(),
+            invocations.to_string(),
+            "AWS/Lambda Invocations Sum FunctionName=checkout Resource=checkout:live"
+        );
+        assert_eq!(
+            throttles.to_string(),
             "AWS/Lambda Throttles Sum FunctionName=checkout Resource=checkout:live"
         );
+    }
+
+    #[test]
+    fn other_backends_have_no_throttles() {
+        let kind = CheckKind::Throttles { max_percent: 1.0 };
+        for dims in [alb().into(), lattice().into()] {
+            let queries = check_queries(&kind, &dims);
+            assert!(
+                matches!(&queries, CheckQueries::Unavailable { why } if why.contains("lambda_alias")),
+                "{queries:?}"
+            );
+            assert!(queries.metric_queries().is_empty());
+        }
     }
 }

@@ -85,22 +85,22 @@ mod tests {
     #[test]
     fn error_rate_queries_total_requests_and_5xx_sums_by_target_group_id() {
         let canary = error_rate(&dims());
-        for query in [&canary.requests, &canary.errors] {
+        for query in [&canary.requests, &canary.errors[0]] {
             assert_eq!(query.namespace, "AWS/VpcLattice");
             assert_eq!(query.stat, "Sum");
             assert_eq!(query.dimensions, only_target_group(CANARY));
         }
         assert_eq!(canary.requests.metric, "TotalRequestCount");
-        assert_eq!(canary.errors.metric, "HTTPCode_5XX_Count");
+        assert_eq!(canary.errors[0].metric, "HTTPCode_5XX_Count");
     }
 
     #[test]
     fn vs_stable_error_rate_adds_the_stable_target_group() {
         let (canary, stable) = error_rate_vs_stable(&dims());
-        assert_eq!(canary.errors.dimensions, only_target_group(CANARY));
+        assert_eq!(canary.errors[0].dimensions, only_target_group(CANARY));
         assert_eq!(stable.requests.metric, "TotalRequestCount");
         assert_eq!(stable.requests.dimensions, only_target_group(STABLE));
-        assert_eq!(stable.errors.dimensions, only_target_group(STABLE));
+        assert_eq!(stable.errors[0].dimensions, only_target_group(STABLE));
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //! The shapes are shared, what each backend publishes is not: one file per backend holds its
 //! metric knowledge (namespace, names, dimensions, latency unit, cited from AWS's page), [`alb`],
 //! [`lattice`] and [`lambda`]. A builtin check asks each the same questions (request count, error
-//! count, latency percentile per target group — for a Lambda alias, per version);
+//! counts, latency percentile per target group — for a Lambda alias, per version; an ALB
+//! target group of Lambda functions has three error counts, summed on aggregation; only a Lambda
+//! alias answers the `throttles` check, alias-wide);
 //! [`CheckQueries::Latency`] carries the backend's [`LatencyUnit`], so aggregation converts to
 //! milliseconds correctly.
 //!
@@ -23,8 +25,8 @@ mod query;
 pub(crate) mod test_support;
 
 pub use alb::{
-    AlbDimensions, ALB_NAMESPACE, REQUEST_COUNT, TARGET_2XX_COUNT, TARGET_5XX_COUNT,
-    TARGET_RESPONSE_TIME,
+    AlbDimensions, ALB_NAMESPACE, LAMBDA_INTERNAL_ERROR, LAMBDA_USER_ERROR, REQUEST_COUNT,
+    TARGET_2XX_COUNT, TARGET_5XX_COUNT, TARGET_RESPONSE_TIME,
 };
 pub use lambda::{LambdaDimensions, DURATION, ERRORS, INVOCATIONS, LAMBDA_NAMESPACE, THROTTLES};
 pub use lattice::{

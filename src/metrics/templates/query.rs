@@ -71,11 +71,22 @@ pub enum Reduce {
     Min,
 }
 
-/// Request and 5XX count queries of one target group.
+/// Request and error count queries of one target group.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TrafficQueries {
     pub requests: MetricQuery,
-    pub errors: MetricQuery,
+    /// The counts whose sum is the target group's errors: its 5XX count, and for an ALB
+    /// target group of Lambda functions also `LambdaUserError` and `LambdaInternalError`.
+    pub errors: Vec<MetricQuery>,
+}
+
+impl TrafficQueries {
+    /// The requests, then each error count.
+    fn metric_queries(&self) -> Vec<&MetricQuery> {
+        std::iter::once(&self.requests)
+            .chain(&self.errors)
+            .collect()
+    }
 }
 
 /// What one check asks CloudWatch for.
@@ -95,12 +106,22 @@ pub enum CheckQueries {
         /// What `canary` and `stable` are reported in; converted to ms on aggregation.
         unit: LatencyUnit,
     },
+    /// A Lambda alias's requests that ran and those throttled, both versions together.
+    Throttles {
+        invocations: MetricQuery,
+        throttles: MetricQuery,
+    },
     Custom {
         query: MetricQuery,
         reduce: Reduce,
     },
     Alarms {
         names: Vec<String>,
+    },
+    /// A check the route's backend cannot answer (validation refuses such a playbook, so only
+    /// a hand-made plan gets here): no query, observed as unavailable for `why`.
+    Unavailable {
+        why: String,
     },
 }
 
@@ -109,9 +130,9 @@ impl CheckQueries {
     pub fn metric_queries(&self) -> Vec<&MetricQuery> {
         match self {
             CheckQueries::ErrorRate { canary, stable } => {
-                let mut out = vec![&canary.requests, &canary.errors];
+                let mut out = canary.metric_queries();
                 if let Some(stable) = stable {
-                    out.extend([&stable.requests, &stable.errors]);
+                    out.extend(stable.metric_queries());
                 }
                 out
             }
@@ -125,8 +146,12 @@ impl CheckQueries {
                 out.extend(stable);
                 out
             }
+            CheckQueries::Throttles {
+                invocations,
+                throttles,
+            } => vec![invocations, throttles],
             CheckQueries::Custom { query, .. } => vec![query],
-            CheckQueries::Alarms { .. } => Vec::new(),
+            CheckQueries::Alarms { .. } | CheckQueries::Unavailable { .. } => Vec::new(),
         }
     }
 }

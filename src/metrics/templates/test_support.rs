@@ -13,6 +13,8 @@ pub(crate) fn alb() -> AlbDimensions {
         load_balancer: "app/web/50dc6c495c0c9188".into(),
         stable_target_group: "targetgroup/blue/73e2d6bc24d8a067".into(),
         canary_target_group: "targetgroup/green/943f017f100becff".into(),
+        stable_is_lambda: false,
+        canary_is_lambda: false,
     }
 }
 
@@ -48,7 +50,7 @@ pub(super) fn error_rate(dims: &RouteDimensions) -> TrafficQueries {
 }
 
 /// The canary's and the stable's queries of an `error_rate_vs_stable` check.
-pub(super) fn error_rate_vs_stable(dims: &RouteDimensions) -> (TrafficQueries, TrafficQueries) {
+pub(crate) fn error_rate_vs_stable(dims: &RouteDimensions) -> (TrafficQueries, TrafficQueries) {
     let kind = CheckKind::ErrorRateVsStable {
         max_delta_percent: 1.0,
     };

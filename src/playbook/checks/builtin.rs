@@ -1,29 +1,63 @@
-//! The builtin checks, read from the route's per-target-group metrics (ALB or VPC Lattice) and
-//! compared against a threshold or against the stable target group: `error_rate`, `latency`,
-//! `error_rate_vs_stable` and `latency_vs_stable`. Percentiles default to p99; latencies need a
+//! The builtin checks, read from the route's per-target-group metrics (ALB or VPC Lattice; a
+//! Lambda alias's versions) and compared against a threshold or against the stable target group:
+//! `error_rate`, `latency`, `error_rate_vs_stable` and `latency_vs_stable`; and `throttles`, a
+//! Lambda alias's own, refused on any other route (its metrics exist only there, and a check
+//! that can never see data would hold every step). Percentiles default to p99; latencies need a
 //! unit.
 
 use super::required;
-use crate::core::plan::CheckKind;
+use crate::core::plan::{CheckKind, Route};
 use crate::playbook::error::{Bad, Diag};
 use crate::playbook::model::{
-    ErrorRateDoc, ErrorRateVsStableDoc, LatencyDoc, LatencyVsStableDoc, Sp,
+    ErrorRateDoc, ErrorRateVsStableDoc, LatencyDoc, LatencyVsStableDoc, Sp, ThrottlesDoc,
 };
 use crate::playbook::values::{duration, number_in, percentile};
 
 const DEFAULT_PERCENTILE: f64 = 99.0;
 
 pub(super) fn error_rate(d: &mut Diag, e: &Sp<ErrorRateDoc>) -> Option<CheckKind> {
-    let max = required(
-        d,
-        e,
-        "error_rate",
-        "max_percent",
-        "error_rate: { max_percent: 1 }",
-        &e.value.max_percent,
-    )?;
-    let max_percent = d.check(max, number_in("max_percent", max.value, 0.0, 100.0, "1"))?;
+    let max_percent = max_percent(d, e, "error_rate", &e.value.max_percent)?;
     Some(CheckKind::ErrorRate { max_percent })
+}
+
+/// `throttles: { max_percent }`, on a Lambda alias route only. Without a valid route there is
+/// nothing to judge it against: the route's own problem is reported instead.
+pub(super) fn throttles(
+    d: &mut Diag,
+    t: &Sp<ThrottlesDoc>,
+    route: Option<&Route>,
+) -> Option<CheckKind> {
+    let max_percent = max_percent(d, t, "throttles", &t.value.max_percent);
+    let other = match route {
+        Some(Route::LambdaAlias(_)) | None => None,
+        Some(Route::Alb(_)) => Some("an ALB"),
+        Some(Route::Lattice(_)) => Some("a VPC Lattice"),
+    };
+    if let Some(other) = other {
+        d.error(
+            t,
+            format!("`throttles` is a check of a Lambda alias route, and this is {other} route"),
+            "remove it, or route through `lambda_alias:`; for Lambda functions behind this route, \
+             watch their throttles with a `metric:` check (namespace: AWS/Lambda, metric: \
+             Throttles, dimensions: { FunctionName: <function> }, statistic: Sum)",
+        );
+        return None;
+    }
+    Some(CheckKind::Throttles {
+        max_percent: max_percent?,
+    })
+}
+
+/// The required `max_percent` (0–100) of a `kind: { max_percent: … }` check.
+fn max_percent<P>(
+    d: &mut Diag,
+    parent: &Sp<P>,
+    kind: &str,
+    value: &Option<Sp<f64>>,
+) -> Option<f64> {
+    let example = format!("{kind}: {{ max_percent: 1 }}");
+    let max = required(d, parent, kind, "max_percent", &example, value)?;
+    d.check(max, number_in("max_percent", max.value, 0.0, 100.0, "1"))
 }
 
 pub(super) fn latency(d: &mut Diag, l: &Sp<LatencyDoc>) -> Option<CheckKind> {
@@ -123,8 +157,67 @@ fn positive(field: &str, v: f64, max: f64, example: &str) -> Result<f64, Bad> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::run;
-    use crate::core::plan::{Check, CheckKind};
+    use super::super::tests::{run, run_on};
+    use crate::core::plan::{
+        AlbRoute, AlbTarget, Check, CheckKind, LambdaAliasRoute, LatticeRef, LatticeRoute, Route,
+        TargetGroupRef,
+    };
+
+    fn lambda_alias() -> Route {
+        Route::LambdaAlias(LambdaAliasRoute {
+            function: "checkout".into(),
+            alias: "live".into(),
+            canary_version: "8".into(),
+            stable_version: None,
+        })
+    }
+
+    #[test]
+    fn throttles_are_a_lambda_alias_check() {
+        let yaml = "- throttles: { max_percent: 0.5 }\n";
+        let c = run_on(yaml, Some(&lambda_alias())).unwrap();
+        assert_eq!(
+            c,
+            vec![Check {
+                name: "throttles".into(),
+                kind: CheckKind::Throttles { max_percent: 0.5 }
+            }]
+        );
+        let alb = Route::Alb(AlbRoute {
+            target: AlbTarget::ListenerArn("arn:listener".into()),
+            stable: TargetGroupRef::Name("blue".into()),
+            canary: TargetGroupRef::Name("green".into()),
+        });
+        let e = run_on(yaml, Some(&alb)).unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with(
+                "1:14 `throttles` is a check of a Lambda alias route, and this is an ALB route | remove it"
+            ),
+            "{e:?}"
+        );
+        assert!(e[0].contains("metric: Throttles"), "{e:?}");
+        let lattice = Route::Lattice(LatticeRoute {
+            service: Some(LatticeRef::Name("checkout".into())),
+            listener: Some(LatticeRef::Name("https".into())),
+            rule: None,
+            stable: LatticeRef::Name("blue".into()),
+            canary: LatticeRef::Name("green".into()),
+        });
+        let e = run_on(yaml, Some(&lattice)).unwrap_err();
+        assert!(e[0].contains("this is a VPC Lattice route"), "{e:?}");
+        let e = run_on("- throttles: { max_percent: 101 }\n", Some(&lambda_alias())).unwrap_err();
+        assert!(
+            e[0].contains("`max_percent: 101` is outside 0–100"),
+            "{e:?}"
+        );
+        let e = run_on("- throttles: {}\n", Some(&lambda_alias())).unwrap_err();
+        assert!(e[0].contains("`throttles` needs `max_percent:`"), "{e:?}");
+        assert!(
+            e[0].contains("write e.g. `throttles: { max_percent: 1 }`"),
+            "{e:?}"
+        );
+    }
 
     #[test]
     fn builtin_kinds_map_to_the_plan() {

@@ -1,5 +1,7 @@
-//! What a target group answers in one second, shared by every backend: requests, 5XX, the rest,
-//! and the latency distribution in milliseconds (each backend's datums convert to its unit).
+//! What a target group answers in one second, shared by every backend: requests, failures, the
+//! rest, and the latency distribution in milliseconds (each backend's datums convert to its
+//! unit). Failures are errors of the requests that ran, or, for [`Failure::Throttle`], requests
+//! that never ran (not in `requests`, no latency).
 //!
 //! Deterministic, without randomness: a share `r` of `n` requests in second `s` (Unix seconds)
 //! is `⌊r·n·(s+1)⌋ − ⌊r·n·s⌋`, the fractional requests accumulated over time. Each second gets
@@ -12,7 +14,7 @@
 //! definitions (with ≥ 100 requests in the period).
 
 use crate::metrics::templates::LatencyUnit;
-use crate::simulator::TargetProfile;
+use crate::simulator::{Failure, TargetProfile};
 
 /// Parts per million of requests at the p99 latency.
 const SLOW_PPM: u64 = 20_000;
@@ -22,9 +24,13 @@ const MID_PPM: u64 = 10_000;
 /// What one target group answered in one second.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SecondCounts {
+    /// The requests that ran (throttled ones left out).
     pub requests: u64,
+    /// The failed ones among `requests`, shown as the profile's [`Failure`] says.
     pub errors: u64,
     pub ok: u64,
+    /// Requests rejected before running ([`Failure::Throttle`]).
+    pub throttled: u64,
     /// `(milliseconds, count)` pairs, distinct values, counts > 0.
     pub latency_ms: Vec<(f64, f64)>,
 }
@@ -59,7 +65,12 @@ fn add(pairs: &mut Vec<(f64, f64)>, value: f64, count: f64) {
 /// The deterministic outcome of `requests` requests to a target with `profile` in Unix second
 /// `second`.
 pub fn second_counts(profile: &TargetProfile, requests: u64, second: u64) -> SecondCounts {
-    let errors = share(ppm(profile.error_rate), requests, second);
+    let failed = share(ppm(profile.error_rate), requests, second);
+    let (throttled, errors) = match profile.failure {
+        Failure::Throttle => (failed, 0),
+        _ => (0, failed),
+    };
+    let requests = requests - throttled;
     let slow = share(SLOW_PPM, requests, second);
     let mid = share(MID_PPM, requests, second).min(requests - slow);
     let fast = requests - slow - mid;
@@ -78,6 +89,7 @@ pub fn second_counts(profile: &TargetProfile, requests: u64, second: u64) -> Sec
         requests,
         errors,
         ok: requests - errors,
+        throttled,
         latency_ms,
     }
 }
@@ -106,6 +118,7 @@ mod tests {
         error_rate: 0.01,
         latency_ms: 40.0,
         p99_ms: 400.0,
+        failure: Failure::Error,
     };
 
     fn total(profile: &TargetProfile, n: u64, from: u64, seconds: u64) -> (u64, Vec<(f64, f64)>) {
@@ -164,6 +177,28 @@ mod tests {
     }
 
     #[test]
+    fn throttled_requests_never_run() {
+        let throttling = TargetProfile {
+            error_rate: 0.05,
+            failure: Failure::Throttle,
+            ..PROFILE
+        };
+        let c = second_counts(&throttling, 200, 123);
+        assert_eq!((c.throttled, c.requests, c.errors, c.ok), (10, 190, 0, 190));
+        assert_eq!(
+            c.latency_ms.iter().map(|(_, k)| k).sum::<f64>(),
+            190.0,
+            "only the requests that ran have a latency"
+        );
+        let user = TargetProfile {
+            failure: Failure::LambdaUserError,
+            ..throttling
+        };
+        let c = second_counts(&user, 200, 123);
+        assert_eq!((c.throttled, c.requests, c.errors, c.ok), (0, 200, 10, 190));
+    }
+
+    #[test]
     fn p99_of_a_minute_is_the_profile_p99_and_median_the_latency() {
         for n in [50, 100, 333] {
             let (_, latency) = total(&PROFILE, n, 1_700_000_040, 60);
@@ -183,6 +218,7 @@ mod tests {
             error_rate: 0.0,
             latency_ms: 10.0,
             p99_ms: 10.0,
+            failure: Failure::Error,
         };
         let counts = second_counts(&flat, 100, 0);
         assert_eq!(counts.latency_ms, vec![(10.0, 100.0)]);

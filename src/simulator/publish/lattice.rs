@@ -17,6 +17,7 @@ pub(super) const LAYOUT: Layout = Layout {
     ok: Some(HTTP_2XX_COUNT),
     latency: REQUEST_TIME,
     latency_unit: LatencyUnit::Milliseconds,
+    lambda_failures: None,
 };
 
 pub(super) fn dimensions(target_group: &str) -> Vec<Dimension> {

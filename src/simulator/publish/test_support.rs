@@ -2,7 +2,7 @@
 //! test compares them by, so each backend's test states only what that backend publishes.
 
 use super::second_datums;
-use crate::simulator::{SimBackend, SimTarget, TargetProfile};
+use crate::simulator::{Failure, SimBackend, SimTarget, TargetProfile};
 use aws_sdk_cloudwatch::types::{MetricDatum, StandardUnit};
 use std::collections::BTreeMap;
 use std::time::{Duration, UNIX_EPOCH};
@@ -23,8 +23,21 @@ pub(super) fn target(
             error_rate,
             latency_ms,
             p99_ms,
+            failure: Failure::Error,
         },
     }
+}
+
+/// [`target`] whose failed requests show as `failure`.
+pub(super) fn failing(
+    dimension: &str,
+    error_rate: f64,
+    latency: (f64, f64),
+    failure: Failure,
+) -> SimTarget {
+    let mut target = target(dimension, error_rate, latency);
+    target.profile.failure = failure;
+    target
 }
 
 /// The datums of `second` (seconds since the epoch) for `(target, requests)`.
@@ -36,7 +49,8 @@ pub(super) fn datums_at(
     second_datums(backend, targets, UNIX_EPOCH + Duration::from_secs(second))
 }
 
-/// (the value of dimension number `dimension`, metric, unit, value) of one datum.
+/// (the value of dimension number `dimension`, "" for a datum without it, metric, unit, value)
+/// of one datum.
 pub(super) type Shape<'a> = (&'a str, &'a str, Option<&'a StandardUnit>, Option<f64>);
 
 /// The [`Shape`] of each datum, in order.
@@ -45,7 +59,10 @@ pub(super) fn shapes(datums: &[MetricDatum], dimension: usize) -> Vec<Shape<'_>>
         .iter()
         .map(|d| {
             (
-                d.dimensions()[dimension].value().unwrap_or(""),
+                d.dimensions()
+                    .get(dimension)
+                    .and_then(|x| x.value())
+                    .unwrap_or(""),
                 d.metric_name().unwrap_or(""),
                 d.unit(),
                 d.value(),
@@ -66,7 +83,7 @@ pub(super) fn minute_totals(
     for second in START..START + 60 {
         for d in datums_at(second)
             .iter()
-            .filter(|d| d.dimensions()[dimension].value() == Some(target_group))
+            .filter(|d| d.dimensions().get(dimension).and_then(|x| x.value()) == Some(target_group))
         {
             let value = match d.value() {
                 Some(count) => count,

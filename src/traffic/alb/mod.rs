@@ -63,6 +63,9 @@ impl AlbRouter {
             rule_arn: identity.rule_arn.clone(),
             stable_arn: identity.stable_arn.clone(),
             canary_arn: identity.canary_arn.clone(),
+            // The record keeps ARNs only, and the on-call commands read no metrics.
+            stable_is_lambda: false,
+            canary_is_lambda: false,
         };
         Ok(AlbRouter::from_resolved(client, resolved))
     }

@@ -4,12 +4,13 @@
 //! the port) → DescribeRules(ListenerArn, matching the priority), and DescribeTargetGroups(Names).
 //! ARNs given directly are checked to exist with one Describe each. Both target groups must be
 //! attached to the listener's load balancer, or to nothing yet (a canary target group is often
-//! attached only by the first weighted write).
+//! attached only by the first weighted write). The same DescribeTargetGroups tells which target
+//! groups hold Lambda functions (their failed invocations are errors the metrics must count).
 
 use super::arn;
 use crate::core::plan::{AlbRoute, AlbTarget, TargetGroupRef};
 use crate::traffic::{aws_error, TrafficError};
-use aws_sdk_elasticloadbalancingv2::types::{Listener, Rule, TargetGroup};
+use aws_sdk_elasticloadbalancingv2::types::{Listener, Rule, TargetGroup, TargetTypeEnum};
 use aws_sdk_elasticloadbalancingv2::Client;
 
 /// The route as verified ARNs. The metrics layer builds CloudWatch dimensions from it.
@@ -21,6 +22,11 @@ pub struct ResolvedAlb {
     pub rule_arn: Option<String>,
     pub stable_arn: String,
     pub canary_arn: String,
+    /// Whether the stable target group's `TargetType` is `lambda` (read by the
+    /// DescribeTargetGroups of resolution): its failed invocations count as errors.
+    pub stable_is_lambda: bool,
+    /// Whether the canary target group's `TargetType` is `lambda`.
+    pub canary_is_lambda: bool,
 }
 
 impl ResolvedAlb {
@@ -115,7 +121,14 @@ pub(super) async fn resolve(
         rule_arn,
         stable_arn,
         canary_arn,
+        stable_is_lambda: is_lambda(&stable),
+        canary_is_lambda: is_lambda(&canary),
     })
+}
+
+/// Whether the target group's targets are Lambda functions.
+fn is_lambda(group: &TargetGroup) -> bool {
+    group.target_type == Some(TargetTypeEnum::Lambda)
 }
 
 fn not_an_arn(kind: &str, value: &str) -> TrafficError {
@@ -357,76 +370,5 @@ fn check_attached(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const LB: &str =
-        "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/demo/50dc";
-    const OTHER_LB: &str =
-        "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/other/77aa";
-    const TG: &str =
-        "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/demo-canary/b2";
-
-    fn group(attached: &[&str]) -> TargetGroup {
-        let mut builder = TargetGroup::builder().target_group_arn(TG);
-        for lb in attached {
-            builder = builder.load_balancer_arns(*lb);
-        }
-        builder.build()
-    }
-
-    fn resolved(rule: Option<&str>) -> ResolvedAlb {
-        ResolvedAlb {
-            load_balancer_arn: LB.into(),
-            listener_arn: LB.replace(":loadbalancer/", ":listener/") + "/f2f7",
-            rule_arn: rule.map(str::to_string),
-            stable_arn: TG.replace("demo-canary/b2", "demo-stable/a1"),
-            canary_arn: TG.into(),
-        }
-    }
-
-    #[test]
-    fn target_groups_of_this_load_balancer_or_of_none_are_fine() {
-        assert!(check_attached(&group(&[]), TG, LB).is_ok());
-        assert!(check_attached(&group(&[LB]), TG, LB).is_ok());
-        assert!(check_attached(&group(&[OTHER_LB, LB]), TG, LB).is_ok());
-    }
-
-    #[test]
-    fn a_target_group_of_another_load_balancer_is_refused_naming_all_three() {
-        let err = check_attached(&group(&[OTHER_LB]), TG, LB).unwrap_err();
-        assert!(
-            matches!(err, TrafficError::WrongLoadBalancer { .. }),
-            "{err:?}"
-        );
-        let text = err.to_string();
-        assert!(
-            text.contains(TG) && text.contains(OTHER_LB) && text.contains(LB),
-            "{text}"
-        );
-    }
-
-    #[test]
-    fn dimensions_come_from_the_arns() {
-        let r = resolved(None);
-        assert_eq!(r.load_balancer_dimension(), "app/demo/50dc");
-        assert_eq!(
-            r.target_group_dimension(&r.canary_arn),
-            "targetgroup/demo-canary/b2"
-        );
-        assert_eq!(
-            r.target_group_dimension(&r.stable_arn),
-            "targetgroup/demo-stable/a1"
-        );
-    }
-
-    #[test]
-    fn resource_names_the_rule_or_the_listener() {
-        let listener = resolved(None);
-        assert_eq!(
-            listener.resource(),
-            format!("listener {} (default action)", listener.listener_arn)
-        );
-        assert_eq!(resolved(Some("arn:rule")).resource(), "rule arn:rule");
-    }
-}
+#[path = "resolve_tests.rs"]
+mod tests;

@@ -35,6 +35,8 @@ async fn resolves_a_rule_by_names() {
             rule_arn: Some(rule_arn.clone()),
             stable_arn: alb.stable_arn.clone(),
             canary_arn: alb.canary_arn.clone(),
+            stable_is_lambda: false,
+            canary_is_lambda: false,
         }
     );
     assert_eq!(

@@ -5,7 +5,7 @@ use super::fixtures::{check, cloudwatch, dims, observe, source, two_hours_ago, w
 use canary_deploy::core::observe::{Observed, Traffic};
 use canary_deploy::core::plan::{Check, CheckKind};
 use canary_deploy::simulator::{
-    publish_second, split_requests, SimBackend, SimTarget, TargetProfile,
+    publish_second, split_requests, Failure, SimBackend, SimTarget, TargetProfile,
 };
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -20,6 +20,7 @@ fn sim_target(dimension: &str, error_rate: f64, latency_ms: f64, p99_ms: f64) ->
             error_rate,
             latency_ms,
             p99_ms,
+            failure: Failure::Error,
         },
     }
 }

@@ -83,6 +83,8 @@ pub(super) fn dims(tag: &str) -> AlbDimensions {
         load_balancer: format!("app/{id}/50dc6c495c0c9188"),
         stable_target_group: format!("targetgroup/{id}-stable/73e2d6bc24d8a067"),
         canary_target_group: format!("targetgroup/{id}-canary/943f017f100becff"),
+        stable_is_lambda: false,
+        canary_is_lambda: false,
     }
 }
 

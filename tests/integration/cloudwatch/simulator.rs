@@ -282,6 +282,8 @@ async fn traffic_sim_publishes_exact_alb_counts_by_target_group_and_load_balance
         load_balancer: load_balancer_dimension(&alb.lb_arn).expect("a load balancer ARN"),
         stable_target_group: dimension(&alb.stable_arn),
         canary_target_group: dimension(&alb.canary_arn),
+        stable_is_lambda: false,
+        canary_is_lambda: false,
     });
     let source = CloudWatchSource::new(cloudwatch().await, dims, Duration::from_secs(60));
     let observed = observe(&source, &vs_stable_checks(), window).await;

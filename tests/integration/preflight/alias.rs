@@ -37,6 +37,18 @@ async fn warm_starts_need_the_alias_s_provisioned_concurrency_ready() {
 
     let ran = command("plan", &warm, &[]);
     assert_eq!(ran.code(), Some(1), "{}\n{}", ran.stdout(), ran.stderr());
+    // The route in the alias's own words.
+    let route = format!(
+        "route (Lambda alias):\n  function: {}\n  alias: {}\n  stable version: {}:{}\n  \
+         canary version: {}:{}\n",
+        demo.function_arn,
+        demo.alias_arn,
+        demo.function_arn,
+        demo.stable_version,
+        demo.function_arn,
+        demo.canary_version
+    );
+    assert!(ran.stdout().contains(&route), "{}", ran.stdout());
     assert_eq!(
         line(&ran.stdout(), "FAIL", "provisioned-concurrency"),
         format!(
