@@ -3,8 +3,8 @@
 //! alarms check) runs as the real binary with the emulator recording its requests, and every
 //! recorded call must be allowed by `iam-policy --resolve`'s statements (action and resource,
 //! wildcards as IAM evaluates them), and every action of the policy must have been called. It
-//! runs on every backend: the ALB listener (instance targets), the Lattice listener and rule
-//! (Lambda targets, whose resource policies preflight reads) and the Lambda alias, once more
+//! runs on every backend: the ALB listener with instance targets and with Lambda targets, the
+//! Lattice listener and rule (Lambda targets: preflight reads their resource policies) and the Lambda alias, once more
 //! with `warm_starts` (the alias's provisioned concurrency).
 //!
 //! The emulator is shared by the tests running in parallel, so this test records on a channel of
@@ -88,7 +88,7 @@ async fn ok_alarm(name: &str) {
 
 async fn every_call_is_allowed_and_every_action_is_used(backend: Backend) {
     let tag = format!("{backend:?}").to_lowercase();
-    let route = backend.fixture("iam-policy").await;
+    let route = backend.fixture(&format!("iam-{tag}")).await;
     holds_the_policy_to_the_calls(route.as_ref(), &tag, "").await;
 }
 
@@ -196,6 +196,6 @@ async fn holds_the_policy_to_the_calls(route: &dyn RouteFixture, tag: &str, extr
     );
 }
 
-for_backends!(alb => Alb, lattice => Lattice, lattice_rule => LatticeRule,
-    lambda_alias => LambdaAlias;
+for_backends!(alb => Alb, alb_lambda => AlbLambda, lattice => Lattice,
+    lattice_rule => LatticeRule, lambda_alias => LambdaAlias;
     [every_call_is_allowed_and_every_action_is_used]);
