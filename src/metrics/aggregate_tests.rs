@@ -4,18 +4,12 @@ use super::*;
 use crate::core::observe::AlarmState;
 use crate::core::plan::{CheckKind, Comparison, CustomQuery};
 use crate::metrics::templates::{
-    check_queries, AlbDimensions, LambdaDimensions, LatticeDimensions, RouteDimensions,
+    check_queries, test_support, AlbDimensions, LambdaDimensions, LatticeDimensions,
+    RouteDimensions,
 };
 
 fn dims() -> RouteDimensions {
-    AlbDimensions {
-        load_balancer: "app/web/1".into(),
-        stable_target_group: "targetgroup/blue/2".into(),
-        canary_target_group: "targetgroup/green/3".into(),
-        stable_is_lambda: false,
-        canary_is_lambda: false,
-    }
-    .into()
+    test_support::alb().into()
 }
 
 fn lattice() -> RouteDimensions {
@@ -91,11 +85,8 @@ fn error_rate_sums_and_missing_5xx_is_none() {
 #[test]
 fn a_lambda_target_groups_error_counts_are_summed() {
     let dims: RouteDimensions = AlbDimensions {
-        load_balancer: "app/web/1".into(),
-        stable_target_group: "targetgroup/blue/2".into(),
-        canary_target_group: "targetgroup/green/3".into(),
-        stable_is_lambda: false,
         canary_is_lambda: true,
+        ..test_support::alb()
     }
     .into();
     let check = check_queries(&CheckKind::ErrorRate { max_percent: 1.0 }, &dims);

@@ -79,17 +79,10 @@ pub fn is_valid_query_id(id: &str) -> bool {
 mod tests {
     use super::*;
     use crate::core::plan::{CheckKind, Comparison, CustomQuery};
-    use crate::metrics::templates::{check_queries, AlbDimensions, RouteDimensions};
+    use crate::metrics::templates::{check_queries, test_support, RouteDimensions};
 
     fn dims() -> RouteDimensions {
-        AlbDimensions {
-            load_balancer: "app/web/1".into(),
-            stable_target_group: "targetgroup/blue/2".into(),
-            canary_target_group: "targetgroup/green/3".into(),
-            stable_is_lambda: false,
-            canary_is_lambda: false,
-        }
-        .into()
+        test_support::alb().into()
     }
 
     fn custom(metric: String) -> CheckKind {

@@ -13,8 +13,10 @@
 //! is exact where filtering by ARN is not: GetMetricData, DescribeAlarms' names, STS and the List*
 //! calls of resolution name no resource of the fixture, and would be lost or mixed up.
 
+use crate::alarm_fixture::{create_alarm, set_alarm_state};
 use crate::emulator::{binary, endpoint, sdk_config};
 use crate::route_fixture::{for_backends, Backend, RouteFixture};
+use aws_sdk_cloudwatch::types::StateValue;
 use canary_deploy::iam::Policy;
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
@@ -65,25 +67,8 @@ fn analysis_and_checks(alarm: &str) -> String {
 
 async fn ok_alarm(name: &str) {
     let cw = aws_sdk_cloudwatch::Client::new(&sdk_config().await);
-    cw.put_metric_alarm()
-        .alarm_name(name)
-        .namespace("IamPolicy")
-        .metric_name("Errors")
-        .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
-        .period(60)
-        .evaluation_periods(1)
-        .threshold(10.0)
-        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
-        .send()
-        .await
-        .expect("create alarm");
-    cw.set_alarm_state()
-        .alarm_name(name)
-        .state_value(aws_sdk_cloudwatch::types::StateValue::Ok)
-        .state_reason("quiet")
-        .send()
-        .await
-        .expect("set alarm state");
+    create_alarm(&cw, name).await;
+    set_alarm_state(&cw, name, StateValue::Ok, "quiet").await;
 }
 
 async fn every_call_is_allowed_and_every_action_is_used(backend: Backend) {

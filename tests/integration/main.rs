@@ -2,6 +2,7 @@
 //! `localstack/`. One test binary, so the SDK is linked once and the emulator started once.
 
 mod advance;
+mod alarm_fixture;
 mod alb_actions;
 mod alb_router;
 mod cli;
@@ -23,3 +24,4 @@ mod rollout;
 mod route_fixture;
 mod scenario;
 mod tag_store;
+mod traffic_errors;

@@ -2,6 +2,7 @@
 //! no-data policy, drift, and the operator's rollback, each on every backend (an ALB listener, a
 //! VPC Lattice listener, and the main ones on a Lattice rule too).
 
+use crate::alarm_fixture::{create_alarm, set_alarm_state};
 use crate::route_fixture::{for_backends, Backend, RouteFixture};
 use crate::scenario::{playbook, steps_started, Scenario, ANALYSIS};
 use canary_deploy::core::{EventKind, Phase, Record, Share, Split};
@@ -89,31 +90,20 @@ async fn an_alarm_in_alarm_rolls_back(backend: Backend) {
     })
     .await;
     let cw = s.clients.cloudwatch.clone();
-    cw.put_metric_alarm()
-        .alarm_name(&alarm)
-        .namespace("AWS/ApplicationELB")
-        .metric_name("HTTPCode_Target_5XX_Count")
-        .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
-        .period(60)
-        .evaluation_periods(1)
-        .threshold(10.0)
-        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
-        .send()
-        .await
-        .expect("create alarm");
+    create_alarm(&cw, &alarm).await;
     let record = s.minute().await;
     assert!(
         matches!(record.phase, Phase::Stepping { index: 0, .. }),
         "{:?}",
         record.phase
     );
-    cw.set_alarm_state()
-        .alarm_name(&alarm)
-        .state_value(aws_sdk_cloudwatch::types::StateValue::Alarm)
-        .state_reason("5xx above 10 for 1 datapoint")
-        .send()
-        .await
-        .expect("set alarm state");
+    set_alarm_state(
+        &cw,
+        &alarm,
+        aws_sdk_cloudwatch::types::StateValue::Alarm,
+        "5xx above 10 for 1 datapoint",
+    )
+    .await;
     let record = s.minute().await;
     let why = rolled_back_why(&record);
     assert!(why.contains(&alarm), "{why}");

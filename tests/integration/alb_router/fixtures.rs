@@ -2,6 +2,7 @@
 //! resolved routers, resolution errors, and what the emulator describes afterwards.
 
 use crate::emulator::{demo_alb, sdk_config, DemoAlb};
+pub(super) use crate::traffic_errors::assert_starts_with;
 use aws_sdk_elasticloadbalancingv2::types::{Action, ProtocolEnum, Rule};
 use aws_sdk_elasticloadbalancingv2::Client;
 use canary_deploy::aws::{CallLog, Clients};
@@ -66,12 +67,6 @@ macro_rules! assert_kind {
     };
 }
 pub(super) use assert_kind;
-
-/// Asserts that `err` reads `prefix` first, showing it if not.
-#[track_caller]
-pub(super) fn assert_starts_with(err: &TrafficError, prefix: &str) {
-    assert!(err.to_string().starts_with(prefix), "{err}");
-}
 
 /// Creates an HTTP:80 target group `name` in `vpc`; its ARN.
 pub(super) async fn target_group(client: &Client, name: &str, vpc: &str) -> String {

@@ -2,7 +2,8 @@
 //! all names in one DescribeAlarms call.
 
 use super::fixtures::{check, cloudwatch, dims, observe, source, two_hours_ago, unique, window};
-use aws_sdk_cloudwatch::types::{ComparisonOperator, StateValue, Statistic};
+use crate::alarm_fixture::{create_alarm, set_alarm_state};
+use aws_sdk_cloudwatch::types::StateValue;
 use canary_deploy::core::observe::{AlarmState, Observed};
 use canary_deploy::core::plan::CheckKind;
 
@@ -12,32 +13,13 @@ async fn alarms_report_their_state_and_a_missing_alarm_is_unavailable() {
     let firing = unique("firing");
     let calm = unique("calm");
     for name in [&firing, &calm] {
-        client
-            .put_metric_alarm()
-            .alarm_name(name)
-            .namespace("CanaryTest/Alarms")
-            .metric_name("Errors")
-            .statistic(Statistic::Sum)
-            .period(60)
-            .evaluation_periods(1)
-            .threshold(1.0)
-            .comparison_operator(ComparisonOperator::GreaterThanThreshold)
-            .send()
-            .await
-            .expect("put metric alarm");
+        create_alarm(&client, name).await;
     }
     for (name, state, reason) in [
         (&firing, StateValue::Alarm, "errors above threshold"),
         (&calm, StateValue::Ok, "all quiet"),
     ] {
-        client
-            .set_alarm_state()
-            .alarm_name(name)
-            .state_value(state)
-            .state_reason(reason)
-            .send()
-            .await
-            .expect("set alarm state");
+        set_alarm_state(&client, name, state, reason).await;
     }
 
     let source = source(client, dims("alarms"));

@@ -3,6 +3,7 @@
 //! emulator describes it.
 
 use crate::emulator::{demo_lambda, sdk_config, DemoLambda};
+pub(super) use crate::traffic_errors::assert_kind;
 use aws_sdk_lambda::operation::get_alias::GetAliasOutput;
 use aws_sdk_lambda::types::AliasRoutingConfiguration;
 use aws_sdk_lambda::Client;
@@ -45,13 +46,6 @@ pub(super) async fn resolve_err(client: &Client, route: LambdaAliasRoute) -> Tra
         Ok(router) => panic!("{route:?} resolved to {:?}", router.resolved()),
         Err(e) => e,
     }
-}
-
-/// Asserts that `err` is the [`TrafficError`] variant `kind`, showing it if not.
-#[track_caller]
-pub(super) fn assert_kind(err: &TrafficError, kind: &str) {
-    let debug = format!("{err:?}");
-    assert!(debug.starts_with(&format!("{kind} {{")), "{debug}");
 }
 
 pub(super) async fn get_alias(client: &Client, demo: &DemoLambda) -> GetAliasOutput {

@@ -3,6 +3,7 @@
 //! emulator describes them.
 
 use crate::emulator::{demo_lattice, sdk_config, DemoLattice};
+pub(super) use crate::traffic_errors::{assert_kind, assert_starts_with};
 use aws_sdk_vpclattice::operation::get_rule::GetRuleOutput;
 use aws_sdk_vpclattice::types::{
     FixedResponseAction, ForwardAction, RuleAction, TargetGroupType, WeightedTargetGroup,
@@ -70,19 +71,6 @@ pub(super) async fn resolve_err(client: &Client, route: LatticeRoute) -> Traffic
         Ok(router) => panic!("{route:?} resolved to {:?}", router.resolved()),
         Err(e) => e,
     }
-}
-
-/// Asserts that `err` is the [`TrafficError`] variant `kind`, showing it if not.
-#[track_caller]
-pub(super) fn assert_kind(err: &TrafficError, kind: &str) {
-    let debug = format!("{err:?}");
-    assert!(debug.starts_with(&format!("{kind} {{")), "{debug}");
-}
-
-/// Asserts that `err` reads `prefix` first, showing it if not.
-#[track_caller]
-pub(super) fn assert_starts_with(err: &TrafficError, prefix: &str) {
-    assert!(err.to_string().starts_with(prefix), "{err}");
 }
 
 /// A forward to `groups` (identifier, weight).
