@@ -6,9 +6,10 @@
 //! function, version, or alias ARN"
 //! (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html>). So each
 //! grant is on the ARN its call names:
-//! - alias route, resolution: GetAlias on the alias, GetFunctionConfiguration on each version;
-//!   read GetAlias, write UpdateAlias (alias); the record ListTags, TagResource and
-//!   UntagResource on the unqualified function (Lambda tags functions, not aliases);
+//! - alias route, resolution: GetAlias on the alias, GetFunctionConfiguration on each version
+//!   (the preflight's `lambda-alias-versions` reads them again); read GetAlias, write
+//!   UpdateAlias (alias); the record ListTags, TagResource and UntagResource on the unqualified
+//!   function (Lambda tags functions, not aliases);
 //! - alias route, preflight with `warm_starts`: GetProvisionedConcurrencyConfig on the alias;
 //! - target groups, preflight: GetPolicy on each registered function ARN as registered
 //!   (`lambda-invoke-permission`), and with `warm_starts` GetProvisionedConcurrencyConfig on

@@ -9,9 +9,11 @@
 //!
 //! The calls are made once ([`gather`]: target groups and their targets, per backend); every
 //! judgement is a pure function over what they returned, unit-tested in its family's file.
-//! A Lambda alias route has no target groups: `start-split` applies, and with `warm_starts`
-//! `provisioned-concurrency` on the alias itself; the others are shown as not applicable.
+//! A Lambda alias route has no target groups: `lambda-alias-versions` (the two versions can
+//! share the alias) and `start-split` apply, and with `warm_starts` `provisioned-concurrency` on
+//! the alias itself; the others are shown as not applicable.
 
+mod alias_versions;
 mod concurrency;
 mod gather;
 mod gather_alb;
@@ -35,6 +37,7 @@ pub const CANARY_HEALTHY_TARGETS: &str = "canary-healthy-targets";
 pub const STABLE_HEALTHY_TARGETS: &str = "stable-healthy-targets";
 pub const LAMBDA_QUALIFIED_ARN: &str = "lambda-qualified-arn";
 pub const LAMBDA_INVOKE_PERMISSION: &str = "lambda-invoke-permission";
+pub const LAMBDA_ALIAS_VERSIONS: &str = "lambda-alias-versions";
 pub const PROVISIONED_CONCURRENCY: &str = "provisioned-concurrency";
 pub const START_SPLIT: &str = "start-split";
 
@@ -45,6 +48,7 @@ pub const CHECK_NAMES: &[&str] = &[
     STABLE_HEALTHY_TARGETS,
     LAMBDA_QUALIFIED_ARN,
     LAMBDA_INVOKE_PERMISSION,
+    LAMBDA_ALIAS_VERSIONS,
     PROVISIONED_CONCURRENCY,
     START_SPLIT,
 ];
@@ -134,6 +138,9 @@ pub async fn run(
         let Some(facts) = facts.as_ref().filter(|_| name != START_SPLIT) else {
             checks.push(match (name, router) {
                 (START_SPLIT, _) => start_split::check(plan, &live),
+                (LAMBDA_ALIAS_VERSIONS, RouteRouter::LambdaAlias(alias)) => {
+                    alias_versions::check(alias.resolved(), clients).await
+                }
                 (PROVISIONED_CONCURRENCY, RouteRouter::LambdaAlias(alias)) => {
                     concurrency::alias_check(alias.resolved(), policy, clients).await
                 }
@@ -147,6 +154,9 @@ pub async fn run(
             STABLE_HEALTHY_TARGETS => health::check(facts, Role::Stable, policy),
             LAMBDA_QUALIFIED_ARN => lambda::qualified_check(facts),
             LAMBDA_INVOKE_PERMISSION => lambda::permission_check(facts, clients).await,
+            LAMBDA_ALIAS_VERSIONS => {
+                PreflightCheck::skip(name, "not applicable: the route is not a Lambda alias")
+            }
             PROVISIONED_CONCURRENCY => concurrency::check(facts, policy, clients).await,
             _ => start_split::check(plan, &live),
         };
@@ -158,4 +168,29 @@ pub async fn run(
 /// The instruction that skips `name`, for failure messages.
 pub fn how_to_skip(name: &str) -> String {
     format!("to skip it: `preflight: {{ skip: [{name}] }}` in the playbook, or `--skip-preflight {name}`")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_unknown_skip_name_lists_the_alias_versions_check() {
+        let playbook =
+            "name: p\nroute:\n  lambda_alias:\n    function: checkout\n    alias: live\n    \
+                        canary_version: \"8\"\nsteps:\n  canary: [10, 50]\n  bake: 2m\n\
+                        preflight:\n  skip: [lambda-alias-version]\n";
+        let error = crate::playbook::parse(playbook, "p.yaml")
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("did you mean `lambda-alias-versions`?"),
+            "{error}"
+        );
+        assert!(
+            error.contains(
+                "lambda-invoke-permission, lambda-alias-versions, provisioned-concurrency"
+            ),
+            "{error}"
+        );
+    }
 }

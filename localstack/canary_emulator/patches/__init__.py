@@ -7,6 +7,7 @@ from canary_emulator.patches import (
     cloudwatch_alarms, cloudwatch_metrics, elbv2_actions, lambda_aliases, resource_tags,
     vpclattice_api)
 from canary_emulator.patches import elbv2_target_health, lambda_provisioned, vpclattice_targets
+from canary_emulator.patches import lambda_version_state
 
 _applied = False
 
@@ -23,5 +24,6 @@ def apply() -> None:
     lambda_aliases.apply()
     vpclattice_targets.apply()
     lambda_provisioned.apply()
+    lambda_version_state.apply()
     elbv2_target_health.apply()
     _applied = True

@@ -34,7 +34,7 @@ async fn advance_refuses_an_unhealthy_canary_and_writes_nothing() {
     assert_eq!(refused.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains(
-            "preflight failed (1 of 7 checks): not starting; nothing was written or saved\n  \
+            "preflight failed (1 of 8 checks): not starting; nothing was written or saved\n  \
              FAIL canary-healthy-targets: canary target group pf-adv-sick-canary has 0 healthy \
              target(s)"
         ) && stderr.contains("`--skip-preflight canary-healthy-targets`"),

@@ -8,6 +8,7 @@ mod advance;
 mod alb_foreign;
 mod alb_lambda;
 mod alias;
+mod alias_versions;
 mod health;
 mod lambda;
 mod lattice_foreign;

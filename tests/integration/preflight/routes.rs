@@ -25,6 +25,10 @@ fn plan_passes_on_a_healthy_alb_route_and_shows_the_queries() {
     line(&out, "PASS", "target-groups");
     line(&out, "PASS", "start-split");
     line(&out, "SKIP", "lambda-qualified-arn");
+    assert_eq!(
+        line(&out, "SKIP", "lambda-alias-versions"),
+        "  SKIP lambda-alias-versions: not applicable: the route is not a Lambda alias"
+    );
 }
 
 #[test]
@@ -70,7 +74,7 @@ fn an_alb_canary_without_targets_fails_plan_and_run_refuses() {
     assert_eq!(run.code(), Some(1), "{}", run.stderr());
     assert!(
         run.stderr().contains(
-            "preflight failed (2 of 7 checks): not starting; nothing was written or saved"
+            "preflight failed (2 of 8 checks): not starting; nothing was written or saved"
         ),
         "{}",
         run.stderr()
