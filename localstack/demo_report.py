@@ -1,13 +1,14 @@
 """Measures the bad canaries of the demo: time from the first breaching datapoint to the verified
-rollback, on the ALB and on VPC Lattice.
+rollback, on the ALB, on VPC Lattice and on the Lambda alias.
 
-The first breaching datapoint is the first one-second 5XX datapoint the traffic simulator
-published for the canary target group (ALB: HTTPCode_Target_5XX_Count; Lattice:
-HTTPCode_5XX_Count; read back from the emulator's CloudWatch); the verified rollback is the
+The first breaching datapoint is the first one-second error datapoint the traffic simulator
+published for the canary (ALB: HTTPCode_Target_5XX_Count; Lattice: HTTPCode_5XX_Count, per
+target group; Lambda: Errors of the canary version through the alias; read back from the
+emulator's CloudWatch); the verified rollback is the
 `weights_verified` event that follows `rolled_back` in the deployment record. Both are
 timestamps, so the figure does not depend on when this runs.
 
-Usage: demo_report.py --endpoint-url URL --arns arns.json --state STATE_DIR
+Usage: demo_report.py --endpoint-url URL --arns arns.json --lambda lambda-bad.json --state STATE_DIR
 """
 
 import argparse
@@ -28,6 +29,14 @@ def alb_canary_errors(arns):
 def lattice_canary_errors(arns):
     target_group_id = arns["lattice_bad_secondary_arn"].rsplit("/", 1)[-1]
     return "AWS/VpcLattice", "HTTPCode_5XX_Count", [{"Name": "TargetGroup", "Value": target_group_id}]
+
+
+def lambda_canary_errors(function):
+    return "AWS/Lambda", "Errors", [
+        {"Name": "FunctionName", "Value": function["function_name"]},
+        {"Name": "Resource", "Value": f"{function['function_name']}:{function['alias']}"},
+        {"Name": "ExecutedVersion", "Value": function["canary_version"]},
+    ]
 
 
 def first_canary_error(endpoint_url, metric, since):
@@ -63,7 +72,7 @@ def report(label, endpoint_url, metric, record_path):
         return
     verified_at = dt.datetime.fromtimestamp(verified["at"] / 1000, dt.timezone.utc)
     seconds = (verified_at - breach).total_seconds()
-    print(f"{label}: first breaching datapoint (canary 5XX) at {breach:%H:%M:%S}, "
+    print(f"{label}: first breaching datapoint (canary errors) at {breach:%H:%M:%S}, "
           f"verified rollback at {verified_at:%H:%M:%S.%f}"[:-3]
           + f": {seconds:.1f} s from breach to verified rollback")
 
@@ -72,12 +81,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--endpoint-url", required=True)
     parser.add_argument("--arns", required=True)
+    parser.add_argument("--lambda", dest="function", required=True)
     parser.add_argument("--state", required=True)
     args = parser.parse_args()
     arns = json.load(open(args.arns))
     report("ALB", args.endpoint_url, alb_canary_errors(arns), f"{args.state}/demo-bad-canary.json")
     report("VPC Lattice", args.endpoint_url, lattice_canary_errors(arns),
            f"{args.state}/demo-lattice-bad-canary.json")
+    report("Lambda alias", args.endpoint_url, lambda_canary_errors(json.load(open(args.function))),
+           f"{args.state}/demo-lambda-bad-canary.json")
 
 
 if __name__ == "__main__":
