@@ -67,9 +67,9 @@ pub fn from_tags(
 ) -> anyhow::Result<(String, RouteRouter)> {
     let Some(record) = record else {
         anyhow::bail!(
-            "no deployment record in the tags of {arn}: is this the rule or listener whose weights \
-             the deployment shifts? (records kept with --state-dir are not on the resource: use \
-             the playbook and the same --state-dir)"
+            "no deployment record in the tags of {arn}: is this the rule, listener or Lambda \
+             alias whose weights the deployment shifts? (records kept with --state-dir are not on \
+             the resource: use the playbook and the same --state-dir)"
         );
     };
     let Some(route) = &record.route else {

@@ -141,7 +141,69 @@ async fn pause_resume_and_promote_with_only_the_arn(backend: Backend) {
     );
 }
 
+/// The "live weights:" line `plan` prints for `playbook` (a read: plan writes nothing).
+fn live_weights(cwd: &Path, playbook: &Path) -> String {
+    let out = canary_deploy(cwd, &["plan", &playbook.to_string_lossy()]);
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    match stdout.lines().find(|l| l.starts_with("live weights: ")) {
+        Some(line) => line.to_string(),
+        None => panic!("plan printed no live weights:\n{stdout}"),
+    }
+}
+
+/// A resource no deployment ran on: the button refuses, says what it looked for, and writes
+/// nothing (no tag appears, the weights stay).
+async fn rollback_without_a_record_says_what_to_check(backend: Backend) {
+    let route = backend.fixture("oncall-norecord").await;
+    let cwd = tempfile::tempdir().expect("temp dir");
+    let arn = route.resource_arn();
+    let playbook = cwd.path().join("p.yaml");
+    std::fs::write(&playbook, route.playbook("oncall-norecord", STEPS)).expect("write");
+    let before = live_weights(cwd.path(), &playbook);
+    let out = canary_deploy(cwd.path(), &["rollback", "--target", &arn, "--reason", "x"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "no deployment record in the tags of {arn}: is this the rule, listener or Lambda \
+             alias whose weights the deployment shifts?"
+        )),
+        "{stderr}"
+    );
+    assert_eq!(
+        live_weights(cwd.path(), &playbook),
+        before,
+        "nothing written"
+    );
+    let status = ok(&canary_deploy(cwd.path(), &["status", "--target", &arn]));
+    assert!(
+        status.contains("no deployment recorded"),
+        "still no record: {status}"
+    );
+}
+
+#[tokio::test]
+async fn a_function_arn_instead_of_its_alias_is_refused_naming_the_alias_form() {
+    let route = Backend::LambdaAlias.fixture("oncall-fnarn").await;
+    let cwd = tempfile::tempdir().expect("temp dir");
+    let alias_arn = route.resource_arn();
+    let function_arn = alias_arn
+        .rsplit_once(':')
+        .map_or(alias_arn.clone(), |(f, _)| f.to_string());
+    let out = canary_deploy(
+        cwd.path(),
+        &["rollback", "--target", &function_arn, "--reason", "x"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("give the alias's ARN, not the function's or a version's"),
+        "{stderr}"
+    );
+}
+
 for_backends!(alb => Alb, lattice => Lattice, lattice_rule => LatticeRule, lambda_alias => LambdaAlias; [
     rollback_with_only_the_arn,
     pause_resume_and_promote_with_only_the_arn,
+    rollback_without_a_record_says_what_to_check,
 ]);
