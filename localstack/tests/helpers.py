@@ -2,9 +2,11 @@
 exact bytes and headers) and boto3 clients pointed at the emulator."""
 
 import datetime as dt
+import io
 import json
 import urllib.error
 import urllib.request
+import zipfile
 from dataclasses import dataclass
 
 import boto3
@@ -95,3 +97,17 @@ def metric_query(qid: str, name: str, stat: str, period: int = 60, namespace: st
 
 def dump(value) -> str:
     return json.dumps(value, default=str, indent=1)
+
+
+def lambda_function(boto, name: str):
+    """Creates the Lambda function `name` (a trivial Python handler, with a role of its own) and
+    returns the Lambda client; `boto` is the tests' client factory fixture."""
+    iam, lam = boto("iam"), boto("lambda")
+    role = iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": []}))["Role"]["Arn"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("index.py", "def handler(e, c):\n    return 1\n")
+    lam.create_function(FunctionName=name, Runtime="python3.12", Role=role,
+                        Handler="index.handler", Code={"ZipFile": buffer.getvalue()})
+    return lam

@@ -1,22 +1,13 @@
 """Lambda provisioned-concurrency configs (patches/lambda_provisioned.py)."""
 
-import io
-import json
-import zipfile
-
 import pytest
 from botocore.exceptions import ClientError
 
+from helpers import lambda_function
+
 
 def _function(boto, name="pc"):
-    iam, lam = boto("iam"), boto("lambda")
-    role = iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": []}))["Role"]["Arn"]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("index.py", "def handler(e, c):\n    return 1\n")
-    lam.create_function(FunctionName=name, Runtime="python3.12", Role=role,
-                        Handler="index.handler", Code={"ZipFile": buffer.getvalue()})
+    lam = lambda_function(boto, name)
     version = lam.publish_version(FunctionName=name)["Version"]
     lam.create_alias(FunctionName=name, Name="live", FunctionVersion=version)
     return lam

@@ -1,25 +1,11 @@
 """A published version's State set by a test header (patches/lambda_version_state.py)."""
 
-import io
-import json
-import zipfile
-
 import pytest
 from botocore.exceptions import ClientError
 
+from helpers import lambda_function
+
 HEADER = "x-canary-emulator-version-state"
-
-
-def _function(boto, name):
-    iam, lam = boto("iam"), boto("lambda")
-    role = iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": []}))["Role"]["Arn"]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("index.py", "def handler(e, c):\n    return 1\n")
-    lam.create_function(FunctionName=name, Runtime="python3.12", Role=role,
-                        Handler="index.handler", Code={"ZipFile": buffer.getvalue()})
-    return lam
 
 
 def _with_header(lam, value):
@@ -29,7 +15,7 @@ def _with_header(lam, value):
 
 
 def test_a_version_published_with_the_header_reports_that_state(boto):
-    lam = _function(boto, "vs-inactive")
+    lam = lambda_function(boto, "vs-inactive")
     plain = lam.publish_version(FunctionName="vs-inactive")["Version"]
     lam.update_function_configuration(FunctionName="vs-inactive", Description="two")
     _with_header(lam, "Inactive;Idle;The function is idle")
@@ -46,7 +32,7 @@ def test_a_version_published_with_the_header_reports_that_state(boto):
 
 
 def test_an_unknown_state_is_refused_and_publishes_nothing(boto):
-    lam = _function(boto, "vs-unknown")
+    lam = lambda_function(boto, "vs-unknown")
     _with_header(lam, "Sleeping")
     with pytest.raises(ClientError) as refused:
         lam.publish_version(FunctionName="vs-unknown")
