@@ -31,7 +31,7 @@ pub async fn execute(
         plan.start_from = Some(start_from.into());
     }
     let clients = Clients::new(&aws::load_config(&global.aws()).await?);
-    let router = setup::router(&plan.route, &clients).await?;
+    let router = super::resolve::router(&plan, global, &clients).await?;
     tracing::info!(
         "aws calls to resolve the route: {}",
         super::run::calls_made(&clients.calls)

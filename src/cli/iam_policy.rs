@@ -7,7 +7,6 @@
 use super::{Exit, Global};
 use crate::aws::{self, Clients};
 use crate::iam::{self, RecordStore, Resolved, TargetFunction};
-use crate::orchestrator::setup;
 use crate::preflight::{self, Role};
 use crate::traffic::Router;
 use std::path::Path;
@@ -17,7 +16,7 @@ pub async fn execute(playbook: &Path, resolve: bool, global: &Global) -> anyhow:
     let resolved = match resolve {
         true => {
             let clients = Clients::new(&aws::load_config(&global.aws()).await?);
-            let router = setup::router(&plan.route, &clients).await?;
+            let router = super::resolve::router(&plan, global, &clients).await?;
             Some(Resolved {
                 identity: router.identity(),
                 functions: target_functions(&router, &clients).await?,

@@ -7,6 +7,7 @@ mod iam_policy;
 pub mod interrupt;
 mod oncall;
 mod plan;
+mod resolve;
 mod run;
 mod status;
 pub mod store;

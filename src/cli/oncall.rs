@@ -29,7 +29,7 @@ pub async fn execute(
     let now = SystemClock.now();
     let record = match (plan, &which.target) {
         (Some(plan), _) => {
-            let router = setup::router(&plan.route, &clients).await?;
+            let router = super::resolve::router(&plan, global, &clients).await?;
             let store = AnyStore::for_route(global, &router.identity(), &clients)?;
             let deployment = setup::deployment(plan, router, &clients, store);
             deployment.tick(now, Some(command), sink.as_mut()).await?

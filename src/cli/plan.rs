@@ -24,7 +24,7 @@ use std::path::Path;
 pub async fn execute(path: &Path, skip: &[String], global: &Global) -> anyhow::Result<Exit> {
     let plan = super::load_playbook(path)?;
     let clients = Clients::new(&aws::load_config(&global.aws()).await?);
-    let router = setup::router(&plan.route, &clients).await?;
+    let router = super::resolve::router(&plan, global, &clients).await?;
     let live = router.read().await.map_err(|e| e.to_string());
     let preflight = preflight::run(&plan, &router, live.clone(), &clients, skip).await;
     let now = SystemClock.now();

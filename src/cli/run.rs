@@ -27,7 +27,7 @@ pub async fn execute(
         plan.start_from = Some(start_from.into());
     }
     let clients = Clients::new(&aws::load_config(&global.aws()).await?);
-    let router = setup::router(&plan.route, &clients).await?;
+    let router = super::resolve::router(&plan, global, &clients).await?;
     let store = AnyStore::for_route(global, &router.identity(), &clients)?;
     let ended_before = ended_deployment(&store, &plan).await?;
     // Before the first step only; a refusal has written and saved nothing.

@@ -10,7 +10,7 @@ use super::{Exit, Global, Which};
 use crate::aws::{self, Clients};
 use crate::core::start::{start, Start};
 use crate::core::{Phase, Plan, Record, Share, Split};
-use crate::orchestrator::{setup, Clock, SystemClock};
+use crate::orchestrator::{Clock, SystemClock};
 use crate::report::human::{clock_time, describe, status_line};
 use crate::store::Store;
 use crate::traffic::Router;
@@ -65,7 +65,7 @@ pub async fn execute(which: &Which, json: bool, global: &Global) -> anyhow::Resu
 
 /// The playbook's route resolved, its record from the chosen store, and its live weights.
 async fn with_playbook(plan: &Plan, global: &Global, clients: &Clients) -> anyhow::Result<Found> {
-    let router = setup::router(&plan.route, clients).await;
+    let router = super::resolve::router(plan, global, clients).await;
     let store = match (&router, &global.state_dir) {
         (_, Some(dir)) => AnyStore::File(crate::store::FileStore::new(dir)),
         (Ok(router), None) => AnyStore::for_route(global, &router.identity(), clients)?,

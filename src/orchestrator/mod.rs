@@ -14,6 +14,7 @@ pub mod clock;
 pub mod lease;
 pub mod operate;
 mod perform;
+pub mod recall;
 mod recovery;
 pub mod route_router;
 pub mod run;

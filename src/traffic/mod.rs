@@ -40,6 +40,19 @@ pub enum TrafficError {
     #[error("ambiguous route: {what}")]
     Ambiguous { what: String },
 
+    /// A Lambda alias route that does not pin `stable_version`, on an alias that already
+    /// serves the canary version (a promoted deployment): only the deployment's record still
+    /// knows the stable version.
+    #[error(
+        "Lambda alias {alias_arn} already serves the canary version {canary_version}, and the \
+         playbook does not say which version is stable: set stable_version in the playbook to \
+         the version to roll back to"
+    )]
+    StableUnknown {
+        alias_arn: String,
+        canary_version: String,
+    },
+
     /// The rule or listener does not forward (e.g. a fixed-response or redirect).
     #[error(
         "{resource} has no forward action (its actions: {actions}): weights can only be shifted \

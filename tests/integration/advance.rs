@@ -5,7 +5,7 @@
 
 use crate::route_fixture::{for_backends, Backend};
 use crate::scenario::{playbook, steps_started, Scenario, ANALYSIS};
-use canary_deploy::core::{Phase, Record, Split};
+use canary_deploy::core::{Phase, Record, Share};
 use canary_deploy::simulator::TargetProfile;
 use canary_deploy::store::Store;
 
@@ -60,13 +60,7 @@ async fn scheduled_advances_promote_a_healthy_canary(backend: Backend) {
         record.phase
     );
     assert_eq!(steps_started(&record), vec![0, 1, 2]);
-    assert_eq!(
-        s.live().await,
-        Split {
-            stable: 0,
-            canary: 999
-        }
-    );
+    assert_eq!(s.live().await, s.split_for(Share::CANARY_ONLY));
     // Each step baked its two simulated minutes between two calls.
     let minutes = record.updated_at.since(record.started_at).as_secs() / 60;
     assert!(minutes >= 4, "promoted after {minutes} simulated minutes");
@@ -88,16 +82,10 @@ async fn scheduled_advances_roll_back_a_canary_with_errors(backend: Backend) {
     };
     assert!(why.contains("5XX"), "{why}");
     assert_eq!(steps_started(&record), vec![0]);
-    assert_eq!(
-        s.live().await,
-        Split {
-            stable: 999,
-            canary: 0
-        }
-    );
+    assert_eq!(s.live().await, s.split_for(Share::STABLE_ONLY));
 }
 
-for_backends!(alb => Alb, lattice => Lattice; [
+for_backends!(alb => Alb, lattice => Lattice, lambda_alias => LambdaAlias; [
     scheduled_advances_promote_a_healthy_canary,
     scheduled_advances_roll_back_a_canary_with_errors,
 ]);

@@ -291,7 +291,7 @@ async fn an_operator_rollback_does_not_first_finish_a_step_left_in_flight(backen
     assert_eq!(s.live().await, s.split_for(Share::STABLE_ONLY));
 }
 
-for_backends!(alb => Alb, lattice => Lattice; [
+for_backends!(alb => Alb, lattice => Lattice, lambda_alias => LambdaAlias; [
     a_healthy_canary_is_promoted_step_by_step,
     a_canary_with_errors_is_rolled_back_at_the_first_step,
     a_slow_canary_is_rolled_back_on_p99,
@@ -303,15 +303,6 @@ for_backends!(alb => Alb, lattice => Lattice; [
     the_operator_rolls_back_mid_step_with_a_reason,
     a_write_left_in_flight_by_a_killed_runner_is_finished_not_seen_as_drift,
     an_operator_rollback_does_not_first_finish_a_step_left_in_flight,
-]);
-
-for_backends!(lambda_alias => LambdaAlias; [
-    a_healthy_canary_is_promoted_step_by_step,
-    a_canary_with_errors_is_rolled_back_at_the_first_step,
-    a_slow_canary_is_rolled_back_on_p99,
-    weights_changed_by_someone_else_pause_without_a_write,
-    the_operator_rolls_back_mid_step_with_a_reason,
-    a_write_left_in_flight_by_a_killed_runner_is_finished_not_seen_as_drift,
 ]);
 
 for_backends!(lattice_rule => LatticeRule; [

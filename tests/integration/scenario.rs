@@ -8,6 +8,7 @@
 use crate::emulator::sdk_config;
 use crate::route_fixture::{Backend, RouteFixture};
 use canary_deploy::aws::Clients;
+use canary_deploy::core::record::RouteIdentity;
 use canary_deploy::core::{OperatorCommand, Phase, Record, Split, Timestamp};
 use canary_deploy::orchestrator::route_router::RouteRouter;
 use canary_deploy::orchestrator::setup::{connect, RouteDeployment};
@@ -136,9 +137,16 @@ impl Scenario {
     pub async fn advance(&mut self, owner: &str) -> Result<Record, OrchestratorError> {
         let clients = Clients::new(&sdk_config().await);
         let store = self.tag_store(&clients);
-        let deployment = connect(self.deployment.plan.clone(), &clients, store)
+        let plan = self.deployment.plan.clone();
+        // As the CLI resolves: a promoted Lambda alias learns its stable version from the record.
+        let tags_of = |route: &RouteIdentity| {
+            canary_deploy::cli::store::tags_of(route.backend, route.resource_arn(), &clients).ok()
+        };
+        let router = canary_deploy::orchestrator::recall::router(&plan, &clients, tags_of)
             .await
             .expect("the fixture's route resolves");
+        let deployment =
+            canary_deploy::orchestrator::setup::deployment(plan, router, &clients, store);
         deployment
             .advance(self.now, owner, ADVANCE_SETTLE, &mut self.events)
             .await

@@ -73,16 +73,17 @@ fn check_versions(r: &ResolvedAlias, pinned: bool) -> Result<(), TrafficError> {
             });
         }
     }
+    if r.stable_version == r.canary_version && !pinned {
+        return Err(TrafficError::StableUnknown {
+            alias_arn: r.alias_arn.clone(),
+            canary_version: r.canary_version.clone(),
+        });
+    }
     if r.stable_version == r.canary_version {
-        let hint = if pinned {
-            "the playbook's stable_version and canary_version must differ"
-        } else {
-            "the alias already serves the canary version; set stable_version in the playbook \
-             to the version to roll back to"
-        };
         return Err(TrafficError::Ambiguous {
             what: format!(
-                "{}: stable and canary are both version {}: {hint}",
+                "{}: stable and canary are both version {}: the playbook's stable_version and \
+                 canary_version must differ",
                 r.resource(),
                 r.canary_version
             ),
