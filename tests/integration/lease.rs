@@ -4,7 +4,9 @@
 //! away, and the operator's rollback and another runner's claim stopping a `run` at its next tick.
 
 use crate::emulator::{binary, demo_alb, endpoint, sdk_config, DemoAlb};
+use crate::route_fixture::{for_backends, Backend};
 use canary_deploy::aws::Clients;
+use canary_deploy::cli::store::for_target;
 use canary_deploy::core::record::Lease;
 use canary_deploy::core::{EventKind, Phase, Record, Split, Timestamp};
 use canary_deploy::store::{Store, TagStore};
@@ -71,14 +73,23 @@ fn wall_now() -> Timestamp {
     Timestamp(millis as i64)
 }
 
-#[tokio::test]
-async fn several_advance_processes_at_once_one_acts_per_round() {
-    let alb = demo_alb("lease-crowd").await;
+/// Four processes per round on one deployment; run on the ALB listener and on the Lambda alias,
+/// whose record shares its function's tags and whose promoted alias needs the record to know
+/// its stable version.
+async fn several_advance_processes_at_once_one_acts_per_round(backend: Backend) {
+    let route = backend.fixture("lease-crowd").await;
     let dir = tempfile::tempdir().expect("temp dir");
     let steps = "steps:\n  canary: [10, 50, 100]\n  bake: 0s\n";
-    let playbook = alb.playbook_file(dir.path(), "crowd", steps);
-    let store = tags(&alb).await;
-    let expected_live = [100, 500, 999, 999];
+    let playbook = dir.path().join("crowd.yaml");
+    std::fs::write(&playbook, route.playbook("crowd", steps)).expect("write the playbook");
+    let clients = Clients::new(&sdk_config().await);
+    let store = for_target(&route.resource_arn(), &clients).expect("the route's tag store");
+    // All on the canary: ALB weights top out at 999, a Lambda alias's at 1000.
+    let full = match backend {
+        Backend::LambdaAlias => 1000,
+        _ => 999,
+    };
+    let expected_live = [100, 500, full, full];
     let mut before: Option<Record> = None;
     for (round, canary) in expected_live.into_iter().enumerate() {
         let children: Vec<Child> = (0..4)
@@ -331,3 +342,7 @@ async fn an_interrupted_run_releases_its_lease() {
     assert_eq!(record.lease, None);
     assert!(matches!(record.phase, Phase::Stepping { index: 0, .. }));
 }
+
+for_backends!(alb => Alb, lambda_alias => LambdaAlias; [
+    several_advance_processes_at_once_one_acts_per_round,
+]);
