@@ -24,6 +24,7 @@ use super::{Grant, TargetFunction};
 use crate::core::plan::{LambdaAliasRoute, Plan};
 use crate::core::record::RouteIdentity;
 use crate::preflight::{LAMBDA_INVOKE_PERMISSION, PROVISIONED_CONCURRENCY};
+use crate::traffic::lambda_alias::arn::FunctionArn;
 
 fn lambda(action: &str) -> String {
     format!("lambda:{action}")
@@ -126,6 +127,7 @@ pub(super) fn target_functions(
 /// Whether a function ARN names a version or an alias other than `$LATEST` (the provisioned
 /// concurrency check calls only those).
 fn has_qualifier(arn: &str) -> bool {
-    let parts: Vec<&str> = arn.split(':').collect();
-    parts.len() == 8 && parts[7] != "$LATEST"
+    FunctionArn::parse(arn)
+        .and_then(|f| f.qualifier)
+        .is_some_and(|q| q != "$LATEST")
 }

@@ -17,6 +17,7 @@ use crate::core::plan::{LambdaAliasRoute, Route};
 use crate::core::record::{RouteBackend, RouteIdentity};
 use crate::core::Plan;
 use crate::store::Store;
+use crate::traffic::lambda_alias::arn::FunctionArn;
 use crate::traffic::TrafficError;
 
 /// The plan's route resolved (names to ARNs); for a Lambda alias that already serves the
@@ -72,9 +73,10 @@ async fn recorded_stable<S: Store>(
     let Some(route) = store.load(name).await?.and_then(|record| record.route) else {
         return Ok(None);
     };
-    let version = |arn: &str| arn.rsplit(':').next().unwrap_or_default().to_string();
+    let version = |arn| FunctionArn::parse(arn).and_then(|f| f.qualifier);
     let same = route.rule_arn.as_deref() == Some(alias_arn)
-        && version(&route.canary_arn) == canary_version;
-    let stable = version(&route.stable_arn);
-    Ok((same && !stable.is_empty()).then_some(stable))
+        && version(&route.canary_arn) == Some(canary_version);
+    Ok(version(&route.stable_arn)
+        .filter(|_| same)
+        .map(str::to_string))
 }

@@ -7,10 +7,10 @@
 //! function and the alias as qualifier), whose provisioned concurrency serves both versions.
 
 use super::gather::{sdk_error, Role, RouteFacts};
-use super::lambda::qualifier;
 use super::{PreflightCheck, PROVISIONED_CONCURRENCY};
 use crate::aws::Clients;
 use crate::core::plan::PreflightPolicy;
+use crate::traffic::lambda_alias::arn::FunctionArn;
 use crate::traffic::lambda_alias::ResolvedAlias;
 
 fn not_asked() -> PreflightCheck {
@@ -53,13 +53,16 @@ pub async fn check(
     let mut problems = Vec::new();
     let mut good = Vec::new();
     for arn in arns {
-        let Some(q) = qualifier(arn).filter(|q| *q != "$LATEST") else {
+        let parsed = FunctionArn::parse(arn);
+        let Some((function, q)) = parsed
+            .and_then(|f| Some((f.unqualified, f.qualifier?)))
+            .filter(|(_, q)| *q != "$LATEST")
+        else {
             problems.push(format!(
                 "{arn} is unqualified: provisioned concurrency lives on an alias or a version"
             ));
             continue;
         };
-        let function = arn.rsplit_once(':').map_or(arn, |(f, _)| f);
         match judge(clients, arn, function, q).await {
             Ok(line) => good.push(line),
             Err(line) => problems.push(line),

@@ -10,6 +10,7 @@
 use super::gather::{sdk_error, Group, RouteFacts};
 use super::{PreflightCheck, LAMBDA_INVOKE_PERMISSION, LAMBDA_QUALIFIED_ARN};
 use crate::aws::Clients;
+use crate::traffic::lambda_alias::arn::FunctionArn;
 use serde_json::Value;
 
 /// The function ARNs registered in each Lambda target group of the route.
@@ -36,15 +37,17 @@ pub fn qualified_check(facts: &RouteFacts) -> PreflightCheck {
     let mut good = Vec::new();
     for (group, arns) in groups {
         for arn in arns {
-            match qualifier(arn) {
+            let parsed = FunctionArn::parse(arn);
+            match parsed.as_ref().and_then(|f| f.qualifier) {
                 Some(q) if q != "$LATEST" => good.push(format!("{} → {arn}", group.shown())),
-                _ => problems.push(format!(
-                    "{} registers {arn}, which runs $LATEST (a moving target); register an \
-                     alias or version ARN instead ({}:live or {}:<version>)",
-                    group.shown(),
-                    unqualified(arn),
-                    unqualified(arn)
-                )),
+                _ => {
+                    let function = parsed.map_or(arn, |f| f.unqualified);
+                    problems.push(format!(
+                        "{} registers {arn}, which runs $LATEST (a moving target); register an \
+                         alias or version ARN instead ({function}:live or {function}:<version>)",
+                        group.shown(),
+                    ))
+                }
             }
         }
     }
@@ -52,16 +55,6 @@ pub fn qualified_check(facts: &RouteFacts) -> PreflightCheck {
         true => PreflightCheck::pass(LAMBDA_QUALIFIED_ARN, good.join("; ")),
         false => PreflightCheck::fail(LAMBDA_QUALIFIED_ARN, problems.join("; ")),
     }
-}
-
-/// The alias or version of `arn:aws:lambda:REGION:ACCOUNT:function:NAME:QUALIFIER`.
-pub fn qualifier(arn: &str) -> Option<&str> {
-    let parts: Vec<&str> = arn.split(':').collect();
-    (parts.len() == 8 && parts[5] == "function").then(|| parts[7])
-}
-
-fn unqualified(arn: &str) -> String {
-    arn.split(':').take(7).collect::<Vec<_>>().join(":")
 }
 
 pub async fn permission_check(facts: &RouteFacts, clients: &Clients) -> PreflightCheck {

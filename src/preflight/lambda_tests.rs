@@ -12,23 +12,6 @@ fn policy(principal: &str, condition: &str) -> String {
 }
 
 #[test]
-fn qualifiers_are_read_off_the_arn() {
-    assert_eq!(
-        qualifier("arn:aws:lambda:us-east-1:1:function:f:live"),
-        Some("live")
-    );
-    assert_eq!(
-        qualifier("arn:aws:lambda:us-east-1:1:function:f:7"),
-        Some("7")
-    );
-    assert_eq!(qualifier("arn:aws:lambda:us-east-1:1:function:f"), None);
-    assert_eq!(
-        unqualified("arn:aws:lambda:us-east-1:1:function:f:live"),
-        "arn:aws:lambda:us-east-1:1:function:f"
-    );
-}
-
-#[test]
 fn a_scoped_invoke_permission_passes() {
     let scoped = policy(
         ELB,

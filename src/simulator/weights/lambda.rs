@@ -9,6 +9,7 @@
 //! the metrics, so one key matches `--target`, the split and the published data.
 
 use crate::simulator::SimulatorError;
+use crate::traffic::lambda_alias::arn::FunctionArn;
 use aws_sdk_lambda::error::{DisplayErrorContext, ProvideErrorMetadata};
 use aws_sdk_lambda::types::AliasRoutingConfiguration;
 
@@ -30,15 +31,9 @@ impl LambdaAliasRef {
     /// unqualified function ARN, a version ARN (a numeric qualifier, or `$LATEST`) or anything
     /// else.
     pub fn parse(arn: &str) -> Result<LambdaAliasRef, SimulatorError> {
-        let parts: Vec<&str> = arn.split(':').collect();
-        let alias = match parts[..] {
-            ["arn", _, "lambda", _, _, "function", name, alias]
-                if !name.is_empty() && is_alias_name(alias) =>
-            {
-                Some((name, alias))
-            }
-            _ => None,
-        };
+        let alias = FunctionArn::parse(arn)
+            .and_then(|f| Some((f.name, f.qualifier?)))
+            .filter(|(_, alias)| is_alias_name(alias));
         let (function_name, alias) = alias.ok_or_else(|| SimulatorError::NotARoute {
             arn: arn.to_string(),
             expected: ALIAS_ARN,
