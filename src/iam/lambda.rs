@@ -7,7 +7,7 @@
 //! (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html>). So each
 //! grant is on the ARN its call names:
 //! - alias route, resolution: GetAlias on the alias, GetFunctionConfiguration on each version
-//!   (the preflight's `lambda-alias-versions` reads them again); read GetAlias, write
+//!   (the preflight's `lambda-alias-versions` judges those answers); read GetAlias, write
 //!   UpdateAlias (alias); the record ListTags, TagResource and UntagResource on the unqualified
 //!   function (Lambda tags functions, not aliases);
 //! - alias route, preflight with `warm_starts`: GetProvisionedConcurrencyConfig on the alias;

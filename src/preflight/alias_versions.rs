@@ -1,7 +1,7 @@
 //! `lambda-alias-versions`: on a Lambda alias route, the two versions can share the alias's
-//! traffic. Resolution already holds both to be published numbers; this check reads each
-//! version's configuration (one GetFunctionConfiguration per version, the function's
-//! unqualified ARN with the version as Qualifier) and fails when the versions differ in
+//! traffic. Resolution already holds both to be published numbers; this check judges each
+//! version's configuration (the GetFunctionConfiguration per version that resolution made,
+//! kept by the router rather than asked again) and fails when the versions differ in
 //! execution role or dead-letter queue, or when either cannot serve.
 //!
 //! Why: AWS's Lambda developer guide, on traffic shifting with aliases, says an alias that
@@ -20,24 +20,9 @@
 //!
 //! The judgement is [`judge`], a pure function over what the two calls returned.
 
-use super::gather::sdk_error;
 use super::{PreflightCheck, LAMBDA_ALIAS_VERSIONS};
-use crate::aws::Clients;
-use crate::traffic::lambda_alias::ResolvedAlias;
-
-/// What the check needs of one version's GetFunctionConfiguration answer.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct VersionConfig {
-    pub role: Option<String>,
-    /// `DeadLetterConfig.TargetArn`; `None` without a dead-letter queue.
-    pub dlq: Option<String>,
-    pub state: Option<String>,
-    pub state_reason: Option<String>,
-    pub state_reason_code: Option<String>,
-    pub last_update_status: Option<String>,
-    pub last_update_reason: Option<String>,
-    pub last_update_reason_code: Option<String>,
-}
+use crate::traffic::lambda_alias::LambdaAliasRouter;
+pub use crate::traffic::lambda_alias::VersionConfig;
 
 /// One version as read: its number, its word (`stable` or `canary`), its config or why it
 /// could not be read.
@@ -55,43 +40,21 @@ impl VersionRead {
     }
 }
 
-/// The check on a Lambda alias route: both versions' configurations, judged.
-pub async fn check(alias: &ResolvedAlias, clients: &Clients) -> PreflightCheck {
-    let function = &alias.function_arn;
-    let stable = VersionRead {
-        word: "stable",
-        version: alias.stable_version.clone(),
-        config: read(clients, function, &alias.stable_version).await,
+/// The check on a Lambda alias route: both versions' configurations, as resolution read them
+/// (one GetFunctionConfiguration each), judged.
+pub fn check(router: &LambdaAliasRouter) -> PreflightCheck {
+    let alias = router.resolved();
+    let configs = router.version_configs();
+    let read = |word, version: &String, index: usize| VersionRead {
+        word,
+        version: version.clone(),
+        config: configs.map(|c| c[index].clone()).ok_or_else(|| {
+            "its configuration was not read (a route rebuilt from its record)".to_string()
+        }),
     };
-    let canary = VersionRead {
-        word: "canary",
-        version: alias.canary_version.clone(),
-        config: read(clients, function, &alias.canary_version).await,
-    };
-    judge(function, &stable, &canary)
-}
-
-/// One GetFunctionConfiguration of `function` at `version`.
-async fn read(clients: &Clients, function: &str, version: &str) -> Result<VersionConfig, String> {
-    let out = clients
-        .lambda
-        .get_function_configuration()
-        .function_name(function)
-        .qualifier(version)
-        .send()
-        .await
-        .map_err(|e| sdk_error("GetFunctionConfiguration", e))?;
-    let owned = |s: Option<&str>| s.map(str::to_string);
-    Ok(VersionConfig {
-        role: owned(out.role()),
-        dlq: owned(out.dead_letter_config().and_then(|d| d.target_arn())),
-        state: owned(out.state().map(|s| s.as_str())),
-        state_reason: owned(out.state_reason()),
-        state_reason_code: owned(out.state_reason_code().map(|c| c.as_str())),
-        last_update_status: owned(out.last_update_status().map(|s| s.as_str())),
-        last_update_reason: owned(out.last_update_status_reason()),
-        last_update_reason_code: owned(out.last_update_status_reason_code().map(|c| c.as_str())),
-    })
+    let stable = read("stable", &alias.stable_version, 0);
+    let canary = read("canary", &alias.canary_version, 1);
+    judge(&alias.function_arn, &stable, &canary)
 }
 
 /// The pure judgement of the two versions of `function` (its unqualified ARN, for commands).

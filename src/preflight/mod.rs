@@ -139,7 +139,7 @@ pub async fn run(
             checks.push(match (name, router) {
                 (START_SPLIT, _) => start_split::check(plan, &live),
                 (LAMBDA_ALIAS_VERSIONS, RouteRouter::LambdaAlias(alias)) => {
-                    alias_versions::check(alias.resolved(), clients).await
+                    alias_versions::check(alias)
                 }
                 (PROVISIONED_CONCURRENCY, RouteRouter::LambdaAlias(alias)) => {
                     concurrency::alias_check(alias.resolved(), policy, clients).await

@@ -22,8 +22,10 @@ pub mod arn;
 mod resolve;
 mod resolved;
 pub mod routing;
+mod version;
 
 pub use resolved::ResolvedAlias;
+pub use version::VersionConfig;
 
 use crate::core::plan::LambdaAliasRoute;
 use crate::core::record::{RouteBackend, RouteIdentity};
@@ -43,6 +45,9 @@ pub struct LambdaAliasRouter {
     client: Client,
     /// Boxed: routers of all backends share an enum.
     resolved: Box<ResolvedAlias>,
+    /// The stable and the canary version's configurations as resolution read them; `None` for
+    /// a router rebuilt from a deployment record (no AWS call).
+    configs: Option<Box<[VersionConfig; 2]>>,
 }
 
 /// An alias as one GetAlias read it, and (once edited) the split that read showed, so that a
@@ -60,8 +65,11 @@ impl LambdaAliasRouter {
         client: Client,
         route: &LambdaAliasRoute,
     ) -> Result<LambdaAliasRouter, TrafficError> {
-        let resolved = resolve::resolve(&client, route).await?;
-        Ok(LambdaAliasRouter::from_resolved(client, resolved))
+        let (resolved, configs) = resolve::resolve(&client, route).await?;
+        Ok(LambdaAliasRouter {
+            configs: Some(Box::new(configs)),
+            ..LambdaAliasRouter::from_resolved(client, resolved)
+        })
     }
 
     /// The router of a deployment record's route (no AWS call): `listener_arn` is the function,
@@ -104,12 +112,19 @@ impl LambdaAliasRouter {
         LambdaAliasRouter {
             client,
             resolved: Box::new(resolved),
+            configs: None,
         }
     }
 
     /// The verified function, alias and versions, for CloudWatch dimensions.
     pub fn resolved(&self) -> &ResolvedAlias {
         &self.resolved
+    }
+
+    /// The stable and the canary version's configurations, as resolution read them (none for
+    /// a router rebuilt from a record or from a resolved route).
+    pub fn version_configs(&self) -> Option<&[VersionConfig; 2]> {
+        self.configs.as_deref()
     }
 }
 

@@ -4,21 +4,23 @@
 //!
 //! Calls: one GetAlias (the function by the playbook's name or ARN; its answer's alias ARN
 //! gives the function's unqualified ARN, used from then on), and one GetFunctionConfiguration
-//! per version.
+//! per version, whose role, dead-letter queue and state are kept ([`VersionConfig`]).
 
 use super::arn::{self, FunctionArn};
 use super::resolved::ResolvedAlias;
 use super::routing::{self, AliasRouting, Versions};
+use super::VersionConfig;
 use crate::core::plan::LambdaAliasRoute;
 use crate::traffic::{aws_error, TrafficError};
 use aws_sdk_lambda::operation::get_alias::GetAliasOutput;
 use aws_sdk_lambda::Client;
 
-/// Resolves and verifies `route` (see the module doc).
+/// Resolves and verifies `route` (see the module doc); with the stable and the canary
+/// version's configurations as their GetFunctionConfiguration answered.
 pub(super) async fn resolve(
     client: &Client,
     route: &LambdaAliasRoute,
-) -> Result<ResolvedAlias, TrafficError> {
+) -> Result<(ResolvedAlias, [VersionConfig; 2]), TrafficError> {
     let what = format!(
         "Lambda alias {} of function {}",
         route.alias, route.function
@@ -43,11 +45,10 @@ pub(super) async fn resolve(
         canary_version: route.canary_version.clone(),
     };
     check_versions(&resolved, route.stable_version.is_some())?;
-    for version in [&resolved.stable_version, &resolved.canary_version] {
-        published(client, &resolved, version).await?;
-    }
+    let stable = published(client, &resolved, &resolved.stable_version).await?;
+    let canary = published(client, &resolved, &resolved.canary_version).await?;
     routing::live_split(&live, versions(&resolved, &resolved.resource()))?;
-    Ok(resolved)
+    Ok((resolved, [stable, canary]))
 }
 
 /// The two versions of `r`, with `resource` for messages.
@@ -92,8 +93,13 @@ fn check_versions(r: &ResolvedAlias, pinned: bool) -> Result<(), TrafficError> {
     Ok(())
 }
 
-/// One GetFunctionConfiguration of `version`: NotFound unless it was published.
-async fn published(client: &Client, r: &ResolvedAlias, version: &str) -> Result<(), TrafficError> {
+/// One GetFunctionConfiguration of `version`: NotFound unless it was published; else what it
+/// says of the version (kept for the preflight).
+async fn published(
+    client: &Client,
+    r: &ResolvedAlias,
+    version: &str,
+) -> Result<VersionConfig, TrafficError> {
     let what = format!("version {version} of Lambda function {}", r.function_arn);
     let out = client
         .get_function_configuration()
@@ -110,7 +116,7 @@ async fn published(client: &Client, r: &ResolvedAlias, version: &str) -> Result<
     if out.version() != Some(version) {
         return Err(TrafficError::NotFound { what });
     }
-    Ok(())
+    Ok(VersionConfig::from(&out))
 }
 
 /// One GetAlias; NotFound when the function or the alias does not exist.
