@@ -28,7 +28,8 @@ def alb_canary_errors(arns):
 
 def lattice_canary_errors(arns):
     target_group_id = arns["lattice_bad_secondary_arn"].rsplit("/", 1)[-1]
-    return "AWS/VpcLattice", "HTTPCode_5XX_Count", [{"Name": "TargetGroup", "Value": target_group_id}]
+    dimensions = [{"Name": "TargetGroup", "Value": target_group_id}]
+    return "AWS/VpcLattice", "HTTPCode_5XX_Count", dimensions
 
 
 def lambda_canary_errors(function):

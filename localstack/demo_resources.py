@@ -42,14 +42,18 @@ import make_lattice
 
 LB_NAME = "demo-alb"
 SCENARIOS = {
-    "healthy": {"priority": 10, "path": "/checkout/*", "stable": "demo-stable", "canary": "demo-canary"},
-    "bad": {"priority": 20, "path": "/search/*", "stable": "demo-stable-2", "canary": "demo-canary-2"},
+    "healthy": {"priority": 10, "path": "/checkout/*",
+                "stable": "demo-stable", "canary": "demo-canary"},
+    "bad": {"priority": 20, "path": "/search/*",
+            "stable": "demo-stable-2", "canary": "demo-canary-2"},
 }
 SUBNETS = (("demo-subnet-a", "10.0.1.0/24", "a"), ("demo-subnet-b", "10.0.2.0/24", "b"))
 LATTICE = "demo-lattice"
 LATTICE_SCENARIOS = {
-    "healthy": {"primary": ("demo-lattice-primary", 60), "secondary": ("demo-lattice-secondary", 40)},
-    "bad": {"primary": ("demo-lattice-primary-2", 100), "secondary": ("demo-lattice-secondary-2", 0),
+    "healthy": {"primary": ("demo-lattice-primary", 60),
+                "secondary": ("demo-lattice-secondary", 40)},
+    "bad": {"primary": ("demo-lattice-primary-2", 100),
+            "secondary": ("demo-lattice-secondary-2", 0),
             "rule": ("demo-lattice-search", 10, "/search")},
 }
 
@@ -144,10 +148,11 @@ def ensure_rule(elb, listener_arn: str, priority: int, path: str, target_group: 
 def dimension(arn: str) -> str:
     """CloudWatch's dimension value for an ALB or target group ARN (the part after the type)."""
     resource = arn.split(":", 5)[5]
-    return resource.split("loadbalancer/", 1)[1] if resource.startswith("loadbalancer/") else resource
+    prefix = "loadbalancer/"
+    return resource[len(prefix):] if resource.startswith(prefix) else resource
 
 
-# ---- VPC Lattice ----------------------------------------------------------------------------------
+# ---- VPC Lattice ---------------------------------------------------------------------------------
 
 
 def _by_name(pages, name: str) -> dict | None:
@@ -228,7 +233,8 @@ def create(endpoint_url: str, region: str) -> dict:
         "listener_arn": listener_arn,
     }
     for key, s in SCENARIOS.items():
-        out[f"{key}_rule_arn"] = ensure_rule(elb, listener_arn, s["priority"], s["path"], groups[s["stable"]])
+        out[f"{key}_rule_arn"] = ensure_rule(elb, listener_arn, s["priority"], s["path"],
+                                             groups[s["stable"]])
         out[f"{key}_stable_arn"] = groups[s["stable"]]
         out[f"{key}_canary_arn"] = groups[s["canary"]]
     return {

@@ -55,12 +55,14 @@ def function_target(endpoint_url: str | None, name: str, target_group_arn: str,
     the target group, registers the alias in it, and returns the registered ARN (the alias's,
     or with `unqualified` in BROKEN the function's). demo_resources.py uses it too."""
     iam, lam = client(endpoint_url, region, "iam"), client(endpoint_url, region, "lambda")
-    role = iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                "Principal": {"Service": "lambda.amazonaws.com"}}]}))
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "sts:AssumeRole",
+        "Principal": {"Service": "lambda.amazonaws.com"}}]}
+    role = iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=json.dumps(trust))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("index.py", "def handler(event, context):\n    return {'statusCode': 200}\n")
+        archive.writestr("index.py",
+                         "def handler(event, context):\n    return {'statusCode': 200}\n")
     lam.create_function(FunctionName=name, Runtime="python3.12", Role=role["Role"]["Arn"],
                         Handler="index.handler", Code={"ZipFile": buffer.getvalue()})
     version = lam.publish_version(FunctionName=name)["Version"]

@@ -19,7 +19,7 @@ import io
 import json
 import re
 import traceback
-from functools import lru_cache
+from functools import cache
 
 import cbor2
 from botocore.loaders import Loader
@@ -35,7 +35,7 @@ DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCESS_KEY = "testing"  # moto maps any non-account-id key to account 123456789012
 
 
-@lru_cache(maxsize=None)
+@cache
 def service_model(name: str) -> ServiceModel:
     return ServiceModel(Loader().load_service_model(name, "service-2"), name)
 

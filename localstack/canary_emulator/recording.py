@@ -22,6 +22,11 @@ a key of their own and never see each other's calls:
 
 The key `*` records every request, whatever its key; `CANARY_EMULATOR_RECORD=1` in the server's
 environment starts it recording everything from the first request. Nothing is kept otherwise.
+The emulator's own control paths (`/_canary/...`) are never recorded.
+
+The pieces fault injection (faults.py) shares: `credential()`, `described()` (the description
+above, computed once per request and kept in the WSGI environ), `protocol()`, `control_key()`
+and `json_response()`.
 """
 
 import gzip
@@ -30,12 +35,13 @@ import json
 import os
 import re
 import threading
-from functools import lru_cache
+from functools import cache
 from urllib.parse import parse_qsl, unquote
 
 import cbor2
 
-RECORDING_PATH = "/_canary/recording/"
+CONTROL_PREFIX = "/_canary/"
+RECORDING_PATH = CONTROL_PREFIX + "recording/"
 ALL = "*"
 DEFAULT_ACCOUNT = "123456789012"  # moto's account for any access key that is not 12 digits
 _CREDENTIAL = re.compile(r"Credential=([^/]+)/[^/]+/([^/]+)/([^/]+)/")
@@ -43,6 +49,7 @@ _CBOR_PATH = re.compile(r"^/service/[^/]+/operation/(?P<operation>[^/]+)$")
 _TOP_LEVEL_ARN = re.compile(r"^[A-Za-z]*Arns?(\.member\.\d+)?$")
 IAM_PREFIX = {"monitoring": "cloudwatch"}
 REST_JSON_MODELS = {"vpc-lattice": "vpc-lattice", "lambda": "lambda"}
+_DESCRIBED = "canary_emulator.request"  # environ key of the request's description
 
 
 class Recorder:
@@ -86,31 +93,38 @@ class RecordingMiddleware:
         path = environ.get("PATH_INFO", "")
         if path.startswith(RECORDING_PATH):
             return self._control(environ, start_response, path[len(RECORDING_PATH):])
-        key, region, signing_name = credential(environ)
+        if path.startswith(CONTROL_PREFIX):
+            return self.app(environ, start_response)
+        key, _, _ = credential(environ)
         if self.recorder.wants(key):
-            body = _buffer_body(environ)
-            self.recorder.add(key, describe(environ, body, region, signing_name, account(key)))
+            self.recorder.add(key, described(environ))
         return self.app(environ, start_response)
 
-    def _control(self, environ, start_response, key):
+    def _control(self, environ, start_response, rest):
         method = environ.get("REQUEST_METHOD")
-        key = unquote(key)
-        if not key or "/" in key:
-            return _json(start_response, "404 Not Found", {"error": "no such recording path"})
+        key = control_key(rest)
+        if key is None:
+            return json_response(start_response, "404 Not Found", {"error": "no such path"})
         if method == "POST":
             self.recorder.start(key)
-            return _json(start_response, "200 OK", {"recording": key})
+            return json_response(start_response, "200 OK", {"recording": key})
         log = self.recorder.get(key) if method == "GET" else None
         if method == "DELETE":
             log = self.recorder.stop(key)
         elif method != "GET":
-            return _json(start_response, "405 Method Not Allowed", {"error": method})
+            return json_response(start_response, "405 Method Not Allowed", {"error": method})
         if log is None:
-            return _json(start_response, "404 Not Found", {"error": f"not recording {key}"})
-        return _json(start_response, "200 OK", {"requests": log})
+            return json_response(start_response, "404 Not Found", {"error": f"not recording {key}"})
+        return json_response(start_response, "200 OK", {"requests": log})
 
 
-def _json(start_response, status, body):
+def control_key(rest: str) -> str | None:
+    """The access key id of a control path's tail (`/_canary/<what>/<key>`), or None."""
+    key = unquote(rest)
+    return key if key and "/" not in key else None
+
+
+def json_response(start_response, status, body):
     payload = json.dumps(body).encode()
     start_response(status, [("Content-Type", "application/json"),
                             ("Content-Length", str(len(payload)))])
@@ -127,7 +141,18 @@ def account(key: str | None) -> str:
     return key if key and key.isdigit() and len(key) == 12 else DEFAULT_ACCOUNT
 
 
-def _buffer_body(environ) -> bytes:
+def described(environ) -> dict:
+    """The request's `{"service", "action", "resources"}`, described once and kept in the environ
+    for the next layer that asks (recording and faults both do). Reads the body and puts an
+    equivalent stream back."""
+    if _DESCRIBED not in environ:
+        key, region, signing_name = credential(environ)
+        body = buffer_body(environ)
+        environ[_DESCRIBED] = describe(environ, body, region, signing_name, account(key))
+    return environ[_DESCRIBED]
+
+
+def buffer_body(environ) -> bytes:
     """Reads the body and puts an equivalent stream back for the app behind."""
     stream = environ["wsgi.input"]
     if environ.get("CONTENT_LENGTH"):
@@ -147,19 +172,29 @@ def _buffer_body(environ) -> bytes:
     return raw
 
 
+def protocol(environ, signing_name) -> str:
+    """How the request is encoded, so how its answer must be: "json" (awsJson, `X-Amz-Target`),
+    "cbor" (Smithy RPC v2 CBOR), "rest-json" (VPC Lattice, Lambda) or "query" (everything else:
+    ELBv2, STS, IAM)."""
+    if environ.get("HTTP_X_AMZ_TARGET"):
+        return "json"
+    if _CBOR_PATH.match(environ.get("PATH_INFO", "")):
+        return "cbor"
+    return "rest-json" if signing_name in REST_JSON_MODELS else "query"
+
+
 def describe(environ, body: bytes, region, signing_name, account_id) -> dict:
     service = IAM_PREFIX.get(signing_name or "", signing_name or "unknown")
     path = environ.get("PATH_INFO", "")
     entry = {"service": service, "action": None, "resources": []}
-    target = environ.get("HTTP_X_AMZ_TARGET")
-    cbor_path = _CBOR_PATH.match(path)
-    if target:
-        entry["action"] = target.rsplit(".", 1)[-1]
+    kind = protocol(environ, signing_name)
+    if kind == "json":
+        entry["action"] = environ["HTTP_X_AMZ_TARGET"].rsplit(".", 1)[-1]
         entry["resources"] = _json_resources(body, service, region, account_id)
-    elif cbor_path:
-        entry["action"] = cbor_path["operation"]
+    elif kind == "cbor":
+        entry["action"] = _CBOR_PATH.match(path)["operation"]
         entry["resources"] = _cbor_resources(body, service, region, account_id)
-    elif signing_name in REST_JSON_MODELS:
+    elif kind == "rest-json":
         entry["action"], labels = rest_json_operation(
             REST_JSON_MODELS[signing_name], environ.get("REQUEST_METHOD", ""), _raw_path(environ))
         query = dict(parse_qsl(environ.get("QUERY_STRING", "")))
@@ -202,7 +237,7 @@ def _cbor_resources(body, service, region, account_id) -> list[str]:
     return _alarm_arns(params, region, account_id)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _routes(model_name: str) -> list[tuple[str, re.Pattern, list[str], int, str]]:
     """(method, path regex, label names, literal characters, operation) for every operation,
     most specific first."""
@@ -233,7 +268,8 @@ def rest_json_operation(model_name: str, method: str, raw_path: str):
     for route_method, pattern, labels, _, name in _routes(model_name):
         match = pattern.match(raw_path) if route_method == method else None
         if match:
-            return name, {label: unquote(value) for label, value in zip(labels, match.groups())}
+            values = map(unquote, match.groups())
+            return name, dict(zip(labels, values, strict=True))
     return None, {}
 
 

@@ -1,5 +1,5 @@
-"""Build the WSGI stack (health → request recording → RPC v2 CBOR → moto) and serve it,
-threaded, on 127.0.0.1.
+"""Build the WSGI stack (health → request recording → fault injection → RPC v2 CBOR → moto) and
+serve it, threaded, on 127.0.0.1.
 
 moto's ThreadedMotoServer cannot take a wrapped app, so this does what it does (werkzeug
 make_server, threaded, MotoRequestHandler) around our middlewares.
@@ -16,13 +16,15 @@ def build_app():
 
     from canary_emulator import patches
     from canary_emulator.cbor_rpc import CborRpcMiddleware
+    from canary_emulator.faults import FaultMiddleware
     from canary_emulator.health import HealthMiddleware
     from canary_emulator.recording import RecordingMiddleware
 
     patches.apply()
-    # Recording sees each request as the client sent it, before the CBOR layer rewrites it.
+    # Recording and faults see each request as the client sent it, before the CBOR layer
+    # rewrites it; recording first, so a faulted request is recorded too (faults.py says why).
     moto = DomainDispatcherApplication(create_backend_app)
-    return HealthMiddleware(RecordingMiddleware(CborRpcMiddleware(moto)))
+    return HealthMiddleware(RecordingMiddleware(FaultMiddleware(CborRpcMiddleware(moto))))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -46,7 +48,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     if args.pid_file:
         lifecycle.write_pid_file(args.pid_file)
-    print(f"canary_emulator listening on http://{args.host}:{args.port}", file=sys.stderr, flush=True)
+    print(f"canary_emulator listening on http://{args.host}:{args.port}", file=sys.stderr,
+          flush=True)
     try:
         server.serve_forever()
     finally:

@@ -45,9 +45,10 @@ class Reply:
 
 
 class CborClient:
-    def __init__(self, endpoint: str, region: str | None = "us-east-1"):
+    def __init__(self, endpoint: str, region: str | None = "us-east-1", access_key="testing"):
         self.endpoint = endpoint
         self.region = region
+        self.access_key = access_key
 
     def raw(self, operation: str, payload: bytes, headers: dict | None = None) -> Reply:
         request = urllib.request.Request(
@@ -58,7 +59,11 @@ class CborClient:
                 "Content-Type": "application/cbor",
                 "Accept": "application/cbor",
                 "smithy-protocol": "rpc-v2-cbor",
-                **({"Authorization": authorization(self.region)} if self.region else {}),
+                **(
+                    {"Authorization": authorization(self.region, self.access_key)}
+                    if self.region
+                    else {}
+                ),
                 **(headers or {}),
             },
         )

@@ -128,7 +128,8 @@ def test_unsigned_request_defaults_to_us_east_1(endpoint):
 
 
 def test_non_cbor_paths_still_reach_moto(endpoint, boto):
-    boto("cloudwatch").put_metric_data(Namespace="Test", MetricData=[{"MetricName": "m", "Value": 1}])
+    boto("cloudwatch").put_metric_data(Namespace="Test",
+                                       MetricData=[{"MetricName": "m", "Value": 1}])
     assert len(boto("cloudwatch").list_metrics(Namespace="Test")["Metrics"]) == 1
 
 
@@ -153,7 +154,8 @@ def test_boto3_compressed_put_metric_data(cw, boto):
 
 def test_a_crash_inside_moto_is_a_cbor_500(cw):
     # moto's Metrics Insights emulation needs a Period and raises a TypeError without one
-    reply = cw.call("GetMetricData", MetricDataQueries=[{"Id": "q", "Expression": "SELECT AVG(m) FROM Test"}],
+    reply = cw.call("GetMetricData",
+                    MetricDataQueries=[{"Id": "q", "Expression": "SELECT AVG(m) FROM Test"}],
                     StartTime=ts(T0), EndTime=ts(T0 + 60))
     assert reply.status == 500
     assert reply.headers["content-type"] == "application/cbor"

@@ -67,7 +67,8 @@ def plain_forward(arn) -> dict:
 
 def test_demo_resources_are_idempotent(endpoint, demo, elb):
     assert demo_resources.create(endpoint, "us-east-1") == demo
-    rules = {r["Priority"]: r for r in elb.describe_rules(ListenerArn=demo["listener_arn"])["Rules"]}
+    listed = elb.describe_rules(ListenerArn=demo["listener_arn"])["Rules"]
+    rules = {r["Priority"]: r for r in listed}
     assert sorted(rules) == ["10", "20", "default"]
     assert rules["20"]["RuleArn"] == demo["bad_rule_arn"]
     assert rules["20"]["Conditions"][0]["PathPatternConfig"]["Values"] == ["/search/*"]

@@ -98,7 +98,8 @@ def test_rules_never_return_the_client_secret(elb, demo):
     assert created["Actions"] == expected
     read = elb.describe_rules(RuleArns=[created["RuleArn"]])["Rules"][0]
     assert read["Actions"] == expected
-    listed = {r["RuleArn"]: r for r in elb.describe_rules(ListenerArn=demo["listener_arn"])["Rules"]}
+    rules = elb.describe_rules(ListenerArn=demo["listener_arn"])["Rules"]
+    listed = {r["RuleArn"]: r for r in rules}
     assert listed[created["RuleArn"]]["Actions"] == expected
 
     modified = elb.modify_rule(RuleArn=created["RuleArn"],

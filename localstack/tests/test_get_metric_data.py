@@ -21,7 +21,7 @@ def get(cw, queries, start=T0, end=T0 + 600, **extra):
 
 
 def series(result):
-    return [(epoch(t) - T0, v) for t, v in zip(result["Timestamps"], result["Values"])]
+    return [(epoch(t) - T0, v) for t, v in zip(result["Timestamps"], result["Values"], strict=True)]
 
 
 def test_buckets_align_to_start_time_and_default_to_descending(cw):

@@ -27,7 +27,8 @@ def put_latency(cw):
 
 def queries():
     metric = {k: LATENCY[k] for k in ("Namespace", "MetricName", "Dimensions")}
-    return [{"Id": f"q{i}", "Label": stat, "MetricStat": {"Metric": metric, "Period": 60, "Stat": stat}}
+    return [{"Id": f"q{i}", "Label": stat,
+             "MetricStat": {"Metric": metric, "Period": 60, "Stat": stat}}
             for i, stat in enumerate(EXPECTED)]
 
 
@@ -73,7 +74,8 @@ def test_statistic_values_mix_with_values(cw):
         {"MetricName": "m", "Timestamp": ts(T0 + 1), "Value": 6.0},
     ])
     out = cw.ok("GetMetricData", MetricDataQueries=[
-        metric_query(s.lower(), "m", s) for s in ("SampleCount", "Sum", "Average", "Minimum", "Maximum")
+        metric_query(s.lower(), "m", s)
+        for s in ("SampleCount", "Sum", "Average", "Minimum", "Maximum")
     ], StartTime=ts(T0), EndTime=ts(T0 + 60))
     got = {r["Id"]: r["Values"] for r in out["MetricDataResults"]}
     assert got == {"samplecount": [5.0], "sum": [16.0], "average": [3.2], "minimum": [1.0],

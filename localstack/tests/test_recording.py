@@ -9,8 +9,8 @@ import boto3
 import cbor2
 
 import make_lattice
-from helpers import CborClient
 from canary_emulator import recording
+from helpers import CborClient
 
 
 def control(endpoint, method, key):

@@ -60,7 +60,7 @@ def many(n: int, prefix: str = "user") -> list[dict]:
     return [{"Key": f"{prefix}-{i}", "Value": f"v{i}"} for i in range(n)]
 
 
-# ---- ELBv2 ----------------------------------------------------------------------------------------
+# ---- ELBv2 ---------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("which", ["listener_arn", "rule_arn"])
@@ -102,8 +102,9 @@ def test_elb_value_of_256_characters_in_the_tag_alphabet(elb, raw_elb, alb):
     assert code(lambda: raw_elb.add_tags(ResourceArns=[arn], Tags=too_long)) == (
         "ValidationError", 400)
     for bad in ("a!b", "quote\"", "semi;colon", "tab\tchar"):
-        assert code(lambda: elb.add_tags(ResourceArns=[arn], Tags=[{"Key": "k", "Value": bad}])
-                    ) == ("ValidationError", 400), bad
+        tags = [{"Key": "k", "Value": bad}]
+        assert code(lambda tags=tags: elb.add_tags(ResourceArns=[arn], Tags=tags)) == (
+            "ValidationError", 400), bad
     assert code(lambda: raw_elb.add_tags(ResourceArns=[arn], Tags=[{"Key": "k" * 129}])) == (
         "ValidationError", 400)
     assert code(lambda: elb.add_tags(ResourceArns=[arn], Tags=[
@@ -121,7 +122,7 @@ def test_elb_unknown_listener_or_rule_is_not_found(elb, alb):
         "RuleNotFound", 400)
 
 
-# ---- VPC Lattice ----------------------------------------------------------------------------------
+# ---- VPC Lattice ---------------------------------------------------------------------------------
 
 
 def lattice_tags(lattice, arn) -> dict:

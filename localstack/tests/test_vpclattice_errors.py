@@ -63,7 +63,7 @@ def rule_of(lattice, fx) -> dict:
     return lattice.get_rule(**ids(fx), ruleIdentifier=fx["rule_id"])
 
 
-# ---- 404 ------------------------------------------------------------------------------------------
+# ---- 404 -----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("missing,kind", [("service", "SERVICE"), ("listener", "LISTENER"),
@@ -119,7 +119,8 @@ def test_the_error_body_is_rest_json(endpoint, fx):
     lattice = boto_client("vpc-lattice", endpoint)
     raw_body = {}
     lattice.meta.events.register(
-        "after-call.vpc-lattice", lambda http_response, **_: raw_body.update(body=http_response.content))
+        "after-call.vpc-lattice",
+        lambda http_response, **_: raw_body.update(body=http_response.content))
     with pytest.raises(ClientError):
         lattice.get_rule(**ids(fx), ruleIdentifier=MISSING["rule"])
     assert json.loads(raw_body["body"]) == {
@@ -127,7 +128,7 @@ def test_the_error_body_is_rest_json(endpoint, fx):
         "resourceId": MISSING["rule"], "resourceType": "RULE"}
 
 
-# ---- 400 ------------------------------------------------------------------------------------------
+# ---- 400 -----------------------------------------------------------------------------------------
 
 
 def assert_invalid(call, field: str, *words: str) -> dict:
@@ -229,7 +230,8 @@ def test_the_default_rule_keeps_its_priority_and_match(lattice, fx):
 
 def test_batch_update_rule_input_errors_fail_the_whole_call(raw, lattice, fx):
     second = lattice.create_rule(**ids(fx), name="second", priority=20,
-                                 match=make_lattice.RULE_MATCH, action=forward((fx["canary_id"], 1)))
+                                 match=make_lattice.RULE_MATCH,
+                                 action=forward((fx["canary_id"], 1)))
     assert_invalid(lambda: raw.batch_update_rule(**ids(fx), rules=[
         {"ruleIdentifier": second["id"], "priority": 21},
         {"ruleIdentifier": fx["rule_id"], "priority": 0}]), "rules.2.member.priority")
@@ -240,12 +242,13 @@ def test_batch_update_rule_input_errors_fail_the_whole_call(raw, lattice, fx):
     assert "'rules'" in got["message"] and "less than or equal to 10" in got["message"]
 
 
-# ---- 409 ------------------------------------------------------------------------------------------
+# ---- 409 -----------------------------------------------------------------------------------------
 
 
 def test_a_priority_used_by_another_rule_is_a_conflict(lattice, fx):
     second = lattice.create_rule(**ids(fx), name="second", priority=20,
-                                 match=make_lattice.RULE_MATCH, action=forward((fx["canary_id"], 1)))
+                                 match=make_lattice.RULE_MATCH,
+                                 action=forward((fx["canary_id"], 1)))
     for call in (
         lambda: lattice.update_rule(**ids(fx), ruleIdentifier=second["id"], priority=10),
         lambda: lattice.create_rule(**ids(fx), name="third", priority=10,

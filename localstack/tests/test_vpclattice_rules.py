@@ -18,7 +18,8 @@ from conftest import LOCALSTACK
 
 PATTERNS = {
     "service_id": r"svc-[0-9a-z]{17}", "listener_id": r"listener-[0-9a-z]{17}",
-    "rule_id": r"rule-[0-9a-z]{17}", "stable_id": r"tg-[0-9a-z]{17}", "canary_id": r"tg-[0-9a-z]{17}",
+    "rule_id": r"rule-[0-9a-z]{17}",
+    "stable_id": r"tg-[0-9a-z]{17}", "canary_id": r"tg-[0-9a-z]{17}",
     "service_arn": r"arn:aws:vpc-lattice:us-east-1:123456789012:service/svc-[0-9a-z]{17}",
     "listener_arn": r"arn:aws:vpc-lattice:us-east-1:123456789012:service/svc-[0-9a-z]{17}"
                     r"/listener/listener-[0-9a-z]{17}",
@@ -58,7 +59,7 @@ def get_rule(lattice, fx, rule=None) -> dict:
     return body(lattice.get_rule(**ids(fx, "id"), ruleIdentifier=rule or fx["rule_id"]))
 
 
-# ---- the fixtures ---------------------------------------------------------------------------------
+# ---- the fixtures --------------------------------------------------------------------------------
 
 
 def test_make_lattice_prints_usable_ids_and_arns(endpoint, lattice):
@@ -77,11 +78,13 @@ def test_make_lattice_prints_usable_ids_and_arns(endpoint, lattice):
     rule = lattice.get_rule(serviceIdentifier=printed["service_id"],
                             listenerIdentifier=printed["listener_id"],
                             ruleIdentifier=printed["rule_arn"])
-    assert (rule["name"], rule["priority"], rule["match"]) == ("cli-rule", 10, make_lattice.RULE_MATCH)
+    assert (rule["name"], rule["priority"], rule["match"]) == (
+        "cli-rule", 10, make_lattice.RULE_MATCH)
     assert rule["action"] == forward((printed["stable_id"], 100))
     for group in ("stable", "canary"):
         tg = lattice.get_target_group(targetGroupIdentifier=printed[f"{group}_arn"])
-        assert (tg["name"], tg["type"], tg["id"]) == (f"cli-{group}", "LAMBDA", printed[f"{group}_id"])
+        assert (tg["name"], tg["type"], tg["id"]) == (
+            f"cli-{group}", "LAMBDA", printed[f"{group}_id"])
 
 
 def test_demo_lattice_resources_are_idempotent_and_weighted(endpoint, lattice):
@@ -107,7 +110,7 @@ def test_demo_lattice_resources_are_idempotent_and_weighted(endpoint, lattice):
     assert [s["name"] for s in lattice.list_services()["items"]] == ["demo-lattice"]
 
 
-# ---- identifiers: id or ARN -----------------------------------------------------------------------
+# ---- identifiers: id or ARN ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("service,listener,rule", list(itertools.product(("id", "arn"), repeat=3)))
@@ -124,7 +127,8 @@ def test_existing_operations_take_ids_and_arns(lattice, fx, how):
     assert lattice.get_listener(**ids(fx, how))["id"] == fx["listener_id"]
     [summary] = lattice.list_listeners(serviceIdentifier=fx[f"service_{how}"])["items"]
     assert summary["id"] == fx["listener_id"]
-    assert lattice.get_target_group(targetGroupIdentifier=fx[f"stable_{how}"])["id"] == fx["stable_id"]
+    group = lattice.get_target_group(targetGroupIdentifier=fx[f"stable_{how}"])
+    assert group["id"] == fx["stable_id"]
     created = lattice.create_rule(**ids(fx, how), name=f"by-{how}", priority=20,
                                   match={"httpMatch": {"method": "GET"}},
                                   action=forward((fx[f"canary_{how}"], 7)))
@@ -144,7 +148,7 @@ def test_update_operations_take_ids_and_arns(lattice, fx, how):
     assert lattice.get_listener(**ids(fx, "id"))["defaultAction"] == action
 
 
-# ---- reads ----------------------------------------------------------------------------------------
+# ---- reads ---------------------------------------------------------------------------------------
 
 
 def test_create_and_get_listener_keep_the_default_action(lattice, fx):
@@ -160,8 +164,9 @@ def test_create_and_get_listener_keep_the_default_action(lattice, fx):
                                       defaultAction={"fixedResponse": {"statusCode": 404}})
     assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
     assert created["port"] == 443  # the API reference: "For HTTPS, the default is 443"
-    assert lattice.get_listener(serviceIdentifier=fx["service_id"], listenerIdentifier=created["id"])[
-        "defaultAction"] == {"fixedResponse": {"statusCode": 404}}
+    listener = lattice.get_listener(serviceIdentifier=fx["service_id"],
+                                    listenerIdentifier=created["id"])
+    assert listener["defaultAction"] == {"fixedResponse": {"statusCode": 404}}
 
 
 def test_a_single_target_group_without_weight_reads_back_with_weight_100(lattice, fx):
@@ -207,7 +212,7 @@ def test_timestamps_read_as_aws_writes_them(lattice, fx):
     assert TIMESTAMP.fullmatch(read["createdAt"]) and TIMESTAMP.fullmatch(read["lastUpdatedAt"])
 
 
-# ---- writes ---------------------------------------------------------------------------------------
+# ---- writes --------------------------------------------------------------------------------------
 
 
 def test_update_rule_with_only_an_action_keeps_match_and_priority(lattice, fx):
@@ -236,7 +241,7 @@ def test_update_rule_with_only_a_priority_or_match_keeps_the_rest(lattice, fx):
 def test_weights_0_and_999_and_ten_target_groups_are_kept_exactly(lattice, fx):
     groups = [fx["stable_id"], fx["canary_arn"]] + [
         lattice.create_target_group(name=f"fix-extra-{n}", type="LAMBDA")["id"] for n in range(8)]
-    action = forward(*zip(groups, [0, 999, 1, 2, 3, 4, 5, 6, 7, 8]))
+    action = forward(*zip(groups, [0, 999, 1, 2, 3, 4, 5, 6, 7, 8], strict=True))
     lattice.update_rule(**ids(fx, "id"), ruleIdentifier=fx["rule_id"], action=action)
     assert get_rule(lattice, fx)["action"] == action
 
@@ -254,7 +259,8 @@ def test_update_listener_changes_the_default_action_and_the_default_rule(lattice
     fixed = {"fixedResponse": {"statusCode": 500}}
     lattice.update_rule(**ids(fx, "id"), ruleIdentifier=default["id"], action=fixed)
     assert lattice.get_listener(**ids(fx, "id"))["defaultAction"] == fixed
-    assert get_rule(lattice, fx)["action"] == forward((fx["stable_id"], 100))  # other rule untouched
+    # The other rule is untouched.
+    assert get_rule(lattice, fx)["action"] == forward((fx["stable_id"], 100))
 
 
 def test_target_group_lists_the_services_that_forward_to_it(lattice, fx):
@@ -264,7 +270,7 @@ def test_target_group_lists_the_services_that_forward_to_it(lattice, fx):
     assert canary.get("serviceArns", []) == []
 
 
-# ---- BatchUpdateRule ------------------------------------------------------------------------------
+# ---- BatchUpdateRule -----------------------------------------------------------------------------
 
 
 def second_rule(lattice, fx, priority=20) -> dict:
@@ -310,5 +316,6 @@ def test_batch_update_rule_reports_a_priority_clash_as_a_conflict(lattice, fx):
         {"ruleIdentifier": fx["rule_id"], "action": {"fixedResponse": {"statusCode": 404}}}])
     assert [r["id"] for r in reply["successful"]] == [fx["rule_id"]]
     [failure] = reply["unsuccessful"]
-    assert (failure["ruleIdentifier"], failure["failureCode"]) == (second["id"], "ConflictException")
+    assert (failure["ruleIdentifier"], failure["failureCode"]) == (
+        second["id"], "ConflictException")
     assert get_rule(lattice, fx, second["id"])["priority"] == 20

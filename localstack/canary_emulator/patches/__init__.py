@@ -4,10 +4,17 @@ Each module says what moto does differently from AWS and what the patch does ins
 """
 
 from canary_emulator.patches import (
-    cloudwatch_alarms, cloudwatch_metrics, elbv2_actions, lambda_aliases, resource_tags,
-    vpclattice_api)
-from canary_emulator.patches import elbv2_target_health, lambda_provisioned, vpclattice_targets
-from canary_emulator.patches import lambda_version_state
+    cloudwatch_alarms,
+    cloudwatch_metrics,
+    elbv2_actions,
+    elbv2_target_health,
+    lambda_aliases,
+    lambda_provisioned,
+    lambda_version_state,
+    resource_tags,
+    vpclattice_api,
+    vpclattice_targets,
+)
 
 _applied = False
 

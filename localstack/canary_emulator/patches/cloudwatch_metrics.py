@@ -54,7 +54,7 @@ def put_metric_data(self, namespace: str, metric_data: list[dict]) -> None:
         )
         if metric.get("Values"):
             counts = metric.get("Counts") or [1.0] * len(metric["Values"])
-            for value, count in zip(metric["Values"], counts):
+            for value, count in zip(metric["Values"], counts, strict=False):
                 datum = models.MetricDatum(value=float(value), **common)
                 datum.count = float(count)
                 self.metric_data.append(datum)
@@ -70,7 +70,8 @@ def put_metric_data(self, namespace: str, metric_data: list[dict]) -> None:
                 )
             )
         else:
-            self.metric_data.append(models.MetricDatum(value=float(metric.get("Value", 0)), **common))
+            value = float(metric.get("Value", 0))
+            self.metric_data.append(models.MetricDatum(value=value, **common))
 
 
 def epoch(t: dt.datetime) -> float:
@@ -137,7 +138,8 @@ def _period(value, where: str) -> int:
     try:
         period = int(value)
     except (TypeError, ValueError):
-        raise InvalidParameterValue(f"The parameter {where} is required and must be an integer.")
+        raise InvalidParameterValue(
+            f"The parameter {where} is required and must be an integer.") from None
     if period <= 0:
         raise InvalidParameterValue(f"The value {period} for parameter {where} is invalid.")
     return period
@@ -157,10 +159,12 @@ def get_metric_data(self, queries, start_time, end_time, scan_by="TimestampAscen
         expression = query.get("Expression")
         if expression and not expression.startswith("SELECT"):
             values, timestamps = parse_expression(expression, list(computed.values()))
-            computed[query["Id"]] = _result(query, query.get("Label") or query["Id"], values, timestamps)
+            label = query.get("Label") or query["Id"]
+            computed[query["Id"]] = _result(query, label, values, timestamps)
         elif expression:  # Metrics Insights: moto's own (very partial) emulation
             insight = dict(query, ReturnData=True)
-            computed[query["Id"]] = _original_get_metric_data(self, [insight], start_time, end_time, scan_by)[0]
+            computed[query["Id"]] = _original_get_metric_data(
+                self, [insight], start_time, end_time, scan_by)[0]
     return [computed[q["Id"]] for q in queries if q.get("ReturnData", True) and q["Id"] in computed]
 
 
@@ -229,7 +233,8 @@ def get_metric_statistics_response(self) -> ActionResult:
         raise InvalidParameterCombination("Must specify either Statistics or ExtendedStatistics")
     for p in extended:
         if not stats.PERCENTILE.match(p):
-            raise InvalidParameterValue(f"The value {p} for parameter ExtendedStatistics is invalid.")
+            raise InvalidParameterValue(
+                f"The value {p} for parameter ExtendedStatistics is invalid.")
     metric_name = self._get_param("MetricName")
     datapoints = self.cloudwatch_backend.get_metric_statistics(
         self._get_param("Namespace"),

@@ -27,10 +27,13 @@ import math
 import uuid
 from urllib.parse import unquote
 
-from moto.awslambda import models, responses
+from moto.awslambda import responses
 from moto.awslambda.exceptions import (
-    InvalidParameterValueException, PreconditionFailedException, UnknownFunctionException,
-    ValidationException)
+    InvalidParameterValueException,
+    PreconditionFailedException,
+    UnknownFunctionException,
+    ValidationException,
+)
 
 STALE_REVISION = ("The Revision Id provided does not match the latest Revision Id. Call the "
                   "GetFunction/GetAlias API to retrieve the latest Revision Id")

@@ -20,7 +20,8 @@ from moto.awslambda import responses, urls
 from moto.awslambda.exceptions import InvalidParameterValueException, LambdaClientError
 
 STATUS_HEADER = "x-canary-emulator-provisioned-status"
-PATH = r"{0}/(?P<api_version>[^/]+)/functions/(?P<function_name>[\w_:%-]+)/provisioned-concurrency/?$"
+PATH = (r"{0}/(?P<api_version>[^/]+)/functions/(?P<function_name>[\w_:%-]+)"
+        r"/provisioned-concurrency/?$")
 
 
 class ConfigNotFound(LambdaClientError):
@@ -79,7 +80,8 @@ def put_provisioned_concurrency_config(self):
         "AvailableProvisionedConcurrentExecutions": allocated,
         "AllocatedProvisionedConcurrentExecutions": allocated,
         "Status": status,
-        "LastModified": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "+0000",
+        "LastModified": (dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
+                         + "+0000"),
     }
     if reason.strip():
         config["StatusReason"] = reason.strip()

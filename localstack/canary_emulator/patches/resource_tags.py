@@ -63,7 +63,7 @@ def _tag_chars_ok(text: str) -> bool:
     return all(ch in _PUNCTUATION or unicodedata.category(ch)[0] in "LZN" for ch in text)
 
 
-# ---- ELBv2 ----------------------------------------------------------------------------------------
+# ---- ELBv2 ---------------------------------------------------------------------------------------
 
 
 class TooManyTags(elb_exceptions.ELBClientError):
@@ -120,7 +120,7 @@ def elb_describe_tags(self, resource_arns: list[str]) -> dict:
     return {arn: self.tagging_service.get_tag_dict_for_resource(arn) for arn in resource_arns}
 
 
-# ---- VPC Lattice ----------------------------------------------------------------------------------
+# ---- VPC Lattice ---------------------------------------------------------------------------------
 
 _LATTICE_COLLECTIONS = (
     "services", "listeners", "rules", "target_groups", "service_networks",

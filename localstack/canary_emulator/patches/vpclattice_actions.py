@@ -26,7 +26,11 @@ The wording of the non-constraint messages is not confirmed against AWS.
 import copy
 
 from canary_emulator.patches.vpclattice_model import (
-    Invalid, ResourceNotFound, constraint, find_target_group)
+    Invalid,
+    ResourceNotFound,
+    constraint,
+    find_target_group,
+)
 
 MAX_TARGET_GROUPS = 10
 MAX_WEIGHT = 999
@@ -52,7 +56,8 @@ def check_action(action, field: str) -> None:
         if code is None:
             raise constraint(where, code, "Member must not be null")
         if not 100 <= int(code) <= 599:
-            bound = "greater than or equal to 100" if int(code) < 100 else "less than or equal to 599"
+            bound = ("greater than or equal to 100" if int(code) < 100
+                     else "less than or equal to 599")
             raise constraint(where, code, f"Member must have value {bound}")
 
 

@@ -64,7 +64,7 @@ def page(self, items: list) -> tuple[list, str | None]:
     return items[start:end], (str(end) if end < len(items) else None)
 
 
-# ---- listeners ------------------------------------------------------------------------------------
+# ---- listeners -----------------------------------------------------------------------------------
 
 
 def create_listener(self):
@@ -83,10 +83,12 @@ def get_listener(self):
 
 def list_listeners(self):
     service = model.find_service(self.backend, self._get_param("serviceIdentifier"))
-    listeners = [l for l in self.backend.listeners.values() if l.service_identifier == service.id]
+    listeners = [listener for listener in self.backend.listeners.values()
+                 if listener.service_identifier == service.id]
     listed, token = page(self, listeners)
     return _json(shaped("ListListenersResponse", {
-        "items": [model.listener_json(l, "ListenerSummary") for l in listed], "nextToken": token}))
+        "items": [model.listener_json(listener, "ListenerSummary") for listener in listed],
+        "nextToken": token}))
 
 
 def update_listener(self):
@@ -94,7 +96,7 @@ def update_listener(self):
     return _json(model.listener_json(listener, "UpdateListenerResponse"))
 
 
-# ---- rules ----------------------------------------------------------------------------------------
+# ---- rules ---------------------------------------------------------------------------------------
 
 
 def create_rule(self):

@@ -38,7 +38,7 @@ TARGET_GROUP = "TARGET_GROUP"
 _service_model = botocore.session.get_session().get_service_model("vpc-lattice")
 
 
-# ---- errors ---------------------------------------------------------------------------------------
+# ---- errors --------------------------------------------------------------------------------------
 
 
 class LatticeError(JsonRESTError):
@@ -81,7 +81,7 @@ def constraint(field: str, value, rule: str) -> Invalid:
                    f"satisfy constraint: {rule}", field)
 
 
-# ---- ids ------------------------------------------------------------------------------------------
+# ---- ids -----------------------------------------------------------------------------------------
 
 
 def new_id(prefix: str) -> str:
@@ -128,7 +128,7 @@ def apply() -> None:
     moto_exceptions.ResourceNotFoundException.code = 404
 
 
-# ---- finding resources by id or ARN ---------------------------------------------------------------
+# ---- finding resources by id or ARN --------------------------------------------------------------
 
 
 def _find(items, identifier: str):
@@ -165,7 +165,7 @@ def find_target_group(backend, identifier: str):
     return target_group
 
 
-# ---- JSON -----------------------------------------------------------------------------------------
+# ---- JSON ----------------------------------------------------------------------------------------
 
 
 def timestamp(value) -> str:

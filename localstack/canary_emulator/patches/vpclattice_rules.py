@@ -31,16 +31,30 @@ GetRule, ListRules, UpdateRule or BatchUpdateRule, and its CreateRule built a br
 from moto.vpclattice import models
 
 from canary_emulator.patches.vpclattice_actions import (
-    check_action, check_match, check_priority, require, resolve_action)
+    check_action,
+    check_match,
+    check_priority,
+    require,
+    resolve_action,
+)
 from canary_emulator.patches.vpclattice_model import (
-    LISTENER, RULE, Conflict, Invalid, LatticeError, find_listener, find_rule, find_service,
-    new_id, now)
+    LISTENER,
+    RULE,
+    Conflict,
+    Invalid,
+    LatticeError,
+    find_listener,
+    find_rule,
+    find_service,
+    new_id,
+    now,
+)
 
 DEFAULT_RULE_NAME = "default"
 _PROTOCOL_PORTS = {"HTTP": 80, "HTTPS": 443}  # CreateListener: "For HTTP, the default is 80..."
 
 
-# ---- listeners ------------------------------------------------------------------------------------
+# ---- listeners -----------------------------------------------------------------------------------
 
 
 def create_listener(backend, service_identifier, name, protocol, port, default_action,
@@ -50,8 +64,8 @@ def create_listener(backend, service_identifier, name, protocol, port, default_a
     check_action(default_action, "defaultAction")
     service = find_service(backend, service_identifier)
     action = resolve_action(backend, default_action, "defaultAction")
-    same_name = next((l for l in backend.listeners.values()
-                      if l.name == name and l.service_identifier == service.id), None)
+    same_name = next((other for other in backend.listeners.values()
+                      if other.name == name and other.service_identifier == service.id), None)
     if same_name is not None:
         raise Conflict(f"A listener named {name} already exists in service {service.id}",
                        LISTENER, same_name.id)
@@ -79,7 +93,7 @@ def _set_default_action(backend, listener, action) -> None:
     rule.action, rule.last_updated_at = action, now()
 
 
-# ---- rules ----------------------------------------------------------------------------------------
+# ---- rules ---------------------------------------------------------------------------------------
 
 
 def _new_rule(backend, listener, name, match, priority, action, tags, is_default=False):
@@ -155,13 +169,13 @@ def update_rules(backend, service_identifier, listener_identifier, updates: list
     rules, failures), both in request order; a failure is (the update as sent, the
     LatticeError an UpdateRule of it alone would raise)."""
     prefixes = [f"rules.{n}.member." if batch else "" for n in range(1, len(updates) + 1)]
-    for update, prefix in zip(updates, prefixes):
+    for update, prefix in zip(updates, prefixes, strict=True):
         check_update(update, prefix)
     listener = find_listener(backend, find_service(backend, service_identifier),
                              listener_identifier)
     rules = listener_rules(backend, listener)
     planned, failures = [], []
-    for n, (update, prefix) in enumerate(zip(updates, prefixes)):
+    for n, (update, prefix) in enumerate(zip(updates, prefixes, strict=True)):
         try:
             planned.append((n, update, *_plan(backend, rules, update, prefix)))
         except LatticeError as error:

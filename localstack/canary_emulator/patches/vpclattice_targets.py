@@ -45,14 +45,16 @@ def _requested(self, field: str, low: int, high: int) -> list:
     if targets is None and low == 0:
         return []
     if not isinstance(targets, list) or not low <= len(targets) <= high:
-        raise model.constraint("targets", targets, f"Member must have length between {low} and {high}")
+        raise model.constraint("targets", targets,
+                               f"Member must have length between {low} and {high}")
     for target in targets:
         if not isinstance(target, dict) or not 1 <= len(str(target.get("id") or "")) <= 200:
             raise model.Invalid("Target id is required and must have length between 1 and 200",
                                 f"{field}.id")
         port = target.get("port")
         if port is not None and not 1 <= int(port) <= 65535:
-            raise model.constraint(f"{field}.port", port, "Member must have value between 1 and 65535")
+            raise model.constraint(f"{field}.port", port,
+                                   "Member must have value between 1 and 65535")
     return targets
 
 
@@ -87,7 +89,8 @@ def register_targets(self):
         if status:
             entry["status"], entry["reasonCode"] = status, reason
         registered[key] = entry
-        successful.append({k: v for k, v in (("id", target["id"]), ("port", port)) if v is not None})
+        successful.append(
+            {k: v for k, v in (("id", target["id"]), ("port", port)) if v is not None})
     return _json({"successful": successful, "unsuccessful": []})
 
 
