@@ -2,10 +2,15 @@
 //!
 //! Region, profile and credentials come through the standard aws-config chain. An endpoint
 //! override (`--endpoint-url`, or `AWS_ENDPOINT_URL` which aws-config reads itself) points every
-//! client at a local emulator. Retries use the SDK's standard mode so throttled Describe* calls
-//! ("Rate exceeded") are retried with backoff rather than failing a tick.
+//! client at a local emulator. Each call's retries are the SDK's, as the environment and the
+//! profile set them (`AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE`; standard mode with 3 attempts by
+//! default); what a runner does when a call still fails is [`error`] and [`retry`].
 
-use aws_config::retry::RetryConfig;
+pub mod error;
+pub mod retry;
+
+pub use error::{AwsError, Kind};
+
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
@@ -35,14 +40,12 @@ pub enum AwsSetupError {
 /// Loads the shared SDK configuration; a missing region is an error here rather than a
 /// "missing signing region" on the first call.
 pub async fn load_config(options: &AwsOptions) -> Result<SdkConfig, AwsSetupError> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::standard().with_max_attempts(4))
-        .timeout_config(
-            aws_config::timeout::TimeoutConfig::builder()
-                .operation_timeout(Duration::from_secs(30))
-                .connect_timeout(Duration::from_secs(5))
-                .build(),
-        );
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
+        aws_config::timeout::TimeoutConfig::builder()
+            .operation_timeout(Duration::from_secs(30))
+            .connect_timeout(Duration::from_secs(5))
+            .build(),
+    );
     if let Some(endpoint) = &options.endpoint_url {
         loader = loader.endpoint_url(endpoint);
     }

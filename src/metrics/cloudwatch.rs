@@ -14,10 +14,11 @@ use super::aggregate::{observe_check, Alarms, Datapoints};
 use super::batch::{alarm_name_calls, Batch, MAX_ALARM_NAMES_PER_CALL, MAX_QUERIES_PER_CALL};
 use super::templates::{check_queries, CheckQueries, MetricQuery, RouteDimensions};
 use super::{MetricSource, MetricsError};
+use crate::aws::error::service::CLOUDWATCH;
+use crate::aws::AwsError;
 use crate::core::observe::{AlarmObservation, AlarmState, Observed};
 use crate::core::plan::Check;
 use crate::core::window::Window;
-use aws_sdk_cloudwatch::error::DisplayErrorContext;
 use aws_sdk_cloudwatch::types::{
     AlarmType, Dimension, Metric, MetricDataQuery, MetricStat, StateValue, StatusCode,
 };
@@ -109,9 +110,13 @@ impl CloudWatchSource {
                     .set_next_token(token.take())
                     .send()
                     .await
-                    .map_err(|e| MetricsError::Call {
-                        operation: "GetMetricData",
-                        message: DisplayErrorContext(&e).to_string(),
+                    .map_err(|e| {
+                        MetricsError::Aws(AwsError::from_sdk(
+                            CLOUDWATCH,
+                            "GetMetricData",
+                            "the checks' metrics",
+                            &e,
+                        ))
                     })?;
                 for result in out.metric_data_results() {
                     let Some(query) = result.id().and_then(|id| by_id.get(id)) else {
@@ -170,9 +175,13 @@ impl CloudWatchSource {
                     .set_next_token(token.take())
                     .send()
                     .await
-                    .map_err(|e| MetricsError::Call {
-                        operation: "DescribeAlarms",
-                        message: DisplayErrorContext(&e).to_string(),
+                    .map_err(|e| {
+                        MetricsError::Aws(AwsError::from_sdk(
+                            CLOUDWATCH,
+                            "DescribeAlarms",
+                            "the checks' alarms",
+                            &e,
+                        ))
                     })?;
                 let metric = out
                     .metric_alarms()

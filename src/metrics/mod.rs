@@ -20,6 +20,7 @@ pub mod templates;
 pub use cloudwatch::CloudWatchSource;
 pub use templates::{AlbDimensions, LambdaDimensions, LatticeDimensions, RouteDimensions};
 
+use crate::aws::AwsError;
 use crate::core::observe::Observed;
 use crate::core::plan::Check;
 use crate::core::window::Window;
@@ -29,13 +30,12 @@ use std::future::Future;
 #[derive(Debug, thiserror::Error)]
 pub enum MetricsError {
     #[error(
-        "cloudwatch {operation} failed: {message}; check the credentials, the region and the \
-         endpoint, then retry"
+        "cloudwatch {} failed: {}; check the credentials, the region and the endpoint, then \
+         retry",
+        .0.operation,
+        .0.answer()
     )]
-    Call {
-        operation: &'static str,
-        message: String,
-    },
+    Aws(AwsError),
     #[error(
         "cloudwatch could not answer the query for {metric} ({status}{messages}); retry, or \
          check the namespace, metric name, statistic and dimensions"
@@ -62,6 +62,16 @@ pub enum MetricsError {
          a full period before observing"
     )]
     EmptyWindow { start_ms: i64, end_ms: i64 },
+}
+
+impl MetricsError {
+    /// The AWS call that failed, when that is what this is.
+    pub fn aws(&self) -> Option<&AwsError> {
+        match self {
+            MetricsError::Aws(error) => Some(error),
+            _ => None,
+        }
+    }
 }
 
 /// A source of observations for the checks of a plan.

@@ -67,6 +67,25 @@ pub enum OrchestratorError {
     LeaseLost(String),
 }
 
+impl OrchestratorError {
+    /// The AWS call that failed, from whichever layer made it.
+    pub fn aws(&self) -> Option<&crate::aws::AwsError> {
+        match self {
+            OrchestratorError::Store(error) => error.aws(),
+            OrchestratorError::Traffic(error) => error.aws(),
+            OrchestratorError::Metrics(error) => error.aws(),
+            _ => None,
+        }
+    }
+
+    /// Whether another tick may succeed where this one failed: the one retry rule
+    /// ([`crate::aws::Kind::is_retryable`]) applied to the AWS call that failed. Anything else
+    /// (a bad record, a changed playbook, a resource that is gone) will not fix itself.
+    pub fn is_retryable(&self) -> bool {
+        self.aws().is_some_and(crate::aws::AwsError::is_retryable)
+    }
+}
+
 /// One deployment: its plan and the three things a tick talks to.
 pub struct Deployment<R, M, S> {
     pub plan: Plan,

@@ -5,6 +5,7 @@
 
 use super::lease::{not_ours, Acquired, LeaseTerms};
 use super::{Clock, Deployment, OrchestratorError};
+use crate::aws::retry;
 use crate::core::lease::{self, Holder};
 use crate::core::{Phase, Record};
 use crate::metrics::MetricSource;
@@ -14,14 +15,14 @@ use crate::traffic::Router;
 use std::time::Duration;
 
 /// Consecutive failed ticks (AWS unreachable, throttled past the SDK's retries) before `run`
-/// gives up. Traffic stays on the last verified weights, and `run` can be started again.
+/// gives up; only failures [`OrchestratorError::is_retryable`] are retried at all. Traffic stays on the last verified weights, and `run` can be started again.
 pub const MAX_FAILED_TICKS: u32 = 5;
 
 /// The record a leased runner's tick works on, or why it stops.
 enum Next {
     Act(Record),
-    /// The lease is not ours, and the deployment rests (e.g. an operator rolled it back): report
-    /// it as usual.
+    /// The deployment rests (it has ended, or an operator rolled it back and so holds the
+    /// lease): report it as usual.
     Stop(Record),
 }
 
@@ -49,20 +50,24 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         terms: &LeaseTerms,
         sink: &mut dyn EventSink,
     ) -> Result<Record, OrchestratorError> {
-        let now = clock.now();
-        let mut acquired = match self.acquire(now, terms).await? {
-            Acquired::Idle(record) => {
-                sink.progress(&record, &self.plan, now);
-                return Ok(record);
-            }
-            Acquired::Held(record) => Some(record),
-        };
+        // The lease is taken at the first turn of the loop, so a throttled claim is retried
+        // like a throttled tick.
+        let mut held = false;
         let mut failures = 0;
         loop {
             let now = clock.now();
-            let next = match acquired.take() {
-                Some(record) => Ok(Next::Act(record)),
-                None => self.next_record(now, terms).await,
+            let next = match held {
+                false => self
+                    .acquire(now, terms)
+                    .await
+                    .map(|acquired| match acquired {
+                        Acquired::Idle(record) => Next::Stop(record),
+                        Acquired::Held(record) => {
+                            held = true;
+                            Next::Act(record)
+                        }
+                    }),
+                true => self.next_record(now, terms).await,
             };
             let result = match next {
                 Ok(Next::Act(mut record)) => {
@@ -89,11 +94,15 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
                         return Ok(record);
                     }
                 }
-                Err(error) if failures + 1 < MAX_FAILED_TICKS && is_transient(&error) => {
+                Err(error) if failures + 1 < MAX_FAILED_TICKS && error.is_retryable() => {
                     failures += 1;
+                    let wait = retry::backoff(failures, self.tick_interval(), terms.ttl / 3);
                     tracing::warn!(
-                        "tick failed ({failures}/{MAX_FAILED_TICKS}), retrying: {error}"
+                        "tick failed ({failures}/{MAX_FAILED_TICKS}), retrying in {}: {error}",
+                        humantime::format_duration(round_to_ms(wait))
                     );
+                    clock.sleep(wait).await;
+                    continue;
                 }
                 Err(error) => return Err(error),
             }
@@ -128,12 +137,7 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
     }
 }
 
-/// Errors worth another tick: AWS calls that failed. A bad record, a changed playbook or a
-/// resource that is gone will not fix themselves.
-fn is_transient(error: &OrchestratorError) -> bool {
-    matches!(
-        error,
-        OrchestratorError::Traffic(crate::traffic::TrafficError::Aws { .. })
-            | OrchestratorError::Metrics(_)
-    )
+/// `wait` to the millisecond, for messages.
+fn round_to_ms(wait: Duration) -> Duration {
+    Duration::from_millis(u64::try_from(wait.as_millis()).unwrap_or(u64::MAX))
 }

@@ -13,6 +13,7 @@
 pub mod file;
 pub mod tags;
 
+use crate::aws::AwsError;
 use crate::core::Record;
 use std::future::Future;
 
@@ -73,24 +74,27 @@ pub enum StoreError {
         limit: usize,
     },
     /// An AWS call on the record's resource failed (after the SDK's own retries).
-    #[error("aws {operation} failed on the deployment record: {message}")]
+    #[error(
+        "aws {} failed on the deployment record: {}{hint}",
+        error.operation,
+        error.detail()
+    )]
+    /// (The AWS error is carried, not chained as `source`: its words are already in this
+    /// message, and a chain would print them twice.)
     Aws {
-        operation: String,
-        message: String,
-        throttled: bool,
+        error: Box<AwsError>,
+        /// What to do about it, when the store knows better than AWS's message ("" if not).
+        hint: String,
     },
 }
 
 impl StoreError {
-    /// True for an AWS throttling error ("Rate exceeded"): worth retrying on a later tick.
-    pub fn is_throttling(&self) -> bool {
-        matches!(
-            self,
-            StoreError::Aws {
-                throttled: true,
-                ..
-            }
-        )
+    /// The AWS call that failed, when that is what this is.
+    pub fn aws(&self) -> Option<&AwsError> {
+        match self {
+            StoreError::Aws { error, .. } => Some(error),
+            _ => None,
+        }
     }
 }
 

@@ -22,10 +22,11 @@ pub use alb::{AlbRouter, ResolvedAlb};
 pub use lattice::{LatticeResource, LatticeRouter, ResolvedLattice};
 pub use split::{WeightLimits, ALB_WEIGHTS, LATTICE_WEIGHTS};
 
+use crate::aws::error::ResponseStatus;
+use crate::aws::AwsError;
 use crate::core::record::RouteIdentity;
 use crate::core::types::{Share, Split};
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::future::Future;
 
@@ -131,48 +132,33 @@ pub enum TrafficError {
     VerifyFailed { wanted: Split, got: Split },
 
     /// An AWS SDK call failed (after the SDK's own retries).
-    #[error("aws {operation} failed: {message}")]
-    Aws { operation: String, message: String },
+    #[error(transparent)]
+    Aws(#[from] AwsError),
 }
 
 impl TrafficError {
-    /// True for an AWS throttling error ("Rate exceeded"): worth retrying on a later tick.
-    pub fn is_throttling(&self) -> bool {
-        matches!(self, TrafficError::Aws { message, .. } if message.starts_with(THROTTLED))
+    /// The AWS call that failed, when that is what this is.
+    pub fn aws(&self) -> Option<&AwsError> {
+        match self {
+            TrafficError::Aws(error) => Some(error),
+            _ => None,
+        }
     }
 }
 
-/// How an [`TrafficError::Aws`] message starts when AWS throttled the call.
-const THROTTLED: &str = "throttled by aws";
-
-/// Maps an AWS SDK error (of any AWS SDK client) on `resource` to [`TrafficError::Aws`], with
-/// the error code and message (the SDK's plain `Display` says only "service error"), and a
-/// clear hint when AWS throttled the call.
-pub(crate) fn aws_error<E, R>(operation: &str, resource: &str, err: &SdkError<E, R>) -> TrafficError
+/// Maps an AWS SDK error of `operation` (a call of `service`) on `resource` to
+/// [`TrafficError::Aws`].
+pub(crate) fn aws_error<E, R>(
+    service: &'static str,
+    operation: &'static str,
+    resource: &str,
+    err: &SdkError<E, R>,
+) -> TrafficError
 where
     E: std::error::Error + ProvideErrorMetadata + 'static,
-    R: std::fmt::Debug,
+    R: ResponseStatus + std::fmt::Debug,
 {
-    let detail = match (err.code(), err.message()) {
-        (Some(code), Some(message)) => format!("{code}: {message}"),
-        (Some(code), None) => code.to_string(),
-        _ => DisplayErrorContext(err).to_string(),
-    };
-    let throttled = err
-        .code()
-        .is_some_and(|c| c.starts_with("Throttling") || c == "RequestLimitExceeded");
-    let message = if throttled {
-        format!(
-            "{THROTTLED} on {resource} ({detail}): the API's request rate is shared by the whole \
-             account and region; retry later, or lengthen the analysis interval"
-        )
-    } else {
-        format!("{resource}: {detail}")
-    };
-    TrafficError::Aws {
-        operation: operation.to_string(),
-        message,
-    }
+    TrafficError::Aws(AwsError::from_sdk(service, operation, resource, err))
 }
 
 /// One traffic backend: reads and writes the raw split between the stable and canary targets.
@@ -203,6 +189,8 @@ pub trait Router {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::error::service::{ELBV2, LATTICE};
+    use crate::aws::Kind;
     use aws_sdk_elasticloadbalancingv2::error::ErrorMetadata;
     use aws_sdk_elasticloadbalancingv2::operation::describe_rules::DescribeRulesError;
 
@@ -214,11 +202,12 @@ mod tests {
     #[test]
     fn throttling_is_named_clearly() {
         let err = aws_error(
+            ELBV2,
             "DescribeRules",
             "rule arn:r",
             &service_error("Throttling", "Rate exceeded"),
         );
-        assert!(err.is_throttling());
+        assert!(err.aws().is_some_and(AwsError::is_throttled));
         assert_eq!(
             err.to_string(),
             "aws DescribeRules failed: throttled by aws on rule arn:r (Throttling: Rate \
@@ -236,8 +225,8 @@ mod tests {
             .build();
         let sdk: SdkError<GetRuleError, ()> =
             SdkError::service_error(GetRuleError::generic(meta), ());
-        let err = aws_error("GetRule", "Lattice rule arn:r", &sdk);
-        assert!(err.is_throttling(), "{err}");
+        let err = aws_error(LATTICE, "GetRule", "Lattice rule arn:r", &sdk);
+        assert!(err.aws().is_some_and(AwsError::is_throttled), "{err}");
         assert!(
             err.to_string()
                 .starts_with("aws GetRule failed: throttled by aws on Lattice rule arn:r"),
@@ -263,11 +252,12 @@ mod tests {
     #[test]
     fn service_errors_carry_code_and_message() {
         let err = aws_error(
+            ELBV2,
             "ModifyRule",
             "rule arn:r",
             &service_error("ValidationError", "bad"),
         );
-        assert!(!err.is_throttling());
+        assert_eq!(err.aws().map(|e| e.kind), Some(Kind::Validation));
         assert_eq!(
             err.to_string(),
             "aws ModifyRule failed: rule arn:r: ValidationError: bad"
@@ -277,8 +267,8 @@ mod tests {
     #[test]
     fn other_failures_show_their_whole_chain() {
         let sdk: SdkError<DescribeRulesError, ()> = SdkError::timeout_error("took too long");
-        let err = aws_error("DescribeRules", "rule arn:r", &sdk);
-        assert!(!err.is_throttling());
+        let err = aws_error(ELBV2, "DescribeRules", "rule arn:r", &sdk);
+        assert_eq!(err.aws().map(|e| e.kind), Some(Kind::Transient));
         let text = err.to_string();
         assert!(
             text.starts_with("aws DescribeRules failed: rule arn:r: "),

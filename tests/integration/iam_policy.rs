@@ -15,28 +15,17 @@
 
 use crate::alarm_fixture::{create_alarm, set_alarm_state};
 use crate::emulator::{binary, endpoint, sdk_config};
+use crate::emulator_control::control;
 use crate::route_fixture::{for_backends, Backend, RouteFixture};
 use aws_sdk_cloudwatch::types::StateValue;
 use canary_deploy::iam::Policy;
 use std::collections::BTreeSet;
-use std::io::{Read, Write};
 use std::path::Path;
 use std::process::Output;
 
 /// `METHOD /_canary/recording/<key>` on the emulator, with the JSON answer.
 fn recording(method: &str, key: &str) -> serde_json::Value {
-    let address = endpoint().trim_start_matches("http://");
-    let mut stream = std::net::TcpStream::connect(address).expect("connect to the emulator");
-    write!(
-        stream,
-        "{method} /_canary/recording/{key} HTTP/1.0\r\nHost: {address}\r\nContent-Length: 0\r\n\r\n"
-    )
-    .expect("send");
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).expect("read");
-    let (head, body) = answer.split_once("\r\n\r\n").expect("an HTTP answer");
-    assert!(head.contains(" 200 "), "{head}\n{body}");
-    serde_json::from_str(body).expect("JSON")
+    control(method, &format!("recording/{key}"), None)
 }
 
 /// `canary-deploy <args>` against the emulator, signed with `key`, expecting exit 0.

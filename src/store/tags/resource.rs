@@ -5,8 +5,9 @@
 //! error wording of a failed call and the string map some SDKs answer with, is here once.
 
 use super::encode::Tags;
+use crate::aws::error::ResponseStatus;
+use crate::aws::{AwsError, Kind};
 use crate::store::StoreError;
-use crate::traffic::{aws_error as traffic_aws_error, TrafficError};
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::collections::HashMap;
@@ -43,12 +44,12 @@ impl Resource {
     /// Awaits one tag call (`operation`) on this resource; its failure as [`aws_error`] words it.
     pub(super) async fn call<T, E, R>(
         &self,
-        operation: &str,
+        operation: &'static str,
         call: impl Future<Output = Result<T, SdkError<E, R>>>,
     ) -> Result<T, StoreError>
     where
         E: std::error::Error + ProvideErrorMetadata + 'static,
-        R: std::fmt::Debug,
+        R: ResponseStatus + std::fmt::Debug,
     {
         call.await
             .map_err(|e| aws_error(operation, &self.description, self.iam_service, &e))
@@ -61,35 +62,28 @@ pub(super) fn tag_map(tags: Option<&HashMap<String, String>>) -> Tags {
         .unwrap_or_default()
 }
 
-/// An AWS SDK error on the record's resource as [`StoreError::Aws`]: the traffic layer's
-/// wording (code, message, a throttling hint), plus the IAM permission when access was denied.
+/// An AWS SDK error on the record's resource as [`StoreError::Aws`], with the IAM permission
+/// to grant when access was denied.
 fn aws_error<E, R>(
-    operation: &str,
+    operation: &'static str,
     resource: &str,
-    iam_service: &str,
+    iam_service: &'static str,
     err: &SdkError<E, R>,
 ) -> StoreError
 where
     E: std::error::Error + ProvideErrorMetadata + 'static,
-    R: std::fmt::Debug,
+    R: ResponseStatus + std::fmt::Debug,
 {
-    let denied = err.code().is_some_and(|c| c.starts_with("AccessDenied"));
-    let traffic = traffic_aws_error(operation, resource, err);
-    let throttled = traffic.is_throttling();
-    let mut message = match traffic {
-        TrafficError::Aws { message, .. } => message,
-        other => other.to_string(),
-    };
-    if denied {
-        message.push_str(&format!(
+    let error = AwsError::from_sdk(iam_service, operation, resource, err);
+    let hint = (error.kind == Kind::AccessDenied).then(|| {
+        format!(
             ": the deployment record is kept in this resource's tags, which needs \
              {iam_service}:{operation} on it (or keep the record in a file with --state-dir)"
-        ));
-    }
+        )
+    });
     StoreError::Aws {
-        operation: operation.to_string(),
-        message,
-        throttled,
+        error: Box::new(error),
+        hint: hint.unwrap_or_default(),
     }
 }
 
@@ -124,7 +118,7 @@ mod tests {
     #[tokio::test]
     async fn access_denied_names_the_permission_and_the_way_out() {
         let err = failed_call("AccessDeniedException", "not authorized").await;
-        assert!(!err.is_throttling());
+        assert_eq!(err.aws().map(|e| e.kind), Some(Kind::AccessDenied));
         assert_eq!(
             err.to_string(),
             "aws TagResource failed on the deployment record: VPC Lattice rule arn:r: \
@@ -137,7 +131,7 @@ mod tests {
     #[tokio::test]
     async fn throttling_is_flagged() {
         let err = failed_call("ThrottlingException", "Rate exceeded").await;
-        assert!(err.is_throttling(), "{err}");
+        assert!(err.aws().is_some_and(AwsError::is_retryable), "{err}");
         assert!(err.to_string().contains("throttled by aws"), "{err}");
     }
 

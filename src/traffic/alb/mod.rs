@@ -16,6 +16,7 @@ mod resolve;
 
 pub use resolve::ResolvedAlb;
 
+use crate::aws::error::service::ELBV2;
 use crate::core::plan::AlbRoute;
 use crate::core::record::{RouteBackend, RouteIdentity};
 use crate::core::types::{Share, Split};
@@ -117,7 +118,7 @@ impl ForwardStore for AlbRouter {
                         {
                             self.gone()
                         } else {
-                            aws_error("DescribeRules", &self.resolved.resource(), &e)
+                            aws_error(ELBV2, "DescribeRules", &self.resolved.resource(), &e)
                         }
                     })?;
                 let rule = out.rules.unwrap_or_default().into_iter().next();
@@ -137,7 +138,7 @@ impl ForwardStore for AlbRouter {
                         {
                             self.gone()
                         } else {
-                            aws_error("DescribeListeners", &self.resolved.resource(), &e)
+                            aws_error(ELBV2, "DescribeListeners", &self.resolved.resource(), &e)
                         }
                     })?;
                 let listener = out.listeners.unwrap_or_default().into_iter().next();
@@ -173,7 +174,7 @@ impl ForwardStore for AlbRouter {
                     .set_actions(Some(actions))
                     .send()
                     .await
-                    .map_err(|e| aws_error("ModifyRule", &r.resource(), &e))?;
+                    .map_err(|e| aws_error(ELBV2, "ModifyRule", &r.resource(), &e))?;
             }
             None => {
                 self.client
@@ -182,7 +183,7 @@ impl ForwardStore for AlbRouter {
                     .set_default_actions(Some(actions))
                     .send()
                     .await
-                    .map_err(|e| aws_error("ModifyListener", &r.resource(), &e))?;
+                    .map_err(|e| aws_error(ELBV2, "ModifyListener", &r.resource(), &e))?;
             }
         }
         Ok(())

@@ -8,6 +8,7 @@
 //! groups hold Lambda functions (their failed invocations are errors the metrics must count).
 
 use super::arn;
+use crate::aws::error::service::ELBV2;
 use crate::core::plan::{AlbRoute, AlbTarget, TargetGroupRef};
 use crate::traffic::{aws_error, TrafficError};
 use aws_sdk_elasticloadbalancingv2::types::{Listener, Rule, TargetGroup, TargetTypeEnum};
@@ -154,6 +155,7 @@ async fn load_balancer_by_name(client: &Client, name: &str) -> Result<String, Tr
                 what()
             } else {
                 aws_error(
+                    ELBV2,
                     "DescribeLoadBalancers",
                     &format!("load balancer \"{name}\""),
                     &e,
@@ -188,7 +190,12 @@ async fn listener_by_arn(client: &Client, listener_arn: &str) -> Result<Listener
             if missing {
                 what()
             } else {
-                aws_error("DescribeListeners", &format!("listener {listener_arn}"), &e)
+                aws_error(
+                    ELBV2,
+                    "DescribeListeners",
+                    &format!("listener {listener_arn}"),
+                    &e,
+                )
             }
         })?;
     out.listeners
@@ -214,7 +221,7 @@ async fn listener_by_port(
             .set_marker(marker.take())
             .send()
             .await
-            .map_err(|e| aws_error("DescribeListeners", load_balancer_arn, &e))?;
+            .map_err(|e| aws_error(ELBV2, "DescribeListeners", load_balancer_arn, &e))?;
         for listener in out.listeners() {
             if listener.port() == Some(i32::from(port)) {
                 if let Some(arn) = listener.listener_arn() {
@@ -259,7 +266,7 @@ async fn rule_by_arn(client: &Client, rule_arn: &str) -> Result<Rule, TrafficErr
             if missing {
                 what()
             } else {
-                aws_error("DescribeRules", &format!("rule {rule_arn}"), &e)
+                aws_error(ELBV2, "DescribeRules", &format!("rule {rule_arn}"), &e)
             }
         })?;
     out.rules
@@ -285,7 +292,14 @@ async fn rule_by_priority(
             .set_marker(marker.take())
             .send()
             .await
-            .map_err(|e| aws_error("DescribeRules", &format!("listener {listener_arn}"), &e))?;
+            .map_err(|e| {
+                aws_error(
+                    ELBV2,
+                    "DescribeRules",
+                    &format!("listener {listener_arn}"),
+                    &e,
+                )
+            })?;
         for rule in out.rules() {
             if rule.priority() == Some(wanted.as_str()) {
                 if let Some(arn) = rule.rule_arn() {
@@ -339,7 +353,7 @@ async fn target_group(
         if missing {
             what()
         } else {
-            aws_error("DescribeTargetGroups", &shown, &e)
+            aws_error(ELBV2, "DescribeTargetGroups", &shown, &e)
         }
     })?;
     let mut groups = out.target_groups.unwrap_or_default();

@@ -27,6 +27,7 @@ mod version;
 pub use resolved::ResolvedAlias;
 pub use version::VersionConfig;
 
+use crate::aws::error::service::LAMBDA;
 use crate::core::plan::LambdaAliasRoute;
 use crate::core::record::{RouteBackend, RouteIdentity};
 use crate::core::types::{Share, Split};
@@ -197,7 +198,7 @@ impl ForwardStore for LambdaAliasRouter {
                     live,
                 })
             }
-            Err(e) => Err(aws_error("UpdateAlias", &r.resource(), &e)),
+            Err(e) => Err(aws_error(LAMBDA, "UpdateAlias", &r.resource(), &e)),
         }
     }
 }

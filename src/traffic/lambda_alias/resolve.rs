@@ -10,6 +10,8 @@ use super::arn::{self, FunctionArn};
 use super::resolved::ResolvedAlias;
 use super::routing::{self, AliasRouting, Versions};
 use super::VersionConfig;
+use crate::aws::error::service::LAMBDA;
+use crate::aws::AwsError;
 use crate::core::plan::LambdaAliasRoute;
 use crate::traffic::{aws_error, TrafficError};
 use aws_sdk_lambda::operation::get_alias::GetAliasOutput;
@@ -27,9 +29,13 @@ pub(super) async fn resolve(
     );
     let out = get_alias(client, &route.function, &route.alias, &what).await?;
     let alias_arn = out.alias_arn().unwrap_or_default().to_string();
-    let parsed = FunctionArn::parse(&alias_arn).ok_or_else(|| TrafficError::Aws {
-        operation: "GetAlias".into(),
-        message: format!("{what}: the answer has no usable alias ARN ({alias_arn:?})"),
+    let parsed = FunctionArn::parse(&alias_arn).ok_or_else(|| {
+        AwsError::unusable(
+            LAMBDA,
+            "GetAlias",
+            &what,
+            format!("the answer has no usable alias ARN ({alias_arn:?})"),
+        )
     })?;
     let live = routing_of(&out);
     let stable = route
@@ -111,7 +117,7 @@ async fn published(
             Some(s) if s.is_resource_not_found_exception() => {
                 TrafficError::NotFound { what: what.clone() }
             }
-            _ => aws_error("GetFunctionConfiguration", &what, &e),
+            _ => aws_error(LAMBDA, "GetFunctionConfiguration", &what, &e),
         })?;
     if out.version() != Some(version) {
         return Err(TrafficError::NotFound { what });
@@ -136,7 +142,7 @@ pub(super) async fn get_alias(
             Some(s) if s.is_resource_not_found_exception() => TrafficError::NotFound {
                 what: what.to_string(),
             },
-            _ => aws_error("GetAlias", what, &e),
+            _ => aws_error(LAMBDA, "GetAlias", what, &e),
         })
 }
 

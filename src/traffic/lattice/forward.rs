@@ -9,6 +9,8 @@
 //! carries AWS's documented default, 100.
 
 use super::resolved::LatticeResource;
+use crate::aws::error::service::LATTICE;
+use crate::aws::AwsError;
 use crate::core::types::Split;
 use crate::traffic::split::LATTICE_WEIGHTS;
 use crate::traffic::TrafficError;
@@ -159,9 +161,13 @@ fn set_weight(
             .weight(weight)
             .build()
             // Only fails without an identifier, which is set just above.
-            .map_err(|e| TrafficError::Aws {
-                operation: "WeightedTargetGroup".to_string(),
-                message: format!("target group {}: {e}", group.id),
+            .map_err(|e| {
+                AwsError::unusable(
+                    LATTICE,
+                    "UpdateRule",
+                    format!("target group {}", group.id),
+                    e.to_string(),
+                )
             })?;
         groups.push(appended);
     }

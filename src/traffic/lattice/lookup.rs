@@ -6,6 +6,9 @@
 //! (ARNs are parsed to ids first), which every Lattice operation accepts.
 
 use super::resolved::LatticeResource;
+use crate::aws::error::service::LATTICE;
+use crate::aws::error::ResponseStatus;
+use crate::aws::AwsError;
 use crate::traffic::{aws_error, TrafficError};
 use aws_sdk_vpclattice::operation::get_listener::GetListenerOutput;
 use aws_sdk_vpclattice::operation::get_rule::GetRuleOutput;
@@ -24,10 +27,13 @@ pub(super) struct Found {
 impl Found {
     /// The verified resource; the id falls back to the ARN's last part. A response without an
     /// ARN (AWS always sends one) is an error naming `operation`.
-    pub fn resource(self, operation: &str, shown: &str) -> Result<LatticeResource, TrafficError> {
-        let arn = self.arn.ok_or_else(|| TrafficError::Aws {
-            operation: operation.to_string(),
-            message: format!("{shown}: the response has no arn"),
+    pub fn resource(
+        self,
+        operation: &'static str,
+        shown: &str,
+    ) -> Result<LatticeResource, TrafficError> {
+        let arn = self.arn.ok_or_else(|| {
+            AwsError::unusable(LATTICE, operation, shown, "the response has no arn")
         })?;
         let id = match self.id {
             Some(id) => id,
@@ -42,17 +48,21 @@ impl Found {
 }
 
 /// `ResourceNotFoundException` is NotFound of `shown`; any other failure is Aws.
-pub(super) fn get_error<E, R>(operation: &str, shown: &str, err: &SdkError<E, R>) -> TrafficError
+pub(super) fn get_error<E, R>(
+    operation: &'static str,
+    shown: &str,
+    err: &SdkError<E, R>,
+) -> TrafficError
 where
     E: std::error::Error + ProvideErrorMetadata + 'static,
-    R: std::fmt::Debug,
+    R: ResponseStatus + std::fmt::Debug,
 {
     if err.code() == Some("ResourceNotFoundException") {
         TrafficError::NotFound {
             what: shown.to_string(),
         }
     } else {
-        aws_error(operation, shown, err)
+        aws_error(LATTICE, operation, shown, err)
     }
 }
 
@@ -62,7 +72,7 @@ pub(super) fn one_named(
     found: Vec<Found>,
     name: &str,
     shown: &str,
-    operation: &str,
+    operation: &'static str,
     list_others: bool,
 ) -> Result<LatticeResource, TrafficError> {
     let mut others = Vec::new();
@@ -117,7 +127,7 @@ pub(super) async fn list_services(
 ) -> Result<Vec<Found>, TrafficError> {
     let items = client.list_services().into_paginator().items().send();
     let items: Result<Vec<_>, _> = items.collect().await;
-    let items = items.map_err(|e| aws_error("ListServices", shown, &e))?;
+    let items = items.map_err(|e| aws_error(LATTICE, "ListServices", shown, &e))?;
     Ok(items
         .into_iter()
         .map(|s| Found {
@@ -236,7 +246,7 @@ pub(super) async fn list_target_groups(
 ) -> Result<Vec<TargetGroupSummary>, TrafficError> {
     let items = client.list_target_groups().into_paginator().items().send();
     let items: Result<Vec<_>, _> = items.collect().await;
-    items.map_err(|e| aws_error("ListTargetGroups", shown, &e))
+    items.map_err(|e| aws_error(LATTICE, "ListTargetGroups", shown, &e))
 }
 
 /// A listed target group as a [`Found`].

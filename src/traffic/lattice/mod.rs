@@ -18,6 +18,7 @@ mod resolved;
 
 pub use resolved::{LatticeResource, ResolvedLattice};
 
+use crate::aws::error::service::LATTICE;
 use crate::core::plan::LatticeRoute;
 use crate::core::record::{RouteBackend, RouteIdentity};
 use crate::core::types::{Share, Split};
@@ -167,7 +168,7 @@ impl ForwardStore for LatticeRouter {
                     .set_action(action)
                     .send()
                     .await
-                    .map_err(|e| aws_error("UpdateRule", &r.resource(), &e))?;
+                    .map_err(|e| aws_error(LATTICE, "UpdateRule", &r.resource(), &e))?;
             }
             None => {
                 self.client
@@ -177,7 +178,7 @@ impl ForwardStore for LatticeRouter {
                     .set_default_action(action)
                     .send()
                     .await
-                    .map_err(|e| aws_error("UpdateListener", &r.resource(), &e))?;
+                    .map_err(|e| aws_error(LATTICE, "UpdateListener", &r.resource(), &e))?;
             }
         }
         Ok(())

@@ -19,7 +19,7 @@ async fn a_missing_alb_rule_is_an_aws_error_naming_the_call_and_code() {
     let store = TagStore::alb(clients.elbv2, &arn);
     let err = store.load("checkout").await.unwrap_err();
     assert!(matches!(err, StoreError::Aws { .. }), "{err:?}");
-    assert!(!err.is_throttling());
+    assert!(err.aws().is_some_and(|e| !e.is_retryable()), "{err:?}");
     assert!(
         err.to_string().starts_with(&format!(
             "aws DescribeTags failed on the deployment record: ALB rule {arn}: RuleNotFound"
