@@ -13,6 +13,7 @@ pub mod orchestrator;
 pub mod playbook;
 pub mod preflight;
 pub mod report;
+pub mod session;
 pub mod simulator;
 pub mod store;
 pub mod traffic;

@@ -8,11 +8,10 @@
 //! run when there is one) and the protocol's settle time ([`settle`]: 2 s, or
 //! `CANARY_DEPLOY_LEASE_SETTLE` for a store faster than AWS, such as the local emulator).
 
-use super::store::AnyStore;
 use super::{Exit, Global, Output, StartFromArg};
-use crate::aws::{self, Clients};
-use crate::orchestrator::{setup, Clock, OrchestratorError, SystemClock, DEFAULT_SETTLE};
-use crate::traffic::Router;
+use crate::core::plan::PreflightKind;
+use crate::orchestrator::{Clock, OrchestratorError, SystemClock, DEFAULT_SETTLE};
+use crate::report::reporter;
 use std::path::Path;
 use std::time::Duration;
 
@@ -22,25 +21,21 @@ pub const SETTLE_VAR: &str = "CANARY_DEPLOY_LEASE_SETTLE";
 pub async fn execute(
     path: &Path,
     start_from: Option<StartFromArg>,
-    skip_preflight: &[String],
+    skip_preflight: &[PreflightKind],
     global: &Global,
 ) -> anyhow::Result<Exit> {
     let settle = settle()?;
-    let mut plan = super::load_playbook(path)?;
-    if let Some(start_from) = start_from {
-        plan.start_from = Some(start_from.into());
-    }
-    let clients = Clients::new(&aws::load_config(&global.aws()).await?);
-    let router = super::resolve::router(&plan, global, &clients).await?;
+    let plan = super::load_plan(path, start_from)?;
+    let session = global.session().await?;
+    let deployment = session.deployment(plan).await?;
+    let clients = session.clients();
     tracing::info!(
         "aws calls to resolve the route: {}",
         super::run::calls_made(&clients.calls)
     );
-    let store = AnyStore::for_route(global, &router.identity(), &clients)?;
     // Before the first step only; a refusal has written and saved nothing.
-    super::plan::gate(&plan, &router, &store, &clients, skip_preflight).await?;
-    let deployment = setup::deployment(plan, router, &clients, store);
-    let mut sink = super::run::reporter(global.output);
+    session.gate(&deployment, skip_preflight).await?;
+    let mut sink = reporter(global.output);
     let now = SystemClock.now();
     let advanced = deployment
         .advance(now, &owner("advance"), settle, sink.as_mut())

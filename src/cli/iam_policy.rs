@@ -5,7 +5,7 @@
 //! reads them), and every resource is an exact ARN.
 
 use super::{Exit, Global};
-use crate::aws::{self, Clients};
+use crate::aws::Clients;
 use crate::iam::{self, RecordStore, Resolved, TargetFunction};
 use crate::preflight::{self, Role};
 use crate::traffic::Router;
@@ -15,11 +15,12 @@ pub async fn execute(playbook: &Path, resolve: bool, global: &Global) -> anyhow:
     let plan = super::load_playbook(playbook)?;
     let resolved = match resolve {
         true => {
-            let clients = Clients::new(&aws::load_config(&global.aws()).await?);
-            let router = super::resolve::router(&plan, global, &clients).await?;
+            let session = global.session().await?;
+            let clients = session.clients();
+            let router = session.resolve(&plan).await?;
             Some(Resolved {
-                identity: router.identity(),
-                functions: target_functions(&router, &clients).await?,
+                route: router.route(),
+                functions: target_functions(&router, clients).await?,
             })
         }
         false => None,
@@ -42,7 +43,7 @@ pub async fn execute(playbook: &Path, resolve: bool, global: &Global) -> anyhow:
 /// The function ARNs registered in the route's Lambda target groups. A target group whose
 /// description or targets cannot be read is an error: the policy would silently miss them.
 async fn target_functions(
-    router: &crate::orchestrator::route_router::RouteRouter,
+    router: &crate::traffic::RouteRouter,
     clients: &Clients,
 ) -> anyhow::Result<Vec<TargetFunction>> {
     let Some(facts) = preflight::gather(router, clients).await else {

@@ -7,17 +7,18 @@ mod iam_policy;
 pub mod interrupt;
 mod oncall;
 mod plan;
-mod resolve;
 mod run;
 mod status;
-pub mod store;
 mod validate;
 
 use crate::aws::AwsOptions;
+use crate::core::plan::PreflightKind;
 use crate::core::OperatorAction;
+use crate::session::Session;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+pub use crate::report::Output;
 pub use exit::Exit;
 
 #[derive(Debug, Parser)]
@@ -55,12 +56,6 @@ pub struct Global {
     /// Progress as human text or as JSON lines.
     #[arg(long, global = true, value_enum, default_value_t = Output::Human)]
     pub output: Output,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Output {
-    Human,
-    Json,
 }
 
 /// `--start-from`, spelled as on the command line.
@@ -164,9 +159,19 @@ pub struct SkipPreflight {
     #[arg(
         long = "skip-preflight",
         value_name = "NAME",
-        value_parser = clap::builder::PossibleValuesParser::new(crate::preflight::CHECK_NAMES)
+        value_parser = clap::builder::PossibleValuesParser::new(PreflightKind::NAMES)
     )]
     pub names: Vec<String>,
+}
+
+impl SkipPreflight {
+    /// The checks named (clap has already refused any other name).
+    pub fn kinds(&self) -> Vec<PreflightKind> {
+        self.names
+            .iter()
+            .filter_map(|name| PreflightKind::parse(name))
+            .collect()
+    }
 }
 
 /// Which deployment an on-call command acts on: a playbook, or only the routed resource's ARN
@@ -198,23 +203,30 @@ impl Global {
             profile: self.profile.clone(),
         }
     }
+
+    /// The session these options open: the AWS clients, and where records are kept.
+    pub async fn session(&self) -> anyhow::Result<Session> {
+        Ok(Session::open(&self.aws(), self.state_dir.clone()).await?)
+    }
 }
 
 /// Runs the parsed command; every failure is already printed when this returns.
 pub async fn execute(cli: Cli) -> Exit {
     let result = match &cli.command {
         Command::Validate { playbook } => validate::execute(playbook),
-        Command::Plan { playbook, skip } => plan::execute(playbook, &skip.names, &cli.global).await,
+        Command::Plan { playbook, skip } => {
+            plan::execute(playbook, &skip.kinds(), &cli.global).await
+        }
         Command::Run {
             playbook,
             start_from,
             skip,
-        } => run::execute(playbook, *start_from, &skip.names, &cli.global).await,
+        } => run::execute(playbook, *start_from, &skip.kinds(), &cli.global).await,
         Command::Advance {
             playbook,
             start_from,
             skip,
-        } => advance::execute(playbook, *start_from, &skip.names, &cli.global).await,
+        } => advance::execute(playbook, *start_from, &skip.kinds(), &cli.global).await,
         Command::Status { which, json } => status::execute(which, *json, &cli.global).await,
         Command::Rollback { which, why } => {
             oncall::execute(OperatorAction::Rollback, which, why, &cli.global).await
@@ -239,6 +251,19 @@ pub async fn execute(cli: Cli) -> Exit {
 }
 
 /// Loads and validates a playbook, printing warnings; an invalid one never reaches AWS.
+/// The plan of the playbook at `path`, with `--start-from` in place of the playbook's
+/// `start_from` when given.
+fn load_plan(
+    path: &std::path::Path,
+    start_from: Option<StartFromArg>,
+) -> anyhow::Result<crate::core::Plan> {
+    let mut plan = load_playbook(path)?;
+    if let Some(start_from) = start_from {
+        plan.start_from = Some(start_from.into());
+    }
+    Ok(plan)
+}
+
 fn load_playbook(path: &std::path::Path) -> anyhow::Result<crate::core::Plan> {
     let validated = crate::playbook::load(path)?;
     for warning in &validated.warnings {

@@ -2,40 +2,35 @@
 //! deployment's lease meanwhile (exit 5, nothing done, when another runner holds it). Ctrl-C or
 //! SIGTERM stops it with the lease released, so another runner may continue at once.
 
-use super::store::AnyStore;
 use super::{Exit, Global, Output, StartFromArg};
-use crate::aws::{self, CallLog, Clients};
+use crate::aws::CallLog;
 use crate::core::lease::run_ttl;
+use crate::core::plan::PreflightKind;
 use crate::core::Phase;
 use crate::core::{Event, Plan, Record, Timestamp};
-use crate::orchestrator::{setup, LeaseTerms, SystemClock};
-use crate::report::{EventSink, HumanReporter, JsonReporter};
-use crate::store::Store;
-use crate::traffic::Router;
+use crate::orchestrator::{LeaseTerms, SystemClock};
+use crate::report::{reporter, EventSink};
+use crate::store::{AnyStore, Store};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 pub async fn execute(
     path: &Path,
     start_from: Option<StartFromArg>,
-    skip_preflight: &[String],
+    skip_preflight: &[PreflightKind],
     global: &Global,
 ) -> anyhow::Result<Exit> {
     let settle = super::advance::settle()?;
-    let mut plan = super::load_playbook(path)?;
-    if let Some(start_from) = start_from {
-        plan.start_from = Some(start_from.into());
-    }
-    let clients = Clients::new(&aws::load_config(&global.aws()).await?);
-    let router = super::resolve::router(&plan, global, &clients).await?;
-    let store = AnyStore::for_route(global, &router.identity(), &clients)?;
-    let ended_before = ended_deployment(&store, &plan).await?;
+    let plan = super::load_plan(path, start_from)?;
+    let session = global.session().await?;
+    let deployment = session.deployment(plan).await?;
+    let ended_before = ended_deployment(&deployment.store, &deployment.plan).await?;
     // Before the first step only; a refusal has written and saved nothing.
-    super::plan::gate(&plan, &router, &store, &clients, skip_preflight).await?;
+    session.gate(&deployment, skip_preflight).await?;
 
-    let ttl = run_ttl(plan.analysis.interval);
+    let ttl = run_ttl(deployment.plan.analysis.interval);
     let terms = LeaseTerms::new(super::advance::owner("run"), ttl, settle);
-    let deployment = setup::deployment(plan, router, &clients, store);
+    let clients = session.clients();
     tracing::info!(
         "aws calls to resolve the route: {}",
         clients.calls.take().len()
@@ -88,16 +83,6 @@ async fn ended_deployment(store: &AnyStore, plan: &Plan) -> anyhow::Result<Optio
         record.phase.is_terminal() && record.playbook.content_hash == plan.content_hash
     });
     Ok(ended.then(|| store.location(&plan.name)))
-}
-
-/// The sink for `--output`; inside GitHub Actions (`GITHUB_ACTIONS=true` and
-/// `GITHUB_STEP_SUMMARY` set) it is wrapped to write a step summary and annotations too.
-pub fn reporter(output: Output) -> Box<dyn EventSink> {
-    let chosen: Box<dyn EventSink> = match output {
-        Output::Human => Box::new(HumanReporter::new(std::io::stdout())),
-        Output::Json => Box::new(JsonReporter::new(std::io::stdout())),
-    };
-    crate::report::github::wrap_from_env(chosen)
 }
 
 /// The last line of a run: what happened, in one line.

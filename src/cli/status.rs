@@ -4,14 +4,13 @@
 //! which route it is. Reading the live weights is one call, and `status` still shows the record
 //! when they cannot be read.
 
-use super::oncall::from_tags;
-use super::store::{for_target, AnyStore};
 use super::{Exit, Global, Which};
-use crate::aws::{self, Clients};
 use crate::core::start::{start, Start};
 use crate::core::{Phase, Plan, Record, Share, Split};
 use crate::orchestrator::{Clock, SystemClock};
 use crate::report::human::{clock_time, describe, status_line};
+use crate::session::Session;
+use crate::store::AnyStore;
 use crate::store::Store;
 use crate::traffic::Router;
 
@@ -27,10 +26,10 @@ pub async fn execute(which: &Which, json: bool, global: &Global) -> anyhow::Resu
         Some(path) => Some(super::load_playbook(path)?),
         None => None,
     };
-    let clients = Clients::new(&aws::load_config(&global.aws()).await?);
+    let session = global.session().await?;
     let found = match (&plan, &which.target) {
-        (Some(plan), _) => with_playbook(plan, global, &clients).await?,
-        (None, Some(arn)) => with_target(arn, &clients).await?,
+        (Some(plan), _) => with_playbook(plan, &session).await?,
+        (None, Some(arn)) => with_target(arn, &session).await?,
         (None, None) => anyhow::bail!("give the playbook or --target <ARN>"),
     };
     if json {
@@ -64,18 +63,19 @@ pub async fn execute(which: &Which, json: bool, global: &Global) -> anyhow::Resu
 }
 
 /// The playbook's route resolved, its record from the chosen store, and its live weights.
-async fn with_playbook(plan: &Plan, global: &Global, clients: &Clients) -> anyhow::Result<Found> {
-    let router = super::resolve::router(plan, global, clients).await;
-    let store = match (&router, &global.state_dir) {
-        (_, Some(dir)) => AnyStore::File(crate::store::FileStore::new(dir)),
-        (Ok(router), None) => AnyStore::for_route(global, &router.identity(), clients)?,
-        (Err(error), None) => {
-            anyhow::bail!("cannot find the route's resource, whose tags hold the record: {error}")
+async fn with_playbook(plan: &Plan, session: &Session) -> anyhow::Result<Found> {
+    let (store, live) = match session.deployment(plan.clone()).await {
+        Ok(deployment) => {
+            let live = deployment.router.read().await.map_err(|e| e.to_string());
+            (deployment.store, live)
         }
-    };
-    let live = match &router {
-        Ok(router) => router.read().await.map_err(|e| e.to_string()),
-        Err(error) => Err(error.to_string()),
+        // Files need no route: show the record, and why the live weights are unknown.
+        Err(error) => match session.file_store() {
+            Some(files) => (AnyStore::File(files), Err(error.to_string())),
+            None => anyhow::bail!(
+                "cannot find the route's resource, whose tags hold the record: {error}"
+            ),
+        },
     };
     Ok(Found {
         record: store.load(&plan.name).await?,
@@ -85,15 +85,14 @@ async fn with_playbook(plan: &Plan, global: &Global, clients: &Clients) -> anyho
 }
 
 /// The record in the tags of `arn`, and the live weights of the route it names.
-async fn with_target(arn: &str, clients: &Clients) -> anyhow::Result<Found> {
-    let store = for_target(arn, clients)?;
-    let record = store.load_any().await?;
-    let live = match from_tags(&record, arn, clients) {
+async fn with_target(arn: &str, session: &Session) -> anyhow::Result<Found> {
+    let target = session.target(arn).await?;
+    let live = match target.router(session) {
         Ok((_, router)) => router.read().await.map_err(|e| e.to_string()),
         Err(error) => Err(error.to_string()),
     };
     Ok(Found {
-        record,
+        record: target.record,
         looked_in: format!("the tags of {arn}"),
         live,
     })

@@ -11,7 +11,7 @@
 mod preflight;
 mod route;
 
-pub use preflight::PreflightPolicy;
+pub use preflight::{PreflightKind, PreflightPolicy};
 pub use route::{
     AlbRoute, AlbTarget, LambdaAliasRoute, LatticeRef, LatticeRoute, Route, TargetGroupRef,
 };

@@ -6,11 +6,14 @@
 use super::plan::StartFrom;
 use super::step::OperatorAction;
 use super::types::{Share, Split, Timestamp};
+// The resolved route is plain data that core carries for the shell and never looks into.
+use crate::traffic::route::ResolvedRoute;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
-/// The record format this binary writes.
-pub const RECORD_VERSION: u32 = 1;
+/// The record format this binary writes (2: the route as [`ResolvedRoute`]; a record of format
+/// 1 is read through [`crate::store::format::read_record`]).
+pub const RECORD_VERSION: u32 = 2;
 /// Events kept in the record; older ones are dropped first.
 pub const HISTORY_LIMIT: usize = 100;
 
@@ -34,41 +37,12 @@ pub struct Record {
     /// Bumped on every save; a store refuses to overwrite a newer revision.
     pub revision: u64,
     /// The resolved route, so the on-call commands work with only the resource's ARN (no
-    /// playbook): which target group is stable and which is the canary.
+    /// playbook): which target group (or version) is stable and which is the canary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub route: Option<RouteIdentity>,
+    pub route: Option<ResolvedRoute>,
     /// The runner acting on this deployment, and until when; others do not act meanwhile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lease: Option<Lease>,
-}
-
-/// Which backend a route is on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RouteBackend {
-    Alb,
-    Lattice,
-    LambdaAlias,
-}
-
-/// A resolved route, by ARN: enough to rebuild its router without the playbook or any lookup.
-/// For a Lambda alias: `listener_arn` is the unqualified function ARN, `rule_arn` the alias ARN,
-/// and `stable_arn`/`canary_arn` the two versions' qualified ARNs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RouteIdentity {
-    pub backend: RouteBackend,
-    /// The listener (whose default action carries the weights when `rule_arn` is None).
-    pub listener_arn: String,
-    pub rule_arn: Option<String>,
-    pub stable_arn: String,
-    pub canary_arn: String,
-}
-
-impl RouteIdentity {
-    /// The resource whose forward carries the weights (and whose tags keep the record).
-    pub fn resource_arn(&self) -> &str {
-        self.rule_arn.as_deref().unwrap_or(&self.listener_arn)
-    }
 }
 
 /// A time-bound claim to act on a deployment.

@@ -4,8 +4,8 @@
 
 use super::Grant;
 use crate::core::plan::{AlbRoute, AlbTarget, LatticeRef, LatticeRoute, TargetGroupRef};
-use crate::core::record::RouteIdentity;
 use crate::traffic::lattice::arn::ServicePath;
+use crate::traffic::{ResolvedAlb, ResolvedLattice};
 
 /// A route's grants, its record's grants (tags), and the region and account its other
 /// resources (alarms, Lambda functions) are in, as far as the route's ARNs say.
@@ -63,7 +63,7 @@ impl Scope {
 }
 
 /// An ALB route. Describe* have no resource-level permissions: `*`.
-pub(super) fn alb(route: &AlbRoute, resolved: Option<&RouteIdentity>) -> RouteGrants {
+pub(super) fn alb(route: &AlbRoute, resolved: Option<&ResolvedAlb>) -> RouteGrants {
     let elb = |action: &str| format!("elasticloadbalancing:{action}");
     // Preflight (`run`, `advance` and `plan` before a deployment starts) describes the load
     // balancer by ARN and the target groups' health.
@@ -84,7 +84,7 @@ pub(super) fn alb(route: &AlbRoute, resolved: Option<&RouteIdentity>) -> RouteGr
     let pattern =
         |kind: &str, lb: &str| format!("arn:aws:elasticloadbalancing:*:*:{kind}/app/{lb}/*");
     let (rule, listener) = match (resolved, &route.target) {
-        (Some(identity), _) => (identity.rule_arn.clone(), identity.listener_arn.clone()),
+        (Some(resolved), _) => (resolved.rule_arn.clone(), resolved.listener_arn.clone()),
         (None, AlbTarget::RuleArn(arn)) => (Some(arn.clone()), String::new()),
         (None, AlbTarget::ListenerArn(arn)) => (None, arn.clone()),
         (None, AlbTarget::Rule { load_balancer, .. }) => {
@@ -136,11 +136,11 @@ struct LatticeIds {
 }
 
 impl LatticeIds {
-    fn new(route: &LatticeRoute, resolved: Option<&RouteIdentity>) -> LatticeIds {
+    fn new(route: &LatticeRoute, resolved: Option<&ResolvedLattice>) -> LatticeIds {
         let mut arns: Vec<&str> = Vec::new();
-        if let Some(identity) = resolved {
-            arns.push(identity.resource_arn());
-            arns.push(&identity.listener_arn);
+        if let Some(resolved) = resolved {
+            arns.extend(resolved.rule.as_ref().map(|rule| rule.arn.as_str()));
+            arns.push(&resolved.listener.arn);
         }
         for reference in [&route.rule, &route.listener, &route.service]
             .into_iter()
@@ -164,12 +164,7 @@ impl LatticeIds {
             paths.iter().find_map(|p| p.listener_id),
         );
         let rule = match (resolved, &route.rule) {
-            (Some(identity), _) => identity
-                .rule_arn
-                .as_deref()
-                .and_then(ServicePath::parse)
-                .and_then(|p| p.rule_id)
-                .map(str::to_string),
+            (Some(resolved), _) => resolved.rule.as_ref().map(|rule| rule.id.clone()),
             (None, Some(reference)) => {
                 Some(id(Some(reference), paths.iter().find_map(|p| p.rule_id)))
             }
@@ -204,7 +199,7 @@ impl LatticeIds {
 }
 
 /// A VPC Lattice route. List* and ListTagsForResource have no resource-level permissions.
-pub(super) fn lattice(route: &LatticeRoute, resolved: Option<&RouteIdentity>) -> RouteGrants {
+pub(super) fn lattice(route: &LatticeRoute, resolved: Option<&ResolvedLattice>) -> RouteGrants {
     let vpc = |action: &str| format!("vpc-lattice:{action}");
     let ids = LatticeIds::new(route, resolved);
     let mut grants = Vec::new();
@@ -237,7 +232,7 @@ pub(super) fn lattice(route: &LatticeRoute, resolved: Option<&RouteIdentity>) ->
     }
     // Resolution gets a target group given by id or ARN; preflight gets both and lists their
     // targets (by id: the ARN, exact once resolved).
-    let resolved_tgs = resolved.map(|i| [i.stable_arn.clone(), i.canary_arn.clone()]);
+    let resolved_tgs = resolved.map(|r| [r.stable.arn.clone(), r.canary.arn.clone()]);
     for (index, tg) in [&route.stable, &route.canary].into_iter().enumerate() {
         let arn = match (tg, &resolved_tgs) {
             (LatticeRef::Name(_), _) => {

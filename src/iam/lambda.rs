@@ -21,18 +21,18 @@
 
 use super::grants::{grant, RouteGrants, Scope};
 use super::{Grant, TargetFunction};
-use crate::core::plan::{LambdaAliasRoute, Plan};
-use crate::core::record::RouteIdentity;
+use crate::core::plan::{LambdaAliasRoute, Plan, PreflightKind};
 use crate::preflight::{LAMBDA_INVOKE_PERMISSION, PROVISIONED_CONCURRENCY};
 use crate::traffic::lambda_alias::arn::FunctionArn;
+use crate::traffic::lambda_alias::ResolvedAlias;
 
 fn lambda(action: &str) -> String {
     format!("lambda:{action}")
 }
 
 /// Whether the plan's preflight runs `name` (its playbook does not skip it).
-fn runs(plan: &Plan, name: &str) -> bool {
-    !plan.preflight.skip.iter().any(|s| s == name)
+fn runs(plan: &Plan, name: PreflightKind) -> bool {
+    !plan.preflight.skip.contains(&name)
 }
 
 /// A Lambda alias route: exact ARNs when resolved or when the playbook gives the function's
@@ -40,16 +40,16 @@ fn runs(plan: &Plan, name: &str) -> bool {
 pub(super) fn alias_route(
     plan: &Plan,
     route: &LambdaAliasRoute,
-    resolved: Option<&RouteIdentity>,
+    resolved: Option<&ResolvedAlias>,
 ) -> RouteGrants {
     let function = match resolved {
-        Some(identity) => identity.listener_arn.clone(),
+        Some(resolved) => resolved.function_arn.clone(),
         None if route.function.starts_with("arn:") => route.function.clone(),
         None => format!("arn:aws:lambda:*:*:function:{}", route.function),
     };
     let alias = format!("{function}:{}", route.alias);
     let versions = match resolved {
-        Some(identity) => vec![identity.stable_arn.clone(), identity.canary_arn.clone()],
+        Some(resolved) => vec![resolved.stable_arn(), resolved.canary_arn()],
         None => {
             let stable = route.stable_version.as_deref().unwrap_or("*");
             vec![

@@ -52,8 +52,8 @@ mod tests;
 pub use eval::arn_matches;
 
 use crate::core::plan::{CheckKind, Route};
-use crate::core::record::RouteIdentity;
 use crate::core::Plan;
+use crate::traffic::ResolvedRoute;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -68,7 +68,7 @@ pub enum RecordStore {
 /// in its target groups (none for a Lambda alias route).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Resolved {
-    pub identity: RouteIdentity,
+    pub route: ResolvedRoute,
     pub functions: Vec<TargetFunction>,
 }
 
@@ -141,12 +141,14 @@ const SID_ORDER: [&str; 14] = [
 /// where only resolution can tell (a resource named by name, the functions behind target
 /// groups).
 pub fn policy(plan: &Plan, resolved: Option<&Resolved>, store: RecordStore) -> Generated {
-    let identity = resolved.map(|r| &r.identity);
+    let found = resolved.map(|r| &r.route);
     let functions = resolved.map(|r| r.functions.as_slice());
     let route = match &plan.route {
-        Route::Alb(route) => grants::alb(route, identity),
-        Route::Lattice(route) => grants::lattice(route, identity),
-        Route::LambdaAlias(route) => lambda::alias_route(plan, route, identity),
+        Route::Alb(route) => grants::alb(route, found.and_then(ResolvedRoute::as_alb)),
+        Route::Lattice(route) => grants::lattice(route, found.and_then(ResolvedRoute::as_lattice)),
+        Route::LambdaAlias(route) => {
+            lambda::alias_route(plan, route, found.and_then(ResolvedRoute::as_lambda_alias))
+        }
     };
     let mut all = route.grants;
     if !matches!(plan.route, Route::LambdaAlias(_)) {

@@ -2,7 +2,7 @@
 //! by pattern, and the JSON it prints.
 
 use super::*;
-use crate::core::record::RouteBackend;
+use crate::traffic::{ResolvedAlb, ResolvedRoute};
 
 const STEPS: &str = "steps:\n  canary: [10, 100]\n  bake: 1m\n";
 const LB: &str = "arn:aws:elasticloadbalancing:eu-west-1:111122223333";
@@ -116,15 +116,17 @@ fn resolving_replaces_patterns_with_the_arns() {
         &alb("load_balancer: shop\n    port: 443\n    priority: 10"),
         "",
     );
-    let identity = RouteIdentity {
-        backend: RouteBackend::Alb,
+    let route = ResolvedRoute::Alb(ResolvedAlb {
+        load_balancer_arn: format!("{LB}:loadbalancer/app/shop/50dc6c495c0c9188"),
         listener_arn: LISTENER.into(),
         rule_arn: Some(RULE.into()),
         stable_arn: format!("{LB}:targetgroup/blue/1a2b"),
         canary_arn: format!("{LB}:targetgroup/green/3c4d"),
-    };
+        stable_is_lambda: false,
+        canary_is_lambda: false,
+    });
     let resolved = Resolved {
-        identity,
+        route,
         functions: Vec::new(),
     };
     let out = policy(&plan, Some(&resolved), RecordStore::Tags);

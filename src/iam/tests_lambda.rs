@@ -2,7 +2,8 @@
 //! and the preflight's calls on the functions behind target groups.
 
 use super::*;
-use crate::core::record::RouteBackend;
+use crate::traffic::lambda_alias::ResolvedAlias;
+use crate::traffic::{ResolvedAlb, ResolvedRoute};
 
 const FUNCTION: &str = "arn:aws:lambda:eu-west-1:111122223333:function:checkout";
 const LISTENER: &str =
@@ -90,13 +91,14 @@ fn a_resolved_alias_route_is_exact_and_alarms_are_in_its_account() {
         "checks:\n  - alarms: [checkout-errors]\n",
     );
     let resolved = Resolved {
-        identity: RouteIdentity {
-            backend: RouteBackend::LambdaAlias,
-            listener_arn: FUNCTION.into(),
-            rule_arn: Some(format!("{FUNCTION}:live")),
-            stable_arn: format!("{FUNCTION}:6"),
-            canary_arn: format!("{FUNCTION}:7"),
-        },
+        route: ResolvedRoute::LambdaAlias(ResolvedAlias {
+            function_arn: FUNCTION.into(),
+            function_name: "checkout".into(),
+            alias: "live".into(),
+            alias_arn: format!("{FUNCTION}:live"),
+            stable_version: "6".into(),
+            canary_version: "7".into(),
+        }),
         functions: Vec::new(),
     };
     let out = policy(&plan, Some(&resolved), RecordStore::Tags);
@@ -133,13 +135,15 @@ fn alb_with_functions(extra: &str) -> Generated {
         "  alb:\n    listener: {LISTENER}\n    stable: {TG}/ec2/1a2b\n    canary: {TG}/lambda/3c4d\n"
     );
     let resolved = Resolved {
-        identity: RouteIdentity {
-            backend: RouteBackend::Alb,
+        route: ResolvedRoute::Alb(ResolvedAlb {
+            load_balancer_arn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/shop/50dc6c495c0c9188".into(),
             listener_arn: LISTENER.into(),
             rule_arn: None,
             stable_arn: format!("{TG}/ec2/1a2b"),
             canary_arn: format!("{TG}/lambda/3c4d"),
-        },
+            stable_is_lambda: false,
+            canary_is_lambda: true,
+        }),
         functions: vec![
             TargetFunction {
                 arn: format!("{FUNCTION}:live"),

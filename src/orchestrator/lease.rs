@@ -192,7 +192,7 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         now: Timestamp,
         terms: &LeaseTerms,
     ) -> Result<Claim, OrchestratorError> {
-        record.route = Some(self.router.identity());
+        record.route = Some(self.router.route());
         lease::claim(&mut record, &terms.owner, &terms.token, now, terms.ttl);
         let waited = answered.elapsed();
         if waited > terms.settle / 2 {

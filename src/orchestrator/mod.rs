@@ -16,7 +16,6 @@ pub mod operate;
 mod perform;
 pub mod recall;
 mod recovery;
-pub mod route_router;
 pub mod run;
 pub mod setup;
 
@@ -122,7 +121,7 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         force_save: bool,
         sink: &mut dyn EventSink,
     ) -> Result<Record, OrchestratorError> {
-        record.route = Some(self.router.identity());
+        record.route = Some(self.router.route());
         let live = self.router.read().await?;
         if record.phase == Phase::Pending {
             if let core::start::Start::Refuse { why } = core::start::start(&self.plan, live) {

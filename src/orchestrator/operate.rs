@@ -74,7 +74,7 @@ async fn operate_once<R: Router + Sync, S: Store + Sync>(
     sink: &mut dyn EventSink,
 ) -> Result<Record, OrchestratorError> {
     if record.route.is_none() {
-        record.route = Some(shell.router.identity());
+        record.route = Some(shell.router.route());
     }
     let live = shell.router.read().await?;
     // A rollback or a promotion overrides whatever is live: never finish a step left in flight

@@ -10,56 +10,53 @@
 //! resolved again with it. Without such a record the error stands, and says to pin
 //! `stable_version`.
 
-use super::route_router::RouteRouter;
-use super::{setup, OrchestratorError};
+use super::OrchestratorError;
 use crate::aws::Clients;
 use crate::core::plan::{LambdaAliasRoute, Route};
-use crate::core::record::{RouteBackend, RouteIdentity};
 use crate::core::Plan;
+use crate::store::tags::RecordTags;
 use crate::store::Store;
-use crate::traffic::lambda_alias::arn::FunctionArn;
-use crate::traffic::TrafficError;
+use crate::traffic::{ResolvedRoute, RouteRouter, TrafficError};
 
 /// The plan's route resolved (names to ARNs); for a Lambda alias that already serves the
-/// canary, with the stable version from the record in `store_of(alias)`, the store the
-/// command keeps records in (`None`: no store, the error stands).
+/// canary, with the stable version from the record in `store_of(tags)`, the store the command
+/// keeps records in for the alias's record tags (`None`: no store, the error stands).
 pub async fn router<S: Store>(
     plan: &Plan,
     clients: &Clients,
-    store_of: impl Fn(&RouteIdentity) -> Option<S>,
+    store_of: impl Fn(&RecordTags) -> Option<S>,
 ) -> Result<RouteRouter, OrchestratorError> {
-    let error = match setup::router(&plan.route, clients).await {
+    let error = match RouteRouter::resolve(&plan.route, clients).await {
         Ok(router) => return Ok(router),
         Err(error) => error,
     };
     let (
         Route::LambdaAlias(route),
-        OrchestratorError::Traffic(TrafficError::StableUnknown {
+        TrafficError::StableUnknown {
             alias_arn,
+            function_arn,
+            alias,
             canary_version,
-        }),
+        },
     ) = (&plan.route, &error)
     else {
-        return Err(error);
+        return Err(error.into());
     };
-    let alias = RouteIdentity {
-        backend: RouteBackend::LambdaAlias,
-        listener_arn: String::new(),
-        rule_arn: Some(alias_arn.clone()),
-        stable_arn: String::new(),
-        canary_arn: String::new(),
+    let tags = RecordTags::LambdaAlias {
+        function_arn: function_arn.clone(),
+        alias: alias.clone(),
     };
-    let Some(store) = store_of(&alias) else {
-        return Err(error);
+    let Some(store) = store_of(&tags) else {
+        return Err(error.into());
     };
     let Some(stable) = recorded_stable(&store, &plan.name, alias_arn, canary_version).await? else {
-        return Err(error);
+        return Err(error.into());
     };
     let pinned = Route::LambdaAlias(LambdaAliasRoute {
         stable_version: Some(stable),
         ..route.clone()
     });
-    setup::router(&pinned, clients).await
+    Ok(RouteRouter::resolve(&pinned, clients).await?)
 }
 
 /// The stable version in the record `name` on `alias_arn`, if it is this alias's deployment of
@@ -70,13 +67,10 @@ async fn recorded_stable<S: Store>(
     alias_arn: &str,
     canary_version: &str,
 ) -> Result<Option<String>, OrchestratorError> {
-    let Some(route) = store.load(name).await?.and_then(|record| record.route) else {
+    let record = store.load(name).await?;
+    let Some(ResolvedRoute::LambdaAlias(route)) = record.and_then(|record| record.route) else {
         return Ok(None);
     };
-    let version = |arn| FunctionArn::parse(arn).and_then(|f| f.qualifier);
-    let same = route.rule_arn.as_deref() == Some(alias_arn)
-        && version(&route.canary_arn) == Some(canary_version);
-    Ok(version(&route.stable_arn)
-        .filter(|_| same)
-        .map(str::to_string))
+    let same = route.alias_arn == alias_arn && route.canary_version == canary_version;
+    Ok(same.then_some(route.stable_version))
 }

@@ -5,8 +5,8 @@
 use super::error::Diag;
 use super::model::Sp;
 use super::values::closest;
+use crate::core::plan::PreflightKind;
 use crate::core::plan::PreflightPolicy;
-use crate::preflight::CHECK_NAMES;
 use serde::Deserialize;
 
 /// `preflight: { min_healthy_targets: N, warm_starts: bool, skip: [names…] }`, as written.
@@ -45,18 +45,21 @@ pub(crate) fn policy(d: &mut Diag, doc: &Sp<PreflightDoc>) -> Option<PreflightPo
     }
     for name in doc.value.skip.iter().flat_map(|s| s.value.iter()) {
         let raw = name.value.trim();
-        if CHECK_NAMES.contains(&raw) {
-            if !policy.skip.iter().any(|s| s == raw) {
-                policy.skip.push(raw.to_string());
+        if let Some(kind) = PreflightKind::parse(raw) {
+            if !policy.skip.contains(&kind) {
+                policy.skip.push(kind);
             }
             continue;
         }
-        let hint = closest(&raw.to_ascii_lowercase(), CHECK_NAMES)
+        let hint = closest(&raw.to_ascii_lowercase(), &PreflightKind::NAMES)
             .map_or(String::new(), |c| format!("did you mean `{c}`? "));
         d.error(
             name,
             format!("`{raw}` is not a preflight check"),
-            format!("{hint}the preflight checks are: {}", CHECK_NAMES.join(", ")),
+            format!(
+                "{hint}the preflight checks are: {}",
+                PreflightKind::NAMES.join(", ")
+            ),
         );
     }
     (d.error_count() == errors_before).then_some(policy)
@@ -89,7 +92,7 @@ mod tests {
         .unwrap();
         assert_eq!(policy.min_healthy_targets, 3);
         assert!(policy.warm_starts);
-        assert_eq!(policy.skip, vec!["start-split".to_string()]);
+        assert_eq!(policy.skip, [crate::core::plan::PreflightKind::StartSplit]);
     }
 
     #[test]

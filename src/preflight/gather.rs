@@ -4,7 +4,7 @@
 //! need it and no others.
 
 use crate::aws::Clients;
-use crate::orchestrator::route_router::RouteRouter;
+use crate::traffic::RouteRouter;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {

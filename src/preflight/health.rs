@@ -19,7 +19,7 @@
 
 use super::gather::{Group, Owner, Role, RouteFacts, Target};
 use super::{PreflightCheck, CANARY_HEALTHY_TARGETS, STABLE_HEALTHY_TARGETS};
-use crate::core::plan::PreflightPolicy;
+use crate::core::plan::{PreflightKind, PreflightPolicy};
 
 /// Which load balancer reports the states (their reasons differ).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,7 +57,7 @@ enum Serving {
 }
 
 /// The pure judgement of one target group's targets against `min`.
-pub fn evaluate(name: &'static str, group: &Group, min: u32, backend: Backend) -> PreflightCheck {
+pub fn evaluate(name: PreflightKind, group: &Group, min: u32, backend: Backend) -> PreflightCheck {
     let targets = match &group.targets {
         Ok(targets) => targets,
         Err(why) => {

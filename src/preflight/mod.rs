@@ -28,30 +28,22 @@ pub use gather::{gather, Group, GroupInfo, Role, RouteFacts, Target};
 pub use render::{refusal, render};
 
 use crate::aws::Clients;
+use crate::core::plan::PreflightKind;
 use crate::core::{Plan, Split};
-use crate::orchestrator::route_router::RouteRouter;
+use crate::traffic::RouteRouter;
 use serde::Serialize;
 
-pub const TARGET_GROUPS: &str = "target-groups";
-pub const CANARY_HEALTHY_TARGETS: &str = "canary-healthy-targets";
-pub const STABLE_HEALTHY_TARGETS: &str = "stable-healthy-targets";
-pub const LAMBDA_QUALIFIED_ARN: &str = "lambda-qualified-arn";
-pub const LAMBDA_INVOKE_PERMISSION: &str = "lambda-invoke-permission";
-pub const LAMBDA_ALIAS_VERSIONS: &str = "lambda-alias-versions";
-pub const PROVISIONED_CONCURRENCY: &str = "provisioned-concurrency";
-pub const START_SPLIT: &str = "start-split";
+pub const TARGET_GROUPS: PreflightKind = PreflightKind::TargetGroups;
+pub const CANARY_HEALTHY_TARGETS: PreflightKind = PreflightKind::CanaryHealthyTargets;
+pub const STABLE_HEALTHY_TARGETS: PreflightKind = PreflightKind::StableHealthyTargets;
+pub const LAMBDA_QUALIFIED_ARN: PreflightKind = PreflightKind::LambdaQualifiedArn;
+pub const LAMBDA_INVOKE_PERMISSION: PreflightKind = PreflightKind::LambdaInvokePermission;
+pub const LAMBDA_ALIAS_VERSIONS: PreflightKind = PreflightKind::LambdaAliasVersions;
+pub const PROVISIONED_CONCURRENCY: PreflightKind = PreflightKind::ProvisionedConcurrency;
+pub const START_SPLIT: PreflightKind = PreflightKind::StartSplit;
 
-/// Every preflight check, in the order they are run and shown.
-pub const CHECK_NAMES: &[&str] = &[
-    TARGET_GROUPS,
-    CANARY_HEALTHY_TARGETS,
-    STABLE_HEALTHY_TARGETS,
-    LAMBDA_QUALIFIED_ARN,
-    LAMBDA_INVOKE_PERMISSION,
-    LAMBDA_ALIAS_VERSIONS,
-    PROVISIONED_CONCURRENCY,
-    START_SPLIT,
-];
+/// Every check's name, in the order they are run and shown.
+pub const CHECK_NAMES: [&str; 8] = PreflightKind::NAMES;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -65,22 +57,22 @@ pub enum Outcome {
 /// One check's result, with a message that says what was found and what to do about it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PreflightCheck {
-    pub name: &'static str,
+    pub name: PreflightKind,
     pub outcome: Outcome,
     pub message: String,
 }
 
 impl PreflightCheck {
-    pub fn pass(name: &'static str, message: impl Into<String>) -> Self {
+    pub fn pass(name: PreflightKind, message: impl Into<String>) -> Self {
         Self::new(name, Outcome::Pass, message)
     }
-    pub fn fail(name: &'static str, message: impl Into<String>) -> Self {
+    pub fn fail(name: PreflightKind, message: impl Into<String>) -> Self {
         Self::new(name, Outcome::Fail, message)
     }
-    pub fn skip(name: &'static str, message: impl Into<String>) -> Self {
+    pub fn skip(name: PreflightKind, message: impl Into<String>) -> Self {
         Self::new(name, Outcome::Skip, message)
     }
-    fn new(name: &'static str, outcome: Outcome, message: impl Into<String>) -> Self {
+    fn new(name: PreflightKind, outcome: Outcome, message: impl Into<String>) -> Self {
         PreflightCheck {
             name,
             outcome,
@@ -109,64 +101,86 @@ impl Preflight {
 }
 
 /// Runs every check of `plan` on its resolved route. `live` is the route's live split (or why
-/// it could not be read); `skipped` adds names to the playbook's `preflight.skip` (from
+/// it could not be read); `skipped` adds checks to the playbook's `preflight.skip` (from
 /// `--skip-preflight`). Skipped checks make no call.
 pub async fn run(
     plan: &Plan,
     router: &RouteRouter,
     live: Result<Split, String>,
     clients: &Clients,
-    skipped: &[String],
+    skipped: &[PreflightKind],
 ) -> Preflight {
     let facts = gather::gather(router, clients).await;
     let policy = &plan.preflight;
-    let skip = |name: &str| -> Option<String> {
-        if skipped.iter().any(|s| s == name) {
-            Some(format!("skipped by `--skip-preflight {name}`"))
-        } else if policy.skip.iter().any(|s| s == name) {
+    let mut checks = Vec::new();
+    for kind in PreflightKind::ALL {
+        let skipped_by = if skipped.contains(&kind) {
+            Some(format!("skipped by `--skip-preflight {kind}`"))
+        } else if policy.skip.contains(&kind) {
             Some("skipped by the playbook's `preflight.skip`".to_string())
         } else {
             None
-        }
-    };
-    let mut checks = Vec::new();
-    for name in CHECK_NAMES.iter().copied() {
-        if let Some(why) = skip(name) {
-            checks.push(PreflightCheck::skip(name, why));
-            continue;
-        }
-        let Some(facts) = facts.as_ref().filter(|_| name != START_SPLIT) else {
-            checks.push(match (name, router) {
-                (START_SPLIT, _) => start_split::check(plan, &live),
-                (LAMBDA_ALIAS_VERSIONS, RouteRouter::LambdaAlias(alias)) => {
-                    alias_versions::check(alias)
-                }
-                (PROVISIONED_CONCURRENCY, RouteRouter::LambdaAlias(alias)) => {
-                    concurrency::alias_check(alias.resolved(), policy, clients).await
-                }
-                _ => PreflightCheck::skip(name, "not applicable: the route has no target groups"),
-            });
-            continue;
         };
-        let check = match name {
-            TARGET_GROUPS => target_groups::check(facts),
-            CANARY_HEALTHY_TARGETS => health::check(facts, Role::Canary, policy),
-            STABLE_HEALTHY_TARGETS => health::check(facts, Role::Stable, policy),
-            LAMBDA_QUALIFIED_ARN => lambda::qualified_check(facts),
-            LAMBDA_INVOKE_PERMISSION => lambda::permission_check(facts, clients).await,
-            LAMBDA_ALIAS_VERSIONS => {
-                PreflightCheck::skip(name, "not applicable: the route is not a Lambda alias")
-            }
-            PROVISIONED_CONCURRENCY => concurrency::check(facts, policy, clients).await,
-            _ => start_split::check(plan, &live),
+        let check = match skipped_by {
+            Some(why) => PreflightCheck::skip(kind, why),
+            None => check(kind, plan, router, facts.as_ref(), &live, clients).await,
         };
         checks.push(check);
     }
     Preflight { checks }
 }
 
+/// One check on the route: the target-group checks on the facts gathered (none on a Lambda
+/// alias route), the alias checks on the alias, `start-split` on the live split.
+async fn check(
+    kind: PreflightKind,
+    plan: &Plan,
+    router: &RouteRouter,
+    facts: Option<&RouteFacts>,
+    live: &Result<Split, String>,
+    clients: &Clients,
+) -> PreflightCheck {
+    use PreflightKind as K;
+    let policy = &plan.preflight;
+    let alias = match router {
+        RouteRouter::LambdaAlias(alias) => Some(alias),
+        RouteRouter::Alb(_) | RouteRouter::Lattice(_) => None,
+    };
+    match (kind, facts) {
+        (K::StartSplit, _) => start_split::check(plan, live),
+        (K::TargetGroups, Some(facts)) => target_groups::check(facts),
+        (K::CanaryHealthyTargets, Some(facts)) => health::check(facts, Role::Canary, policy),
+        (K::StableHealthyTargets, Some(facts)) => health::check(facts, Role::Stable, policy),
+        (K::LambdaQualifiedArn, Some(facts)) => lambda::qualified_check(facts),
+        (K::LambdaInvokePermission, Some(facts)) => lambda::permission_check(facts, clients).await,
+        (K::ProvisionedConcurrency, Some(facts)) => {
+            concurrency::check(facts, policy, clients).await
+        }
+        (K::LambdaAliasVersions, _) => match alias {
+            Some(alias) => alias_versions::check(alias),
+            None => PreflightCheck::skip(kind, "not applicable: the route is not a Lambda alias"),
+        },
+        (K::ProvisionedConcurrency, None) => match alias {
+            Some(alias) => concurrency::alias_check(alias.resolved(), policy, clients).await,
+            None => no_target_groups(kind),
+        },
+        (
+            K::TargetGroups
+            | K::CanaryHealthyTargets
+            | K::StableHealthyTargets
+            | K::LambdaQualifiedArn
+            | K::LambdaInvokePermission,
+            None,
+        ) => no_target_groups(kind),
+    }
+}
+
+fn no_target_groups(kind: PreflightKind) -> PreflightCheck {
+    PreflightCheck::skip(kind, "not applicable: the route has no target groups")
+}
+
 /// The instruction that skips `name`, for failure messages.
-pub fn how_to_skip(name: &str) -> String {
+pub fn how_to_skip(name: PreflightKind) -> String {
     format!("to skip it: `preflight: {{ skip: [{name}] }}` in the playbook, or `--skip-preflight {name}`")
 }
 

@@ -44,8 +44,8 @@ mod tests {
     fn the_refusal_lists_each_failure_and_how_to_skip_it() {
         let preflight = Preflight {
             checks: vec![
-                PreflightCheck::pass("target-groups", "fine"),
-                PreflightCheck::fail("canary-healthy-targets", "none healthy"),
+                PreflightCheck::pass(crate::preflight::TARGET_GROUPS, "fine"),
+                PreflightCheck::fail(crate::preflight::CANARY_HEALTHY_TARGETS, "none healthy"),
             ],
         };
         assert_eq!(

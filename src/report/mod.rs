@@ -15,6 +15,23 @@ pub use github::GithubReporter;
 pub use human::HumanReporter;
 pub use json::JsonReporter;
 
+/// How a command reports: human text, or JSON lines (`--output`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    Human,
+    Json,
+}
+
+/// The sink for `output` on standard output; inside GitHub Actions (`GITHUB_ACTIONS=true` and
+/// `GITHUB_STEP_SUMMARY` set) it is wrapped to write a step summary and annotations too.
+pub fn reporter(output: Output) -> Box<dyn EventSink> {
+    let chosen: Box<dyn EventSink> = match output {
+        Output::Human => Box::new(HumanReporter::new(std::io::stdout())),
+        Output::Json => Box::new(JsonReporter::new(std::io::stdout())),
+    };
+    github::wrap_from_env(chosen)
+}
+
 /// Receives what happens during a tick, and the state after each tick.
 pub trait EventSink: Send {
     fn emit(&mut self, event: &Event);

@@ -7,6 +7,7 @@
 use super::{Store, StoreError};
 use crate::core::record::RECORD_VERSION;
 use crate::core::Record;
+use crate::store::format::{read_record, ReadError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -36,27 +37,15 @@ impl FileStore {
                 })
             }
         };
-        let version = serde_json::from_slice::<serde_json::Value>(&bytes)
-            .map_err(|e| StoreError::Corrupt {
-                path: shown.clone(),
-                why: e.to_string(),
-            })?
-            .get("version")
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(0);
-        if version > u64::from(RECORD_VERSION) {
-            return Err(StoreError::TooNew {
+        match read_record(&bytes) {
+            Ok(record) => Ok(Some(record)),
+            Err(ReadError::Corrupt(why)) => Err(StoreError::Corrupt { path: shown, why }),
+            Err(ReadError::TooNew(found)) => Err(StoreError::TooNew {
                 path: shown,
-                found: u32::try_from(version).unwrap_or(u32::MAX),
+                found,
                 supported: RECORD_VERSION,
-            });
+            }),
         }
-        serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|e| StoreError::Corrupt {
-                path: shown,
-                why: e.to_string(),
-            })
     }
 
     fn write_atomically(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {

@@ -10,13 +10,16 @@
 //! record kept in the tags of the routed ALB or VPC Lattice listener or rule, so a scheduled job
 //! needs no storage of its own).
 
+mod any;
 pub mod file;
+pub mod format;
 pub mod tags;
 
 use crate::aws::AwsError;
 use crate::core::Record;
 use std::future::Future;
 
+pub use any::AnyStore;
 pub use file::FileStore;
 pub use tags::TagStore;
 

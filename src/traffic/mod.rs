@@ -13,18 +13,21 @@
 //! stickiness).
 
 pub mod alb;
+pub mod hub;
 pub mod lambda_alias;
 pub mod lattice;
+pub mod route;
 pub mod split;
 mod write;
 
 pub use alb::{AlbRouter, ResolvedAlb};
+pub use hub::RouteRouter;
 pub use lattice::{LatticeResource, LatticeRouter, ResolvedLattice};
+pub use route::ResolvedRoute;
 pub use split::{WeightLimits, ALB_WEIGHTS, LATTICE_WEIGHTS};
 
 use crate::aws::error::ResponseStatus;
 use crate::aws::AwsError;
-use crate::core::record::RouteIdentity;
 use crate::core::types::{Share, Split};
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -51,6 +54,9 @@ pub enum TrafficError {
     )]
     StableUnknown {
         alias_arn: String,
+        /// The alias's function (unqualified ARN) and name: where its record is.
+        function_arn: String,
+        alias: String,
         canary_version: String,
     },
 
@@ -181,9 +187,9 @@ pub trait Router {
     /// e.g. "ALB rule arn:... (stable demo-stable, canary demo-canary)"
     fn describe(&self) -> String;
 
-    /// The resolved route by ARN, kept in the deployment record so that an operator with only
-    /// the resource's ARN can rebuild this router (see each backend's `from_identity`).
-    fn identity(&self) -> RouteIdentity;
+    /// What resolution found, kept in the deployment record so that an operator with only the
+    /// resource's ARN can rebuild this router ([`ResolvedRoute::router`]).
+    fn route(&self) -> ResolvedRoute;
 }
 
 #[cfg(test)]

@@ -138,7 +138,7 @@ async fn status_shows_the_live_weights_and_flags_a_change_made_outside() {
         .expect("valid")
         .plan;
     let clients = canary_deploy::aws::Clients::new(&crate::emulator::sdk_config().await);
-    let router = canary_deploy::orchestrator::setup::router(&plan.route, &clients)
+    let router = canary_deploy::traffic::RouteRouter::resolve(&plan.route, &clients)
         .await
         .expect("resolve");
     let theirs = canary_deploy::core::Split {

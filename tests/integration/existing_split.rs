@@ -7,7 +7,7 @@ use crate::emulator::{deploy_command, endpoint, sdk_config};
 use crate::route_fixture::{for_backends, Backend, RouteFixture};
 use canary_deploy::aws::Clients;
 use canary_deploy::core::{EventKind, Record, Share, Split};
-use canary_deploy::orchestrator::route_router::RouteRouter;
+use canary_deploy::traffic::RouteRouter;
 use canary_deploy::traffic::Router;
 use std::path::Path;
 
@@ -24,7 +24,7 @@ async fn route_at_60_40(fixture: &dyn RouteFixture, name: &str) -> RouteRouter {
         .expect("valid playbook")
         .plan;
     let clients = Clients::new(&sdk_config().await);
-    let router = canary_deploy::orchestrator::setup::router(&plan.route, &clients)
+    let router = canary_deploy::traffic::RouteRouter::resolve(&plan.route, &clients)
         .await
         .expect("the fixture resolves");
     router.write(None, LIVE).await.expect("set 60/40 by hand");

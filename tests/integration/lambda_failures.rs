@@ -8,8 +8,8 @@ use crate::scenario::{playbook, steps_started, Scenario, ANALYSIS};
 use aws_sdk_cloudwatch::types::{Dimension, Statistic};
 use canary_deploy::core::{Phase, Record, Share};
 use canary_deploy::metrics::templates::{ALB_NAMESPACE, LAMBDA_USER_ERROR, TARGET_5XX_COUNT};
-use canary_deploy::orchestrator::route_router::RouteRouter;
 use canary_deploy::simulator::{Failure, TargetProfile};
+use canary_deploy::traffic::RouteRouter;
 use std::time::{Duration, UNIX_EPOCH};
 
 fn rolled_back_why(record: &Record) -> &str {

@@ -6,9 +6,9 @@
 use crate::emulator::{binary, demo_alb, endpoint, sdk_config, DemoAlb};
 use crate::route_fixture::{for_backends, Backend};
 use canary_deploy::aws::Clients;
-use canary_deploy::cli::store::for_target;
 use canary_deploy::core::record::Lease;
 use canary_deploy::core::{EventKind, Phase, Record, Split, Timestamp};
+use canary_deploy::session::Session;
 use canary_deploy::store::{Store, TagStore};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -83,7 +83,11 @@ async fn several_advance_processes_at_once_one_acts_per_round(backend: Backend) 
     let playbook = dir.path().join("crowd.yaml");
     std::fs::write(&playbook, route.playbook("crowd", steps)).expect("write the playbook");
     let clients = Clients::new(&sdk_config().await);
-    let store = for_target(&route.resource_arn(), &clients).expect("the route's tag store");
+    let store = Session::new(clients, None)
+        .target(&route.resource_arn())
+        .await
+        .expect("the route's tag store")
+        .store;
     // All on the canary: ALB weights top out at 999, a Lambda alias's at 1000.
     let full = match backend {
         Backend::LambdaAlias => 1000,

@@ -17,6 +17,7 @@ mod lambda_failures;
 mod lambda_router;
 mod lattice_router;
 mod lease;
+mod legacy_record;
 mod oncall;
 mod preflight;
 mod race;

@@ -5,12 +5,12 @@
 use crate::emulator::{demo_alb, sdk_config};
 use canary_deploy::aws::Clients;
 use canary_deploy::core::{OperatorCommand, Phase, Share, Split, Timestamp};
-use canary_deploy::orchestrator::route_router::RouteRouter;
-use canary_deploy::orchestrator::setup::{connect, RouteDeployment};
+use canary_deploy::orchestrator::setup::RouteDeployment;
 use canary_deploy::orchestrator::Deployment;
 use canary_deploy::report::Discard;
-use canary_deploy::store::FileStore;
-use canary_deploy::traffic::{Router, TrafficError};
+use canary_deploy::session::Session;
+use canary_deploy::store::AnyStore;
+use canary_deploy::traffic::{ResolvedRoute, RouteRouter, Router, TrafficError};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Delegates to the ALB router, except that the first write beyond the first step lets the
@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// passed a moment before the operator's write would.
 struct LosingRouter {
     inner: RouteRouter,
-    operator: RouteDeployment<FileStore>,
+    operator: RouteDeployment<AnyStore>,
     raced: AtomicBool,
     now: Timestamp,
 }
@@ -50,8 +50,8 @@ impl Router for LosingRouter {
         self.inner.describe()
     }
 
-    fn identity(&self) -> canary_deploy::core::record::RouteIdentity {
-        self.inner.identity()
+    fn route(&self) -> ResolvedRoute {
+        self.inner.route()
     }
 }
 
@@ -64,12 +64,9 @@ async fn a_rollback_wins_over_a_write_that_lands_after_it() {
         .plan;
     let clients = Clients::new(&sdk_config().await);
     let state = tempfile::tempdir().expect("temp dir");
-    let runner = connect(plan.clone(), &clients, FileStore::new(state.path()))
-        .await
-        .expect("connect");
-    let operator = connect(plan, &clients, FileStore::new(state.path()))
-        .await
-        .expect("connect");
+    let session = Session::new(clients, Some(state.path().to_path_buf()));
+    let runner = session.deployment(plan.clone()).await.expect("resolve");
+    let operator = session.deployment(plan).await.expect("resolve");
     let now = Timestamp::from_secs(1_800_000_000);
     let runner = Deployment {
         router: LosingRouter {

@@ -8,16 +8,15 @@
 use crate::emulator::sdk_config;
 use crate::route_fixture::{Backend, RouteFixture};
 use canary_deploy::aws::Clients;
-use canary_deploy::core::record::RouteIdentity;
 use canary_deploy::core::{OperatorCommand, Phase, Record, Split, Timestamp};
-use canary_deploy::orchestrator::route_router::RouteRouter;
-use canary_deploy::orchestrator::setup::{connect, RouteDeployment};
+use canary_deploy::orchestrator::setup::RouteDeployment;
 use canary_deploy::orchestrator::OrchestratorError;
 use canary_deploy::playbook;
 use canary_deploy::report::Collect;
+use canary_deploy::session::Session;
 use canary_deploy::simulator::{publish_second, Failure, SimBackend, SimTarget, TargetProfile};
-use canary_deploy::store::{FileStore, TagStore};
-use canary_deploy::traffic::Router;
+use canary_deploy::store::{AnyStore, TagStore};
+use canary_deploy::traffic::{RouteRouter, Router};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The lease protocol's settle time in scenarios: the emulator answers at once.
@@ -31,7 +30,7 @@ pub const HEALTHY: TargetProfile = TargetProfile {
 };
 
 pub struct Scenario {
-    pub deployment: RouteDeployment<FileStore>,
+    pub deployment: RouteDeployment<AnyStore>,
     pub clients: Clients,
     pub now: Timestamp,
     pub stable: TargetProfile,
@@ -68,7 +67,9 @@ impl Scenario {
             .unwrap_or_else(|e| panic!("scenario playbook is invalid:\n{e}\n{source}"));
         let clients = Clients::new(&sdk_config().await);
         let state_dir = tempfile::tempdir().expect("temporary state dir");
-        let deployment = connect(validated.plan, &clients, FileStore::new(state_dir.path()))
+        let session = Session::new(clients.clone(), Some(state_dir.path().to_path_buf()));
+        let deployment = session
+            .deployment(validated.plan)
             .await
             .expect("the fixture's route resolves");
         // Three hours ago, on a minute boundary: far enough back that every simulated minute is
@@ -126,27 +127,20 @@ impl Scenario {
 
     /// The store of the route's resource tags, where `advance` keeps the record by default.
     pub fn tag_store(&self, clients: &Clients) -> TagStore {
-        let route = self.deployment.router.identity();
-        canary_deploy::cli::store::tags_of(route.backend, route.resource_arn(), clients)
-            .expect("a tag store for the route")
+        self.deployment.router.route().record_tags().store(clients)
     }
 
     /// One scheduled `advance` at the scenario's clock, made as a separate process makes it:
     /// new clients, the route resolved again, no local state, the record only in the route's
     /// tags. `owner` names this call in the lease.
     pub async fn advance(&mut self, owner: &str) -> Result<Record, OrchestratorError> {
-        let clients = Clients::new(&sdk_config().await);
-        let store = self.tag_store(&clients);
-        let plan = self.deployment.plan.clone();
-        // As the CLI resolves: a promoted Lambda alias learns its stable version from the record.
-        let tags_of = |route: &RouteIdentity| {
-            canary_deploy::cli::store::tags_of(route.backend, route.resource_arn(), &clients).ok()
-        };
-        let router = canary_deploy::orchestrator::recall::router(&plan, &clients, tags_of)
+        // As the CLI does: records in the route's tags, and a promoted Lambda alias learns its
+        // stable version from its record.
+        let session = Session::new(Clients::new(&sdk_config().await), None);
+        let deployment = session
+            .deployment(self.deployment.plan.clone())
             .await
             .expect("the fixture's route resolves");
-        let deployment =
-            canary_deploy::orchestrator::setup::deployment(plan, router, &clients, store);
         deployment
             .advance(self.now, owner, ADVANCE_SETTLE, &mut self.events)
             .await

@@ -16,6 +16,7 @@
 use super::keys::KeySpace;
 use crate::core::record::RECORD_VERSION;
 use crate::core::Record;
+use crate::store::format::{read_record, ReadError};
 use crate::store::StoreError;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -201,19 +202,14 @@ impl<'a> Header<'a> {
 
 /// The record in `json`, refusing one from a newer binary as the file store does.
 fn parse_record(json: &[u8], keys: &KeySpace, location: &str) -> Result<Record, StoreError> {
-    let version = serde_json::from_slice::<serde_json::Value>(json)
-        .map_err(|e| corrupt(keys, location, e.to_string()))?
-        .get("version")
-        .and_then(serde_json::Value::as_u64)
-        .unwrap_or(0);
-    if version > u64::from(RECORD_VERSION) {
-        return Err(StoreError::TooNew {
+    read_record(json).map_err(|e| match e {
+        ReadError::Corrupt(why) => corrupt(keys, location, why),
+        ReadError::TooNew(found) => StoreError::TooNew {
             path: location.to_string(),
-            found: u32::try_from(version).unwrap_or(u32::MAX),
+            found,
             supported: RECORD_VERSION,
-        });
-    }
-    serde_json::from_slice(json).map_err(|e| corrupt(keys, location, e.to_string()))
+        },
+    })
 }
 
 /// Tags of ours that are not a record; the way out is to remove them.

@@ -20,7 +20,10 @@ pub mod fit;
 pub mod keys;
 mod lambda;
 mod lattice;
+mod location;
 mod resource;
+
+pub use location::RecordTags;
 
 #[cfg(test)]
 mod encode_tests;

@@ -18,8 +18,8 @@ pub use resolve::ResolvedAlb;
 
 use crate::aws::error::service::ELBV2;
 use crate::core::plan::AlbRoute;
-use crate::core::record::{RouteBackend, RouteIdentity};
 use crate::core::types::{Share, Split};
+use crate::traffic::route::ResolvedRoute;
 use crate::traffic::split::{WeightLimits, ALB_WEIGHTS};
 use crate::traffic::write::{self, ForwardStore};
 use crate::traffic::{aws_error, Router, TrafficError};
@@ -39,36 +39,6 @@ impl AlbRouter {
     pub async fn resolve(client: Client, route: &AlbRoute) -> Result<AlbRouter, TrafficError> {
         let resolved = resolve::resolve(&client, route).await?;
         Ok(AlbRouter { client, resolved })
-    }
-
-    /// The router of a deployment record's route (no AWS call): the on-call path, which has
-    /// only the ARN the record was found on.
-    pub fn from_identity(
-        client: Client,
-        identity: &RouteIdentity,
-    ) -> Result<AlbRouter, TrafficError> {
-        let not_alb = || TrafficError::NotFound {
-            what: format!(
-                "the ALB listener of the deployment record ({})",
-                identity.listener_arn
-            ),
-        };
-        if identity.backend != RouteBackend::Alb {
-            return Err(not_alb());
-        }
-        let load_balancer_arn =
-            arn::load_balancer_arn(&identity.listener_arn).ok_or_else(not_alb)?;
-        let resolved = ResolvedAlb {
-            load_balancer_arn,
-            listener_arn: identity.listener_arn.clone(),
-            rule_arn: identity.rule_arn.clone(),
-            stable_arn: identity.stable_arn.clone(),
-            canary_arn: identity.canary_arn.clone(),
-            // The record keeps ARNs only, and the on-call commands read no metrics.
-            stable_is_lambda: false,
-            canary_is_lambda: false,
-        };
-        Ok(AlbRouter::from_resolved(client, resolved))
     }
 
     /// A router on already resolved ARNs (no AWS call).
@@ -203,14 +173,8 @@ impl Router for AlbRouter {
         write::guarded_write(self, expected, target).await
     }
 
-    fn identity(&self) -> RouteIdentity {
-        RouteIdentity {
-            backend: RouteBackend::Alb,
-            listener_arn: self.resolved.listener_arn.clone(),
-            rule_arn: self.resolved.rule_arn.clone(),
-            stable_arn: self.resolved.stable_arn.clone(),
-            canary_arn: self.resolved.canary_arn.clone(),
-        }
+    fn route(&self) -> ResolvedRoute {
+        ResolvedRoute::Alb(self.resolved.clone())
     }
 
     fn describe(&self) -> String {

@@ -15,7 +15,7 @@ use aws_sdk_elasticloadbalancingv2::types::{Listener, Rule, TargetGroup, TargetT
 use aws_sdk_elasticloadbalancingv2::Client;
 
 /// The route as verified ARNs. The metrics layer builds CloudWatch dimensions from it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ResolvedAlb {
     pub load_balancer_arn: String,
     pub listener_arn: String,

@@ -29,12 +29,11 @@ pub use version::VersionConfig;
 
 use crate::aws::error::service::LAMBDA;
 use crate::core::plan::LambdaAliasRoute;
-use crate::core::record::{RouteBackend, RouteIdentity};
 use crate::core::types::{Share, Split};
+use crate::traffic::route::ResolvedRoute;
 use crate::traffic::split::WeightLimits;
 use crate::traffic::write::{self, ForwardStore};
 use crate::traffic::{aws_error, Router, TrafficError};
-use arn::FunctionArn;
 use aws_sdk_lambda::types::AliasRoutingConfiguration;
 use aws_sdk_lambda::Client;
 use routing::{AliasRouting, LAMBDA_WEIGHTS};
@@ -71,41 +70,6 @@ impl LambdaAliasRouter {
             configs: Some(Box::new(configs)),
             ..LambdaAliasRouter::from_resolved(client, resolved)
         })
-    }
-
-    /// The router of a deployment record's route (no AWS call): `listener_arn` is the function,
-    /// `rule_arn` the alias, `stable_arn`/`canary_arn` the two versions' qualified ARNs.
-    pub fn from_identity(
-        client: Client,
-        identity: &RouteIdentity,
-    ) -> Result<LambdaAliasRouter, TrafficError> {
-        let unusable = |arn: &str| TrafficError::NotFound {
-            what: format!("the Lambda alias {arn} of the deployment record"),
-        };
-        let alias_arn = identity.resource_arn();
-        if identity.backend != RouteBackend::LambdaAlias {
-            return Err(unusable(alias_arn));
-        }
-        let alias = FunctionArn::parse(alias_arn)
-            .filter(|a| a.unqualified == identity.listener_arn)
-            .ok_or_else(|| unusable(alias_arn))?;
-        let version = |qualified: &str| -> Result<String, TrafficError> {
-            FunctionArn::parse(qualified)
-                .filter(|v| v.unqualified == identity.listener_arn)
-                .and_then(|v| v.qualifier)
-                .filter(|v| arn::is_published_version(v))
-                .map(str::to_string)
-                .ok_or_else(|| unusable(alias_arn))
-        };
-        let resolved = ResolvedAlias {
-            function_arn: alias.unqualified.to_string(),
-            function_name: alias.name.to_string(),
-            alias: alias.qualifier.unwrap_or_default().to_string(),
-            alias_arn: alias_arn.to_string(),
-            stable_version: version(&identity.stable_arn)?,
-            canary_version: version(&identity.canary_arn)?,
-        };
-        Ok(LambdaAliasRouter::from_resolved(client, resolved))
     }
 
     /// A router on an already resolved route (no AWS call).
@@ -221,14 +185,7 @@ impl Router for LambdaAliasRouter {
         self.resolved.describe()
     }
 
-    fn identity(&self) -> RouteIdentity {
-        let r = &self.resolved;
-        RouteIdentity {
-            backend: RouteBackend::LambdaAlias,
-            listener_arn: r.function_arn.clone(),
-            rule_arn: Some(r.alias_arn.clone()),
-            stable_arn: r.stable_arn(),
-            canary_arn: r.canary_arn(),
-        }
+    fn route(&self) -> ResolvedRoute {
+        ResolvedRoute::LambdaAlias(self.resolved.as_ref().clone())
     }
 }

@@ -83,6 +83,8 @@ fn check_versions(r: &ResolvedAlias, pinned: bool) -> Result<(), TrafficError> {
     if r.stable_version == r.canary_version && !pinned {
         return Err(TrafficError::StableUnknown {
             alias_arn: r.alias_arn.clone(),
+            function_arn: r.function_arn.clone(),
+            alias: r.alias.clone(),
             canary_version: r.canary_version.clone(),
         });
     }

@@ -5,7 +5,7 @@
 use super::arn;
 
 /// The route as verified ARNs and version numbers.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ResolvedAlias {
     /// `arn:…:function:<name>` (unqualified).
     pub function_arn: String,

@@ -20,8 +20,8 @@ pub use resolved::{LatticeResource, ResolvedLattice};
 
 use crate::aws::error::service::LATTICE;
 use crate::core::plan::LatticeRoute;
-use crate::core::record::{RouteBackend, RouteIdentity};
 use crate::core::types::{Share, Split};
+use crate::traffic::route::ResolvedRoute;
 use crate::traffic::split::{WeightLimits, LATTICE_WEIGHTS};
 use crate::traffic::write::{self, ForwardStore};
 use crate::traffic::{aws_error, Router, TrafficError};
@@ -45,52 +45,6 @@ impl LatticeRouter {
         route: &LatticeRoute,
     ) -> Result<LatticeRouter, TrafficError> {
         let resolved = resolve::resolve(&client, route).await?;
-        Ok(LatticeRouter::from_resolved(client, resolved))
-    }
-
-    /// The router of a deployment record's route (no AWS call): the on-call path, which has
-    /// only the ARN the record was found on.
-    pub fn from_identity(
-        client: Client,
-        identity: &RouteIdentity,
-    ) -> Result<LatticeRouter, TrafficError> {
-        let unusable = |arn: &str| TrafficError::NotFound {
-            what: format!("the VPC Lattice resource {arn} of the deployment record"),
-        };
-        if identity.backend != RouteBackend::Lattice {
-            return Err(unusable(&identity.listener_arn));
-        }
-        let path = arn::ServicePath::parse(&identity.listener_arn)
-            .filter(arn::ServicePath::is_listener)
-            .ok_or_else(|| unusable(&identity.listener_arn))?;
-        let resource = |arn: &str, id: Option<&str>| -> Result<LatticeResource, TrafficError> {
-            let id = id.ok_or_else(|| unusable(arn))?;
-            Ok(LatticeResource {
-                id: id.to_string(),
-                arn: arn.to_string(),
-                name: None,
-            })
-        };
-        let rule = match &identity.rule_arn {
-            Some(rule_arn) => {
-                let id = arn::ServicePath::parse(rule_arn).and_then(|p| p.rule_id);
-                Some(resource(rule_arn, id)?)
-            }
-            None => None,
-        };
-        let resolved = ResolvedLattice {
-            service: resource(&path.service_arn(), Some(path.service_id))?,
-            listener: resource(&identity.listener_arn, path.listener_id)?,
-            rule,
-            stable: resource(
-                &identity.stable_arn,
-                arn::target_group_id(&identity.stable_arn),
-            )?,
-            canary: resource(
-                &identity.canary_arn,
-                arn::target_group_id(&identity.canary_arn),
-            )?,
-        };
         Ok(LatticeRouter::from_resolved(client, resolved))
     }
 
@@ -202,14 +156,7 @@ impl Router for LatticeRouter {
         self.resolved.describe()
     }
 
-    fn identity(&self) -> RouteIdentity {
-        let resolved = &self.resolved;
-        RouteIdentity {
-            backend: RouteBackend::Lattice,
-            listener_arn: resolved.listener.arn.clone(),
-            rule_arn: resolved.rule.as_ref().map(|rule| rule.arn.clone()),
-            stable_arn: resolved.stable.arn.clone(),
-            canary_arn: resolved.canary.arn.clone(),
-        }
+    fn route(&self) -> ResolvedRoute {
+        ResolvedRoute::Lattice(self.resolved.clone())
     }
 }

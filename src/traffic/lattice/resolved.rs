@@ -6,12 +6,13 @@
 //! the same ids.
 
 /// One verified VPC Lattice resource (service, listener, rule or target group).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LatticeResource {
     /// `svc-…`, `listener-…`, `rule-…` or `tg-…`
     pub id: String,
     pub arn: String,
     /// Its name, when the playbook or an AWS response gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -36,7 +37,7 @@ impl LatticeResource {
 }
 
 /// The route as verified ids and ARNs.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ResolvedLattice {
     pub service: LatticeResource,
     pub listener: LatticeResource,

@@ -6,7 +6,6 @@ use super::fixtures::{
     assert_kind, publish_third, resolve_err, route, router, set_alias, setup, split,
 };
 use canary_deploy::core::plan::LambdaAliasRoute;
-use canary_deploy::core::record::RouteBackend;
 use canary_deploy::traffic::lambda_alias::LambdaAliasRouter;
 use canary_deploy::traffic::Router;
 
@@ -37,14 +36,20 @@ async fn resolves_by_name_with_the_alias_version_as_stable() {
         "Lambda alias live of function lam-resolve (stable version 1, canary version 2)"
     );
 
-    let identity = router.identity();
-    assert_eq!(identity.backend, RouteBackend::LambdaAlias);
-    assert_eq!(identity.listener_arn, demo.function_arn);
-    assert_eq!(identity.rule_arn.as_deref(), Some(demo.alias_arn.as_str()));
-    assert_eq!(identity.resource_arn(), demo.alias_arn);
-    assert_eq!(identity.stable_arn, format!("{}:1", demo.function_arn));
-    assert_eq!(identity.canary_arn, format!("{}:2", demo.function_arn));
-    let rebuilt = LambdaAliasRouter::from_identity(client.clone(), &identity).unwrap();
+    let route = router.route();
+    assert_eq!(route.as_lambda_alias(), Some(router.resolved()));
+    assert_eq!(route.resource_arn(), demo.alias_arn);
+    let resources = route.resources();
+    assert_eq!(resources[0], ("function", demo.function_arn.clone()));
+    assert_eq!(
+        resources[2],
+        ("stable version", format!("{}:1", demo.function_arn))
+    );
+    assert_eq!(
+        resources[3],
+        ("canary version", format!("{}:2", demo.function_arn))
+    );
+    let rebuilt = LambdaAliasRouter::from_resolved(client.clone(), router.resolved().clone());
     assert_eq!(rebuilt.resolved(), router.resolved());
     assert_eq!(rebuilt.read().await.unwrap(), split(1000, 0));
 }

@@ -5,8 +5,9 @@
 
 use super::fixtures::setup;
 use aws_sdk_lambda::Client;
-use canary_deploy::core::record::{PlaybookId, RouteBackend};
+use canary_deploy::core::record::PlaybookId;
 use canary_deploy::core::{Event, EventKind, Phase, Record, Timestamp};
+use canary_deploy::session::Session;
 use canary_deploy::store::{Store, TagStore};
 use std::collections::{BTreeMap, HashMap};
 
@@ -135,20 +136,20 @@ async fn a_record_round_trips_beside_another_alias_and_the_users_tags() {
 async fn the_cli_finds_the_store_from_the_alias_arn() {
     let (client, _log, demo) = setup("lam-tags-cli").await;
     let clients = canary_deploy::aws::Clients::new(&crate::emulator::sdk_config().await);
-    let store = canary_deploy::cli::store::for_target(&demo.alias_arn, &clients).unwrap();
+    let session = Session::new(clients, None);
+    let store = session.target(&demo.alias_arn).await.unwrap().store;
     assert_eq!(store.resource_arn(), demo.function_arn);
     let mut saved = record("p", 1);
     store.save(&mut saved).await.unwrap();
-    let again =
-        canary_deploy::cli::store::tags_of(RouteBackend::LambdaAlias, &demo.alias_arn, &clients)
-            .unwrap();
-    assert_eq!(again.load_any().await.unwrap(), Some(saved));
+    let again = session.target(&demo.alias_arn).await.unwrap();
+    assert_eq!(again.record, Some(saved));
     assert!(tags(&client, &demo.function_arn)
         .await
         .contains_key("canary-deploy:live:0"));
 
-    let err = canary_deploy::cli::store::for_target(&demo.function_arn, &clients)
-        .unwrap_err()
-        .to_string();
+    let err = match session.target(&demo.function_arn).await {
+        Ok(_) => panic!("a function ARN was taken for an alias's"),
+        Err(err) => err.to_string(),
+    };
     assert!(err.contains("is not the ARN of a Lambda alias"), "{err}");
 }

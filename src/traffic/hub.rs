@@ -1,38 +1,17 @@
-//! [`RouteRouter`]: the router of whichever backend the playbook's route names, behind the one
-//! [`Router`] trait. `Router`'s methods return `impl Future`, so the trait is not object-safe;
-//! an exhaustive enum dispatches instead, and a new backend is a compile error until it is
-//! handled here.
+//! [`RouteRouter`]: the router of whichever backend the route is on, behind the one [`Router`]
+//! trait, and the one factory that resolves a playbook's route into it
+//! ([`RouteRouter::resolve`]). `Router`'s methods return `impl Future`, so the trait is not
+//! object-safe; an exhaustive enum dispatches instead, and a new backend is a compile error
+//! until it is handled here and in [`super::route`].
 
 use crate::aws::Clients;
-use crate::core::record::{RouteBackend, RouteIdentity};
+use crate::core::plan::Route;
 use crate::core::types::{Share, Split};
 use crate::traffic::alb::AlbRouter;
 use crate::traffic::lambda_alias::LambdaAliasRouter;
 use crate::traffic::lattice::LatticeRouter;
+use crate::traffic::route::ResolvedRoute;
 use crate::traffic::{Router, TrafficError};
-
-impl RouteRouter {
-    /// The router of a deployment record's route, with no AWS call: the on-call commands that
-    /// have only the resource's ARN.
-    pub fn from_identity(
-        identity: &RouteIdentity,
-        clients: &Clients,
-    ) -> Result<RouteRouter, TrafficError> {
-        match identity.backend {
-            RouteBackend::Alb => Ok(RouteRouter::Alb(AlbRouter::from_identity(
-                clients.elbv2.clone(),
-                identity,
-            )?)),
-            RouteBackend::Lattice => Ok(RouteRouter::Lattice(LatticeRouter::from_identity(
-                clients.lattice.clone(),
-                identity,
-            )?)),
-            RouteBackend::LambdaAlias => Ok(RouteRouter::LambdaAlias(
-                LambdaAliasRouter::from_identity(clients.lambda.clone(), identity)?,
-            )),
-        }
-    }
-}
 
 /// The router of one route, of any backend.
 #[derive(Clone, Debug)]
@@ -40,6 +19,25 @@ pub enum RouteRouter {
     Alb(AlbRouter),
     Lattice(LatticeRouter),
     LambdaAlias(LambdaAliasRouter),
+}
+
+impl RouteRouter {
+    /// Resolves a playbook's route (names to ARNs, checked to exist and belong together).
+    /// Costs the calls of resolution, once; the on-call path, which has a resolved route
+    /// already, uses [`ResolvedRoute::router`] instead.
+    pub async fn resolve(route: &Route, clients: &Clients) -> Result<RouteRouter, TrafficError> {
+        Ok(match route {
+            Route::Alb(route) => {
+                RouteRouter::Alb(AlbRouter::resolve(clients.elbv2.clone(), route).await?)
+            }
+            Route::Lattice(route) => {
+                RouteRouter::Lattice(LatticeRouter::resolve(clients.lattice.clone(), route).await?)
+            }
+            Route::LambdaAlias(route) => RouteRouter::LambdaAlias(
+                LambdaAliasRouter::resolve(clients.lambda.clone(), route).await?,
+            ),
+        })
+    }
 }
 
 impl Router for RouteRouter {
@@ -75,11 +73,11 @@ impl Router for RouteRouter {
         }
     }
 
-    fn identity(&self) -> RouteIdentity {
+    fn route(&self) -> ResolvedRoute {
         match self {
-            RouteRouter::Alb(router) => router.identity(),
-            RouteRouter::Lattice(router) => router.identity(),
-            RouteRouter::LambdaAlias(router) => router.identity(),
+            RouteRouter::Alb(router) => router.route(),
+            RouteRouter::Lattice(router) => router.route(),
+            RouteRouter::LambdaAlias(router) => router.route(),
         }
     }
 }
