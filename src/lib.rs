@@ -2,7 +2,7 @@
 //!
 //! Data flows one way: a YAML playbook is validated into a [`core::Plan`]; the orchestrator runs
 //! ticks that load the deployment record, read the live weights and CloudWatch, ask the pure
-//! [`core::step`] what to do, and perform it. See ARCHITECTURE.md for the map.
+//! [`core::step()`] what to do, and perform it. See ARCHITECTURE.md for the map.
 
 pub mod aws;
 pub mod cli;

@@ -26,6 +26,9 @@
 //!   --target 1=0.001,90,200 --target 2=0.05,130,320
 //! ```
 
+// A binary: it reports on standard error.
+#![allow(clippy::print_stderr)]
+
 use anyhow::Context;
 use canary_deploy::aws::{load_config, Clients};
 use canary_deploy::simulator::SimArgs;

@@ -2,8 +2,8 @@
 //! step timeline on the clock, the CloudWatch query of every check and the preflight results,
 //! without writing or saving anything. Exit 0 when every preflight check passes, 1 otherwise.
 //!
-//! Also the preflight gate `run` and `advance` pass before a deployment's first step
-//! ([`gate`]), so both say the same thing about the same route.
+//! The preflight it shows is the one `run` and `advance` pass before a deployment's first step
+//! ([`crate::session::Session::gate`]), so all say the same thing about the same route.
 
 use super::validate::{stages, timeline_at};
 use super::{Exit, Global, Output};

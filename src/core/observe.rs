@@ -1,4 +1,4 @@
-//! What the shell observed for one tick, in plain data: the input of [`super::judge`].
+//! What the shell observed for one tick, in plain data: the input of [`super::judge()`].
 //!
 //! `metrics/` fills these from CloudWatch; tests build them by hand. Values are already summed
 //! (counts) or maximised (latency) over the analysis window; `None` means CloudWatch returned no

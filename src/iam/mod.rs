@@ -4,7 +4,7 @@
 //! Why here, as pure data: the policy must follow the code, not a hand-written README table. It
 //! is derived from the validated [`Plan`] (what resolution will look up, which resource carries
 //! the weights, which checks need CloudWatch) and, when the route has been resolved, from its
-//! [`RouteIdentity`] (exact ARNs instead of patterns). No IO here; the integration test
+//! [`ResolvedRoute`] (exact ARNs instead of patterns). No IO here; the integration test
 //! `iam_policy` runs every command against the emulator with request recording on and holds the
 //! policy to the calls actually made, both ways (nothing missing, nothing unused).
 //!

@@ -7,7 +7,7 @@
 //! check has a stable name ([`CHECK_NAMES`]) so it can be skipped only by naming it (the
 //! playbook's `preflight.skip`, or `--skip-preflight NAME`).
 //!
-//! The calls are made once ([`gather`]: target groups and their targets, per backend); every
+//! The calls are made once ([`gather()`]: target groups and their targets, per backend); every
 //! judgement is a pure function over what they returned, unit-tested in its family's file.
 //! A Lambda alias route has no target groups: `lambda-alias-versions` (the two versions can
 //! share the alias) and `start-split` apply, and with `warm_starts` `provisioned-concurrency` on

@@ -1,7 +1,7 @@
 //! [`ResolvedRoute`]: what resolution found, one variant per backend, and each capability that
 //! differs per backend as one method with one match.
 //!
-//! Resolution returns it inside the router ([`RouteRouter::route`]); the deployment record
+//! Resolution returns it inside the router ([`crate::traffic::Router::route`]); the deployment record
 //! keeps it, so the on-call commands rebuild the router from it with no AWS call and no
 //! re-parsing ([`ResolvedRoute::router`]); the metric source takes its dimensions, the record
 //! store its tags, `plan` its words. Adding a backend is one variant here and one module beside

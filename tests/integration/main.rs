@@ -1,6 +1,14 @@
 //! Integration tests: the real AWS SDK clients over real HTTP against the local emulator in
 //! `localstack/`. One test binary, so the SDK is linked once and the emulator started once.
 
+// Test code: a failed expectation is the failure it reports, and test output is printed.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 mod advance;
 mod alarm_fixture;
 mod alb_actions;

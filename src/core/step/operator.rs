@@ -58,7 +58,7 @@ impl OperatorCommand {
         OperatorCommand::new(OperatorAction::Rollback, reason, None)
     }
 
-    /// "operator: <reason>" or "operator: <reason> (by <who>)", the `why` of the phase it sets.
+    /// "operator: REASON" or "operator: REASON (by WHO)", the `why` of the phase it sets.
     pub fn why(&self) -> String {
         match &self.by {
             Some(by) => format!("operator: {} (by {by})", self.reason),
