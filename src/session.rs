@@ -76,6 +76,10 @@ impl Session {
     /// The plan's route resolved (names to ARNs), with the stable version from the record for
     /// a promoted Lambda alias that does not pin it. Costs the calls of resolution.
     pub async fn resolve(&self, plan: &Plan) -> Result<RouteRouter, OrchestratorError> {
+        for arn in plan.route.arns() {
+            self.same_region(arn, "the playbook's route is")
+                .map_err(OrchestratorError::Setup)?;
+        }
         recall::router(plan, &self.clients, |tags| Some(self.store_at(tags))).await
     }
 
@@ -123,6 +127,8 @@ impl Session {
                  --state-dir, give the playbook instead"
             );
         }
+        self.same_region(arn, &format!("--target {arn} is"))
+            .map_err(anyhow::Error::msg)?;
         let store = RecordTags::of_arn(arn)
             .map_err(anyhow::Error::msg)?
             .store(&self.clients);
@@ -132,6 +138,21 @@ impl Session {
             store,
             record,
         })
+    }
+}
+
+impl Session {
+    /// Refuses `arn` when it names another region than the clients': every call would go to
+    /// the wrong region and find nothing. `what` begins the message ("the playbook's route is").
+    fn same_region(&self, arn: &str, what: &str) -> Result<(), String> {
+        let in_use = self.clients.sts.config().region().map(|r| r.as_ref());
+        match (arn.split(':').nth(3).filter(|r| !r.is_empty()), in_use) {
+            (Some(region), Some(in_use)) if region != in_use => Err(format!(
+                "{what} in {region} ({arn}), but the AWS region in use is {in_use}: pass \
+                 --region {region}, or set AWS_REGION={region}"
+            )),
+            _ => Ok(()),
+        }
     }
 }
 

@@ -8,10 +8,12 @@
 
 pub mod error;
 pub mod retry;
+mod setup;
 
 pub use error::{AwsError, Kind};
+pub use setup::{load_config, AwsOptions, AwsSetupError};
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_config::SdkConfig;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
@@ -19,48 +21,6 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
-/// How to reach AWS, as given on the command line.
-#[derive(Clone, Debug, Default)]
-pub struct AwsOptions {
-    pub endpoint_url: Option<String>,
-    pub region: Option<String>,
-    pub profile: Option<String>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum AwsSetupError {
-    #[error(
-        "no AWS region is configured: pass --region, set AWS_REGION, or give the profile a region"
-    )]
-    NoRegion,
-}
-
-/// Loads the shared SDK configuration; a missing region is an error here rather than a
-/// "missing signing region" on the first call.
-pub async fn load_config(options: &AwsOptions) -> Result<SdkConfig, AwsSetupError> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
-        aws_config::timeout::TimeoutConfig::builder()
-            .operation_timeout(Duration::from_secs(30))
-            .connect_timeout(Duration::from_secs(5))
-            .build(),
-    );
-    if let Some(endpoint) = &options.endpoint_url {
-        loader = loader.endpoint_url(endpoint);
-    }
-    if let Some(region) = &options.region {
-        loader = loader.region(Region::new(region.clone()));
-    }
-    if let Some(profile) = &options.profile {
-        loader = loader.profile_name(profile);
-    }
-    let config = loader.load().await;
-    match config.region() {
-        Some(_) => Ok(config),
-        None => Err(AwsSetupError::NoRegion),
-    }
-}
 
 /// The clients one deployment needs, all counting their calls into one [`CallLog`].
 #[derive(Clone, Debug)]

@@ -20,6 +20,6 @@ pub use judge::{judge, CheckOutcome, CheckResult, Judgement, Verdict};
 pub use observe::{AlarmObservation, AlarmState, Observed, Traffic};
 pub use plan::Plan;
 pub use record::{Event, EventKind, Phase, Record};
-pub use step::{operate, step, Action, Inputs, OperatorAction, OperatorCommand};
+pub use step::{operate, step, Action, Inputs, OperatorAction, OperatorCommand, WriteGuard};
 pub use types::{Share, Split, Timestamp};
 pub use window::{analysis_window, Window};

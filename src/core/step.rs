@@ -34,13 +34,28 @@ pub struct Inputs {
 /// What the shell must do, in order.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// Write these weights (the shell converts the share to the backend's raw split), verify by
-    /// reading back, and record the verified split in `record.written`.
-    SetWeights { share: Share },
+    /// Write these weights (the shell converts the share to the backend's raw split) as `guard`
+    /// allows, verify by reading back, and record the verified split in `record.written`.
+    SetWeights { share: Share, guard: WriteGuard },
     /// Persist the record.
     Save,
     /// Tell the reporters.
     Emit(Event),
+}
+
+/// What a weight write must find live before it writes. Core decides it, so the rule for each
+/// command is here and nowhere else: a runner's writes and an operator's `promote` expect the
+/// split canary-deploy last wrote (or, before its first write, the split the tick read) and are
+/// refused as a conflict when someone else changed it; only an operator's `rollback` overrides
+/// whatever is live, since putting everything back on stable is always what the button means.
+/// (`pause` and `resume` write nothing: `resume` refuses unless the live split is the one last
+/// written.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteGuard {
+    /// The live split must still be this.
+    Expect(Split),
+    /// Write whatever is live.
+    Override,
 }
 
 /// One tick: the next record and the actions the shell must perform, in order. A tick that
@@ -51,7 +66,7 @@ pub fn step(record: Record, inputs: &Inputs, plan: &Plan, now: Timestamp) -> (Re
         // A refused command changes nothing; `operate` tells the caller why.
         return operate(record.clone(), command, inputs.live, now).unwrap_or((record, Vec::new()));
     }
-    let mut tick = Tick::new(record, now);
+    let mut tick = Tick::new(record, inputs.live, now);
     match tick.record.phase.clone() {
         Phase::Promoted { .. } | Phase::RolledBack { .. } | Phase::Failed { .. } => {}
         Phase::Paused { .. } => {}
@@ -70,8 +85,8 @@ pub fn operate(
     live: Split,
     now: Timestamp,
 ) -> Result<(Record, Vec<Action>), String> {
-    let mut tick = Tick::new(record, now);
-    tick.operator(command, live)?;
+    let mut tick = Tick::new(record, live, now);
+    tick.operator(command)?;
     Ok(tick.finish())
 }
 
@@ -103,15 +118,18 @@ pub fn current_share(record: &Record, plan: &Plan) -> Option<Share> {
 /// The record and actions of one tick, built up as the rules apply.
 struct Tick {
     record: Record,
+    /// The live raw split this tick read.
+    live: Split,
     actions: Vec<Action>,
     changed: bool,
     now: Timestamp,
 }
 
 impl Tick {
-    fn new(record: Record, now: Timestamp) -> Tick {
+    fn new(record: Record, live: Split, now: Timestamp) -> Tick {
         Tick {
             record,
+            live,
             actions: Vec::new(),
             changed: false,
             now,
@@ -140,8 +158,15 @@ impl Tick {
         self.changed = true;
     }
 
+    /// A write that must find live what canary-deploy last wrote (or, before its first
+    /// write, what this tick read).
     fn set_weights(&mut self, share: Share) {
-        self.actions.push(Action::SetWeights { share });
+        let expected = self.record.written.unwrap_or(self.live);
+        self.write(share, WriteGuard::Expect(expected));
+    }
+
+    fn write(&mut self, share: Share, guard: WriteGuard) {
+        self.actions.push(Action::SetWeights { share, guard });
         self.changed = true;
     }
 
@@ -150,9 +175,9 @@ impl Tick {
         self.changed = true;
     }
 
-    /// All traffic back on stable.
-    fn rollback(&mut self, why: String) {
-        self.set_weights(Share::STABLE_ONLY);
+    /// All traffic back on stable, the write guarded by `guard`.
+    fn rollback(&mut self, why: String, guard: WriteGuard) {
+        self.write(Share::STABLE_ONLY, guard);
         self.record.consecutive_failures = 0;
         self.set_phase(Phase::RolledBack {
             why: why.clone(),

@@ -154,3 +154,35 @@ fn resuming_a_deployment_paused_before_its_first_step_makes_it_pending() {
     .unwrap();
     assert_eq!(r.phase, Phase::Pending);
 }
+
+/// The guard of each write among the actions, in order.
+fn guards(actions: &[Action]) -> Vec<WriteGuard> {
+    actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::SetWeights { guard, .. } => Some(*guard),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn promote_checks_the_last_written_split_and_rollback_overrides_it() {
+    let written = split(750, 250);
+    let someone_elses = split(400, 600);
+    let rec = stepping_record(1, secs(0), written);
+    let promote = command(OperatorAction::Promote);
+    let (_, actions) = operate(rec.clone(), &promote, someone_elses, secs(300)).unwrap();
+    assert_eq!(guards(&actions), [WriteGuard::Expect(written)]);
+    let rollback = command(OperatorAction::Rollback);
+    let (_, actions) = operate(rec, &rollback, someone_elses, secs(300)).unwrap();
+    assert_eq!(guards(&actions), [WriteGuard::Override]);
+}
+
+#[test]
+fn a_runners_first_write_expects_the_split_it_read() {
+    let plan = PlanBuilder::standard().build();
+    let live = split(1000, 0);
+    let (_, actions) = step(record(secs(0)), &inputs(live, None), &plan, secs(1));
+    assert_eq!(guards(&actions), [WriteGuard::Expect(live)]);
+}

@@ -14,7 +14,10 @@ fn pending_starts_the_first_step() {
         actions,
         vec![
             emitted(EventKind::Started { steps: 4 }, now),
-            Action::SetWeights { share: share(50) },
+            Action::SetWeights {
+                share: share(50),
+                guard: WriteGuard::Expect(split(1000, 0)),
+            },
             emitted(
                 EventKind::StepStarted {
                     index: 0,

@@ -131,7 +131,8 @@ fn operator_rollback_wins_in_every_phase() {
                     now
                 ),
                 Action::SetWeights {
-                    share: Share::STABLE_ONLY
+                    share: Share::STABLE_ONLY,
+                    guard: WriteGuard::Override,
                 },
                 emitted(EventKind::RolledBack { why: why.clone() }, now),
                 Action::Save,

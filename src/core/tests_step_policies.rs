@@ -27,7 +27,9 @@ fn tick(rec: Record, verdict: Option<Verdict>, plan: &Plan, at: i64) -> (Record,
 fn a_failure_at_threshold_one_rolls_back() {
     let plan = PlanBuilder::standard().build();
     let now = secs(120);
-    let (r, actions) = tick(on_step(1), Some(Verdict::Fail), &plan, 120);
+    let on_step = on_step(1);
+    let written = on_step.written.expect("written");
+    let (r, actions) = tick(on_step, Some(Verdict::Fail), &plan, 120);
     let why = "errors: canary 5XX rate 5.20% > max 1.00%".to_string();
     assert_eq!(
         r.phase,
@@ -47,7 +49,8 @@ fn a_failure_at_threshold_one_rolls_back() {
                 },
             }),
             Action::SetWeights {
-                share: Share::STABLE_ONLY
+                share: Share::STABLE_ONLY,
+                guard: WriteGuard::Expect(written),
             },
             Action::Emit(Event {
                 at: now,

@@ -176,7 +176,7 @@ impl Shell {
             now,
         );
         for action in &actions {
-            if let Action::SetWeights { share } = action {
+            if let Action::SetWeights { share, .. } = action {
                 self.live = split_for(*share);
                 record.written = Some(self.live);
             }
@@ -203,7 +203,7 @@ pub fn writes(actions: &[Action]) -> Vec<Share> {
     actions
         .iter()
         .filter_map(|a| match a {
-            Action::SetWeights { share } => Some(*share),
+            Action::SetWeights { share, .. } => Some(*share),
             _ => None,
         })
         .collect()

@@ -140,7 +140,7 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         };
         let (record, actions) = core::step(record, &inputs, &self.plan, now);
         match shell
-            .perform(record, actions, &inputs, now, recovered || force_save, sink)
+            .perform(record, actions, now, recovered || force_save, sink)
             .await
         {
             Err(OrchestratorError::Store(conflict @ StoreError::Conflict { .. })) => {

@@ -9,7 +9,7 @@
 
 use super::perform::Shell;
 use super::OrchestratorError;
-use crate::core::{self, Inputs, OperatorAction, OperatorCommand, Record, Timestamp};
+use crate::core::{self, OperatorAction, OperatorCommand, Record, Timestamp};
 use crate::report::EventSink;
 use crate::store::{Store, StoreError};
 use crate::traffic::Router;
@@ -77,25 +77,21 @@ async fn operate_once<R: Router + Sync, S: Store + Sync>(
         record.route = Some(shell.router.route());
     }
     let live = shell.router.read().await?;
-    // A rollback or a promotion overrides whatever is live: never finish a step left in flight
-    // first (that would move traffic one way only to move it back).
-    let overriding = matches!(
+    // A rollback or a promotion moves all traffic to one side at once: never finish a step left
+    // in flight first (that would move traffic one way only to move it back). Whether its write
+    // may override what is live is core's decision ([`core::WriteGuard`]).
+    let to_one_side = matches!(
         command.action,
         OperatorAction::Rollback | OperatorAction::Promote
     );
     let (mut record, recovered) = shell
-        .recover_in_flight(record, live, overriding, now, sink)
+        .recover_in_flight(record, live, to_one_side, now, sink)
         .await?;
     // The operator takes over: whoever held the lease finds it gone at its next tick.
     let took_lease = record.lease.take().is_some();
     let (record, actions) =
         core::operate(record, command, live, now).map_err(OrchestratorError::Refused)?;
-    let inputs = Inputs {
-        live,
-        judgement: None,
-        operator: Some(command.clone()),
-    };
     shell
-        .perform(record, actions, &inputs, now, recovered || took_lease, sink)
+        .perform(record, actions, now, recovered || took_lease, sink)
         .await
 }

@@ -4,7 +4,7 @@
 //! (with the playbook) and an operator's command (perhaps with only the resource's ARN) share it.
 
 use super::{record_verified, OrchestratorError};
-use crate::core::{self, Action, Inputs, Record, Share, Timestamp, WriteFailure};
+use crate::core::{self, Action, Record, Share, Timestamp, WriteFailure, WriteGuard};
 use crate::report::EventSink;
 use crate::store::Store;
 use crate::traffic::{Router, TrafficError};
@@ -23,7 +23,6 @@ impl<R: Router + Sync, S: Store + Sync> Shell<'_, R, S> {
         &self,
         mut record: Record,
         actions: Vec<Action>,
-        inputs: &Inputs,
         now: Timestamp,
         mut dirty: bool,
         sink: &mut dyn EventSink,
@@ -31,8 +30,8 @@ impl<R: Router + Sync, S: Store + Sync> Shell<'_, R, S> {
         let mut write_failed = false;
         for action in actions {
             match action {
-                Action::SetWeights { share } => {
-                    let (next, ok) = self.set_weights(record, share, inputs, now, sink).await?;
+                Action::SetWeights { share, guard } => {
+                    let (next, ok) = self.set_weights(record, share, guard, now, sink).await?;
                     record = next;
                     write_failed = !ok;
                     dirty = true;
@@ -53,16 +52,14 @@ impl<R: Router + Sync, S: Store + Sync> Shell<'_, R, S> {
         &self,
         mut record: Record,
         share: Share,
-        inputs: &Inputs,
+        guard: WriteGuard,
         now: Timestamp,
         sink: &mut dyn EventSink,
     ) -> Result<(Record, bool), OrchestratorError> {
         let target = self.router.split_for(share);
-        // The operator's rollback overrides whatever is live; every other write first checks
-        // that nobody changed the weights since this tick read them.
-        let expected = match inputs.operator {
-            Some(_) => None,
-            None => Some(record.written.unwrap_or(inputs.live)),
+        let expected = match guard {
+            WriteGuard::Expect(split) => Some(split),
+            WriteGuard::Override => None,
         };
         record.in_flight = Some(target);
         self.store.save(&mut record).await?;

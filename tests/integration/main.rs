@@ -16,6 +16,7 @@ mod alb_router;
 mod cli;
 mod cli_invalid;
 mod cloudwatch;
+mod credentials;
 mod emulator;
 mod emulator_control;
 mod emulator_extension;

@@ -12,6 +12,44 @@ pub enum Route {
     LambdaAlias(LambdaAliasRoute),
 }
 
+impl Route {
+    /// The ARNs the playbook wrote for this route, in the order written.
+    pub fn arns(&self) -> Vec<&str> {
+        match self {
+            Route::Alb(route) => {
+                let mut arns = Vec::new();
+                if let AlbTarget::ListenerArn(arn) | AlbTarget::RuleArn(arn) = &route.target {
+                    arns.push(arn.as_str());
+                }
+                for group in [&route.stable, &route.canary] {
+                    if let TargetGroupRef::Arn(arn) = group {
+                        arns.push(arn);
+                    }
+                }
+                arns
+            }
+            Route::Lattice(route) => [
+                route.service.as_ref(),
+                route.listener.as_ref(),
+                route.rule.as_ref(),
+                Some(&route.stable),
+                Some(&route.canary),
+            ]
+            .into_iter()
+            .flatten()
+            .filter_map(|reference| match reference {
+                LatticeRef::Arn(arn) => Some(arn.as_str()),
+                LatticeRef::Id(_) | LatticeRef::Name(_) => None,
+            })
+            .collect(),
+            Route::LambdaAlias(route) => match route.function.starts_with("arn:") {
+                true => vec![route.function.as_str()],
+                false => Vec::new(),
+            },
+        }
+    }
+}
+
 /// A Lambda alias whose routing config sends a share of invocations to a second version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LambdaAliasRoute {

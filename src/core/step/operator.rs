@@ -6,8 +6,8 @@
 //! next tick. What cannot be done is refused with the reason rather than half done.
 
 use super::super::record::{EventKind, Phase};
-use super::super::types::{Share, Split};
-use super::Tick;
+use super::super::types::Share;
+use super::{Tick, WriteGuard};
 use serde::{Deserialize, Serialize};
 
 /// What the operator asks for.
@@ -69,11 +69,8 @@ impl OperatorCommand {
 
 impl Tick {
     /// Applies `command`; `Err` says why it cannot be applied in this phase (nothing changed).
-    pub(super) fn operator(
-        &mut self,
-        command: &OperatorCommand,
-        live: Split,
-    ) -> Result<(), String> {
+    pub(super) fn operator(&mut self, command: &OperatorCommand) -> Result<(), String> {
+        let live = self.live;
         let phase = self.record.phase.clone();
         let refuse = |what: &str| {
             Err(format!(
@@ -112,7 +109,7 @@ impl Tick {
         });
         let why = command.why();
         match (command.action, phase) {
-            (OperatorAction::Rollback, _) => self.rollback(why),
+            (OperatorAction::Rollback, _) => self.rollback(why, WriteGuard::Override),
             (OperatorAction::Promote, _) => self.promote_now(),
             (OperatorAction::Pause, Phase::Stepping { index, .. }) => self.pause(why, Some(index)),
             (OperatorAction::Pause, _) => self.pause(why, None),

@@ -5,7 +5,7 @@ use super::super::judge::{CheckOutcome, Judgement, Verdict};
 use super::super::plan::{NoDataPolicy, OnFailure, Plan};
 use super::super::record::{EventKind, Phase, VerdictSummary};
 use super::super::types::Timestamp;
-use super::{Inputs, Tick};
+use super::{Inputs, Tick, WriteGuard};
 
 /// What this tick's analysis means for progress.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,7 +95,10 @@ impl Tick {
                 if failures >= threshold {
                     let why = failure_reason(judgement, failures, threshold);
                     match plan.on_failure {
-                        OnFailure::Rollback => self.rollback(why),
+                        OnFailure::Rollback => {
+                            let expected = self.record.written.unwrap_or(self.live);
+                            self.rollback(why, WriteGuard::Expect(expected))
+                        }
                         OnFailure::Pause => self.pause(
                             format!(
                                 "{why}; run `canary-deploy rollback` to put all traffic on stable"
