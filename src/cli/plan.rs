@@ -103,13 +103,7 @@ fn as_json(
     first: usize,
     now: Timestamp,
 ) -> serde_json::Value {
-    let at = |t: Timestamp| {
-        let secs = u64::try_from(t.as_secs()).unwrap_or_default();
-        humantime::format_rfc3339_seconds(
-            std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs),
-        )
-        .to_string()
-    };
+    let at = Timestamp::rfc3339;
     let (stages, total) = stages(plan, first);
     let steps: Vec<serde_json::Value> = stages
         .iter()

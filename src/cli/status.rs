@@ -8,7 +8,7 @@ use super::{Exit, Global, Which};
 use crate::core::start::{start, Start};
 use crate::core::{Phase, Plan, Record, Share, Split};
 use crate::orchestrator::{Clock, SystemClock};
-use crate::report::human::{clock_time, describe, status_line};
+use crate::report::human::{describe, status_line};
 use crate::session::Session;
 use crate::store::AnyStore;
 use crate::store::Store;
@@ -145,7 +145,7 @@ fn print_record(record: &Record, plan: Option<&Plan>, live: Option<Split>) {
         println!(
             "lease: held by {} until {}",
             lease.owner,
-            clock_time(lease.until)
+            lease.until.clock()
         );
     }
     if let (Some(written), Some(live)) = (record.written, live) {
@@ -163,6 +163,6 @@ fn print_record(record: &Record, plan: Option<&Plan>, live: Option<Split>) {
     }
     println!("recent events:");
     for event in record.history.iter().rev().take(10).rev() {
-        println!("  {}  {}", clock_time(event.at), describe(&event.kind));
+        println!("  {}  {}", event.at.clock(), describe(&event.kind));
     }
 }

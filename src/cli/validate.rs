@@ -3,7 +3,6 @@
 use super::Exit;
 use crate::core::plan::StartFrom;
 use crate::core::{Plan, Share, Timestamp};
-use crate::report::human::clock_time;
 use std::path::Path;
 use std::time::Duration;
 
@@ -93,15 +92,15 @@ pub fn timeline_at(plan: &Plan, first: usize, now: Timestamp) -> Vec<String> {
                 "step {}  {:>6}  {}  bake {}  until {}",
                 stage.index + 1,
                 stage.share.to_string(),
-                clock_time(starts),
+                starts.clock(),
                 humantime::format_duration(stage.bake),
-                clock_time(starts.plus(stage.bake))
+                starts.plus(stage.bake).clock()
             )
         })
         .collect();
     lines.push(format!(
         "expected end: promoted at {} UTC at the earliest ({} from now, if every analysis passes)",
-        clock_time(now.plus(total)),
+        now.plus(total).clock(),
         humantime::format_duration(total)
     ));
     lines

@@ -33,6 +33,28 @@ impl Timestamp {
     pub fn since(self, earlier: Timestamp) -> std::time::Duration {
         std::time::Duration::from_millis(self.0.saturating_sub(earlier.0).max(0) as u64)
     }
+
+    /// "2025-11-21T14:03:07Z": RFC 3339 in UTC, to the second (the one formatter every message,
+    /// table and JSON document uses; a time before 1970 shows as 1970).
+    pub fn rfc3339(self) -> String {
+        let secs = u64::try_from(self.as_secs()).unwrap_or(0);
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+        humantime::format_rfc3339_seconds(at).to_string()
+    }
+
+    /// "2025-11-21 14:03:07" (UTC), for tables.
+    pub fn utc(self) -> String {
+        self.rfc3339()
+            .replacen('T', " ", 1)
+            .trim_end_matches('Z')
+            .to_string()
+    }
+
+    /// "14:03:07" (UTC), for progress lines.
+    pub fn clock(self) -> String {
+        let full = self.rfc3339();
+        full.get(11..19).map_or(full.clone(), str::to_string)
+    }
 }
 
 fn duration_millis(d: std::time::Duration) -> i64 {
@@ -156,5 +178,24 @@ mod tests {
     fn timestamp_since_never_goes_negative() {
         assert_eq!(Timestamp(5).since(Timestamp(10)).as_millis(), 0);
         assert_eq!(Timestamp(10_000).since(Timestamp(4_000)).as_secs(), 6);
+    }
+}
+
+#[cfg(test)]
+mod time_format_tests {
+    use super::Timestamp;
+
+    #[test]
+    fn one_instant_reads_the_same_in_every_format() {
+        let at = Timestamp::from_secs(1_763_733_787); // 2025-11-21 14:03:07 UTC
+        assert_eq!(at.rfc3339(), "2025-11-21T14:03:07Z");
+        assert_eq!(at.utc(), "2025-11-21 14:03:07");
+        assert_eq!(at.clock(), "14:03:07");
+        assert_eq!(Timestamp(1_763_733_787_999).clock(), "14:03:07");
+        assert_eq!(Timestamp::from_secs(-5).rfc3339(), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            Timestamp::from_secs(951_782_400).utc(),
+            "2000-02-29 00:00:00"
+        );
     }
 }

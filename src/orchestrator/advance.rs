@@ -45,7 +45,7 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             Err(error) => {
                 tracing::warn!(
                     "could not release the lease; it lapses at {}: {error}",
-                    super::lease::show_time(now.plus(ADVANCE_TTL))
+                    now.plus(ADVANCE_TTL).rfc3339()
                 );
                 Ok(record)
             }

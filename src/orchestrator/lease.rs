@@ -49,7 +49,7 @@ use crate::core::{start, Phase, Record, Timestamp};
 use crate::metrics::MetricSource;
 use crate::store::{Store, StoreError};
 use crate::traffic::Router;
-use std::time::{Duration, Instant, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 mod token;
 
@@ -104,12 +104,6 @@ pub(super) fn is_idle(record: &Record) -> bool {
     resting && record.in_flight.is_none()
 }
 
-/// A timestamp as RFC 3339 in UTC, to the second, for messages.
-pub fn show_time(at: Timestamp) -> String {
-    let millis = u64::try_from(at.as_millis()).unwrap_or(0);
-    humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_millis(millis)).to_string()
-}
-
 /// Why a runner whose token is `token` may not act on `record` at `now`.
 pub(super) fn not_ours(record: &Record, token: &str, now: Timestamp) -> OrchestratorError {
     match lease::holder(record.lease.as_ref(), token, now) {
@@ -120,7 +114,7 @@ pub(super) fn not_ours(record: &Record, token: &str, now: Timestamp) -> Orchestr
         Holder::Expired(lease) => OrchestratorError::LeaseLost(format!(
             "{} claimed it meanwhile (until {})",
             lease.owner,
-            show_time(lease.until)
+            lease.until.rfc3339()
         )),
         Holder::Nobody | Holder::Ours => OrchestratorError::LeaseLost(
             "an operator's command took the deployment over, or another runner released it"

@@ -57,7 +57,7 @@ pub enum OrchestratorError {
     /// Another runner holds the deployment's lease: this one did nothing.
     #[error(
         "another runner holds the deployment: {owner} until {}; not acting",
-        lease::show_time(*.until)
+        .until.rfc3339()
     )]
     Busy { owner: String, until: Timestamp },
     /// This runner could not take the lease, or lost it (an operator's command took it over, or

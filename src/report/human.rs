@@ -22,12 +22,6 @@ impl<W: Write + Send> HumanReporter<W> {
     }
 }
 
-/// "14:03:07" in UTC.
-pub fn clock_time(at: Timestamp) -> String {
-    let secs = at.as_secs().rem_euclid(86_400);
-    format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
-}
-
 /// One line for an event, without the time.
 pub fn describe(kind: &EventKind) -> String {
     match kind {
@@ -96,18 +90,13 @@ pub fn status_line(record: &Record, plan: &Plan, now: Timestamp) -> String {
 
 impl<W: Write + Send> EventSink for HumanReporter<W> {
     fn emit(&mut self, event: &Event) {
-        let _ = writeln!(
-            self.out,
-            "{}  {}",
-            clock_time(event.at),
-            describe(&event.kind)
-        );
+        let _ = writeln!(self.out, "{}  {}", event.at.clock(), describe(&event.kind));
     }
 
     fn progress(&mut self, record: &Record, plan: &Plan, now: Timestamp) {
         let line = status_line(record, plan, now);
         if line != self.last_line {
-            let _ = writeln!(self.out, "{}  {}", clock_time(now), line);
+            let _ = writeln!(self.out, "{}  {}", now.clock(), line);
             self.last_line = line;
         }
         let _ = self.out.flush();

@@ -21,7 +21,6 @@ mod tables;
 
 pub use annotations::{annotation, escape_data, escape_property};
 pub use summary::Summary;
-pub use tables::utc;
 
 use super::EventSink;
 use crate::core::{Event, EventKind, Plan, Record, Timestamp};

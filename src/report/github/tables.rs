@@ -68,7 +68,7 @@ pub(super) fn tables(events: &[Event], steps: Option<usize>) -> (Vec<String>, Ve
                 let details: Vec<String> = details.iter().map(|d| cell(d)).collect();
                 verdicts.push(format!(
                     "| {} | {step} | {} | {} |\n",
-                    utc(event.at),
+                    event.at.utc(),
                     verdict_cell(verdict),
                     details.join("<br>")
                 ));
@@ -105,7 +105,7 @@ impl WeightRow {
         match self.split {
             Some(split) => format!(
                 "| {} | {} | {} | {} | {} |\n",
-                utc(self.at),
+                self.at.utc(),
                 self.step,
                 split.stable,
                 split.canary,
@@ -113,7 +113,7 @@ impl WeightRow {
             ),
             None => format!(
                 "| {} | {} | not verified | not verified | {} (intended) |\n",
-                utc(self.at),
+                self.at.utc(),
                 self.step,
                 self.share
             ),
@@ -145,33 +145,6 @@ pub(super) fn cell(text: &str) -> String {
         .replace('|', "\\|")
         .replace("\r\n", " ")
         .replace(['\r', '\n'], " ")
-}
-
-/// "2025-11-21 14:03:07" (UTC).
-pub fn utc(at: Timestamp) -> String {
-    let secs = at.as_secs();
-    let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
-    let time = secs.rem_euclid(86_400);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
-        time / 3600,
-        time / 60 % 60,
-        time % 60
-    )
-}
-
-/// Year, month and day of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]
