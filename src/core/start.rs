@@ -99,10 +99,6 @@ mod tests {
     use super::*;
     use crate::core::step::test_support::PlanBuilder;
 
-    fn split(stable: u32, canary: u32) -> Split {
-        Split { stable, canary }
-    }
-
     fn plan(start_from: Option<StartFrom>) -> Plan {
         let mut plan = PlanBuilder::new(&[(100, 10), (250, 10), (500, 10), (1000, 0)]).build();
         plan.start_from = start_from;
@@ -113,19 +109,19 @@ mod tests {
     fn no_canary_traffic_starts_at_the_first_step_whatever_the_policy() {
         for policy in [None, Some(StartFrom::Live), Some(StartFrom::FirstStep)] {
             assert_eq!(
-                start(&plan(policy), split(1000, 0)),
+                start(&plan(policy), Split::new(1000, 0)),
                 Start::EnterStep { index: 0 }
             );
         }
         assert_eq!(
-            start(&plan(None), split(0, 0)),
+            start(&plan(None), Split::new(0, 0)),
             Start::EnterStep { index: 0 }
         );
     }
 
     #[test]
     fn without_a_policy_a_live_split_is_refused_with_both_ways_on() {
-        let Start::Refuse { why } = start(&plan(None), split(60, 40)) else {
+        let Start::Refuse { why } = start(&plan(None), Split::new(60, 40)) else {
             panic!("not refused");
         };
         assert_eq!(
@@ -142,28 +138,34 @@ mod tests {
     fn live_continues_at_the_first_step_at_or_above_the_live_share() {
         let live = Some(StartFrom::Live);
         assert_eq!(
-            start(&plan(live), split(60, 40)),
+            start(&plan(live), Split::new(60, 40)),
             Start::EnterStep { index: 2 }
         );
-        assert_eq!(start(&plan(live), split(75, 25)), Start::Adopt { index: 1 });
         assert_eq!(
-            start(&plan(live), split(95, 5)),
+            start(&plan(live), Split::new(75, 25)),
+            Start::Adopt { index: 1 }
+        );
+        assert_eq!(
+            start(&plan(live), Split::new(95, 5)),
             Start::EnterStep { index: 0 }
         );
-        assert_eq!(start(&plan(live), split(0, 999)), Start::Adopt { index: 3 });
+        assert_eq!(
+            start(&plan(live), Split::new(0, 999)),
+            Start::Adopt { index: 3 }
+        );
     }
 
     #[test]
     fn first_step_resets_whatever_is_live() {
         assert_eq!(
-            start(&plan(Some(StartFrom::FirstStep)), split(60, 40)),
+            start(&plan(Some(StartFrom::FirstStep)), Split::new(60, 40)),
             Start::EnterStep { index: 0 }
         );
     }
 
     #[test]
     fn a_refusal_at_an_exact_step_says_it_stays() {
-        let Start::Refuse { why } = start(&plan(None), split(75, 25)) else {
+        let Start::Refuse { why } = start(&plan(None), Split::new(75, 25)) else {
             panic!("not refused");
         };
         assert!(

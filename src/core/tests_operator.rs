@@ -14,9 +14,14 @@ fn command(action: OperatorAction) -> OperatorCommand {
 #[test]
 fn promote_writes_all_traffic_to_the_canary_from_any_unpromoted_phase() {
     let now = secs(300);
-    let rec = stepping_record(1, secs(0), split(750, 250));
-    let (r, actions) =
-        operate(rec, &command(OperatorAction::Promote), split(750, 250), now).unwrap();
+    let rec = stepping_record(1, secs(0), Split::new(750, 250));
+    let (r, actions) = operate(
+        rec,
+        &command(OperatorAction::Promote),
+        Split::new(750, 250),
+        now,
+    )
+    .unwrap();
     assert_eq!(writes(&actions), vec![Share::CANARY_ONLY]);
     assert_eq!(r.phase, Phase::Promoted { at: now });
     assert_eq!(
@@ -32,7 +37,7 @@ fn promote_writes_all_traffic_to_the_canary_from_any_unpromoted_phase() {
     let refused = operate(
         promoted,
         &command(OperatorAction::Promote),
-        split(0, 999),
+        Split::new(0, 999),
         now,
     );
     assert_eq!(
@@ -43,11 +48,11 @@ fn promote_writes_all_traffic_to_the_canary_from_any_unpromoted_phase() {
 
 #[test]
 fn pause_holds_the_step_and_resume_restarts_its_bake() {
-    let rec = stepping_record(2, secs(0), split(500, 500));
+    let rec = stepping_record(2, secs(0), Split::new(500, 500));
     let (paused, actions) = operate(
         rec,
         &command(OperatorAction::Pause),
-        split(500, 500),
+        Split::new(500, 500),
         secs(60),
     )
     .unwrap();
@@ -63,7 +68,7 @@ fn pause_holds_the_step_and_resume_restarts_its_bake() {
     let plan = PlanBuilder::standard().build();
     let (same, actions) = step(
         paused.clone(),
-        &inputs(split(500, 500), None),
+        &inputs(Split::new(500, 500), None),
         &plan,
         secs(90),
     );
@@ -73,7 +78,7 @@ fn pause_holds_the_step_and_resume_restarts_its_bake() {
     let (resumed, actions) = operate(
         paused,
         &command(OperatorAction::Resume),
-        split(500, 500),
+        Split::new(500, 500),
         secs(120),
     )
     .unwrap();
@@ -89,7 +94,7 @@ fn pause_holds_the_step_and_resume_restarts_its_bake() {
 
 #[test]
 fn resume_refuses_while_the_weights_differ_from_the_last_written() {
-    let mut rec = stepping_record(1, secs(0), split(750, 250));
+    let mut rec = stepping_record(1, secs(0), Split::new(750, 250));
     rec.phase = Phase::Paused {
         why: "drift".into(),
         index: Some(1),
@@ -97,7 +102,7 @@ fn resume_refuses_while_the_weights_differ_from_the_last_written() {
     let why = operate(
         rec,
         &command(OperatorAction::Resume),
-        split(700, 300),
+        Split::new(700, 300),
         secs(5),
     )
     .unwrap_err();
@@ -119,7 +124,7 @@ fn commands_that_do_not_apply_are_refused_with_the_phase() {
     let pause = operate(
         rec.clone(),
         &command(OperatorAction::Pause),
-        split(999, 0),
+        Split::new(999, 0),
         secs(5),
     );
     assert_eq!(
@@ -129,7 +134,7 @@ fn commands_that_do_not_apply_are_refused_with_the_phase() {
     let resume = operate(
         rec,
         &command(OperatorAction::Resume),
-        split(999, 0),
+        Split::new(999, 0),
         secs(5),
     );
     assert_eq!(
@@ -148,7 +153,7 @@ fn resuming_a_deployment_paused_before_its_first_step_makes_it_pending() {
     let (r, _) = operate(
         rec,
         &command(OperatorAction::Resume),
-        split(1000, 0),
+        Split::new(1000, 0),
         secs(5),
     )
     .unwrap();
@@ -168,8 +173,8 @@ fn guards(actions: &[Action]) -> Vec<WriteGuard> {
 
 #[test]
 fn promote_checks_the_last_written_split_and_rollback_overrides_it() {
-    let written = split(750, 250);
-    let someone_elses = split(400, 600);
+    let written = Split::new(750, 250);
+    let someone_elses = Split::new(400, 600);
     let rec = stepping_record(1, secs(0), written);
     let promote = command(OperatorAction::Promote);
     let (_, actions) = operate(rec.clone(), &promote, someone_elses, secs(300)).unwrap();
@@ -182,7 +187,7 @@ fn promote_checks_the_last_written_split_and_rollback_overrides_it() {
 #[test]
 fn a_runners_first_write_expects_the_split_it_read() {
     let plan = PlanBuilder::standard().build();
-    let live = split(1000, 0);
+    let live = Split::new(1000, 0);
     let (_, actions) = step(record(secs(0)), &inputs(live, None), &plan, secs(1));
     assert_eq!(guards(&actions), [WriteGuard::Expect(live)]);
 }

@@ -9,14 +9,19 @@ use crate::core::plan::StartFrom;
 fn pending_starts_the_first_step() {
     let plan = PlanBuilder::standard().build();
     let now = secs(100);
-    let (r, actions) = step(record(secs(0)), &inputs(split(1000, 0), None), &plan, now);
+    let (r, actions) = step(
+        record(secs(0)),
+        &inputs(Split::new(1000, 0), None),
+        &plan,
+        now,
+    );
     assert_eq!(
         actions,
         vec![
             emitted(EventKind::Started { steps: 4 }, now),
             Action::SetWeights {
                 share: share(50),
-                guard: WriteGuard::Expect(split(1000, 0)),
+                guard: WriteGuard::Expect(Split::new(1000, 0)),
             },
             emitted(
                 EventKind::StepStarted {
@@ -42,7 +47,12 @@ fn pending_starts_the_first_step() {
 #[test]
 fn pending_with_both_weights_zero_counts_as_stable_only() {
     let plan = PlanBuilder::standard().build();
-    let (r, _) = step(record(secs(0)), &inputs(split(0, 0), None), &plan, secs(1));
+    let (r, _) = step(
+        record(secs(0)),
+        &inputs(Split::new(0, 0), None),
+        &plan,
+        secs(1),
+    );
     assert!(matches!(r.phase, Phase::Stepping { index: 0, .. }));
 }
 
@@ -52,7 +62,7 @@ fn pending_with_a_canary_already_live_and_no_start_from_pauses_without_writing()
     let plan = PlanBuilder::standard().build();
     let (r, actions) = step(
         record(secs(0)),
-        &inputs(split(800, 200), None),
+        &inputs(Split::new(800, 200), None),
         &plan,
         secs(5),
     );
@@ -77,7 +87,12 @@ fn pending_with_a_canary_already_live_and_no_start_from_pauses_without_writing()
 fn start_from_live_continues_at_the_next_step_up() {
     let plan = PlanBuilder::standard().start_from(StartFrom::Live).build();
     let now = secs(5);
-    let (r, actions) = step(record(secs(0)), &inputs(split(600, 400), None), &plan, now);
+    let (r, actions) = step(
+        record(secs(0)),
+        &inputs(Split::new(600, 400), None),
+        &plan,
+        now,
+    );
     assert_eq!(writes(&actions), vec![share(500)]);
     assert_eq!(
         r.phase,
@@ -89,7 +104,7 @@ fn start_from_live_continues_at_the_next_step_up() {
     assert_eq!(
         events(&actions)[0],
         EventKind::ExistingSplit {
-            live: split(600, 400),
+            live: Split::new(600, 400),
             start_from: StartFrom::Live
         }
     );
@@ -99,9 +114,14 @@ fn start_from_live_continues_at_the_next_step_up() {
 fn start_from_live_adopts_a_live_split_that_is_a_step() {
     let plan = PlanBuilder::standard().start_from(StartFrom::Live).build();
     let now = secs(5);
-    let (r, actions) = step(record(secs(0)), &inputs(split(750, 250), None), &plan, now);
+    let (r, actions) = step(
+        record(secs(0)),
+        &inputs(Split::new(750, 250), None),
+        &plan,
+        now,
+    );
     assert!(writes(&actions).is_empty(), "no write: the step is live");
-    assert_eq!(r.written, Some(split(750, 250)));
+    assert_eq!(r.written, Some(Split::new(750, 250)));
     assert_eq!(
         r.phase,
         Phase::Stepping {
@@ -111,7 +131,7 @@ fn start_from_live_adopts_a_live_split_that_is_a_step() {
     );
     assert_eq!(actions.last(), Some(&Action::Save));
     // The adopted split is what must stay live: a later change is drift.
-    let (r, _) = step(r, &inputs(split(500, 500), None), &plan, secs(10));
+    let (r, _) = step(r, &inputs(Split::new(500, 500), None), &plan, secs(10));
     assert!(matches!(r.phase, Phase::Paused { .. }), "{:?}", r.phase);
 }
 
@@ -122,7 +142,7 @@ fn start_from_first_step_resets_down() {
         .build();
     let (r, actions) = step(
         record(secs(0)),
-        &inputs(split(600, 400), None),
+        &inputs(Split::new(600, 400), None),
         &plan,
         secs(5),
     );
@@ -135,7 +155,7 @@ fn pending_with_an_empty_plan_fails() {
     let plan = PlanBuilder::new(&[]).build();
     let (r, actions) = step(
         record(secs(0)),
-        &inputs(split(1000, 0), None),
+        &inputs(Split::new(1000, 0), None),
         &plan,
         secs(5),
     );
@@ -148,15 +168,15 @@ fn pending_with_an_empty_plan_fails() {
 fn drift_while_pending_pauses() {
     let plan = PlanBuilder::standard().build();
     let mut rec = record(secs(0));
-    rec.written = Some(split(1000, 0));
-    let (r, actions) = step(rec, &inputs(split(900, 100), None), &plan, secs(5));
+    rec.written = Some(Split::new(1000, 0));
+    let (r, actions) = step(rec, &inputs(Split::new(900, 100), None), &plan, secs(5));
     assert!(matches!(r.phase, Phase::Paused { index: None, .. }));
     assert!(writes(&actions).is_empty());
     assert_eq!(
         events(&actions)[0],
         EventKind::DriftDetected {
-            expected: split(1000, 0),
-            live: split(900, 100)
+            expected: Split::new(1000, 0),
+            live: Split::new(900, 100)
         }
     );
 }
@@ -164,9 +184,14 @@ fn drift_while_pending_pauses() {
 #[test]
 fn drift_while_stepping_pauses_naming_both_splits() {
     let plan = PlanBuilder::standard().build();
-    let rec = stepping_record(0, secs(0), split(950, 50));
+    let rec = stepping_record(0, secs(0), Split::new(950, 50));
     let judged = Some(judgement(Verdict::Pass));
-    let (r, actions) = step(rec, &inputs(split(800, 200), judged), &plan, secs(3_600));
+    let (r, actions) = step(
+        rec,
+        &inputs(Split::new(800, 200), judged),
+        &plan,
+        secs(3_600),
+    );
     let why = "live weights changed outside canary-deploy: expected stable 950 / canary 50 (5% \
                canary), found stable 800 / canary 200 (20% canary); run `canary-deploy rollback` \
                to put all traffic on stable, or fix the weights";
@@ -181,8 +206,8 @@ fn drift_while_stepping_pauses_naming_both_splits() {
         events(&actions),
         vec![
             EventKind::DriftDetected {
-                expected: split(950, 50),
-                live: split(800, 200)
+                expected: Split::new(950, 50),
+                live: Split::new(800, 200)
             },
             EventKind::Paused {
                 why: why.to_string()
@@ -198,9 +223,14 @@ fn drift_while_stepping_pauses_naming_both_splits() {
 fn live_weights_of_an_unconfirmed_write_are_not_drift() {
     // Killed between the write and the save: the write reached AWS, `in_flight` says so.
     let plan = PlanBuilder::standard().build();
-    let mut rec = stepping_record(1, secs(0), split(950, 50));
-    rec.in_flight = Some(split(750, 250));
-    let (r, actions) = step(rec.clone(), &inputs(split(750, 250), None), &plan, secs(60));
+    let mut rec = stepping_record(1, secs(0), Split::new(950, 50));
+    rec.in_flight = Some(Split::new(750, 250));
+    let (r, actions) = step(
+        rec.clone(),
+        &inputs(Split::new(750, 250), None),
+        &plan,
+        secs(60),
+    );
     assert_eq!(r, rec);
     assert!(actions.is_empty());
 }
@@ -208,8 +238,13 @@ fn live_weights_of_an_unconfirmed_write_are_not_drift() {
 #[test]
 fn still_baking_without_judgement_does_nothing() {
     let plan = PlanBuilder::standard().build();
-    let rec = stepping_record(0, secs(0), split(950, 50));
-    let (r, actions) = step(rec.clone(), &inputs(split(950, 50), None), &plan, secs(120));
+    let rec = stepping_record(0, secs(0), Split::new(950, 50));
+    let (r, actions) = step(
+        rec.clone(),
+        &inputs(Split::new(950, 50), None),
+        &plan,
+        secs(120),
+    );
     assert_eq!(r, rec, "record untouched, updated_at included");
     assert!(actions.is_empty());
 }
@@ -217,11 +252,11 @@ fn still_baking_without_judgement_does_nothing() {
 #[test]
 fn a_pass_before_the_bake_has_elapsed_does_not_advance() {
     let plan = PlanBuilder::standard().build();
-    let rec = stepping_record(0, secs(0), split(950, 50));
+    let rec = stepping_record(0, secs(0), Split::new(950, 50));
     let now = secs(599);
     let (r, actions) = step(
         rec,
-        &inputs(split(950, 50), Some(judgement(Verdict::Pass))),
+        &inputs(Split::new(950, 50), Some(judgement(Verdict::Pass))),
         &plan,
         now,
     );
@@ -249,12 +284,12 @@ fn a_pass_before_the_bake_has_elapsed_does_not_advance() {
 #[test]
 fn a_pass_once_baked_advances_to_the_next_step() {
     let plan = PlanBuilder::standard().build();
-    let mut rec = stepping_record(0, secs(0), split(950, 50));
+    let mut rec = stepping_record(0, secs(0), Split::new(950, 50));
     rec.consecutive_failures = 0;
     let now = secs(600);
     let (r, actions) = step(
         rec,
-        &inputs(split(950, 50), Some(judgement(Verdict::Pass))),
+        &inputs(Split::new(950, 50), Some(judgement(Verdict::Pass))),
         &plan,
         now,
     );
@@ -279,11 +314,11 @@ fn a_pass_once_baked_advances_to_the_next_step() {
 #[test]
 fn the_last_step_promotes_without_writing() {
     let plan = PlanBuilder::standard().build();
-    let rec = stepping_record(3, secs(0), split(0, 1000));
+    let rec = stepping_record(3, secs(0), Split::new(0, 1000));
     let now = secs(60);
     let (r, actions) = step(
         rec,
-        &inputs(split(0, 1000), Some(judgement(Verdict::Pass))),
+        &inputs(Split::new(0, 1000), Some(judgement(Verdict::Pass))),
         &plan,
         now,
     );
@@ -315,7 +350,7 @@ fn a_thirty_minute_rollout_promotes_through_every_step() {
         all_writes,
         vec![share(50), share(250), share(500), share(1000)]
     );
-    assert_eq!(shell.live, split(0, 1000));
+    assert_eq!(shell.live, Split::new(0, 1000));
     let kinds: Vec<EventKind> = shell
         .record
         .history

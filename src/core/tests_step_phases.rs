@@ -43,8 +43,8 @@ fn events_are_mirrored_in_the_history_in_order() {
 #[test]
 fn a_repeated_verdict_is_emitted_but_not_kept() {
     let plan = PlanBuilder::standard().build();
-    let mut shell = Shell::new(stepping_record(0, secs(0), split(950, 50)));
-    shell.live = split(950, 50);
+    let mut shell = Shell::new(stepping_record(0, secs(0), Split::new(950, 50)));
+    shell.live = Split::new(950, 50);
     shell.tick(Some(judgement(Verdict::NoData)), &plan, secs(60));
     let kept = shell.record.history.len();
     assert_eq!(kept, 2, "the first no-data analysis and its hold are kept");
@@ -64,7 +64,7 @@ fn a_repeated_verdict_is_emitted_but_not_kept() {
 #[test]
 fn history_is_bounded() {
     let plan = PlanBuilder::standard().build();
-    let mut rec = stepping_record(0, secs(0), split(950, 50));
+    let mut rec = stepping_record(0, secs(0), Split::new(950, 50));
     let last = HISTORY_LIMIT as i64 + 50;
     for minute in 0..=last {
         let verdict = if minute % 2 == 0 {
@@ -74,7 +74,7 @@ fn history_is_bounded() {
         };
         rec = step(
             rec,
-            &inputs(split(950, 50), Some(judgement(verdict))),
+            &inputs(Split::new(950, 50), Some(judgement(verdict))),
             &plan,
             secs(minute),
         )
@@ -114,10 +114,15 @@ fn operator_rollback_wins_in_every_phase() {
     for phase in phases {
         let mut rec = record(secs(0));
         rec.phase = phase.clone();
-        rec.written = Some(split(500, 500));
+        rec.written = Some(Split::new(500, 500));
         rec.consecutive_failures = 2;
         // The live split differs from the written one: the operator overrides drift.
-        let (r, actions) = step(rec, &operator(split(100, 900), "bad deploy"), &plan, now);
+        let (r, actions) = step(
+            rec,
+            &operator(Split::new(100, 900), "bad deploy"),
+            &plan,
+            now,
+        );
         let why = "operator: bad deploy".to_string();
         assert_eq!(
             actions,
@@ -169,10 +174,10 @@ fn terminal_and_paused_phases_are_inert() {
     for phase in phases {
         let mut rec = record(secs(0));
         rec.phase = phase.clone();
-        rec.written = Some(split(500, 500));
+        rec.written = Some(Split::new(500, 500));
         for verdict in [Verdict::Pass, Verdict::Fail, Verdict::NoData] {
             // Drifted weights and any verdict: still nothing.
-            let input = inputs(split(100, 900), Some(judgement(verdict)));
+            let input = inputs(Split::new(100, 900), Some(judgement(verdict)));
             let (r, actions) = step(rec.clone(), &input, &plan, secs(9_999));
             assert_eq!(r, rec, "{phase:?} {verdict:?}");
             assert!(actions.is_empty(), "{phase:?} {verdict:?}");
@@ -183,10 +188,10 @@ fn terminal_and_paused_phases_are_inert() {
 #[test]
 fn a_plan_shorter_than_the_record_fails_instead_of_panicking() {
     let plan = PlanBuilder::new(&[(500, 1), (1000, 0)]).build();
-    let rec = stepping_record(3, secs(0), split(0, 1000));
+    let rec = stepping_record(3, secs(0), Split::new(0, 1000));
     let (r, actions) = step(
         rec,
-        &inputs(split(0, 1000), Some(judgement(Verdict::Pass))),
+        &inputs(Split::new(0, 1000), Some(judgement(Verdict::Pass))),
         &plan,
         secs(60),
     );
@@ -205,7 +210,7 @@ fn a_plan_shorter_than_the_record_fails_instead_of_panicking() {
 #[test]
 fn time_to_next_step_counts_down_the_bake() {
     let plan = PlanBuilder::standard().build();
-    let rec = stepping_record(1, secs(1_000), split(750, 250));
+    let rec = stepping_record(1, secs(1_000), Split::new(750, 250));
     assert_eq!(time_to_next_step(&rec, &plan, secs(1_000)), Some(mins(10)));
     assert_eq!(
         time_to_next_step(&rec, &plan, secs(1_240)),
@@ -216,7 +221,7 @@ fn time_to_next_step_counts_down_the_bake() {
         Some(Duration::ZERO)
     );
     assert_eq!(time_to_next_step(&record(secs(0)), &plan, secs(5)), None);
-    let out_of_range = stepping_record(9, secs(0), split(0, 1000));
+    let out_of_range = stepping_record(9, secs(0), Split::new(0, 1000));
     assert_eq!(time_to_next_step(&out_of_range, &plan, secs(5)), None);
 }
 

@@ -19,7 +19,7 @@ fn on_step(index: usize) -> Record {
 
 /// One tick on the step's own weights.
 fn tick(rec: Record, verdict: Option<Verdict>, plan: &Plan, at: i64) -> (Record, Vec<Action>) {
-    let live = rec.written.unwrap_or(split(1000, 0));
+    let live = rec.written.unwrap_or(Split::new(1000, 0));
     step(rec, &inputs(live, verdict.map(judgement)), plan, secs(at))
 }
 
@@ -308,7 +308,7 @@ fn a_rollout_with_a_bad_canary_rolls_back_mid_way() {
         minute += 1;
     }
     assert!(matches!(shell.record.phase, Phase::RolledBack { .. }));
-    assert_eq!(shell.live, split(1000, 0));
+    assert_eq!(shell.live, Split::new(1000, 0));
     // Started at 0, step 1 at minute 10, failures at minutes 11 and 12.
     assert_eq!(minute, 13);
 }

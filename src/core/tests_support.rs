@@ -124,14 +124,9 @@ pub fn judgement(verdict: Verdict) -> Judgement {
     }
 }
 
-/// Raw ALB weights (0–999 scale is not needed in core: any split with the right ratio works).
-pub fn split(stable: u32, canary: u32) -> Split {
-    Split { stable, canary }
-}
-
 /// The raw split a backend would write for a share (per-mille as weights out of 1000).
 pub fn split_for(share: Share) -> Split {
-    split(
+    Split::new(
         1000 - u32::from(share.permille()),
         u32::from(share.permille()),
     )
@@ -164,7 +159,7 @@ impl Shell {
     pub fn new(record: Record) -> Shell {
         Shell {
             record,
-            live: split(1000, 0),
+            live: Split::new(1000, 0),
             actions: Vec::new(),
         }
     }

@@ -102,6 +102,11 @@ pub struct Split {
 }
 
 impl Split {
+    /// The stable's and the canary's raw weights.
+    pub const fn new(stable: u32, canary: u32) -> Split {
+        Split { stable, canary }
+    }
+
     /// The canary's share of the two, rounded to the nearest per-mille. Both zero reads as
     /// stable-only (nothing flows to either).
     ///

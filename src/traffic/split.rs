@@ -71,21 +71,17 @@ impl WeightLimits {
 mod tests {
     use super::*;
 
-    fn split(stable: u32, canary: u32) -> Split {
-        Split { stable, canary }
-    }
-
     #[test]
     fn split_for_is_exact_per_mille_clamped_to_999() {
         for limits in [ALB_WEIGHTS, LATTICE_WEIGHTS] {
             let at = |p| limits.split_for(Share::from_permille(p).unwrap());
-            assert_eq!(at(0), split(999, 0));
-            assert_eq!(at(1), split(999, 1));
-            assert_eq!(at(5), split(995, 5));
-            assert_eq!(at(50), split(950, 50));
-            assert_eq!(at(500), split(500, 500));
-            assert_eq!(at(999), split(1, 999));
-            assert_eq!(at(1000), split(0, 999));
+            assert_eq!(at(0), Split::new(999, 0));
+            assert_eq!(at(1), Split::new(999, 1));
+            assert_eq!(at(5), Split::new(995, 5));
+            assert_eq!(at(50), Split::new(950, 50));
+            assert_eq!(at(500), Split::new(500, 500));
+            assert_eq!(at(999), Split::new(1, 999));
+            assert_eq!(at(1000), Split::new(0, 999));
             for p in 0..=1000 {
                 let s = at(p);
                 assert!(s.stable <= 999 && s.canary <= 999);
@@ -96,10 +92,12 @@ mod tests {
 
     #[test]
     fn weights_above_the_limit_are_refused_naming_it() {
-        assert!(LATTICE_WEIGHTS.check_weights(split(999, 999), "r").is_ok());
-        assert!(LATTICE_WEIGHTS.check_weights(split(0, 0), "r").is_ok());
+        assert!(LATTICE_WEIGHTS
+            .check_weights(Split::new(999, 999), "r")
+            .is_ok());
+        assert!(LATTICE_WEIGHTS.check_weights(Split::new(0, 0), "r").is_ok());
         let err = LATTICE_WEIGHTS
-            .check_weights(split(0, 1000), "Lattice rule r")
+            .check_weights(Split::new(0, 1000), "Lattice rule r")
             .unwrap_err();
         assert!(
             matches!(err, TrafficError::InvalidWeights { max: 999, .. }),

@@ -123,72 +123,72 @@ mod tests {
         }
     }
 
-    fn split(stable: u32, canary: u32) -> Split {
-        Split { stable, canary }
-    }
-
     #[tokio::test]
     async fn a_write_is_get_update_get_and_returns_the_read_back() {
-        let store = Memory::new(split(999, 0));
-        let got = guarded_write(&store, Some(split(999, 0)), split(950, 50))
+        let store = Memory::new(Split::new(999, 0));
+        let got = guarded_write(&store, Some(Split::new(999, 0)), Split::new(950, 50))
             .await
             .unwrap();
-        assert_eq!(got, split(950, 50));
+        assert_eq!(got, Split::new(950, 50));
         assert_eq!(store.calls(), ["get", "update", "get"]);
     }
 
     #[tokio::test]
     async fn a_read_is_one_get() {
-        let store = Memory::new(split(950, 50));
-        assert_eq!(read(&store).await.unwrap(), split(950, 50));
+        let store = Memory::new(Split::new(950, 50));
+        assert_eq!(read(&store).await.unwrap(), Split::new(950, 50));
         assert_eq!(store.calls(), ["get"]);
     }
 
     #[tokio::test]
     async fn a_write_of_the_live_split_sends_no_update() {
-        let store = Memory::new(split(500, 500));
-        let got = guarded_write(&store, None, split(500, 500)).await.unwrap();
-        assert_eq!(got, split(500, 500));
+        let store = Memory::new(Split::new(500, 500));
+        let got = guarded_write(&store, None, Split::new(500, 500))
+            .await
+            .unwrap();
+        assert_eq!(got, Split::new(500, 500));
         assert_eq!(store.calls(), ["get"]);
     }
 
     #[tokio::test]
     async fn a_changed_live_split_is_a_conflict_and_nothing_is_written() {
-        let store = Memory::new(split(500, 500));
-        let err = guarded_write(&store, Some(split(950, 50)), split(900, 100))
+        let store = Memory::new(Split::new(500, 500));
+        let err = guarded_write(&store, Some(Split::new(950, 50)), Split::new(900, 100))
             .await
             .unwrap_err();
         assert!(
             matches!(err, TrafficError::Conflict { expected, live }
-                if expected == split(950, 50) && live == split(500, 500)),
+                if expected == Split::new(950, 50) && live == Split::new(500, 500)),
             "{err:?}"
         );
         assert_eq!(store.calls(), ["get"]);
         // Without `expected` (the operator's rollback) the same write goes through.
         assert_eq!(
-            guarded_write(&store, None, split(900, 100)).await.unwrap(),
-            split(900, 100)
+            guarded_write(&store, None, Split::new(900, 100))
+                .await
+                .unwrap(),
+            Split::new(900, 100)
         );
     }
 
     #[tokio::test]
     async fn a_read_back_that_differs_is_verify_failed() {
-        let mut store = Memory::new(split(999, 0));
-        store.sabotage = Some(split(1, 1));
-        let err = guarded_write(&store, None, split(950, 50))
+        let mut store = Memory::new(Split::new(999, 0));
+        store.sabotage = Some(Split::new(1, 1));
+        let err = guarded_write(&store, None, Split::new(950, 50))
             .await
             .unwrap_err();
         assert!(
             matches!(err, TrafficError::VerifyFailed { wanted, got }
-                if wanted == split(950, 50) && got == split(1, 1)),
+                if wanted == Split::new(950, 50) && got == Split::new(1, 1)),
             "{err:?}"
         );
     }
 
     #[tokio::test]
     async fn weights_out_of_range_are_refused_before_any_call() {
-        let store = Memory::new(split(999, 0));
-        let err = guarded_write(&store, None, split(0, 1000))
+        let store = Memory::new(Split::new(999, 0));
+        let err = guarded_write(&store, None, Split::new(0, 1000))
             .await
             .unwrap_err();
         assert!(

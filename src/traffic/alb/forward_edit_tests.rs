@@ -12,7 +12,7 @@ fn plain_forward_becomes_a_forward_config_without_target_group_arn() {
         &[plain_forward(STABLE)],
         STABLE,
         CANARY,
-        split(950, 50),
+        Split::new(950, 50),
         RULE,
     )
     .unwrap();
@@ -31,14 +31,14 @@ fn plain_forward_becomes_a_forward_config_without_target_group_arn() {
     );
     assert_eq!(
         live_split(&out, STABLE, CANARY, RULE).unwrap(),
-        split(950, 50)
+        Split::new(950, 50)
     );
 }
 
 #[test]
 fn described_plain_forward_drops_target_group_arn_and_keeps_its_stickiness_block() {
     let before = [described_plain_forward(STABLE)];
-    let out = with_weights(&before, STABLE, CANARY, split(999, 0), RULE).unwrap();
+    let out = with_weights(&before, STABLE, CANARY, Split::new(999, 0), RULE).unwrap();
     let forward = &out[0];
     assert_eq!(forward.target_group_arn(), None);
     assert_eq!(forward.order(), Some(1));
@@ -65,7 +65,7 @@ fn only_the_two_weights_change_in_a_busy_rule() {
             Some((true, 3600)),
         ),
     ];
-    let out = with_weights(&before, STABLE, CANARY, split(900, 100), RULE).unwrap();
+    let out = with_weights(&before, STABLE, CANARY, Split::new(900, 100), RULE).unwrap();
 
     // The expected list, built by hand from `before`: the two weights, and the OIDC flag.
     let mut expected = before.clone();
@@ -138,7 +138,7 @@ fn other_actions_are_copied_exactly() {
 #[test]
 fn canary_is_appended_and_other_groups_keep_their_places() {
     let before = [weighted_forward(&[(OTHER, 3), (STABLE, 999)], 5, None)];
-    let out = with_weights(&before, STABLE, CANARY, split(990, 10), RULE).unwrap();
+    let out = with_weights(&before, STABLE, CANARY, Split::new(990, 10), RULE).unwrap();
     assert_eq!(
         groups_of(&out[0]),
         owned(&[(OTHER, 3), (STABLE, 990), (CANARY, 10)])
@@ -149,7 +149,7 @@ fn canary_is_appended_and_other_groups_keep_their_places() {
 #[test]
 fn stable_is_added_back_when_only_the_canary_is_routed() {
     let before = [weighted_forward(&[(CANARY, 999)], 1, None)];
-    let out = with_weights(&before, STABLE, CANARY, split(999, 0), RULE).unwrap();
+    let out = with_weights(&before, STABLE, CANARY, Split::new(999, 0), RULE).unwrap();
     assert_eq!(groups_of(&out[0]), owned(&[(CANARY, 0), (STABLE, 999)]));
 }
 
@@ -161,7 +161,7 @@ fn five_groups_fit_and_six_are_refused() {
         1,
         None,
     )];
-    let out = with_weights(&five, STABLE, CANARY, split(1, 1), RULE).unwrap();
+    let out = with_weights(&five, STABLE, CANARY, Split::new(1, 1), RULE).unwrap();
     assert_eq!(groups_of(&out[0]).len(), 5);
 
     let d = tg("d");
@@ -170,7 +170,7 @@ fn five_groups_fit_and_six_are_refused() {
         1,
         None,
     )];
-    let err = with_weights(&six, STABLE, CANARY, split(1, 1), RULE).unwrap_err();
+    let err = with_weights(&six, STABLE, CANARY, Split::new(1, 1), RULE).unwrap_err();
     assert!(
         matches!(
             err,
@@ -190,8 +190,14 @@ fn five_groups_fit_and_six_are_refused() {
 
 #[test]
 fn same_stable_and_canary_is_refused() {
-    let err =
-        with_weights(&[plain_forward(STABLE)], STABLE, STABLE, split(1, 1), RULE).unwrap_err();
+    let err = with_weights(
+        &[plain_forward(STABLE)],
+        STABLE,
+        STABLE,
+        Split::new(1, 1),
+        RULE,
+    )
+    .unwrap_err();
     assert!(matches!(err, TrafficError::Ambiguous { .. }), "{err:?}");
 }
 
@@ -199,7 +205,7 @@ fn same_stable_and_canary_is_refused() {
 fn edit_with_neither_group_routed_keeps_the_other_group() {
     let before = [weighted_forward(&[(OTHER, 1)], 1, None)];
     // The router reads first and refuses (StableNotRouted); the pure edit alone appends both.
-    let out = with_weights(&before, STABLE, CANARY, split(999, 0), RULE).unwrap();
+    let out = with_weights(&before, STABLE, CANARY, Split::new(999, 0), RULE).unwrap();
     assert_eq!(
         groups_of(&out[0]),
         owned(&[(OTHER, 1), (STABLE, 999), (CANARY, 0)])
@@ -209,7 +215,7 @@ fn edit_with_neither_group_routed_keeps_the_other_group() {
 #[test]
 fn order_of_actions_is_kept() {
     let before = vec![oidc(1, None), plain_forward(STABLE).to_owned()];
-    let out = with_weights(&before, STABLE, CANARY, split(500, 500), RULE).unwrap();
+    let out = with_weights(&before, STABLE, CANARY, Split::new(500, 500), RULE).unwrap();
     assert_eq!(out[0].r#type(), Some(&ActionTypeEnum::AuthenticateOidc));
     assert_eq!(out[1].r#type(), Some(&ActionTypeEnum::Forward));
 }

@@ -21,10 +21,6 @@ pub(super) fn tg(name: &str) -> String {
     format!("arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/{name}/ff")
 }
 
-pub(super) fn split(stable: u32, canary: u32) -> Split {
-    Split { stable, canary }
-}
-
 fn tuple(arn: &str, weight: i32) -> TargetGroupTuple {
     TargetGroupTuple::builder()
         .target_group_arn(arn)

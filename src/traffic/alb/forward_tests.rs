@@ -10,22 +10,22 @@ use super::*;
 fn split_for_uses_the_shared_rule_with_alb_limits() {
     // The rule itself is unit-tested in `traffic::split`.
     let at = |p| split_for(Share::from_permille(p).unwrap());
-    assert_eq!(at(0), split(999, 0));
-    assert_eq!(at(50), split(950, 50));
-    assert_eq!(at(1000), split(0, 999));
+    assert_eq!(at(0), Split::new(999, 0));
+    assert_eq!(at(50), Split::new(950, 50));
+    assert_eq!(at(1000), Split::new(0, 999));
 }
 
 #[test]
 fn weights_above_999_are_refused() {
-    assert!(check_weights(split(999, 999), RULE).is_ok());
-    assert!(check_weights(split(0, 0), RULE).is_ok());
-    let err = check_weights(split(1000, 0), RULE).unwrap_err();
+    assert!(check_weights(Split::new(999, 999), RULE).is_ok());
+    assert!(check_weights(Split::new(0, 0), RULE).is_ok());
+    let err = check_weights(Split::new(1000, 0), RULE).unwrap_err();
     assert!(matches!(err, TrafficError::InvalidWeights { .. }));
     assert!(err.to_string().contains(RULE), "{err}");
     assert!(err.to_string().contains("0–999"), "{err}");
     let actions = [plain_forward(STABLE)];
     assert!(matches!(
-        with_weights(&actions, STABLE, CANARY, split(0, 1000), RULE),
+        with_weights(&actions, STABLE, CANARY, Split::new(0, 1000), RULE),
         Err(TrafficError::InvalidWeights { .. })
     ));
 }
@@ -72,11 +72,11 @@ fn target_group_weights_lists_every_group_in_order() {
 fn plain_forward_reads_as_weight_one_and_canary_zero() {
     assert_eq!(
         live_split(&[plain_forward(STABLE)], STABLE, CANARY, RULE).unwrap(),
-        split(1, 0)
+        Split::new(1, 0)
     );
     assert_eq!(
         live_split(&[described_plain_forward(STABLE)], STABLE, CANARY, RULE).unwrap(),
-        split(1, 0)
+        Split::new(1, 0)
     );
 }
 
@@ -92,7 +92,7 @@ fn weighted_forward_reads_both_weights_and_ignores_others() {
     ];
     assert_eq!(
         live_split(&actions, STABLE, CANARY, RULE).unwrap(),
-        split(900, 100)
+        Split::new(900, 100)
     );
 }
 
@@ -101,12 +101,12 @@ fn missing_canary_reads_zero_and_missing_stable_reads_zero_when_canary_is_there(
     let only_stable = [weighted_forward(&[(STABLE, 5), (OTHER, 1)], 1, None)];
     assert_eq!(
         live_split(&only_stable, STABLE, CANARY, RULE).unwrap(),
-        split(5, 0)
+        Split::new(5, 0)
     );
     let only_canary = [weighted_forward(&[(CANARY, 999)], 1, None)];
     assert_eq!(
         live_split(&only_canary, STABLE, CANARY, RULE).unwrap(),
-        split(0, 999)
+        Split::new(0, 999)
     );
 }
 
@@ -148,7 +148,7 @@ fn two_forward_actions_are_ambiguous() {
         Err(TrafficError::Ambiguous { .. })
     ));
     assert!(matches!(
-        with_weights(&actions, STABLE, CANARY, split(1, 1), RULE),
+        with_weights(&actions, STABLE, CANARY, Split::new(1, 1), RULE),
         Err(TrafficError::Ambiguous { .. })
     ));
 }

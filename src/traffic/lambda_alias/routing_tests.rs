@@ -6,10 +6,6 @@ const V: Versions<'static> = Versions {
     resource: "Lambda alias arn:f:live",
 };
 
-fn split(stable: u32, canary: u32) -> Split {
-    Split { stable, canary }
-}
-
 fn alias(version: &str, weights: &[(&str, f64)]) -> AliasRouting {
     AliasRouting {
         revision_id: Some("rev-1".into()),
@@ -21,9 +17,9 @@ fn alias(version: &str, weights: &[(&str, f64)]) -> AliasRouting {
 #[test]
 fn split_for_is_exact_per_mille_without_clamping() {
     let at = |p| split_for(Share::from_permille(p).unwrap());
-    assert_eq!(at(0), split(1000, 0));
-    assert_eq!(at(50), split(950, 50));
-    assert_eq!(at(1000), split(0, 1000));
+    assert_eq!(at(0), Split::new(1000, 0));
+    assert_eq!(at(50), Split::new(950, 50));
+    assert_eq!(at(1000), Split::new(0, 1000));
     for p in 0..=1000 {
         assert_eq!(at(p).canary_share().permille(), p, "share {p} round trip");
         assert_eq!(at(p).stable + at(p).canary, 1000);
@@ -46,16 +42,22 @@ fn weights_round_to_the_nearest_per_mille() {
 
 #[test]
 fn reads_stable_only_a_weighted_canary_and_a_promoted_alias() {
-    assert_eq!(live_split(&alias("1", &[]), V).unwrap(), split(1000, 0));
+    assert_eq!(
+        live_split(&alias("1", &[]), V).unwrap(),
+        Split::new(1000, 0)
+    );
     assert_eq!(
         live_split(&alias("1", &[("2", 0.05)]), V).unwrap(),
-        split(950, 50)
+        Split::new(950, 50)
     );
     assert_eq!(
         live_split(&alias("1", &[("2", 0.0)]), V).unwrap(),
-        split(1000, 0)
+        Split::new(1000, 0)
     );
-    assert_eq!(live_split(&alias("2", &[]), V).unwrap(), split(0, 1000));
+    assert_eq!(
+        live_split(&alias("2", &[]), V).unwrap(),
+        Split::new(0, 1000)
+    );
 }
 
 #[test]
@@ -88,21 +90,24 @@ fn serving_another_version_is_an_error_naming_it() {
 #[test]
 fn an_edit_weights_the_canary_on_the_stable_version_and_keeps_the_revision() {
     let live = alias("1", &[]);
-    let edited = edit(&live, split(950, 50), V).unwrap();
+    let edited = edit(&live, Split::new(950, 50), V).unwrap();
     assert_eq!(edited, alias("1", &[("2", 0.05)]));
-    assert_eq!(live_split(&edited, V).unwrap(), split(950, 50));
+    assert_eq!(live_split(&edited, V).unwrap(), Split::new(950, 50));
 }
 
 #[test]
 fn promotion_serves_the_canary_and_clears_the_routing() {
-    let edited = edit(&alias("1", &[("2", 0.5)]), split(0, 1000), V).unwrap();
+    let edited = edit(&alias("1", &[("2", 0.5)]), Split::new(0, 1000), V).unwrap();
     assert_eq!(edited, alias("2", &[]));
 }
 
 #[test]
 fn rollback_serves_the_stable_version_and_clears_the_routing() {
     for live in [alias("1", &[("2", 0.5)]), alias("2", &[])] {
-        assert_eq!(edit(&live, split(1000, 0), V).unwrap(), alias("1", &[]));
+        assert_eq!(
+            edit(&live, Split::new(1000, 0), V).unwrap(),
+            alias("1", &[])
+        );
     }
 }
 
@@ -118,7 +123,11 @@ fn every_share_survives_an_edit_and_a_read() {
 
 #[test]
 fn splits_that_do_not_add_up_to_1000_are_refused() {
-    for bad in [split(999, 0), split(500, 501), split(0, 1001)] {
+    for bad in [
+        Split::new(999, 0),
+        Split::new(500, 501),
+        Split::new(0, 1001),
+    ] {
         let err = edit(&alias("1", &[]), bad, V).unwrap_err();
         assert!(
             matches!(err, TrafficError::InvalidWeights { max: 1000, .. }),

@@ -24,10 +24,6 @@ fn canary() -> LatticeResource {
     group("tg-b2", "demo-canary")
 }
 
-fn split(stable: u32, canary: u32) -> Split {
-    Split { stable, canary }
-}
-
 fn weighted(identifier: &str, weight: Option<i32>) -> WeightedTargetGroup {
     WeightedTargetGroup::builder()
         .target_group_identifier(identifier)
@@ -81,12 +77,12 @@ fn reads_both_weights_by_id_or_arn_and_ignores_others() {
     ]);
     assert_eq!(
         live_split(Some(&by_id), &stable(), &canary(), RULE).unwrap(),
-        split(900, 100)
+        Split::new(900, 100)
     );
     let by_arn = forward_to(&[(&stable().arn, Some(5)), (&canary().arn, Some(995))]);
     assert_eq!(
         live_split(Some(&by_arn), &stable(), &canary(), RULE).unwrap(),
-        split(5, 995)
+        Split::new(5, 995)
     );
 }
 
@@ -95,12 +91,12 @@ fn a_group_not_in_the_forward_weighs_zero_and_a_missing_weight_is_100() {
     let only_stable = forward_to(&[("tg-a1", None)]);
     assert_eq!(
         live_split(Some(&only_stable), &stable(), &canary(), RULE).unwrap(),
-        split(100, 0)
+        Split::new(100, 0)
     );
     let only_canary = forward_to(&[("tg-b2", Some(999))]);
     assert_eq!(
         live_split(Some(&only_canary), &stable(), &canary(), RULE).unwrap(),
-        split(0, 999)
+        Split::new(0, 999)
     );
     assert_eq!(
         target_group_weights(only_stable.as_forward().unwrap()),
@@ -156,7 +152,13 @@ fn a_fixed_response_or_no_action_is_no_forward_action_naming_its_kind() {
     let err = check_stable_routed(None, &stable(), RULE).unwrap_err();
     assert!(err.to_string().contains("(its actions: none)"), "{err}");
     assert!(matches!(
-        with_weights(Some(&fixed(500)), &stable(), &canary(), split(1, 1), RULE),
+        with_weights(
+            Some(&fixed(500)),
+            &stable(),
+            &canary(),
+            Split::new(1, 1),
+            RULE
+        ),
         Err(TrafficError::NoForwardAction { .. })
     ));
 }
@@ -170,7 +172,14 @@ fn only_the_two_weights_change_and_others_keep_weight_place_and_identifier() {
         ("tg-other", Some(10)),
         ("tg-b2", Some(0)),
     ]);
-    let out = with_weights(Some(&before), &stable(), &canary(), split(900, 100), RULE).unwrap();
+    let out = with_weights(
+        Some(&before),
+        &stable(),
+        &canary(),
+        Split::new(900, 100),
+        RULE,
+    )
+    .unwrap();
     assert_eq!(
         groups_of(&out),
         owned(&[
@@ -181,7 +190,7 @@ fn only_the_two_weights_change_and_others_keep_weight_place_and_identifier() {
     );
     assert_eq!(
         live_split(Some(&out), &stable(), &canary(), RULE).unwrap(),
-        split(900, 100)
+        Split::new(900, 100)
     );
 }
 
@@ -202,7 +211,14 @@ fn writing_the_live_weights_changes_nothing() {
 #[test]
 fn the_canary_is_appended_by_id_and_a_missing_stable_weight_becomes_explicit() {
     let before = forward_to(&[("tg-a1", None)]);
-    let out = with_weights(Some(&before), &stable(), &canary(), split(950, 50), RULE).unwrap();
+    let out = with_weights(
+        Some(&before),
+        &stable(),
+        &canary(),
+        Split::new(950, 50),
+        RULE,
+    )
+    .unwrap();
     assert_eq!(
         groups_of(&out),
         owned(&[("tg-a1", Some(950)), ("tg-b2", Some(50))])
@@ -212,7 +228,14 @@ fn the_canary_is_appended_by_id_and_a_missing_stable_weight_becomes_explicit() {
 #[test]
 fn the_stable_is_added_back_when_only_the_canary_is_routed() {
     let before = forward_to(&[("tg-b2", Some(999))]);
-    let out = with_weights(Some(&before), &stable(), &canary(), split(999, 0), RULE).unwrap();
+    let out = with_weights(
+        Some(&before),
+        &stable(),
+        &canary(),
+        Split::new(999, 0),
+        RULE,
+    )
+    .unwrap();
     assert_eq!(
         groups_of(&out),
         owned(&[("tg-b2", Some(0)), ("tg-a1", Some(999))])
@@ -226,12 +249,12 @@ fn ten_groups_fit_and_eleven_are_refused() {
         others.iter().map(|id| (id.as_str(), Some(1))).collect();
     groups.push(("tg-a1", Some(1)));
     let nine = forward_to(&groups);
-    let out = with_weights(Some(&nine), &stable(), &canary(), split(1, 1), RULE).unwrap();
+    let out = with_weights(Some(&nine), &stable(), &canary(), Split::new(1, 1), RULE).unwrap();
     assert_eq!(groups_of(&out).len(), 10);
 
     groups.insert(0, ("tg-o9", Some(1)));
     let ten = forward_to(&groups);
-    let err = with_weights(Some(&ten), &stable(), &canary(), split(1, 1), RULE).unwrap_err();
+    let err = with_weights(Some(&ten), &stable(), &canary(), Split::new(1, 1), RULE).unwrap_err();
     assert!(
         matches!(
             err,
@@ -249,12 +272,20 @@ fn ten_groups_fit_and_eleven_are_refused() {
 #[test]
 fn weights_out_of_range_and_the_same_group_twice_are_refused() {
     let before = forward_to(&[("tg-a1", Some(1))]);
-    let err = with_weights(Some(&before), &stable(), &canary(), split(1000, 0), RULE).unwrap_err();
+    let err = with_weights(
+        Some(&before),
+        &stable(),
+        &canary(),
+        Split::new(1000, 0),
+        RULE,
+    )
+    .unwrap_err();
     assert!(
         matches!(err, TrafficError::InvalidWeights { max: 999, .. }),
         "{err:?}"
     );
-    let err = with_weights(Some(&before), &stable(), &stable(), split(1, 1), RULE).unwrap_err();
+    let err =
+        with_weights(Some(&before), &stable(), &stable(), Split::new(1, 1), RULE).unwrap_err();
     assert!(matches!(err, TrafficError::Ambiguous { .. }), "{err:?}");
 }
 

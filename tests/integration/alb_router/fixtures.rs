@@ -7,7 +7,6 @@ use aws_sdk_elasticloadbalancingv2::types::{Action, ProtocolEnum, Rule};
 use aws_sdk_elasticloadbalancingv2::Client;
 use canary_deploy::aws::{CallLog, Clients};
 use canary_deploy::core::plan::{AlbRoute, AlbTarget, TargetGroupRef};
-use canary_deploy::core::types::Split;
 use canary_deploy::traffic::{AlbRouter, TrafficError};
 
 /// A client that logs its calls, and a fresh demo ALB.
@@ -23,10 +22,6 @@ pub(super) async fn setup_listener(prefix: &str) -> (Client, CallLog, DemoAlb, A
     let (client, log, alb) = setup(prefix).await;
     let router = router(&client, &listener_route(&alb)).await;
     (client, log, alb, router)
-}
-
-pub(super) fn split(stable: u32, canary: u32) -> Split {
-    Split { stable, canary }
 }
 
 /// A route to `target` with the demo ALB's stable and canary groups by ARN.

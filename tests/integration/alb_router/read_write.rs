@@ -3,12 +3,13 @@
 //! a listener that does not forward to stable.
 
 use super::fixtures::{
-    assert_kind, listener_actions, router, setup, setup_listener, split, target_group, weights,
+    assert_kind, listener_actions, router, setup, setup_listener, target_group, weights,
 };
 use crate::alb_actions::{forward, set_default_action};
 use aws_sdk_elasticloadbalancingv2::types::{Action, ActionTypeEnum};
 use canary_deploy::core::plan::{AlbRoute, AlbTarget, TargetGroupRef};
 use canary_deploy::core::types::Share;
+use canary_deploy::core::Split;
 use canary_deploy::traffic::{Router, TrafficError};
 
 #[tokio::test]
@@ -16,7 +17,7 @@ async fn reads_a_plain_forward_default_action() {
     let (_client, log, alb, router) = setup_listener("ar-read").await;
     log.take();
 
-    assert_eq!(router.read().await.unwrap(), split(1, 0));
+    assert_eq!(router.read().await.unwrap(), Split::new(1, 0));
     assert_eq!(
         log.take(),
         ["DescribeListeners"],
@@ -31,7 +32,7 @@ async fn reads_a_plain_forward_default_action() {
     );
     assert_eq!(
         router.split_for(Share::from_permille(50).unwrap()),
-        split(950, 50)
+        Split::new(950, 50)
     );
 }
 
@@ -41,10 +42,10 @@ async fn write_turns_a_plain_forward_into_a_weighted_forward_config() {
     log.take();
 
     let written = router
-        .write(Some(split(1, 0)), split(950, 50))
+        .write(Some(Split::new(1, 0)), Split::new(950, 50))
         .await
         .unwrap();
-    assert_eq!(written, split(950, 50));
+    assert_eq!(written, Split::new(950, 50));
     assert_eq!(
         log.take(),
         ["DescribeListeners", "ModifyListener", "DescribeListeners"],
@@ -66,17 +67,17 @@ async fn write_turns_a_plain_forward_into_a_weighted_forward_config() {
             (alb.canary_arn.clone(), Some(50))
         ]
     );
-    assert_eq!(router.read().await.unwrap(), split(950, 50));
+    assert_eq!(router.read().await.unwrap(), Split::new(950, 50));
 
     // Full canary, then roll back to stable.
     let full = router.split_for(Share::CANARY_ONLY);
     assert_eq!(
-        router.write(Some(split(950, 50)), full).await.unwrap(),
-        split(0, 999)
+        router.write(Some(Split::new(950, 50)), full).await.unwrap(),
+        Split::new(0, 999)
     );
     let back = router.split_for(Share::STABLE_ONLY);
-    assert_eq!(router.write(None, back).await.unwrap(), split(999, 0));
-    assert_eq!(router.read().await.unwrap(), split(999, 0));
+    assert_eq!(router.write(None, back).await.unwrap(), Split::new(999, 0));
+    assert_eq!(router.read().await.unwrap(), Split::new(999, 0));
 }
 
 #[tokio::test]
@@ -97,10 +98,10 @@ async fn listener_default_action_with_sticky_weighted_forward_keeps_its_stickine
     };
     let router = router(&client, &route).await;
     assert_eq!(router.resolved().rule_arn, None);
-    assert_eq!(router.read().await.unwrap(), split(5, 0));
+    assert_eq!(router.read().await.unwrap(), Split::new(5, 0));
 
     router
-        .write(Some(split(5, 0)), split(500, 500))
+        .write(Some(Split::new(5, 0)), Split::new(500, 500))
         .await
         .unwrap();
     let after = listener_actions(&client, &alb.listener_arn).await;
@@ -127,7 +128,7 @@ async fn listener_default_action_with_sticky_weighted_forward_keeps_its_stickine
 async fn write_refuses_with_conflict_when_someone_else_changed_the_weights() {
     let (client, log, alb, router) = setup_listener("ar-conflict").await;
     let live = router.read().await.unwrap();
-    router.write(Some(live), split(950, 50)).await.unwrap();
+    router.write(Some(live), Split::new(950, 50)).await.unwrap();
 
     // An operator moves the weights by hand between two ticks.
     let by_hand = forward(
@@ -139,12 +140,15 @@ async fn write_refuses_with_conflict_when_someone_else_changed_the_weights() {
     log.take();
 
     let err = router
-        .write(Some(split(950, 50)), split(900, 100))
+        .write(Some(Split::new(950, 50)), Split::new(900, 100))
         .await
         .unwrap_err();
     match &err {
         TrafficError::Conflict { expected, live } => {
-            assert_eq!((*expected, *live), (split(950, 50), split(500, 500)));
+            assert_eq!(
+                (*expected, *live),
+                (Split::new(950, 50), Split::new(500, 500))
+            );
         }
         other => panic!("expected Conflict, got {other:?}"),
     }
@@ -157,20 +161,20 @@ async fn write_refuses_with_conflict_when_someone_else_changed_the_weights() {
         ["DescribeListeners"],
         "a refused write modifies nothing"
     );
-    assert_eq!(router.read().await.unwrap(), split(500, 500));
+    assert_eq!(router.read().await.unwrap(), Split::new(500, 500));
 }
 
 #[tokio::test]
 async fn write_of_the_live_split_is_verified_by_one_read() {
     let (_client, log, _alb, router) = setup_listener("ar-noop").await;
-    router.write(None, split(999, 0)).await.unwrap();
+    router.write(None, Split::new(999, 0)).await.unwrap();
     log.take();
     assert_eq!(
         router
-            .write(Some(split(999, 0)), split(999, 0))
+            .write(Some(Split::new(999, 0)), Split::new(999, 0))
             .await
             .unwrap(),
-        split(999, 0)
+        Split::new(999, 0)
     );
     assert_eq!(log.take(), ["DescribeListeners"]);
 }
@@ -194,6 +198,6 @@ async fn read_refuses_a_listener_that_does_not_forward_to_stable() {
         text.contains(&format!("{} (weight 1)", alb.stable_arn)),
         "{text}"
     );
-    let err = router.write(None, split(999, 0)).await.unwrap_err();
+    let err = router.write(None, Split::new(999, 0)).await.unwrap_err();
     assert_kind!(err, StableNotRouted);
 }

@@ -3,11 +3,11 @@
 
 use super::busy_rule::busy_rule;
 use super::fixtures::{
-    arns, assert_kind, assert_starts_with, listener_route, resolve_err, router, setup, split,
-    target_group,
+    arns, assert_kind, assert_starts_with, listener_route, resolve_err, router, setup, target_group,
 };
 use crate::emulator::demo_alb;
 use canary_deploy::core::plan::{AlbRoute, AlbTarget, TargetGroupRef};
+use canary_deploy::core::Split;
 use canary_deploy::traffic::{ResolvedAlb, Router};
 
 #[tokio::test]
@@ -59,7 +59,7 @@ async fn resolves_a_rule_by_names() {
         router.describe(),
         format!("ALB rule {rule_arn} (stable ar-names-stable, canary ar-names-canary)")
     );
-    assert_eq!(router.read().await.unwrap(), split(990, 0));
+    assert_eq!(router.read().await.unwrap(), Split::new(990, 0));
 }
 
 #[tokio::test]

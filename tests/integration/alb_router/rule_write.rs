@@ -3,9 +3,10 @@
 //! or the third group.
 
 use super::busy_rule::{busy_rule, oidc_as_described};
-use super::fixtures::{arns, describe_rule, router, setup, split, target_group, weights};
+use super::fixtures::{arns, describe_rule, router, setup, target_group, weights};
 use aws_sdk_elasticloadbalancingv2::types::ActionTypeEnum;
 use canary_deploy::core::plan::AlbTarget;
+use canary_deploy::core::Split;
 use canary_deploy::traffic::Router;
 
 #[tokio::test]
@@ -25,13 +26,13 @@ async fn rule_write_keeps_every_other_field_exactly() {
     assert_eq!(before.actions()[0], oidc_as_described());
     log.take();
 
-    assert_eq!(router.read().await.unwrap(), split(990, 0));
+    assert_eq!(router.read().await.unwrap(), Split::new(990, 0));
     assert_eq!(log.take(), ["DescribeRules"]);
     let written = router
-        .write(Some(split(990, 0)), split(900, 90))
+        .write(Some(Split::new(990, 0)), Split::new(900, 90))
         .await
         .unwrap();
-    assert_eq!(written, split(900, 90));
+    assert_eq!(written, Split::new(900, 90));
     assert_eq!(log.take(), ["DescribeRules", "ModifyRule", "DescribeRules"]);
 
     let after = describe_rule(&client, &rule_arn).await;

@@ -9,7 +9,6 @@ use aws_sdk_lambda::types::AliasRoutingConfiguration;
 use aws_sdk_lambda::Client;
 use canary_deploy::aws::{CallLog, Clients};
 use canary_deploy::core::plan::LambdaAliasRoute;
-use canary_deploy::core::types::Split;
 use canary_deploy::traffic::lambda_alias::LambdaAliasRouter;
 use canary_deploy::traffic::TrafficError;
 use std::collections::HashMap;
@@ -19,10 +18,6 @@ pub(super) async fn setup(prefix: &str) -> (Client, CallLog, DemoLambda) {
     let clients = Clients::new(&sdk_config().await);
     let demo = demo_lambda(prefix).await;
     (clients.lambda, clients.calls, demo)
-}
-
-pub(super) fn split(stable: u32, canary: u32) -> Split {
-    Split { stable, canary }
 }
 
 /// The demo alias by function name, canary version 2, stable taken from the alias.

@@ -2,10 +2,9 @@
 //! or pinned, its calls, the identity kept in the record (and the router rebuilt from it), and
 //! each refusal.
 
-use super::fixtures::{
-    assert_kind, publish_third, resolve_err, route, router, set_alias, setup, split,
-};
+use super::fixtures::{assert_kind, publish_third, resolve_err, route, router, set_alias, setup};
 use canary_deploy::core::plan::LambdaAliasRoute;
+use canary_deploy::core::Split;
 use canary_deploy::traffic::lambda_alias::LambdaAliasRouter;
 use canary_deploy::traffic::Router;
 
@@ -51,7 +50,7 @@ async fn resolves_by_name_with_the_alias_version_as_stable() {
     );
     let rebuilt = LambdaAliasRouter::from_resolved(client.clone(), router.resolved().clone());
     assert_eq!(rebuilt.resolved(), router.resolved());
-    assert_eq!(rebuilt.read().await.unwrap(), split(1000, 0));
+    assert_eq!(rebuilt.read().await.unwrap(), Split::new(1000, 0));
 }
 
 #[tokio::test]
@@ -65,7 +64,7 @@ async fn resolves_by_function_arn_and_a_pinned_stable_version_of_a_promoted_alia
     };
     let router = router(&client, &pinned).await;
     assert_eq!(router.resolved().stable_version, "1");
-    assert_eq!(router.read().await.unwrap(), split(0, 1000));
+    assert_eq!(router.read().await.unwrap(), Split::new(0, 1000));
 
     // Without the pin, the promoted alias's version is the canary's: nothing to roll back to.
     // The router alone cannot tell (the record can: see the CLI's resolution).

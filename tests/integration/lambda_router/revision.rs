@@ -5,7 +5,7 @@
 //! router's UpdateAlias is sent, updates the alias itself with a plain HTTP request (blocking,
 //! as interceptors are synchronous), exactly the race a RevisionId exists for.
 
-use super::fixtures::{alias_state, route, router, setup, split};
+use super::fixtures::{alias_state, route, router, setup};
 use crate::emulator::{endpoint, sdk_config, DemoLambda};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
@@ -13,6 +13,7 @@ use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use canary_deploy::aws::{operation_name, CallLog};
+use canary_deploy::core::Split;
 use canary_deploy::traffic::lambda_alias::LambdaAliasRouter;
 use canary_deploy::traffic::{Router, TrafficError};
 use std::io::{Read, Write};
@@ -96,18 +97,21 @@ async fn a_change_between_read_and_update_is_a_conflict_with_the_live_split() {
     let (client, _log, demo) = setup("lam-revision").await;
     let plain = router(&client, &route(&demo)).await;
     plain
-        .write(Some(split(1000, 0)), split(700, 300))
+        .write(Some(Split::new(1000, 0)), Split::new(700, 300))
         .await
         .unwrap();
 
     let (racing, calls) = racing_router(&demo, &plain).await;
     let err = racing
-        .write(Some(split(700, 300)), split(900, 100))
+        .write(Some(Split::new(700, 300)), Split::new(900, 100))
         .await
         .unwrap_err();
     match err {
         TrafficError::Conflict { expected, live } => {
-            assert_eq!((expected, live), (split(700, 300), split(400, 600)));
+            assert_eq!(
+                (expected, live),
+                (Split::new(700, 300), Split::new(400, 600))
+            );
         }
         other => panic!("expected Conflict, got {other:?}"),
     }

@@ -11,7 +11,6 @@ use aws_sdk_vpclattice::types::{
 use aws_sdk_vpclattice::Client;
 use canary_deploy::aws::{CallLog, Clients};
 use canary_deploy::core::plan::{LatticeRef, LatticeRoute};
-use canary_deploy::core::types::Split;
 use canary_deploy::traffic::{LatticeRouter, TrafficError};
 
 /// A client that logs its calls, and a fresh demo service (see [`demo_lattice`]).
@@ -22,10 +21,6 @@ pub(super) async fn setup(
     let clients = Clients::new(&sdk_config().await);
     let demo = demo_lattice(prefix, weights).await;
     (clients.lattice, clients.calls, demo)
-}
-
-pub(super) fn split(stable: u32, canary: u32) -> Split {
-    Split { stable, canary }
 }
 
 pub(super) fn arn(value: &str) -> LatticeRef {

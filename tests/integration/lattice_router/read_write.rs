@@ -2,10 +2,11 @@
 //! a third target group kept, refusing on conflict, and a route gone since resolution.
 
 use super::fixtures::{
-    assert_kind, default_action, forward, listener_route, router, set_default_action, setup, split,
+    assert_kind, default_action, forward, listener_route, router, set_default_action, setup,
     target_group, weights,
 };
 use canary_deploy::core::types::Share;
+use canary_deploy::core::Split;
 use canary_deploy::traffic::{LatticeResource, LatticeRouter, Router, TrafficError};
 
 #[tokio::test]
@@ -13,16 +14,16 @@ async fn reads_the_default_action_with_one_call() {
     let (client, log, demo) = setup("lr-read", None).await;
     let router = router(&client, &listener_route(&demo)).await;
     log.take();
-    assert_eq!(router.read().await.unwrap(), split(100, 0));
+    assert_eq!(router.read().await.unwrap(), Split::new(100, 0));
     assert_eq!(log.take(), ["GetListener"], "a read is exactly one call");
     assert_eq!(
         router.split_for(Share::from_permille(50).unwrap()),
-        split(950, 50)
+        Split::new(950, 50)
     );
 
     let (client, _log, demo) = setup("lr-read-weights", Some((60, 40))).await;
     let router = super::fixtures::router(&client, &listener_route(&demo)).await;
-    assert_eq!(router.read().await.unwrap(), split(60, 40));
+    assert_eq!(router.read().await.unwrap(), Split::new(60, 40));
 }
 
 #[tokio::test]
@@ -32,10 +33,10 @@ async fn write_is_get_update_get_and_reads_back() {
     log.take();
 
     let written = router
-        .write(Some(split(100, 0)), split(950, 50))
+        .write(Some(Split::new(100, 0)), Split::new(950, 50))
         .await
         .unwrap();
-    assert_eq!(written, split(950, 50));
+    assert_eq!(written, Split::new(950, 50));
     assert_eq!(log.take(), ["GetListener", "UpdateListener", "GetListener"]);
     assert_eq!(
         weights(&default_action(&client, &demo).await),
@@ -45,17 +46,17 @@ async fn write_is_get_update_get_and_reads_back() {
         ],
         "the canary is appended by id"
     );
-    assert_eq!(router.read().await.unwrap(), split(950, 50));
+    assert_eq!(router.read().await.unwrap(), Split::new(950, 50));
 
     // Full canary, then roll back to stable.
     let full = router.split_for(Share::CANARY_ONLY);
     assert_eq!(
-        router.write(Some(split(950, 50)), full).await.unwrap(),
-        split(0, 999)
+        router.write(Some(Split::new(950, 50)), full).await.unwrap(),
+        Split::new(0, 999)
     );
     let back = router.split_for(Share::STABLE_ONLY);
-    assert_eq!(router.write(None, back).await.unwrap(), split(999, 0));
-    assert_eq!(router.read().await.unwrap(), split(999, 0));
+    assert_eq!(router.write(None, back).await.unwrap(), Split::new(999, 0));
+    assert_eq!(router.read().await.unwrap(), Split::new(999, 0));
 }
 
 #[tokio::test]
@@ -65,10 +66,10 @@ async fn write_of_the_live_split_is_verified_by_one_read() {
     log.take();
     assert_eq!(
         router
-            .write(Some(split(500, 500)), split(500, 500))
+            .write(Some(Split::new(500, 500)), Split::new(500, 500))
             .await
             .unwrap(),
-        split(500, 500)
+        Split::new(500, 500)
     );
     assert_eq!(log.take(), ["GetListener"]);
 }
@@ -78,7 +79,7 @@ async fn write_refuses_with_conflict_when_someone_else_changed_the_weights() {
     let (client, log, demo) = setup("lr-conflict", None).await;
     let router = router(&client, &listener_route(&demo)).await;
     router
-        .write(Some(split(100, 0)), split(950, 50))
+        .write(Some(Split::new(100, 0)), Split::new(950, 50))
         .await
         .unwrap();
 
@@ -88,12 +89,15 @@ async fn write_refuses_with_conflict_when_someone_else_changed_the_weights() {
     log.take();
 
     let err = router
-        .write(Some(split(950, 50)), split(900, 100))
+        .write(Some(Split::new(950, 50)), Split::new(900, 100))
         .await
         .unwrap_err();
     match &err {
         TrafficError::Conflict { expected, live } => {
-            assert_eq!((*expected, *live), (split(950, 50), split(500, 500)));
+            assert_eq!(
+                (*expected, *live),
+                (Split::new(950, 50), Split::new(500, 500))
+            );
         }
         other => panic!("expected Conflict, got {other:?}"),
     }
@@ -102,7 +106,7 @@ async fn write_refuses_with_conflict_when_someone_else_changed_the_weights() {
         ["GetListener"],
         "a refused write updates nothing"
     );
-    assert_eq!(router.read().await.unwrap(), split(500, 500));
+    assert_eq!(router.read().await.unwrap(), Split::new(500, 500));
 }
 
 #[tokio::test]
@@ -113,10 +117,10 @@ async fn a_third_target_group_keeps_its_weight_and_place() {
     let before = forward(&[(&demo.stable_arn, 5), (&third, 1)]);
     set_default_action(&client, &demo, before).await;
     let router = router(&client, &listener_route(&demo)).await;
-    assert_eq!(router.read().await.unwrap(), split(5, 0));
+    assert_eq!(router.read().await.unwrap(), Split::new(5, 0));
 
     router
-        .write(Some(split(5, 0)), split(500, 500))
+        .write(Some(Split::new(5, 0)), Split::new(500, 500))
         .await
         .unwrap();
     assert_eq!(
@@ -151,6 +155,6 @@ async fn a_rule_gone_since_resolution_is_not_found() {
             gone.resolved().resource()
         )
     );
-    let err = gone.write(None, split(999, 0)).await.unwrap_err();
+    let err = gone.write(None, Split::new(999, 0)).await.unwrap_err();
     assert_kind(&err, "NotFound");
 }

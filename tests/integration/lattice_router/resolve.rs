@@ -1,9 +1,10 @@
 //! Resolution of a Lattice route by ARN, by id and by name: what it resolves to, the exact calls
 //! each takes, and the demo playbooks' routes.
 
-use super::fixtures::{arn, id, listener_route, name, router, rule_route, setup, split};
+use super::fixtures::{arn, id, listener_route, name, router, rule_route, setup};
 use crate::emulator::DemoLattice;
 use canary_deploy::core::plan::{LatticeRoute, Route};
+use canary_deploy::core::Split;
 use canary_deploy::traffic::{LatticeResource, LatticeRouter, ResolvedLattice, Router};
 
 fn resource(id: &str, arn: &str, name: Option<&str>) -> LatticeResource {
@@ -90,7 +91,7 @@ async fn resolves_a_rule_arn_with_three_calls() {
             demo.rule_id, demo.service_id
         )
     );
-    assert_eq!(router.read().await.unwrap(), split(100, 0));
+    assert_eq!(router.read().await.unwrap(), Split::new(100, 0));
 }
 
 #[tokio::test]
@@ -204,7 +205,7 @@ async fn the_default_rule_given_as_a_rule_is_the_listener_default_action() {
     };
     let router = router(&client, &route).await;
     assert_eq!(router.resolved().rule, None);
-    assert_eq!(router.read().await.unwrap(), split(100, 0));
+    assert_eq!(router.read().await.unwrap(), Split::new(100, 0));
 }
 
 #[tokio::test]
@@ -229,9 +230,9 @@ async fn the_demo_playbooks_resolve_to_the_listener_and_to_the_rule() {
         let router = LatticeRouter::resolve(client.clone(), route).await.unwrap();
         assert_eq!(router.resolved().rule.is_some(), on_rule);
         let live = if on_rule {
-            split(100, 0)
+            Split::new(100, 0)
         } else {
-            split(60, 40)
+            Split::new(60, 40)
         };
         assert_eq!(router.read().await.unwrap(), live);
     }

@@ -2,10 +2,11 @@
 //! output (match, priority, name, the third target group) is the same apart from the weights.
 
 use super::fixtures::{
-    forward, get_rule, router, rule_route, set_rule_action, setup, split, target_group, weights,
+    forward, get_rule, router, rule_route, set_rule_action, setup, target_group, weights,
 };
 use aws_sdk_vpclattice::operation::get_rule::GetRuleOutput;
 use aws_sdk_vpclattice::types::RuleAction;
+use canary_deploy::core::Split;
 use canary_deploy::traffic::Router;
 
 /// Every member of a GetRule output as the service sent it (each call has its own request id,
@@ -54,13 +55,13 @@ async fn rule_write_keeps_match_priority_and_everything_else_exactly() {
     assert_eq!(before.priority, Some(10));
     log.take();
 
-    assert_eq!(router.read().await.unwrap(), split(990, 0));
+    assert_eq!(router.read().await.unwrap(), Split::new(990, 0));
     assert_eq!(log.take(), ["GetRule"], "a read is exactly one call");
     let written = router
-        .write(Some(split(990, 0)), split(900, 90))
+        .write(Some(Split::new(990, 0)), Split::new(900, 90))
         .await
         .unwrap();
-    assert_eq!(written, split(900, 90));
+    assert_eq!(written, Split::new(900, 90));
     assert_eq!(log.take(), ["GetRule", "UpdateRule", "GetRule"]);
 
     let after = get_rule(&client, &demo).await;
@@ -86,7 +87,7 @@ async fn the_canary_joins_a_rule_that_forwards_to_stable_only() {
     let router = router(&client, &rule_route(&demo)).await;
     let before = get_rule(&client, &demo).await;
     router
-        .write(Some(split(100, 0)), split(950, 50))
+        .write(Some(Split::new(100, 0)), Split::new(950, 50))
         .await
         .unwrap();
     let after = get_rule(&client, &demo).await;
