@@ -34,6 +34,7 @@ mod resume;
 mod retries;
 mod rollout;
 mod route_fixture;
+mod router_contract;
 mod scenario;
 mod tag_store;
 mod traffic_errors;

@@ -10,7 +10,7 @@ use aws_sdk_elasticloadbalancingv2::types::{Action, ActionTypeEnum};
 use canary_deploy::core::plan::{AlbRoute, AlbTarget, TargetGroupRef};
 use canary_deploy::core::types::Share;
 use canary_deploy::core::Split;
-use canary_deploy::traffic::{Router, TrafficError};
+use canary_deploy::traffic::Router;
 
 #[tokio::test]
 async fn reads_a_plain_forward_default_action() {
@@ -122,61 +122,6 @@ async fn listener_default_action_with_sticky_weighted_forward_keeps_its_stickine
     };
     assert_eq!(sticky(&after), sticky(&before));
     assert_eq!(after[0].order(), before[0].order());
-}
-
-#[tokio::test]
-async fn write_refuses_with_conflict_when_someone_else_changed_the_weights() {
-    let (client, log, alb, router) = setup_listener("ar-conflict").await;
-    let live = router.read().await.unwrap();
-    router.write(Some(live), Split::new(950, 50)).await.unwrap();
-
-    // An operator moves the weights by hand between two ticks.
-    let by_hand = forward(
-        &[(&alb.stable_arn, 500), (&alb.canary_arn, 500)],
-        None,
-        None,
-    );
-    set_default_action(&client, &alb.listener_arn, by_hand).await;
-    log.take();
-
-    let err = router
-        .write(Some(Split::new(950, 50)), Split::new(900, 100))
-        .await
-        .unwrap_err();
-    match &err {
-        TrafficError::Conflict { expected, live } => {
-            assert_eq!(
-                (*expected, *live),
-                (Split::new(950, 50), Split::new(500, 500))
-            );
-        }
-        other => panic!("expected Conflict, got {other:?}"),
-    }
-    assert!(
-        err.to_string().contains("someone else changed them"),
-        "{err}"
-    );
-    assert_eq!(
-        log.take(),
-        ["DescribeListeners"],
-        "a refused write modifies nothing"
-    );
-    assert_eq!(router.read().await.unwrap(), Split::new(500, 500));
-}
-
-#[tokio::test]
-async fn write_of_the_live_split_is_verified_by_one_read() {
-    let (_client, log, _alb, router) = setup_listener("ar-noop").await;
-    router.write(None, Split::new(999, 0)).await.unwrap();
-    log.take();
-    assert_eq!(
-        router
-            .write(Some(Split::new(999, 0)), Split::new(999, 0))
-            .await
-            .unwrap(),
-        Split::new(999, 0)
-    );
-    assert_eq!(log.take(), ["DescribeListeners"]);
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 use super::fixtures::{alias_state, assert_serves_only, route, router, set_alias, setup};
 use canary_deploy::core::types::Share;
 use canary_deploy::core::Split;
-use canary_deploy::traffic::{Router, TrafficError};
+use canary_deploy::traffic::Router;
 use std::collections::HashMap;
 
 #[tokio::test]
@@ -87,38 +87,4 @@ async fn rollback_clears_the_routing_on_the_stable_version() {
     );
     assert_eq!(log.take(), ["GetAlias", "UpdateAlias", "GetAlias"]);
     assert_serves_only(&client, &demo, "1").await;
-}
-
-#[tokio::test]
-async fn write_of_the_live_split_is_verified_by_one_read() {
-    let (client, log, demo) = setup("lam-noop").await;
-    let router = router(&client, &route(&demo)).await;
-    log.take();
-    assert_eq!(
-        router.write(None, Split::new(1000, 0)).await.unwrap(),
-        Split::new(1000, 0)
-    );
-    assert_eq!(log.take(), ["GetAlias"]);
-}
-
-#[tokio::test]
-async fn write_refuses_with_conflict_when_someone_else_changed_the_split() {
-    let (client, log, demo) = setup("lam-conflict").await;
-    let router = router(&client, &route(&demo)).await;
-    router
-        .write(Some(Split::new(1000, 0)), Split::new(950, 50))
-        .await
-        .unwrap();
-    set_alias(&client, &demo, "1", &[("2", 0.5)]).await;
-    log.take();
-    let err = router
-        .write(Some(Split::new(950, 50)), Split::new(900, 100))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, TrafficError::Conflict { expected, live }
-            if expected == Split::new(950, 50) && live == Split::new(500, 500)),
-        "{err:?}"
-    );
-    assert_eq!(log.take(), ["GetAlias"], "a refused write updates nothing");
 }

@@ -7,7 +7,7 @@ use super::fixtures::{
 };
 use canary_deploy::core::types::Share;
 use canary_deploy::core::Split;
-use canary_deploy::traffic::{LatticeResource, LatticeRouter, Router, TrafficError};
+use canary_deploy::traffic::{LatticeResource, LatticeRouter, Router};
 
 #[tokio::test]
 async fn reads_the_default_action_with_one_call() {
@@ -57,56 +57,6 @@ async fn write_is_get_update_get_and_reads_back() {
     let back = router.split_for(Share::STABLE_ONLY);
     assert_eq!(router.write(None, back).await.unwrap(), Split::new(999, 0));
     assert_eq!(router.read().await.unwrap(), Split::new(999, 0));
-}
-
-#[tokio::test]
-async fn write_of_the_live_split_is_verified_by_one_read() {
-    let (client, log, demo) = setup("lr-noop", Some((500, 500))).await;
-    let router = router(&client, &listener_route(&demo)).await;
-    log.take();
-    assert_eq!(
-        router
-            .write(Some(Split::new(500, 500)), Split::new(500, 500))
-            .await
-            .unwrap(),
-        Split::new(500, 500)
-    );
-    assert_eq!(log.take(), ["GetListener"]);
-}
-
-#[tokio::test]
-async fn write_refuses_with_conflict_when_someone_else_changed_the_weights() {
-    let (client, log, demo) = setup("lr-conflict", None).await;
-    let router = router(&client, &listener_route(&demo)).await;
-    router
-        .write(Some(Split::new(100, 0)), Split::new(950, 50))
-        .await
-        .unwrap();
-
-    // An operator moves the weights by hand between two ticks.
-    let by_hand = forward(&[(&demo.stable_id, 500), (&demo.canary_id, 500)]);
-    set_default_action(&client, &demo, by_hand).await;
-    log.take();
-
-    let err = router
-        .write(Some(Split::new(950, 50)), Split::new(900, 100))
-        .await
-        .unwrap_err();
-    match &err {
-        TrafficError::Conflict { expected, live } => {
-            assert_eq!(
-                (*expected, *live),
-                (Split::new(950, 50), Split::new(500, 500))
-            );
-        }
-        other => panic!("expected Conflict, got {other:?}"),
-    }
-    assert_eq!(
-        log.take(),
-        ["GetListener"],
-        "a refused write updates nothing"
-    );
-    assert_eq!(router.read().await.unwrap(), Split::new(500, 500));
 }
 
 #[tokio::test]
