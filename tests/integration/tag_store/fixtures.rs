@@ -1,12 +1,14 @@
 //! Shared fixtures of the tag store tests: a [`Target`] is one routed resource (ALB listener or
-//! rule, Lattice listener or rule) with its [`TagStore`], the call log of the store's client, and
-//! a raw SDK client to see and set the resource's tags around the store.
+//! rule, Lattice listener or rule, Lambda alias) with its [`TagStore`], the call log of the
+//! store's client, and a raw SDK client to see and set the resource's tags around the store.
 
-use crate::emulator::{demo_alb, demo_lattice, sdk_config};
+use crate::emulator::{demo_alb, demo_lambda, demo_lattice, sdk_config};
 use aws_sdk_elasticloadbalancingv2::types::{Action, ActionTypeEnum, RuleCondition, Tag};
 use canary_deploy::aws::{CallLog, Clients};
 use canary_deploy::core::record::PlaybookId;
 use canary_deploy::core::{Event, EventKind, Record, Timestamp};
+use canary_deploy::store::tags::keys::KeySpace;
+use canary_deploy::store::tags::RecordTags;
 use canary_deploy::store::TagStore;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -16,12 +18,18 @@ pub(super) struct Target {
     pub store: TagStore,
     pub calls: CallLog,
     pub raw: Raw,
+    /// The keys of its record's chunks.
+    pub keys: KeySpace,
+    /// How the store names the resource: "ALB rule arn:…".
+    pub shown: String,
 }
 
 /// The same resource through the SDK directly, for what the store must not touch.
 pub(super) enum Raw {
     Alb(aws_sdk_elasticloadbalancingv2::Client, String),
     Lattice(aws_sdk_vpclattice::Client, String),
+    /// A Lambda alias's record, on its function.
+    Lambda(aws_sdk_lambda::Client, String),
 }
 
 impl Raw {
@@ -30,6 +38,7 @@ impl Raw {
         match self {
             Raw::Alb(..) => ["DescribeTags", "AddTags", "RemoveTags"],
             Raw::Lattice(..) => ["ListTagsForResource", "TagResource", "UntagResource"],
+            Raw::Lambda(..) => ["ListTags", "TagResource", "UntagResource"],
         }
     }
 
@@ -55,6 +64,11 @@ impl Raw {
                 let tags = out.expect("list tags").tags().cloned().unwrap_or_default();
                 tags.into_iter().collect()
             }
+            Raw::Lambda(client, arn) => {
+                let out = client.list_tags().resource(arn).send().await;
+                let tags = out.expect("list tags").tags().cloned().unwrap_or_default();
+                tags.into_iter().collect()
+            }
         }
     }
 
@@ -73,6 +87,11 @@ impl Raw {
             Raw::Lattice(client, arn) => {
                 let tags = tags.clone().into_iter().collect();
                 let sent = client.tag_resource().resource_arn(arn).set_tags(Some(tags));
+                sent.send().await.expect("tag resource");
+            }
+            Raw::Lambda(client, arn) => {
+                let tags = tags.clone().into_iter().collect();
+                let sent = client.tag_resource().resource(arn).set_tags(Some(tags));
                 sent.send().await.expect("tag resource");
             }
         }
@@ -132,10 +151,17 @@ pub(super) async fn alb_rule(prefix: &str) -> Target {
 }
 
 fn target_on_alb(clients: Clients, arn: String) -> Target {
+    let kind = if arn.contains(":listener-rule/") {
+        "rule"
+    } else {
+        "listener"
+    };
     Target {
-        store: TagStore::alb(clients.elbv2.clone(), &arn),
+        store: RecordTags::Alb { arn: arn.clone() }.store(&clients),
         calls: clients.calls,
+        shown: format!("ALB {kind} {arn}"),
         raw: Raw::Alb(clients.elbv2, arn),
+        keys: KeySpace::default(),
     }
 }
 
@@ -151,10 +177,37 @@ pub(super) async fn lattice_rule(prefix: &str) -> Target {
 
 async fn target_on_lattice(arn: String) -> Target {
     let clients = Clients::new(&sdk_config().await);
+    let kind = if arn.contains("/rule/") {
+        "rule"
+    } else {
+        "listener"
+    };
     Target {
-        store: TagStore::lattice(clients.lattice.clone(), &arn),
+        store: RecordTags::Lattice { arn: arn.clone() }.store(&clients),
         calls: clients.calls,
+        shown: format!("VPC Lattice {kind} {arn}"),
         raw: Raw::Lattice(clients.lattice, arn),
+        keys: KeySpace::default(),
+    }
+}
+
+/// The record of a fresh demo function's alias `live`, in the function's tags.
+pub(super) async fn lambda_alias(prefix: &str) -> Target {
+    let clients = Clients::new(&sdk_config().await);
+    let demo = demo_lambda(prefix).await;
+    let tags = RecordTags::LambdaAlias {
+        function_arn: demo.function_arn.clone(),
+        alias: demo.alias.clone(),
+    };
+    Target {
+        store: tags.store(&clients),
+        calls: clients.calls,
+        shown: format!(
+            "Lambda function {} (alias {})",
+            demo.function_arn, demo.alias
+        ),
+        raw: Raw::Lambda(clients.lambda, demo.function_arn),
+        keys: KeySpace::alias(&demo.alias),
     }
 }
 

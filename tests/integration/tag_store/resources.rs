@@ -1,6 +1,6 @@
-//! The scenarios of `scenarios.rs` on each kind of routed resource.
+//! The scenarios of `scenarios.rs` (the store contract) on each kind of routed resource.
 
-use super::fixtures::{alb_listener, alb_rule, lattice_listener, lattice_rule};
+use super::fixtures::{alb_listener, alb_rule, lambda_alias, lattice_listener, lattice_rule};
 use super::scenarios::{conflict, crowded, full, lifecycle, other_playbook};
 
 #[tokio::test]
@@ -61,4 +61,29 @@ async fn alb_rule_belongs_to_one_playbook_at_a_time() {
 #[tokio::test]
 async fn lattice_listener_belongs_to_one_playbook_at_a_time() {
     other_playbook(&lattice_listener("ts-lat-own").await).await;
+}
+
+#[tokio::test]
+async fn lambda_alias_lifecycle() {
+    lifecycle(&lambda_alias("ts-lam-life").await, "checkout").await;
+}
+
+#[tokio::test]
+async fn lambda_alias_with_45_user_tags_trims_history() {
+    crowded(&lambda_alias("ts-lam-crowd").await, "checkout").await;
+}
+
+#[tokio::test]
+async fn lambda_alias_with_50_user_tags_is_a_clear_error() {
+    full(&lambda_alias("ts-lam-full").await, "checkout").await;
+}
+
+#[tokio::test]
+async fn lambda_alias_refuses_a_stale_revision() {
+    conflict(&lambda_alias("ts-lam-conf").await, "checkout").await;
+}
+
+#[tokio::test]
+async fn lambda_alias_belongs_to_one_playbook_at_a_time() {
+    other_playbook(&lambda_alias("ts-lam-own").await).await;
 }

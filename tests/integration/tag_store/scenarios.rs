@@ -1,15 +1,18 @@
 //! What every routed resource must do with the record in its tags, written once and run on an
-//! ALB listener, an ALB rule, a Lattice listener and a Lattice rule (see `resources.rs`).
+//! ALB listener, an ALB rule, a Lattice listener, a Lattice rule and a Lambda alias (see
+//! `resources.rs`): the one store contract.
 
 use super::fixtures::{our_keys, record, user_tags, with_history, Target};
 use canary_deploy::core::{Phase, Record, Timestamp};
-use canary_deploy::store::tags::encode::{chunk_key, encode};
+use canary_deploy::store::tags::encode::encode;
 use canary_deploy::store::{Store, StoreError};
 
-/// The keys a record takes (a bare record with a SHA-256 content hash already takes two).
-fn keys_of(rec: &Record) -> Vec<String> {
+/// The keys a record takes on `t` (a bare record with a SHA-256 content hash already takes two).
+fn keys_of(t: &Target, rec: &Record) -> Vec<String> {
     let chunks = encode(rec, "test").expect("encode").len();
-    (0..chunks).map(chunk_key).collect()
+    let mut keys: Vec<String> = (0..chunks).map(|i| t.keys.chunk_key(i)).collect();
+    keys.sort();
+    keys
 }
 
 /// Save, load, grow, shrink: the record reads back as saved, the user's tags stay exactly as they
@@ -33,7 +36,7 @@ pub(super) async fn lifecycle(t: &Target, name: &str) {
     );
     assert_eq!(t.store.load(name).await.unwrap(), Some(small.clone()));
     let tags = t.raw.tags().await;
-    assert_eq!(our_keys(&tags), keys_of(&small));
+    assert_eq!(our_keys(&tags), keys_of(t, &small));
     assert_eq!(without_ours(tags), users);
 
     let mut large = with_history(name, 60, 200);
@@ -47,7 +50,7 @@ pub(super) async fn lifecycle(t: &Target, name: &str) {
         "a growing save removes nothing"
     );
     let chunks = our_keys(&t.raw.tags().await).len();
-    assert!(chunks > keys_of(&small).len() + 2, "{chunks} chunks");
+    assert!(chunks > keys_of(t, &small).len() + 2, "{chunks} chunks");
     t.calls.take();
     assert_eq!(t.store.load(name).await.unwrap(), Some(large.clone()));
 
@@ -62,12 +65,16 @@ pub(super) async fn lifecycle(t: &Target, name: &str) {
         "a shrinking save removes leftovers"
     );
     let tags = t.raw.tags().await;
-    assert_eq!(our_keys(&tags), keys_of(&small), "no stale chunk is left");
+    assert_eq!(
+        our_keys(&tags),
+        keys_of(t, &small),
+        "no stale chunk is left"
+    );
     assert_eq!(without_ours(tags), users, "the user's tags are untouched");
     assert_eq!(t.store.load(name).await.unwrap(), Some(small));
     assert_eq!(
         t.store.location(name),
-        format!("tags canary-deploy:* on {}", describe(t))
+        format!("tags {}* on {}", t.keys.prefix(), t.shown)
     );
 }
 
@@ -103,14 +110,14 @@ pub(super) async fn full(t: &Target, name: &str) {
     let mut rec = record(name);
     let mut saved = rec.clone();
     saved.revision = 1;
-    let needed = keys_of(&saved).len();
+    let needed = keys_of(t, &saved).len();
     let err = t.store.save(&mut rec).await.unwrap_err();
     assert_eq!(
         err.to_string(),
         format!(
             "{} has 50 tags of its own (AWS allows 50 per resource); the deployment record \
              needs {needed}: remove some tags or use --state-dir",
-            describe(t)
+            t.shown
         )
     );
     assert_eq!(rec.revision, 0, "nothing saved");
@@ -153,7 +160,7 @@ pub(super) async fn other_playbook(t: &Target) {
         format!(
             "{} carries the deployment of playbook `first` (phase pending): one route takes \
              one deployment at a time; finish or roll back `first` first",
-            describe(t)
+            t.shown
         )
     );
     let mut second = record("second");
@@ -177,15 +184,4 @@ fn without_ours(
 ) -> std::collections::BTreeMap<String, String> {
     tags.retain(|k, _| !k.starts_with("canary-deploy:"));
     tags
-}
-
-/// "ALB rule arn:…", as the store names the resource.
-fn describe(t: &Target) -> String {
-    let arn = t.store.resource_arn();
-    match (arn.contains(":vpc-lattice:"), arn.contains("rule/")) {
-        (false, true) => format!("ALB rule {arn}"),
-        (false, false) => format!("ALB listener {arn}"),
-        (true, true) => format!("VPC Lattice rule {arn}"),
-        (true, false) => format!("VPC Lattice listener {arn}"),
-    }
 }
