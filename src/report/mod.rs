@@ -9,6 +9,9 @@ pub mod github;
 pub mod human;
 pub mod json;
 
+#[cfg(test)]
+mod snapshot_tests;
+
 use crate::core::{Event, Plan, Record, Timestamp};
 
 pub use github::GithubReporter;

@@ -139,7 +139,7 @@ pub fn append(path: &Path, markdown: &str) -> std::io::Result<()> {
 }
 
 #[cfg(test)]
-mod test_support;
+pub(super) mod test_support;
 
 #[cfg(test)]
 #[path = "reporter_tests.rs"]

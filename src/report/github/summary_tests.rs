@@ -1,43 +1,8 @@
-//! The rendered Markdown: heading, final phase, tables, and the timeline they come from.
+//! The rendered Markdown: heading, final phase, tables, and the timeline they come from (the
+//! whole summary of a rolled-back run is a snapshot: `report/snapshot_tests.rs`).
 
 use super::super::test_support::*;
 use super::*;
-
-#[test]
-fn the_summary_shows_outcome_weights_verdicts_and_final_phase() {
-    let summary = Summary {
-        name: Some("checkout-canary".to_string()),
-        steps: Some(4),
-        phase: Some(Phase::RolledBack {
-            why: "errors: canary 5XX rate 4.80% > max 1.00%".to_string(),
-            at: at(420),
-        }),
-        history: Vec::new(),
-        events: rolled_back_run(),
-    };
-    let expected = "\
-## ⏪ canary-deploy `checkout-canary`: rolled back
-
-**Final phase:** `rolled_back`: errors: canary 5XX rate 4.80% &gt; max 1.00%
-
-### Weights
-
-| Time (UTC) | Step | Stable | Canary | Canary share |
-| --- | --- | ---: | ---: | ---: |
-| 2025-11-21 14:00:00 | 1/4 | 950 | 50 | 5% |
-| 2025-11-21 14:05:30 | 2/4 | 900 | 100 | 10% |
-| 2025-11-21 14:07:00 | rollback | 999 | 0 | 0% |
-
-### Verdicts
-
-| Time (UTC) | Step | Verdict | Details |
-| --- | --- | --- | --- |
-| 2025-11-21 14:05:30 | 1/4 | ✅ pass | errors: canary 5XX rate 0.10% &lt;= max 1.00% |
-| 2025-11-21 14:07:00 | 2/4 | ❌ fail | errors: canary 5XX rate 4.80% &gt; max 1.00%<br>latency: canary p99 310ms &lt;= max 800ms |
-
-";
-    assert_eq!(summary.render().unwrap(), expected);
-}
 
 #[test]
 fn without_a_progress_report_the_events_give_the_phase() {
