@@ -6,9 +6,9 @@
 //! a Lambda alias route it is the routed alias itself (GetProvisionedConcurrencyConfig with the
 //! function and the alias as qualifier), whose provisioned concurrency serves both versions.
 
-use super::gather::{sdk_error, Role, RouteFacts};
+use super::gather::{Role, RouteFacts};
+use super::gather_lambda::{Config, FunctionFacts, Read};
 use super::{PreflightCheck, PROVISIONED_CONCURRENCY};
-use crate::aws::Clients;
 use crate::core::plan::PreflightPolicy;
 use crate::traffic::lambda_alias::arn::FunctionArn;
 use crate::traffic::lambda_alias::ResolvedAlias;
@@ -20,10 +20,10 @@ fn not_asked() -> PreflightCheck {
     )
 }
 
-pub async fn check(
+pub fn check(
     facts: &RouteFacts,
     policy: &PreflightPolicy,
-    clients: &Clients,
+    functions: &FunctionFacts,
 ) -> PreflightCheck {
     if !policy.warm_starts {
         return not_asked();
@@ -63,7 +63,7 @@ pub async fn check(
             ));
             continue;
         };
-        match judge(clients, arn, function, q).await {
+        match judge(functions.concurrency.get(arn), arn, function, q) {
             Ok(line) => good.push(line),
             Err(line) => problems.push(line),
         }
@@ -79,57 +79,41 @@ pub async fn check(
 }
 
 /// The check on a Lambda alias route: the routed alias's provisioned concurrency.
-pub async fn alias_check(
+pub fn alias_check(
     alias: &ResolvedAlias,
     policy: &PreflightPolicy,
-    clients: &Clients,
+    functions: &FunctionFacts,
 ) -> PreflightCheck {
     if !policy.warm_starts {
         return not_asked();
     }
-    match judge(clients, &alias.alias_arn, &alias.function_arn, &alias.alias).await {
+    let read = functions.concurrency.get(&alias.alias_arn);
+    match judge(read, &alias.alias_arn, &alias.function_arn, &alias.alias) {
         Ok(line) => PreflightCheck::pass(PROVISIONED_CONCURRENCY, line),
         Err(line) => PreflightCheck::fail(PROVISIONED_CONCURRENCY, line),
     }
 }
 
-/// GetProvisionedConcurrencyConfig of `function` at `q` (shown as `arn`), judged: the line
+/// The provisioned concurrency read of `function` at `q` (shown as `arn`), judged: the line
 /// for a pass, or the failure with what to do.
-async fn judge(clients: &Clients, arn: &str, function: &str, q: &str) -> Result<String, String> {
-    let answer = clients
-        .lambda
-        .get_provisioned_concurrency_config()
-        .function_name(function)
-        .qualifier(q)
-        .send()
-        .await;
-    let status = match answer {
-        Ok(out) => Ok((
-            out.status.map(|s| s.as_str().to_string()),
-            out.status_reason,
-            out.allocated_provisioned_concurrent_executions,
+fn judge(
+    read: Option<&Read<Config>>,
+    arn: &str,
+    function: &str,
+    q: &str,
+) -> Result<String, String> {
+    let config = match read {
+        Some(Read::Found(config)) => Ok(config.clone()),
+        Some(Read::Missing) => Err(format!(
+            "{arn} has no provisioned concurrency; run `aws lambda \
+             put-provisioned-concurrency-config --function-name {function} --qualifier {q} \
+             --provisioned-concurrent-executions N` and wait for READY"
         )),
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|s| s.is_provisioned_concurrency_config_not_found_exception()) =>
-        {
-            Err(format!(
-                "{arn} has no provisioned concurrency; run `aws lambda \
-                 put-provisioned-concurrency-config --function-name {function} --qualifier \
-                 {q} --provisioned-concurrent-executions N` and wait for READY"
-            ))
-        }
-        Err(e) => Err(format!(
-            "{arn}: {}",
-            sdk_error("GetProvisionedConcurrencyConfig", e)
-        )),
+        Some(Read::Failed(why)) => Err(format!("{arn}: {why}")),
+        None => Err(format!("{arn}: its provisioned concurrency was not read")),
     };
-    evaluate(arn, status)
+    evaluate(arn, config)
 }
-
-/// A provisioned-concurrency config as GetProvisionedConcurrencyConfig answers it: status,
-/// status reason, allocated executions.
-pub type Config = (Option<String>, Option<String>, Option<i32>);
 
 /// The pure judgement of one config, or of the lookup's failure.
 pub fn evaluate(arn: &str, config: Result<Config, String>) -> Result<String, String> {

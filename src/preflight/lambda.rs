@@ -7,9 +7,9 @@
 //! load balancer's service principal invoke it, scoped with an `AWS:SourceArn` condition to that
 //! target group: AWS's confused-deputy advice, and what a rollback to the stable group needs.
 
-use super::gather::{sdk_error, Group, RouteFacts};
+use super::gather::{Group, RouteFacts};
+use super::gather_lambda::{FunctionFacts, Read};
 use super::{PreflightCheck, LAMBDA_INVOKE_PERMISSION, LAMBDA_QUALIFIED_ARN};
-use crate::aws::Clients;
 use crate::traffic::lambda_alias::arn::FunctionArn;
 use serde_json::Value;
 
@@ -57,7 +57,7 @@ pub fn qualified_check(facts: &RouteFacts) -> PreflightCheck {
     }
 }
 
-pub async fn permission_check(facts: &RouteFacts, clients: &Clients) -> PreflightCheck {
+pub fn permission_check(facts: &RouteFacts, functions: &FunctionFacts) -> PreflightCheck {
     let groups = lambda_targets(facts);
     if groups.is_empty() {
         return PreflightCheck::skip(LAMBDA_INVOKE_PERMISSION, NOT_LAMBDA);
@@ -66,20 +66,19 @@ pub async fn permission_check(facts: &RouteFacts, clients: &Clients) -> Prefligh
     let mut good = Vec::new();
     for (group, arns) in groups {
         for arn in arns {
-            let policy = match clients.lambda.get_policy().function_name(arn).send().await {
-                Ok(out) => out.policy.unwrap_or_default(),
-                Err(e)
-                    if e.as_service_error()
-                        .is_some_and(|s| s.is_resource_not_found_exception()) =>
-                {
-                    String::new()
+            let policy = match functions.policies.get(arn) {
+                Some(Read::Found(policy)) => policy.as_str(),
+                Some(Read::Missing) => "",
+                Some(Read::Failed(why)) => {
+                    problems.push(format!("{}: {why}", group.shown()));
+                    continue;
                 }
-                Err(e) => {
-                    problems.push(format!("{}: {}", group.shown(), sdk_error("GetPolicy", e)));
+                None => {
+                    problems.push(format!("{}: {arn}'s policy was not read", group.shown()));
                     continue;
                 }
             };
-            match judge_policy(&policy, facts.invoker, &group.arn) {
+            match judge_policy(policy, facts.invoker, &group.arn) {
                 Ok(()) => good.push(format!(
                     "{arn} lets {} invoke it from {}",
                     facts.invoker,

@@ -17,6 +17,7 @@ mod alias_versions;
 mod concurrency;
 mod gather;
 mod gather_alb;
+mod gather_lambda;
 mod gather_lattice;
 mod health;
 mod lambda;
@@ -25,6 +26,7 @@ mod start_split;
 mod target_groups;
 
 pub use gather::{gather, Group, GroupInfo, Role, RouteFacts, Target};
+use gather_lambda::FunctionFacts;
 pub use render::{refusal, render};
 
 use crate::aws::Clients;
@@ -112,6 +114,16 @@ pub async fn run(
 ) -> Preflight {
     let facts = gather::gather(router, clients).await;
     let policy = &plan.preflight;
+    let runs = |kind| !skipped.contains(&kind) && !policy.skip.contains(&kind);
+    let wanted = gather_lambda::Wanted {
+        policies: runs(LAMBDA_INVOKE_PERMISSION),
+        concurrency: policy.warm_starts && runs(PROVISIONED_CONCURRENCY),
+    };
+    let alias = match router {
+        RouteRouter::LambdaAlias(alias) => Some(alias.resolved()),
+        RouteRouter::Alb(_) | RouteRouter::Lattice(_) => None,
+    };
+    let functions = gather_lambda::gather(facts.as_ref(), alias, wanted, clients).await;
     let mut checks = Vec::new();
     for kind in PreflightKind::ALL {
         let skipped_by = if skipped.contains(&kind) {
@@ -123,22 +135,23 @@ pub async fn run(
         };
         let check = match skipped_by {
             Some(why) => PreflightCheck::skip(kind, why),
-            None => check(kind, plan, router, facts.as_ref(), &live, clients).await,
+            None => check(kind, plan, router, facts.as_ref(), &functions, &live),
         };
         checks.push(check);
     }
     Preflight { checks }
 }
 
-/// One check on the route: the target-group checks on the facts gathered (none on a Lambda
-/// alias route), the alias checks on the alias, `start-split` on the live split.
-async fn check(
+/// One check on what was gathered: the target-group checks on the route's facts (none on a
+/// Lambda alias route), the Lambda checks on the functions' reads too, the alias checks on the
+/// alias, `start-split` on the live split. Pure: every read is made before.
+fn check(
     kind: PreflightKind,
     plan: &Plan,
     router: &RouteRouter,
     facts: Option<&RouteFacts>,
+    functions: &FunctionFacts,
     live: &Result<Split, String>,
-    clients: &Clients,
 ) -> PreflightCheck {
     use PreflightKind as K;
     let policy = &plan.preflight;
@@ -152,16 +165,14 @@ async fn check(
         (K::CanaryHealthyTargets, Some(facts)) => health::check(facts, Role::Canary, policy),
         (K::StableHealthyTargets, Some(facts)) => health::check(facts, Role::Stable, policy),
         (K::LambdaQualifiedArn, Some(facts)) => lambda::qualified_check(facts),
-        (K::LambdaInvokePermission, Some(facts)) => lambda::permission_check(facts, clients).await,
-        (K::ProvisionedConcurrency, Some(facts)) => {
-            concurrency::check(facts, policy, clients).await
-        }
+        (K::LambdaInvokePermission, Some(facts)) => lambda::permission_check(facts, functions),
+        (K::ProvisionedConcurrency, Some(facts)) => concurrency::check(facts, policy, functions),
         (K::LambdaAliasVersions, _) => match alias {
             Some(alias) => alias_versions::check(alias),
             None => PreflightCheck::skip(kind, "not applicable: the route is not a Lambda alias"),
         },
         (K::ProvisionedConcurrency, None) => match alias {
-            Some(alias) => concurrency::alias_check(alias.resolved(), policy, clients).await,
+            Some(alias) => concurrency::alias_check(alias.resolved(), policy, functions),
             None => no_target_groups(kind),
         },
         (
