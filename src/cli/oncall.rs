@@ -28,7 +28,7 @@ pub async fn execute(
     let record = match (plan, &which.target) {
         (Some(plan), _) => {
             let deployment = session.deployment(plan).await?;
-            deployment.tick(now, Some(command), sink.as_mut()).await?
+            deployment.operate(now, command, sink.as_mut()).await?
         }
         (None, Some(arn)) => {
             let target = session.target(arn).await?;

@@ -24,21 +24,18 @@ use aws_sdk_cloudwatch::types::{
 };
 use aws_smithy_types::DateTime;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Pages followed for one call before giving up (a misbehaving endpoint must not loop forever).
 const MAX_PAGES: usize = 1000;
 
-/// The checks of a route (ALB or VPC Lattice) answered by CloudWatch. Counts the AWS calls it
-/// makes.
+/// The checks of a route answered by CloudWatch (its calls are counted by the clients'
+/// `aws::CallLog`).
 #[derive(Debug)]
 pub struct CloudWatchSource {
     client: aws_sdk_cloudwatch::Client,
     dims: RouteDimensions,
     period: Duration,
-    metric_data_calls: AtomicU64,
-    describe_alarms_calls: AtomicU64,
 }
 
 impl CloudWatchSource {
@@ -57,29 +54,12 @@ impl CloudWatchSource {
             client,
             dims: dims.into(),
             period,
-            metric_data_calls: AtomicU64::new(0),
-            describe_alarms_calls: AtomicU64::new(0),
         }
     }
 
     /// The route's target group dimensions the builtin checks query.
     pub fn dimensions(&self) -> &RouteDimensions {
         &self.dims
-    }
-
-    /// AWS calls made so far (every page of every operation).
-    pub fn calls(&self) -> u64 {
-        self.metric_data_calls() + self.describe_alarms_calls()
-    }
-
-    /// `GetMetricData` calls made so far (every page).
-    pub fn metric_data_calls(&self) -> u64 {
-        self.metric_data_calls.load(Ordering::Relaxed)
-    }
-
-    /// `DescribeAlarms` calls made so far (every page).
-    pub fn describe_alarms_calls(&self) -> u64 {
-        self.describe_alarms_calls.load(Ordering::Relaxed)
     }
 
     async fn datapoints(&self, batch: &Batch, window: Window) -> Result<Datapoints, MetricsError> {
@@ -100,7 +80,6 @@ impl CloudWatchSource {
                         pages: MAX_PAGES,
                     });
                 }
-                self.metric_data_calls.fetch_add(1, Ordering::Relaxed);
                 let out = self
                     .client
                     .get_metric_data()
@@ -165,7 +144,6 @@ impl CloudWatchSource {
                         pages: MAX_PAGES,
                     });
                 }
-                self.describe_alarms_calls.fetch_add(1, Ordering::Relaxed);
                 let out = self
                     .client
                     .describe_alarms()

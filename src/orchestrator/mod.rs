@@ -94,19 +94,26 @@ pub struct Deployment<R, M, S> {
 }
 
 impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M, S> {
-    /// One tick at `now`, optionally carrying an operator command. Returns the saved record.
-    /// An operator's command takes over any lease; a runner's tick made here neither takes nor
-    /// checks one (`run` and [`Self::advance`] do, around the same tick).
+    /// An operator's command at `now` (rollback, promote, pause, resume), which takes over any
+    /// runner's lease and never waits for it. Returns the saved record.
+    pub async fn operate(
+        &self,
+        now: Timestamp,
+        command: OperatorCommand,
+        sink: &mut dyn EventSink,
+    ) -> Result<Record, OrchestratorError> {
+        let load = || self.load_or_start(now, true);
+        operate::operate(&self.shell(), load, command, now, sink).await
+    }
+
+    /// One runner's tick at `now`, the tick `run` makes each turn, but with no lease taken or
+    /// checked: for a caller that knows it is alone on the deployment (`run` and
+    /// [`Self::advance`] hold the lease around the same tick). Returns the saved record.
     pub async fn tick(
         &self,
         now: Timestamp,
-        operator: Option<OperatorCommand>,
         sink: &mut dyn EventSink,
     ) -> Result<Record, OrchestratorError> {
-        if let Some(command) = operator {
-            let load = || self.load_or_start(now, true);
-            return operate::operate(&self.shell(), load, command, now, sink).await;
-        }
         let record = self.load_or_start(now, false).await?;
         self.tick_record(record, now, false, sink).await
     }

@@ -37,7 +37,7 @@ impl Router for LosingRouter {
             let command = OperatorCommand::rollback("pager: errors");
             let record = self
                 .operator
-                .tick(self.now, Some(command), &mut Discard)
+                .operate(self.now, command, &mut Discard)
                 .await
                 .expect("operator rollback");
             assert!(matches!(record.phase, Phase::RolledBack { .. }));
@@ -80,10 +80,7 @@ async fn a_rollback_wins_over_a_write_that_lands_after_it() {
         store: runner.store,
     };
 
-    let first = runner
-        .tick(now, None, &mut Discard)
-        .await
-        .expect("first step");
+    let first = runner.tick(now, &mut Discard).await.expect("first step");
     assert_eq!(
         first.written,
         Some(Split {
@@ -94,7 +91,7 @@ async fn a_rollback_wins_over_a_write_that_lands_after_it() {
     // The second tick moves to 50%; the operator rolls back meanwhile and the runner's write
     // lands after the rollback's.
     let record = runner
-        .tick(now, None, &mut Discard)
+        .tick(now, &mut Discard)
         .await
         .expect("the runner yields");
     assert!(

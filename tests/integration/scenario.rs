@@ -93,7 +93,7 @@ impl Scenario {
 
     pub async fn tick(&mut self) -> Record {
         self.deployment
-            .tick(self.now, None, &mut self.events)
+            .tick(self.now, &mut self.events)
             .await
             .expect("tick succeeds")
     }
@@ -101,7 +101,7 @@ impl Scenario {
     pub async fn rollback(&mut self, reason: &str) -> Record {
         let command = OperatorCommand::rollback(reason.to_string());
         self.deployment
-            .tick(self.now, Some(command), &mut self.events)
+            .operate(self.now, command, &mut self.events)
             .await
             .expect("rollback tick succeeds")
     }

@@ -1,7 +1,9 @@
 //! CloudWatch alarms as a check: each alarm's state and reason, a missing alarm as unavailable,
 //! all names in one DescribeAlarms call.
 
-use super::fixtures::{check, cloudwatch, dims, observe, source, two_hours_ago, unique, window};
+use super::fixtures::{
+    check, dims, logged_cloudwatch, observe, source, two_hours_ago, unique, window,
+};
 use crate::alarm_fixture::{create_alarm, set_alarm_state};
 use aws_sdk_cloudwatch::types::StateValue;
 use canary_deploy::core::observe::{AlarmState, Observed};
@@ -9,7 +11,7 @@ use canary_deploy::core::plan::CheckKind;
 
 #[tokio::test]
 async fn alarms_report_their_state_and_a_missing_alarm_is_unavailable() {
-    let client = cloudwatch().await;
+    let (client, calls) = logged_cloudwatch().await;
     let firing = unique("firing");
     let calm = unique("calm");
     for name in [&firing, &calm] {
@@ -23,6 +25,7 @@ async fn alarms_report_their_state_and_a_missing_alarm_is_unavailable() {
     }
 
     let source = source(client, dims("alarms"));
+    calls.take();
     let missing = unique("missing");
     let checks = [
         check(
@@ -60,6 +63,5 @@ async fn alarms_report_their_state_and_a_missing_alarm_is_unavailable() {
         }
     );
     // Three distinct names, one DescribeAlarms call; no metric queries, no GetMetricData.
-    assert_eq!(source.describe_alarms_calls(), 1);
-    assert_eq!(source.metric_data_calls(), 0);
+    assert_eq!(calls.take(), ["DescribeAlarms"]);
 }

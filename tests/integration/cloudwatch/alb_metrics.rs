@@ -1,7 +1,9 @@
 //! ALB metrics as the traffic simulator publishes them: exact request and error counts over a
 //! window in one call, no traffic as no data, and latency percentiles in milliseconds.
 
-use super::fixtures::{check, cloudwatch, dims, observe, source, two_hours_ago, window};
+use super::fixtures::{
+    check, cloudwatch, dims, logged_cloudwatch, observe, source, two_hours_ago, window,
+};
 use canary_deploy::core::observe::{Observed, Traffic};
 use canary_deploy::core::plan::{Check, CheckKind};
 use canary_deploy::simulator::{
@@ -64,7 +66,7 @@ fn demo_checks() -> Vec<Check> {
 
 #[tokio::test]
 async fn alb_counts_sum_exactly_over_the_window_in_one_call() {
-    let client = cloudwatch().await;
+    let (client, calls) = logged_cloudwatch().await;
     let dims = dims("counts");
     let start = two_hours_ago();
     // 250 requests/s split 200/50 (weights 800/200); stable never fails, so it publishes no
@@ -84,6 +86,7 @@ async fn alb_counts_sum_exactly_over_the_window_in_one_call() {
     publish_seconds(&client, &dims.load_balancer, &targets, start, 120).await;
 
     let source = source(client, dims);
+    calls.take();
     let observed = observe(&source, &demo_checks(), window(start, 120)).await;
     let canary = Traffic {
         requests: Some(6000.0),
@@ -111,8 +114,7 @@ async fn alb_counts_sum_exactly_over_the_window_in_one_call() {
         ]
     );
     // The demo playbook's checks: 5 unique queries, one GetMetricData call, no alarms.
-    assert_eq!(source.metric_data_calls(), 1);
-    assert_eq!(source.calls(), 1);
+    assert_eq!(calls.take(), ["GetMetricData"]);
 
     // Only the second minute: half the counts.
     let observed = observe(&source, &demo_checks()[..1], window(start + 60, 60)).await;

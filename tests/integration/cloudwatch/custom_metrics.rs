@@ -2,7 +2,8 @@
 //! dimension value as no data, and more than 500 queries split over two calls and mapped back.
 
 use super::fixtures::{
-    cloudwatch, custom, datum, dims, namespace, observe, put_data, source, two_hours_ago, window,
+    custom, datum, dims, logged_cloudwatch, namespace, observe, put_data, source, two_hours_ago,
+    window,
 };
 use aws_sdk_cloudwatch::types::MetricDatum;
 use canary_deploy::core::observe::Observed;
@@ -10,7 +11,7 @@ use canary_deploy::core::plan::{Check, Comparison};
 
 #[tokio::test]
 async fn custom_metric_sums_and_worst_periods() {
-    let client = cloudwatch().await;
+    let (client, calls) = logged_cloudwatch().await;
     let namespace = namespace("custom");
     let service = "checkout";
     let start = two_hours_ago();
@@ -23,6 +24,7 @@ async fn custom_metric_sums_and_worst_periods() {
     put_data(&client, &namespace, data).await;
 
     let source = source(client, dims("unused"));
+    calls.take();
     let checks: Vec<Check> = [
         (service, "Sum", Comparison::LessThan),
         (service, "SampleCount", Comparison::GreaterThan),
@@ -46,12 +48,12 @@ async fn custom_metric_sums_and_worst_periods() {
             Observed::Value(None),
         ]
     );
-    assert_eq!(source.metric_data_calls(), 1);
+    assert_eq!(calls.take(), ["GetMetricData"]);
 }
 
 #[tokio::test]
 async fn more_than_500_queries_split_into_two_calls_and_map_back() {
-    let client = cloudwatch().await;
+    let (client, calls) = logged_cloudwatch().await;
     let namespace = namespace("batch");
     let start = two_hours_ago();
     let metrics: Vec<String> = (0..260).map(|i| format!("M{i}")).collect();
@@ -65,6 +67,7 @@ async fn more_than_500_queries_split_into_two_calls_and_map_back() {
     }
 
     let source = source(client, dims("batch"));
+    calls.take();
     let checks: Vec<Check> = metrics
         .iter()
         .flat_map(|m| {
@@ -80,5 +83,9 @@ async fn more_than_500_queries_split_into_two_calls_and_map_back() {
         .flat_map(|i| vec![Observed::Value(Some(i as f64)); 2])
         .collect();
     assert_eq!(observed, expected);
-    assert_eq!(source.metric_data_calls(), 2, "520 queries: 500 + 20");
+    assert_eq!(
+        calls.take(),
+        ["GetMetricData", "GetMetricData"],
+        "520 queries: 500 + 20"
+    );
 }

@@ -3,6 +3,7 @@
 
 use crate::emulator::sdk_config;
 use aws_sdk_cloudwatch::types::{Dimension, MetricDatum};
+use canary_deploy::aws::{CallLog, Clients};
 use canary_deploy::core::observe::Observed;
 use canary_deploy::core::plan::{Check, CheckKind, Comparison, CustomQuery};
 use canary_deploy::core::types::Timestamp;
@@ -38,6 +39,12 @@ pub(super) fn two_hours_ago() -> u64 {
 /// A CloudWatch client on the emulator.
 pub(super) async fn cloudwatch() -> aws_sdk_cloudwatch::Client {
     aws_sdk_cloudwatch::Client::new(&sdk_config().await)
+}
+
+/// A CloudWatch client on the emulator whose calls go to a [`CallLog`].
+pub(super) async fn logged_cloudwatch() -> (aws_sdk_cloudwatch::Client, CallLog) {
+    let clients = Clients::new(&sdk_config().await);
+    (clients.cloudwatch, clients.calls)
 }
 
 /// The metric source under test, with a one-minute period.
