@@ -4,6 +4,7 @@
 //! ticks that load the deployment record, read the live weights and CloudWatch, ask the pure
 //! [`core::step()`] what to do, and perform it. See ARCHITECTURE.md for the map.
 
+pub mod arn;
 pub mod aws;
 pub mod cli;
 pub mod core;

@@ -146,7 +146,8 @@ impl Session {
     /// the wrong region and find nothing. `what` begins the message ("the playbook's route is").
     fn same_region(&self, arn: &str, what: &str) -> Result<(), String> {
         let in_use = self.clients.sts.config().region().map(|r| r.as_ref());
-        match (arn.split(':').nth(3).filter(|r| !r.is_empty()), in_use) {
+        let region = crate::arn::Arn::parse(arn).map(|a| a.region);
+        match (region.filter(|r| !r.is_empty()), in_use) {
             (Some(region), Some(in_use)) if region != in_use => Err(format!(
                 "{what} in {region} ({arn}), but the AWS region in use is {in_use}: pass \
                  --region {region}, or set AWS_REGION={region}"

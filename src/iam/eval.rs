@@ -4,6 +4,8 @@
 //! account), and its resource part may span `:` and `/`, as in IAM. A call of an action without
 //! resource-level permissions is authorized against `*`, which only the pattern `*` matches.
 
+use crate::arn::Arn;
+
 /// Whether the policy action `pattern` (e.g. `elasticloadbalancing:Describe*`) covers `action`.
 pub(super) fn action_matches(pattern: &str, action: &str) -> bool {
     glob(&pattern.to_ascii_lowercase(), &action.to_ascii_lowercase())
@@ -14,9 +16,24 @@ pub fn arn_matches(pattern: &str, resource: &str) -> bool {
     if pattern == "*" {
         return true;
     }
-    let wanted: Vec<&str> = pattern.splitn(6, ':').collect();
-    let given: Vec<&str> = resource.splitn(6, ':').collect();
-    wanted.len() == 6 && given.len() == 6 && wanted.iter().zip(&given).all(|(w, g)| glob(w, g))
+    let (Some(wanted), Some(given)) = (Arn::parse(pattern), Arn::parse(resource)) else {
+        return false;
+    };
+    let wanted = [
+        wanted.partition,
+        wanted.service,
+        wanted.region,
+        wanted.account,
+        wanted.resource,
+    ];
+    let given = [
+        given.partition,
+        given.service,
+        given.region,
+        given.account,
+        given.resource,
+    ];
+    wanted.iter().zip(given).all(|(w, g)| glob(w, g))
 }
 
 /// Wildcard matching with `*` and `?`, iterative (no recursion blow-up on many stars).

@@ -3,6 +3,7 @@
 //! [`crate::iam`] for the calls and the Service Authorization Reference.
 
 use super::Grant;
+use crate::arn::Arn;
 use crate::core::plan::{AlbRoute, AlbTarget, LatticeRef, LatticeRoute, TargetGroupRef};
 use crate::traffic::lattice::arn::ServicePath;
 use crate::traffic::{ResolvedAlb, ResolvedLattice};
@@ -35,13 +36,12 @@ impl Scope {
     /// From the first of `arns` that names a region and an account.
     pub fn of(arns: &[&str]) -> Scope {
         for arn in arns {
-            let parts: Vec<&str> = arn.splitn(6, ':').collect();
-            if let [_, partition, _, region, account, _] = parts.as_slice() {
-                if !region.is_empty() && !account.is_empty() {
+            if let Some(parsed) = Arn::parse(arn) {
+                if !parsed.region.is_empty() && !parsed.account.is_empty() {
                     return Scope {
-                        partition: partition.to_string(),
-                        region: region.to_string(),
-                        account: account.to_string(),
+                        partition: parsed.partition.to_string(),
+                        region: parsed.region.to_string(),
+                        account: parsed.account.to_string(),
                     };
                 }
             }
@@ -170,11 +170,8 @@ impl LatticeIds {
             }
             (None, None) => None,
         };
-        let prefix = match arns.first() {
-            Some(arn) => {
-                let parts: Vec<&str> = arn.splitn(6, ':').collect();
-                parts[..5.min(parts.len())].join(":") + ":"
-            }
+        let prefix = match arns.first().and_then(|arn| Arn::parse(arn)) {
+            Some(arn) => arn.prefix(),
             None => "arn:aws:vpc-lattice:*:*:".to_string(),
         };
         LatticeIds {

@@ -1,20 +1,15 @@
 //! Shapes of Elastic Load Balancing ARNs and names, checked before any AWS call.
 
 use super::error::Bad;
+use crate::arn::{Arn, OwnedArn};
 
 const LISTENER_EXAMPLE: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/my-alb/50dc6c495c0c9188/f2f7dc8efc522ab2";
 const RULE_EXAMPLE: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/my-alb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee";
 const TG_EXAMPLE: &str =
     "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/my-targets/73e2d6bc24d8a067";
 
-/// The parts of an `arn:<partition>:elasticloadbalancing:<region>:<account>:<resource>` ARN.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct ElbArn {
-    pub partition: String,
-    pub region: String,
-    pub account: String,
-    pub resource: String,
-}
+/// A checked `arn:<partition>:elasticloadbalancing:<region>:<account>:<resource>` ARN.
+pub(crate) type ElbArn = OwnedArn;
 
 /// What a resource ARN is expected to name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,12 +63,16 @@ pub(crate) fn parse(raw: &str, kind: ArnKind) -> Result<ElbArn, Bad> {
             kind.hint(),
         )
     };
-    let parts: Vec<&str> = raw.splitn(6, ':').collect();
-    if parts.len() != 6 || parts[0] != "arn" {
+    let Some(parsed) = Arn::parse(raw) else {
         return Err(bad("an ARN has the form `arn:<partition>:elasticloadbalancing:<region>:<account>:<resource>`".into()));
-    }
-    let (partition, service, region, account, resource) =
-        (parts[1], parts[2], parts[3], parts[4], parts[5]);
+    };
+    let Arn {
+        partition,
+        service,
+        region,
+        account,
+        resource,
+    } = parsed;
     if !matches!(partition, "aws" | "aws-cn" | "aws-us-gov") {
         return Err(bad(format!(
             "the partition `{partition}` is not `aws`, `aws-cn` or `aws-us-gov`"
@@ -109,12 +108,7 @@ pub(crate) fn parse(raw: &str, kind: ArnKind) -> Result<ElbArn, Bad> {
             _ => bad(format!("the resource `{resource}` does not have the form `{}`", kind.shape())),
         });
     }
-    Ok(ElbArn {
-        partition: partition.to_string(),
-        region: region.to_string(),
-        account: account.to_string(),
-        resource: resource.to_string(),
-    })
+    Ok(parsed.to_owned())
 }
 
 /// Which kind of resource `resource` names, if any (shape only).

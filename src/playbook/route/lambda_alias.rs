@@ -9,6 +9,7 @@
 
 use super::super::error::{Bad, Diag, Pos};
 use super::super::model::{LambdaAliasDoc, Sp};
+use crate::arn::Arn;
 use crate::core::plan::{LambdaAliasRoute, Route};
 
 const FUNCTION_HINT: &str = "write the function's name (`checkout`) or its unqualified ARN (`arn:aws:lambda:us-east-1:123456789012:function:checkout`), and the alias under `alias:`";
@@ -83,24 +84,26 @@ fn name_chars(s: &str) -> bool {
 
 /// A function name (1–64 of `[a-zA-Z0-9-_]`) or an unqualified function ARN.
 fn function(value: &str) -> Result<String, Bad> {
-    if let Some(rest) = value.strip_prefix("arn:") {
-        let parts: Vec<&str> = rest.split(':').collect();
-        let shape = parts.len() >= 6
-            && (parts[0] == "aws" || parts[0].starts_with("aws-"))
-            && parts[1] == "lambda"
-            && !parts[2].is_empty()
-            && parts[3].len() == 12
-            && parts[3].bytes().all(|b| b.is_ascii_digit())
-            && parts[4] == "function"
-            && name_chars(parts[5])
-            && parts[5].len() <= 64;
-        if !shape || parts.len() > 7 {
+    if value.starts_with("arn:") {
+        let parsed = Arn::parse(value);
+        let parts: Vec<&str> = parsed.map_or(Vec::new(), |a| a.resource.split(':').collect());
+        let shape = parsed.is_some_and(|a| {
+            (a.partition == "aws" || a.partition.starts_with("aws-"))
+                && a.service == "lambda"
+                && !a.region.is_empty()
+                && a.account.len() == 12
+                && a.account.bytes().all(|b| b.is_ascii_digit())
+        }) && parts.len() >= 2
+            && parts[0] == "function"
+            && name_chars(parts[1])
+            && parts[1].len() <= 64;
+        if !shape || parts.len() > 3 {
             return Err(Bad::new(
                 format!("`{value}` is not a Lambda function ARN"),
                 FUNCTION_HINT,
             ));
         }
-        if let Some(qualifier) = parts.get(6) {
+        if let Some(qualifier) = parts.get(2) {
             return Err(Bad::new(
                 format!("`{value}` is a qualified ARN (it names `{qualifier}`); `function` takes the function itself"),
                 "drop the `:<qualifier>` from the ARN and write the alias under `alias:` and the versions under `stable_version:`/`canary_version:`",

@@ -5,6 +5,7 @@
 //! its id prefix, so the three forms cannot be confused.
 
 use super::super::error::Bad;
+use crate::arn::Arn;
 use crate::core::plan::LatticeRef;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,8 +127,14 @@ fn parse_arn(raw: &str, kind: Kind) -> Result<LatticeArn, Bad> {
         kind.noun(),
         example(kind)
     );
-    let parts: Vec<&str> = raw.splitn(6, ':').collect();
-    let [_, _, service, region, account, resource] = parts[..] else {
+    let Some(Arn {
+        service,
+        region,
+        account,
+        resource,
+        ..
+    }) = Arn::parse(raw)
+    else {
         return Err(Bad::new(format!("`{raw}` is not a complete ARN"), hint));
     };
     if service != "vpc-lattice" {

@@ -22,7 +22,7 @@ impl RecordTags {
     /// The location an operator's `--target` names: the ARN of an ALB or VPC Lattice rule or
     /// listener, or of a Lambda alias. Anything else is refused, saying what to give instead.
     pub fn of_arn(arn: &str) -> Result<RecordTags, String> {
-        match arn.split(':').nth(2) {
+        match crate::arn::Arn::parse(arn).map(|a| a.service) {
             Some("elasticloadbalancing") => Ok(RecordTags::Alb {
                 arn: arn.to_string(),
             }),

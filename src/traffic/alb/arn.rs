@@ -10,25 +10,18 @@
 //! CloudWatch's `AWS/ApplicationELB` dimensions are the resource parts of these ARNs:
 //! `LoadBalancer=app/<name>/<id>` and `TargetGroup=targetgroup/<name>/<id>`.
 
-/// An ARN split into `arn:<partition>:elasticloadbalancing:<region>:<account>:` and the
-/// resource part after it.
-struct ElbArn<'a> {
+use crate::arn::Arn;
+
+/// An ELB ARN: `arn:<partition>:elasticloadbalancing:<region>:<account>:` and the resource part
+/// after it.
+struct Parts<'a> {
     prefix: &'a str,
     resource: &'a str,
 }
 
-fn parse(arn: &str) -> Option<ElbArn<'_>> {
-    let fields: Vec<&str> = arn.splitn(6, ':').collect();
-    let [scheme, partition, service, _region, _account, resource] = fields.as_slice() else {
-        return None;
-    };
-    if *scheme != "arn" || partition.is_empty() || *service != "elasticloadbalancing" {
-        return None;
-    }
-    Some(ElbArn {
-        prefix: &arn[..arn.len() - resource.len()],
-        resource,
-    })
+fn parse(arn: &str) -> Option<Parts<'_>> {
+    let (prefix, resource) = Arn::split(arn, "elasticloadbalancing")?;
+    Some(Parts { prefix, resource })
 }
 
 /// The resource part split on '/', after checking its kind and number of segments, none empty.
@@ -40,7 +33,7 @@ fn segments<'a>(resource: &'a str, kind: &str, count: usize) -> Option<Vec<&'a s
 
 /// The `<type>/<name>/<id>` of the load balancer a load balancer, listener or rule ARN
 /// belongs to (e.g. `app/demo/50dc6c495c0c9188`).
-fn load_balancer_path(parsed: &ElbArn<'_>) -> Option<String> {
+fn load_balancer_path(parsed: &Parts<'_>) -> Option<String> {
     let parts = segments(parsed.resource, "loadbalancer", 3)
         .or_else(|| segments(parsed.resource, "listener", 4))
         .or_else(|| segments(parsed.resource, "listener-rule", 5))?;

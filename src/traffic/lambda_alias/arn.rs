@@ -17,25 +17,23 @@ pub struct FunctionArn<'a> {
 impl<'a> FunctionArn<'a> {
     /// Parses a Lambda function ARN; None for anything else.
     pub fn parse(arn: &'a str) -> Option<FunctionArn<'a>> {
-        let parts: Vec<&str> = arn.split(':').collect();
-        let well_formed = parts.len() >= 7
-            && parts.len() <= 8
-            && parts[0] == "arn"
-            && parts[2] == "lambda"
-            && parts[5] == "function"
-            && parts[1..5].iter().all(|p| !p.is_empty())
-            && parts[6..].iter().all(|p| !p.is_empty());
+        let parsed = crate::arn::Arn::parse_regional(arn, "lambda")?;
+        let parts: Vec<&str> = parsed.resource.split(':').collect();
+        let well_formed = (2..=3).contains(&parts.len())
+            && parts[0] == "function"
+            && parts[1..].iter().all(|p| !p.is_empty());
         if !well_formed {
             return None;
         }
-        let qualifier = parts.get(7).copied();
+        let name = parts[1];
+        let qualifier = parts.get(2).copied();
         let unqualified = match qualifier {
             Some(q) => &arn[..arn.len() - q.len() - 1],
             None => arn,
         };
         Some(FunctionArn {
             unqualified,
-            name: parts[6],
+            name,
             qualifier,
         })
     }

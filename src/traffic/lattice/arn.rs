@@ -92,16 +92,7 @@ pub fn id_of(arn: &str) -> Option<&str> {
 
 /// `arn:<partition>:vpc-lattice:<region>:<account>:` and the resource part after it.
 fn split(arn: &str) -> Option<(&str, &str)> {
-    let fields: Vec<&str> = arn.splitn(6, ':').collect();
-    let [scheme, partition, service, region, account, resource] = fields.as_slice() else {
-        return None;
-    };
-    let valid = *scheme == "arn"
-        && !partition.is_empty()
-        && *service == "vpc-lattice"
-        && !region.is_empty()
-        && !account.is_empty();
-    valid.then(|| (&arn[..arn.len() - resource.len()], *resource))
+    crate::arn::Arn::split(arn, "vpc-lattice")
 }
 
 /// `svc-…`, `listener-…`, `rule-…` or `tg-…`: the prefix, then letters and digits.
