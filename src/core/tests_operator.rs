@@ -160,17 +160,6 @@ fn resuming_a_deployment_paused_before_its_first_step_makes_it_pending() {
     assert_eq!(r.phase, Phase::Pending);
 }
 
-/// The guard of each write among the actions, in order.
-fn guards(actions: &[Action]) -> Vec<WriteGuard> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::SetWeights { guard, .. } => Some(*guard),
-            _ => None,
-        })
-        .collect()
-}
-
 #[test]
 fn promote_checks_the_last_written_split_and_rollback_overrides_it() {
     let written = Split::new(750, 250);

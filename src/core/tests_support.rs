@@ -6,7 +6,7 @@ use crate::core::plan::{
     StartFrom, Step, TargetGroupRef,
 };
 use crate::core::record::{Event, EventKind, Phase, PlaybookId, Record};
-use crate::core::step::{step, Action, Inputs, OperatorCommand};
+use crate::core::step::{step, Action, Inputs, OperatorCommand, WriteGuard};
 use crate::core::types::{Share, Split, Timestamp};
 use std::time::Duration;
 
@@ -195,13 +195,19 @@ pub fn events(actions: &[Action]) -> Vec<EventKind> {
 
 /// The shares written among the actions, in order.
 pub fn writes(actions: &[Action]) -> Vec<Share> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::SetWeights { share, .. } => Some(*share),
-            _ => None,
-        })
-        .collect()
+    set_weights(actions).map(|(share, _)| share).collect()
+}
+
+/// The guard of each write among the actions, in order.
+pub fn guards(actions: &[Action]) -> Vec<WriteGuard> {
+    set_weights(actions).map(|(_, guard)| guard).collect()
+}
+
+fn set_weights(actions: &[Action]) -> impl Iterator<Item = (Share, WriteGuard)> + '_ {
+    actions.iter().filter_map(|a| match a {
+        Action::SetWeights { share, guard } => Some((*share, *guard)),
+        _ => None,
+    })
 }
 
 /// A record on step `index` since `since`, with `written` as the verified weights.
