@@ -32,6 +32,7 @@ pub use render::{refusal, render};
 use crate::aws::Clients;
 use crate::core::plan::PreflightKind;
 use crate::core::{Plan, Split};
+use crate::traffic::lambda_alias::LambdaAliasRouter;
 use crate::traffic::RouteRouter;
 use serde::Serialize;
 
@@ -119,11 +120,13 @@ pub async fn run(
         policies: runs(LAMBDA_INVOKE_PERMISSION),
         concurrency: policy.warm_starts && runs(PROVISIONED_CONCURRENCY),
     };
+    // The one backend whose checks need more than the gathered facts.
     let alias = match router {
-        RouteRouter::LambdaAlias(alias) => Some(alias.resolved()),
+        RouteRouter::LambdaAlias(alias) => Some(alias),
         RouteRouter::Alb(_) | RouteRouter::Lattice(_) => None,
     };
-    let functions = gather_lambda::gather(facts.as_ref(), alias, wanted, clients).await;
+    let resolved_alias = alias.map(LambdaAliasRouter::resolved);
+    let functions = gather_lambda::gather(facts.as_ref(), resolved_alias, wanted, clients).await;
     let mut checks = Vec::new();
     for kind in PreflightKind::ALL {
         let skipped_by = if skipped.contains(&kind) {
@@ -135,7 +138,7 @@ pub async fn run(
         };
         let check = match skipped_by {
             Some(why) => PreflightCheck::skip(kind, why),
-            None => check(kind, plan, router, facts.as_ref(), &functions, &live),
+            None => check(kind, plan, alias, facts.as_ref(), &functions, &live),
         };
         checks.push(check);
     }
@@ -148,17 +151,13 @@ pub async fn run(
 fn check(
     kind: PreflightKind,
     plan: &Plan,
-    router: &RouteRouter,
+    alias: Option<&LambdaAliasRouter>,
     facts: Option<&RouteFacts>,
     functions: &FunctionFacts,
     live: &Result<Split, String>,
 ) -> PreflightCheck {
     use PreflightKind as K;
     let policy = &plan.preflight;
-    let alias = match router {
-        RouteRouter::LambdaAlias(alias) => Some(alias),
-        RouteRouter::Alb(_) | RouteRouter::Lattice(_) => None,
-    };
     match (kind, facts) {
         (K::StartSplit, _) => start_split::check(plan, live),
         (K::TargetGroups, Some(facts)) => target_groups::check(facts),
