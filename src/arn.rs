@@ -54,27 +54,100 @@ impl<'a> Arn<'a> {
         let prefix = text.get(..text.len() - arn.resource.len())?;
         Some((prefix, arn.resource))
     }
+}
 
-    /// The same fields, owned (for what outlives the text, such as a playbook's checked ARNs).
-    pub fn to_owned(&self) -> OwnedArn {
-        OwnedArn {
-            partition: self.partition.to_string(),
-            service: self.service.to_string(),
-            region: self.region.to_string(),
-            account: self.account.to_string(),
-            resource: self.resource.to_string(),
+/// An ARN checked once and kept with its fields: what a [`crate::core::Plan`] carries for every
+/// ARN the playbook wrote, so no later layer splits it again. It reads and writes as its text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct OwnedArn {
+    text: String,
+    /// Where each of the four colons after the partition, service, region and account is.
+    colons: [usize; 4],
+}
+
+impl OwnedArn {
+    /// `text` as an ARN, or `None` when it is not one (see [`Arn::parse`]).
+    pub fn parse(text: &str) -> Option<OwnedArn> {
+        let arn = Arn::parse(text)?;
+        let mut at = "arn:".len();
+        let mut colons = [0; 4];
+        for (colon, field) in
+            colons
+                .iter_mut()
+                .zip([arn.partition, arn.service, arn.region, arn.account])
+        {
+            at += field.len();
+            *colon = at;
+            at += 1;
+        }
+        Some(OwnedArn {
+            text: text.to_string(),
+            colons,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The text between two of the colons (`None` before the first: after `arn:`).
+    fn field(&self, after: Option<usize>, before: Option<usize>) -> &str {
+        let start = after.map_or("arn:".len(), |i| self.colons[i] + 1);
+        let end = before.map_or(self.text.len(), |i| self.colons[i]);
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    pub fn partition(&self) -> &str {
+        self.field(None, Some(0))
+    }
+
+    pub fn service(&self) -> &str {
+        self.field(Some(0), Some(1))
+    }
+
+    pub fn region(&self) -> &str {
+        self.field(Some(1), Some(2))
+    }
+
+    pub fn account(&self) -> &str {
+        self.field(Some(2), Some(3))
+    }
+
+    /// Everything after the account.
+    pub fn resource(&self) -> &str {
+        self.field(Some(3), None)
+    }
+
+    /// The fields, borrowed.
+    pub fn parts(&self) -> Arn<'_> {
+        Arn {
+            partition: self.partition(),
+            service: self.service(),
+            region: self.region(),
+            account: self.account(),
+            resource: self.resource(),
         }
     }
 }
 
-/// An [`Arn`]'s fields, owned.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OwnedArn {
-    pub partition: String,
-    pub service: String,
-    pub region: String,
-    pub account: String,
-    pub resource: String,
+impl std::fmt::Display for OwnedArn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl serde::Serialize for OwnedArn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OwnedArn {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        OwnedArn::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not an ARN")))
+    }
 }
 
 #[cfg(test)]
@@ -107,6 +180,20 @@ mod tests {
             Arn::parse_regional("arn:aws:iam::123456789012:role/x", "iam"),
             None
         );
+    }
+
+    #[test]
+    fn an_owned_arn_keeps_its_text_and_fields() {
+        let text = "arn:aws:vpc-lattice:us-east-1:123456789012:targetgroup/tg-1";
+        let arn = super::OwnedArn::parse(text).unwrap();
+        assert_eq!(
+            (arn.as_str(), arn.region(), arn.resource()),
+            (text, "us-east-1", "targetgroup/tg-1")
+        );
+        let json = serde_json::to_string(&arn).unwrap();
+        assert_eq!(json, format!("\"{text}\""));
+        assert_eq!(serde_json::from_str::<super::OwnedArn>(&json).unwrap(), arn);
+        assert!(serde_json::from_str::<super::OwnedArn>("\"checkout\"").is_err());
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! has only a resource's ARN and rebuilds the router from the record found in its tags, with no
 //! AWS call besides reading them.
 
+use crate::arn::Arn;
 use crate::aws::{self, AwsOptions, AwsSetupError, Clients};
 use crate::core::plan::PreflightKind;
 use crate::core::{Phase, Plan, Record};
@@ -77,7 +78,7 @@ impl Session {
     /// a promoted Lambda alias that does not pin it. Costs the calls of resolution.
     pub async fn resolve(&self, plan: &Plan) -> Result<RouteRouter, OrchestratorError> {
         for arn in plan.route.arns() {
-            self.same_region(arn, "the playbook's route is")
+            self.same_region(arn.parts(), "the playbook's route is")
                 .map_err(OrchestratorError::Setup)?;
         }
         recall::router(plan, &self.clients, |tags| Some(self.store_at(tags))).await
@@ -127,8 +128,10 @@ impl Session {
                  --state-dir, give the playbook instead"
             );
         }
-        self.same_region(arn, &format!("--target {arn} is"))
-            .map_err(anyhow::Error::msg)?;
+        if let Some(parts) = Arn::parse(arn) {
+            let what = format!("--target {arn} is");
+            self.same_region(parts, &what).map_err(anyhow::Error::msg)?;
+        }
         let store = RecordTags::of_arn(arn)
             .map_err(anyhow::Error::msg)?
             .store(&self.clients);
@@ -144,13 +147,15 @@ impl Session {
 impl Session {
     /// Refuses `arn` when it names another region than the clients': every call would go to
     /// the wrong region and find nothing. `what` begins the message ("the playbook's route is").
-    fn same_region(&self, arn: &str, what: &str) -> Result<(), String> {
+    fn same_region(&self, arn: Arn<'_>, what: &str) -> Result<(), String> {
         let in_use = self.clients.sts.config().region().map(|r| r.as_ref());
-        let region = crate::arn::Arn::parse(arn).map(|a| a.region);
-        match (region.filter(|r| !r.is_empty()), in_use) {
+        let region = Some(arn.region).filter(|r| !r.is_empty());
+        match (region, in_use) {
             (Some(region), Some(in_use)) if region != in_use => Err(format!(
-                "{what} in {region} ({arn}), but the AWS region in use is {in_use}: pass \
-                 --region {region}, or set AWS_REGION={region}"
+                "{what} in {region} ({}{}), but the AWS region in use is {in_use}: pass \
+                 --region {region}, or set AWS_REGION={region}",
+                arn.prefix(),
+                arn.resource
             )),
             _ => Ok(()),
         }

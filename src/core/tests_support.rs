@@ -51,7 +51,12 @@ impl PlanBuilder {
             name: "checkout".to_string(),
             content_hash: "abc123".to_string(),
             route: Route::Alb(AlbRoute {
-                target: AlbTarget::ListenerArn("arn:listener".to_string()),
+                target: AlbTarget::ListenerArn(
+                    crate::arn::OwnedArn::parse(
+                        "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/a/1/2",
+                    )
+                    .expect("an ARN"),
+                ),
                 stable: TargetGroupRef::Name("stable".to_string()),
                 canary: TargetGroupRef::Name("canary".to_string()),
             }),

@@ -85,8 +85,8 @@ pub(super) fn alb(route: &AlbRoute, resolved: Option<&ResolvedAlb>) -> RouteGran
         |kind: &str, lb: &str| format!("arn:aws:elasticloadbalancing:*:*:{kind}/app/{lb}/*");
     let (rule, listener) = match (resolved, &route.target) {
         (Some(resolved), _) => (resolved.rule_arn.clone(), resolved.listener_arn.clone()),
-        (None, AlbTarget::RuleArn(arn)) => (Some(arn.clone()), String::new()),
-        (None, AlbTarget::ListenerArn(arn)) => (None, arn.clone()),
+        (None, AlbTarget::RuleArn(arn)) => (Some(arn.to_string()), String::new()),
+        (None, AlbTarget::ListenerArn(arn)) => (None, arn.to_string()),
         (None, AlbTarget::Rule { load_balancer, .. }) => {
             (Some(pattern("listener-rule", load_balancer)), String::new())
         }
@@ -116,7 +116,7 @@ pub(super) fn alb(route: &AlbRoute, resolved: Option<&ResolvedAlb>) -> RouteGran
     let mut arns = vec![resource.as_str()];
     for tg in [&route.stable, &route.canary] {
         if let TargetGroupRef::Arn(arn) = tg {
-            arns.push(arn);
+            arns.push(arn.as_str());
         }
     }
     RouteGrants {
@@ -147,7 +147,7 @@ impl LatticeIds {
             .flatten()
         {
             if let LatticeRef::Arn(arn) = reference {
-                arns.push(arn);
+                arns.push(arn.as_str());
             }
         }
         let paths: Vec<ServicePath> = arns.iter().filter_map(|a| ServicePath::parse(a)).collect();
@@ -239,7 +239,7 @@ pub(super) fn lattice(route: &LatticeRoute, resolved: Option<&ResolvedLattice>) 
                     None => format!("{}targetgroup/*", ids.prefix),
                 }
             }
-            (LatticeRef::Arn(arn), _) => arn.clone(),
+            (LatticeRef::Arn(arn), _) => arn.to_string(),
             (LatticeRef::Id(id), _) => format!("{}targetgroup/{id}", ids.prefix),
         };
         grants.push(grant("ReadTargetGroups", &vpc("GetTargetGroup"), &arn));

@@ -108,7 +108,7 @@ pub(crate) fn parse(raw: &str, kind: ArnKind) -> Result<ElbArn, Bad> {
             _ => bad(format!("the resource `{resource}` does not have the form `{}`", kind.shape())),
         });
     }
-    Ok(parsed.to_owned())
+    OwnedArn::parse(raw).ok_or_else(|| bad("it is not an ARN".into()))
 }
 
 /// Which kind of resource `resource` names, if any (shape only).
@@ -132,7 +132,7 @@ fn resource_kind(resource: &str) -> Option<ArnKind> {
 
 /// The target group name inside a target group ARN (`targetgroup/<name>/<id>`).
 pub(crate) fn target_group_name_of(arn: &ElbArn) -> &str {
-    arn.resource.split('/').nth(1).unwrap_or("")
+    arn.resource().split('/').nth(1).unwrap_or("")
 }
 
 fn is_hex(s: &str) -> bool {
@@ -210,7 +210,7 @@ mod tests {
     fn accepts_the_documented_shapes() {
         let l = parse(LISTENER_EXAMPLE, ArnKind::Listener).unwrap();
         assert_eq!(
-            (l.partition.as_str(), l.region.as_str(), l.account.as_str()),
+            (l.partition(), l.region(), l.account()),
             ("aws", "us-east-1", "123456789012")
         );
         parse(RULE_EXAMPLE, ArnKind::Rule).unwrap();

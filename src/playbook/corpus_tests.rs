@@ -215,10 +215,10 @@ fn the_rule_example_keeps_arns_and_overrides_one_bake() {
         panic!("not an alb route")
     };
     assert!(
-        matches!(&alb.target, AlbTarget::RuleArn(a) if a.contains(":listener-rule/app/my-alb/"))
+        matches!(&alb.target, AlbTarget::RuleArn(a) if a.as_str().contains(":listener-rule/app/my-alb/"))
     );
     assert!(
-        matches!(&alb.canary, TargetGroupRef::Arn(a) if a.contains("targetgroup/checkout-lambda/"))
+        matches!(&alb.canary, TargetGroupRef::Arn(a) if a.as_str().contains("targetgroup/checkout-lambda/"))
     );
     let bakes: Vec<u64> = v.plan.steps.iter().map(|s| s.bake.as_secs()).collect();
     assert_eq!(bakes, vec![300, 300, 600, 300, 300, 300, 300]);

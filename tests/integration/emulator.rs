@@ -43,6 +43,11 @@ fn start_emulator() -> String {
     format!("http://127.0.0.1:{port}")
 }
 
+/// `text`, which a test knows to be an ARN, as the plan carries it.
+pub fn owned_arn(text: &str) -> canary_deploy::arn::OwnedArn {
+    canary_deploy::arn::OwnedArn::parse(text).unwrap_or_else(|| panic!("{text} is an ARN"))
+}
+
 /// The `canary-deploy` binary with test credentials and region us-east-1.
 pub fn binary() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_canary-deploy"));

@@ -2,6 +2,7 @@
 //! id or name). `traffic/` resolves it to ARNs once at start; the rest of the plan (steps,
 //! checks, analysis) is the same for every backend, so the routes live apart from it.
 
+use crate::arn::OwnedArn;
 use serde::{Deserialize, Serialize};
 
 /// Where the traffic is shifted. An exhaustive enum: a backend is never chosen by a string.
@@ -14,16 +15,16 @@ pub enum Route {
 
 impl Route {
     /// The ARNs the playbook wrote for this route, in the order written.
-    pub fn arns(&self) -> Vec<&str> {
+    pub fn arns(&self) -> Vec<OwnedArn> {
         match self {
             Route::Alb(route) => {
                 let mut arns = Vec::new();
                 if let AlbTarget::ListenerArn(arn) | AlbTarget::RuleArn(arn) = &route.target {
-                    arns.push(arn.as_str());
+                    arns.push(arn.clone());
                 }
                 for group in [&route.stable, &route.canary] {
                     if let TargetGroupRef::Arn(arn) = group {
-                        arns.push(arn);
+                        arns.push(arn.clone());
                     }
                 }
                 arns
@@ -38,14 +39,11 @@ impl Route {
             .into_iter()
             .flatten()
             .filter_map(|reference| match reference {
-                LatticeRef::Arn(arn) => Some(arn.as_str()),
+                LatticeRef::Arn(arn) => Some(arn.clone()),
                 LatticeRef::Id(_) | LatticeRef::Name(_) => None,
             })
             .collect(),
-            Route::LambdaAlias(route) => match route.function.starts_with("arn:") {
-                true => vec![route.function.as_str()],
-                false => Vec::new(),
-            },
+            Route::LambdaAlias(route) => OwnedArn::parse(&route.function).into_iter().collect(),
         }
     }
 }
@@ -75,11 +73,11 @@ pub struct AlbRoute {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum AlbTarget {
     /// A listener's default action, by listener ARN.
-    ListenerArn(String),
+    ListenerArn(OwnedArn),
     /// A listener's default action, by load balancer name and listener port.
     Listener { load_balancer: String, port: u16 },
     /// A listener rule, by rule ARN.
-    RuleArn(String),
+    RuleArn(OwnedArn),
     /// A listener rule, by load balancer name, listener port and rule priority.
     Rule {
         load_balancer: String,
@@ -105,7 +103,7 @@ pub struct LatticeRoute {
 /// API takes an id or an ARN as an identifier; a name is looked up with the List* calls.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LatticeRef {
-    Arn(String),
+    Arn(OwnedArn),
     /// `svc-…`, `listener-…`, `rule-…` or `tg-…`
     Id(String),
     Name(String),
@@ -115,13 +113,14 @@ impl LatticeRef {
     /// The identifier as written (ARN, id or name).
     pub fn as_str(&self) -> &str {
         match self {
-            LatticeRef::Arn(s) | LatticeRef::Id(s) | LatticeRef::Name(s) => s,
+            LatticeRef::Arn(arn) => arn.as_str(),
+            LatticeRef::Id(s) | LatticeRef::Name(s) => s,
         }
     }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum TargetGroupRef {
-    Arn(String),
+    Arn(OwnedArn),
     Name(String),
 }

@@ -184,7 +184,12 @@ mod tests {
             }]
         );
         let alb = Route::Alb(AlbRoute {
-            target: AlbTarget::ListenerArn("arn:listener".into()),
+            target: AlbTarget::ListenerArn(
+                crate::arn::OwnedArn::parse(
+                    "arn:aws:elasticloadbalancing:us-east-1:1:listener/app/a/1/2",
+                )
+                .unwrap(),
+            ),
             stable: TargetGroupRef::Name("blue".into()),
             canary: TargetGroupRef::Name("green".into()),
         });

@@ -32,12 +32,17 @@ pub(super) fn alb_route(d: &mut Diag, alb: &Sp<AlbDoc>) -> Option<Route> {
             let (Some((_, Some(tg_arn))), Some(doc)) = (tg, doc) else {
                 continue;
             };
-            if tg_arn.region != resource_arn.region || tg_arn.account != resource_arn.account {
+            if tg_arn.region() != resource_arn.region()
+                || tg_arn.account() != resource_arn.account()
+            {
                 d.error(
                     doc,
                     format!(
                         "the `{field}` target group is in account {} region {}, but the load balancer resource is in account {} region {}",
-                        tg_arn.account, tg_arn.region, resource_arn.account, resource_arn.region
+                        tg_arn.account(),
+                        tg_arn.region(),
+                        resource_arn.account(),
+                        resource_arn.region()
                     ),
                     "use target groups of the same account and region as the listener",
                 );
@@ -53,7 +58,8 @@ pub(super) fn alb_route(d: &mut Diag, alb: &Sp<AlbDoc>) -> Option<Route> {
 
 fn tg_label(r: &TargetGroupRef) -> &str {
     match r {
-        TargetGroupRef::Arn(a) | TargetGroupRef::Name(a) => a,
+        TargetGroupRef::Arn(a) => a.as_str(),
+        TargetGroupRef::Name(a) => a,
     }
 }
 
@@ -62,7 +68,8 @@ fn same_group(a: &(TargetGroupRef, Option<ElbArn>), b: &(TargetGroupRef, Option<
     fn name(tg: &(TargetGroupRef, Option<ElbArn>)) -> &str {
         match tg {
             (_, Some(arn)) => arn::target_group_name_of(arn),
-            (TargetGroupRef::Name(n), None) | (TargetGroupRef::Arn(n), None) => n,
+            (TargetGroupRef::Name(n), None) => n,
+            (TargetGroupRef::Arn(n), None) => n.as_str(),
         }
     }
     match (&a.0, &b.0) {
@@ -130,11 +137,10 @@ fn target(d: &mut Diag, at: Pos, alb: &AlbDoc) -> Option<(AlbTarget, Option<ElbA
             if alb.port.is_some() || alb.priority.is_some() {
                 return None;
             }
-            let raw = value.value.trim().to_string();
             let target = if arn_kind == ArnKind::Listener {
-                AlbTarget::ListenerArn(raw)
+                AlbTarget::ListenerArn(parsed.clone())
             } else {
-                AlbTarget::RuleArn(raw)
+                AlbTarget::RuleArn(parsed.clone())
             };
             Some((target, Some(parsed)))
         }
@@ -214,7 +220,7 @@ fn target_group(
     let raw = value.value.trim();
     if raw.starts_with("arn:") {
         let parsed = d.check(value, arn::parse(raw, ArnKind::TargetGroup))?;
-        Some((TargetGroupRef::Arn(raw.to_string()), Some(parsed)))
+        Some((TargetGroupRef::Arn(parsed.clone()), Some(parsed)))
     } else {
         d.check(value, arn::target_group_name(raw))?;
         Some((TargetGroupRef::Name(raw.to_string()), None))
@@ -242,7 +248,8 @@ mod tests {
         let Route::Alb(alb) = r else {
             panic!("not an alb route")
         };
-        assert_eq!(alb.target, AlbTarget::ListenerArn(L.into()));
+        let listener = crate::arn::OwnedArn::parse(L).unwrap();
+        assert_eq!(alb.target, AlbTarget::ListenerArn(listener));
         assert_eq!(alb.stable, TargetGroupRef::Name("a".into()));
     }
 

@@ -121,7 +121,7 @@ fn agrees(
     };
     let written_id = match written {
         LatticeRef::Id(id) => id.as_str(),
-        LatticeRef::Arn(arn) => arn.rsplit('/').next().unwrap_or(arn),
+        LatticeRef::Arn(arn) => arn.resource().rsplit('/').next().unwrap_or(arn.as_str()),
         LatticeRef::Name(_) => return true,
     };
     if written_id == in_arn {
@@ -162,7 +162,7 @@ fn target_group(
 /// Equal as written, or an id and an ARN of the same target group.
 fn same_target_group(a: &LatticeRef, b: &LatticeRef) -> bool {
     let id = |r: &LatticeRef| match r {
-        LatticeRef::Arn(arn) => arn.rsplit('/').next().map(str::to_string),
+        LatticeRef::Arn(arn) => arn.resource().rsplit('/').next().map(str::to_string),
         LatticeRef::Id(id) => Some(id.clone()),
         LatticeRef::Name(_) => None,
     };
@@ -203,7 +203,8 @@ mod tests {
         let r = lattice(&format!(
             "lattice: {{rule: {RULE}, stable: tg-0123456789abcdef0, canary: b2c}}"
         ));
-        assert_eq!(r.rule, Some(LatticeRef::Arn(RULE.into())));
+        let rule = crate::arn::OwnedArn::parse(RULE).unwrap();
+        assert_eq!(r.rule, Some(LatticeRef::Arn(rule)));
         assert_eq!(r.service, None);
         assert_eq!(r.stable, LatticeRef::Id("tg-0123456789abcdef0".into()));
         let r = lattice(&format!(

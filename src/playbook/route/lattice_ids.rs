@@ -5,7 +5,7 @@
 //! its id prefix, so the three forms cannot be confused.
 
 use super::super::error::Bad;
-use crate::arn::Arn;
+use crate::arn::{Arn, OwnedArn};
 use crate::core::plan::LatticeRef;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,7 +61,9 @@ pub(super) fn identifier(raw: &str, kind: Kind) -> Result<(LatticeRef, Option<La
     let raw = raw.trim();
     if raw.starts_with("arn:") {
         let arn = parse_arn(raw, kind)?;
-        return Ok((LatticeRef::Arn(raw.to_string()), Some(arn)));
+        let checked = OwnedArn::parse(raw)
+            .ok_or_else(|| Bad::new(format!("`{raw}` is not a complete ARN"), example(kind)))?;
+        return Ok((LatticeRef::Arn(checked), Some(arn)));
     }
     if raw.starts_with(kind.id_prefix()) {
         return match is_id(raw, kind) {
@@ -221,7 +223,7 @@ mod tests {
             LatticeRef::Name("checkout".into())
         );
         let (r, arn) = identifier(RULE, Kind::Rule).unwrap();
-        assert_eq!(r, LatticeRef::Arn(RULE.into()));
+        assert_eq!(r, LatticeRef::Arn(OwnedArn::parse(RULE).unwrap()));
         let arn = arn.unwrap();
         assert_eq!(arn.region, "us-west-2");
         assert_eq!(arn.service_id.as_deref(), Some(SVC));

@@ -62,12 +62,13 @@ pub(super) async fn resolve(
 ) -> Result<ResolvedAlb, TrafficError> {
     let (load_balancer_arn, listener_arn, rule_arn) = match &route.target {
         AlbTarget::ListenerArn(listener_arn) => {
+            let listener_arn = listener_arn.as_str();
             let listener = listener_by_arn(client, listener_arn).await?;
             let load_balancer_arn = listener
                 .load_balancer_arn
                 .or_else(|| arn::load_balancer_arn(listener_arn))
                 .ok_or_else(|| not_an_arn("listener", listener_arn))?;
-            (load_balancer_arn, listener_arn.clone(), None)
+            (load_balancer_arn, listener_arn.to_string(), None)
         }
         AlbTarget::Listener {
             load_balancer,
@@ -79,13 +80,14 @@ pub(super) async fn resolve(
             (load_balancer_arn, listener, None)
         }
         AlbTarget::RuleArn(rule_arn) => {
+            let rule_arn = rule_arn.as_str();
             let rule = rule_by_arn(client, rule_arn).await?;
             let listener_arn =
                 arn::listener_arn(rule_arn).ok_or_else(|| not_an_arn("listener rule", rule_arn))?;
             let load_balancer_arn = arn::load_balancer_arn(rule_arn)
                 .ok_or_else(|| not_an_arn("listener rule", rule_arn))?;
             // The default rule is the listener's default action, changed through ModifyListener.
-            let rule_arn = (rule.is_default != Some(true)).then(|| rule_arn.clone());
+            let rule_arn = (rule.is_default != Some(true)).then(|| rule_arn.to_string());
             (load_balancer_arn, listener_arn, rule_arn)
         }
         AlbTarget::Rule {
@@ -334,6 +336,7 @@ async fn target_group(
             format!("{role} target group \"{name}\""),
         ),
         TargetGroupRef::Arn(tg_arn) => {
+            let tg_arn = tg_arn.as_str();
             if arn::target_group_dimension(tg_arn).is_none() {
                 return Err(not_an_arn(&format!("{role} target group"), tg_arn));
             }

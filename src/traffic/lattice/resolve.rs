@@ -173,6 +173,7 @@ async fn service(client: &Client, reference: &LatticeRef) -> Result<LatticeResou
         }
         LatticeRef::Id(id) => lookup::get_service(client, id, &format!("service {id}")).await,
         LatticeRef::Arn(service_arn) => {
+            let service_arn = service_arn.as_str();
             let path = ServicePath::parse(service_arn)
                 .filter(ServicePath::is_service)
                 .ok_or_else(|| not_an_arn("service", service_arn))?;
@@ -217,6 +218,7 @@ async fn target_group(
             lookup::get_target_group(client, id, &shown).await
         }
         LatticeRef::Arn(tg_arn) => {
+            let tg_arn = tg_arn.as_str();
             let id = arn::target_group_id(tg_arn)
                 .ok_or_else(|| not_an_arn(&format!("{role} target group"), tg_arn))?;
             let shown = format!("{role} target group {tg_arn}");
@@ -232,10 +234,10 @@ fn parsed<'a>(
     is_kind: fn(&ServicePath<'a>) -> bool,
 ) -> Result<Option<ServicePath<'a>>, TrafficError> {
     match reference {
-        Some(LatticeRef::Arn(value)) => ServicePath::parse(value)
+        Some(LatticeRef::Arn(value)) => ServicePath::parse(value.as_str())
             .filter(is_kind)
             .map(Some)
-            .ok_or_else(|| not_an_arn(kind, value)),
+            .ok_or_else(|| not_an_arn(kind, value.as_str())),
         _ => Ok(None),
     }
 }

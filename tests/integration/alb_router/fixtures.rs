@@ -28,14 +28,17 @@ pub(super) async fn setup_listener(prefix: &str) -> (Client, CallLog, DemoAlb, A
 pub(super) fn arns(target: AlbTarget, alb: &DemoAlb) -> AlbRoute {
     AlbRoute {
         target,
-        stable: TargetGroupRef::Arn(alb.stable_arn.clone()),
-        canary: TargetGroupRef::Arn(alb.canary_arn.clone()),
+        stable: TargetGroupRef::Arn(crate::emulator::owned_arn(&alb.stable_arn)),
+        canary: TargetGroupRef::Arn(crate::emulator::owned_arn(&alb.canary_arn)),
     }
 }
 
 /// A route to the demo listener's default action, everything by ARN.
 pub(super) fn listener_route(alb: &DemoAlb) -> AlbRoute {
-    arns(AlbTarget::ListenerArn(alb.listener_arn.clone()), alb)
+    arns(
+        AlbTarget::ListenerArn(crate::emulator::owned_arn(&alb.listener_arn)),
+        alb,
+    )
 }
 
 pub(super) async fn router(client: &Client, route: &AlbRoute) -> AlbRouter {

@@ -129,9 +129,9 @@ async fn read_refuses_a_listener_that_does_not_forward_to_stable() {
     let (client, _log, alb) = setup("ar-notrouted").await;
     let third = target_group(&client, "ar-notrouted-third", &alb.vpc_id).await;
     let route = AlbRoute {
-        target: AlbTarget::ListenerArn(alb.listener_arn.clone()),
-        stable: TargetGroupRef::Arn(third.clone()),
-        canary: TargetGroupRef::Arn(alb.canary_arn.clone()),
+        target: AlbTarget::ListenerArn(crate::emulator::owned_arn(&alb.listener_arn)),
+        stable: TargetGroupRef::Arn(crate::emulator::owned_arn(&third)),
+        canary: TargetGroupRef::Arn(crate::emulator::owned_arn(&alb.canary_arn)),
     };
     let router = router(&client, &route).await;
     let err = router.read().await.unwrap_err();

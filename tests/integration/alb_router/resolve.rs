@@ -126,27 +126,40 @@ async fn resolution_errors_name_what_is_missing() {
 async fn resolution_checks_arns_exist() {
     let (client, _log, alb) = setup("ar-arns").await;
     let gone_rule = alb.listener_arn.replace(":listener/", ":listener-rule/") + "/0123456789abcdef";
-    let err = resolve_err(&client, arns(AlbTarget::RuleArn(gone_rule.clone()), &alb)).await;
+    let err = resolve_err(
+        &client,
+        arns(
+            AlbTarget::RuleArn(crate::emulator::owned_arn(&gone_rule)),
+            &alb,
+        ),
+    )
+    .await;
     assert_kind!(err, NotFound);
     assert_starts_with(&err, &format!("listener rule {gone_rule} not found"));
 
     let gone_listener = format!("{}0", alb.listener_arn);
     let err = resolve_err(
         &client,
-        arns(AlbTarget::ListenerArn(gone_listener.clone()), &alb),
+        arns(
+            AlbTarget::ListenerArn(crate::emulator::owned_arn(&gone_listener)),
+            &alb,
+        ),
     )
     .await;
     assert_starts_with(&err, &format!("listener {gone_listener} not found"));
 
     let mut route = listener_route(&alb);
     let gone_group = format!("{}0", alb.canary_arn);
-    route.canary = TargetGroupRef::Arn(gone_group.clone());
+    route.canary = TargetGroupRef::Arn(crate::emulator::owned_arn(&gone_group));
     let err = resolve_err(&client, route).await;
     assert_starts_with(&err, &format!("canary target group {gone_group} not found"));
 
     let err = resolve_err(
         &client,
-        arns(AlbTarget::ListenerArn("demo-listener".into()), &alb),
+        arns(
+            AlbTarget::ListenerArn(crate::emulator::owned_arn(&alb.canary_arn)),
+            &alb,
+        ),
     )
     .await;
     assert!(err.to_string().contains("not a listener ARN"), "{err}");
@@ -157,7 +170,7 @@ async fn resolution_refuses_a_target_group_of_another_load_balancer() {
     let (client, _log, alb) = setup("ar-mine").await;
     let other = demo_alb("ar-theirs").await;
     let mut route = listener_route(&alb);
-    route.canary = TargetGroupRef::Arn(other.stable_arn.clone());
+    route.canary = TargetGroupRef::Arn(crate::emulator::owned_arn(&other.stable_arn));
     let err = resolve_err(&client, route).await;
     assert_kind!(err, WrongLoadBalancer);
     let text = err.to_string();

@@ -14,7 +14,14 @@ async fn rule_write_keeps_every_other_field_exactly() {
     let (client, log, alb) = setup("ar-busy").await;
     let third = target_group(&client, "ar-busy-third", &alb.vpc_id).await;
     let rule_arn = busy_rule(&client, &alb, &third).await;
-    let router = router(&client, &arns(AlbTarget::RuleArn(rule_arn.clone()), &alb)).await;
+    let router = router(
+        &client,
+        &arns(
+            AlbTarget::RuleArn(crate::emulator::owned_arn(&rule_arn)),
+            &alb,
+        ),
+    )
+    .await;
     assert_eq!(
         router.resolved().rule_arn.as_deref(),
         Some(rule_arn.as_str())

@@ -24,7 +24,7 @@ pub(super) async fn setup(
 }
 
 pub(super) fn arn(value: &str) -> LatticeRef {
-    LatticeRef::Arn(value.to_string())
+    LatticeRef::Arn(crate::emulator::owned_arn(value))
 }
 
 pub(super) fn id(value: &str) -> LatticeRef {

@@ -78,12 +78,16 @@ async fn unknown_services_listeners_and_rules_are_not_found() {
         "rule rule-0000000000000000c of listener lr-unknown-http of service lr-unknown not found",
     );
 
+    // An ARN, but of a target group, where the listener's is due.
     let mut route = listener_route(&demo);
-    route.listener = Some(arn("demo-listener"));
+    route.listener = Some(arn(&demo.stable_arn));
     let err = resolve_err(&client, route).await;
     assert_starts_with(
         &err,
-        "listener \"demo-listener\" (not a VPC Lattice listener ARN) not found",
+        &format!(
+            "listener \"{}\" (not a VPC Lattice listener ARN) not found",
+            demo.stable_arn
+        ),
     );
 }
 
