@@ -16,6 +16,15 @@ pub const MIN_RUN_TTL: Duration = Duration::from_secs(60);
 /// mid-tick blocks the next scheduled one only briefly.
 pub const ADVANCE_TTL: Duration = Duration::from_secs(5 * 60);
 
+/// How far clocks may disagree between two runners, beyond the longest lease a runner takes.
+pub const CLOCK_SKEW: Duration = Duration::from_secs(5 * 60);
+
+/// The longest lease any runner of a plan ticking every `interval` takes: a `run`'s or an
+/// `advance`'s. A lease running longer than this (plus [`CLOCK_SKEW`]) was written by no runner.
+pub fn longest_lease(interval: Duration) -> Duration {
+    run_ttl(interval).max(ADVANCE_TTL)
+}
+
 /// Whose the lease of a record is, at some moment, from one runner's point of view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Holder<'a> {
@@ -28,21 +37,36 @@ pub enum Holder<'a> {
     Expired(&'a Lease),
     /// Another runner's lease, not expired: do not act.
     Other(&'a Lease),
+    /// A lease that runs longer than any runner takes: no runner wrote it (someone edited the
+    /// record), so it binds nobody; the shell says so.
+    Forged(&'a Lease),
 }
 
 impl Holder<'_> {
     /// Whether a runner may claim the lease now.
     pub fn is_free(self) -> bool {
-        matches!(self, Holder::Nobody | Holder::Expired(_))
+        matches!(
+            self,
+            Holder::Nobody | Holder::Expired(_) | Holder::Forged(_)
+        )
     }
 }
 
 /// Who holds `lease` at `now`, for the runner whose token is `token`. A lease is expired from
-/// its `until` on.
-pub fn holder<'a>(lease: Option<&'a Lease>, token: &str, now: Timestamp) -> Holder<'a> {
+/// its `until` on, and forged when it runs more than `longest` (see [`longest_lease`]) plus
+/// [`CLOCK_SKEW`] past `now`.
+pub fn holder<'a>(
+    lease: Option<&'a Lease>,
+    token: &str,
+    now: Timestamp,
+    longest: Duration,
+) -> Holder<'a> {
     match lease {
         None => Holder::Nobody,
         Some(lease) if now >= lease.until => Holder::Expired(lease),
+        Some(lease) if lease.until > now.plus(longest.saturating_add(CLOCK_SKEW)) => {
+            Holder::Forged(lease)
+        }
         Some(lease) if lease.token == token => Holder::Ours,
         Some(lease) => Holder::Other(lease),
     }
@@ -119,6 +143,9 @@ mod tests {
         }
     }
 
+    /// The longest lease of the plans in these tests.
+    const LONGEST: Duration = ADVANCE_TTL;
+
     #[allow(non_snake_case)]
     fn T(secs: i64) -> Timestamp {
         Timestamp::from_secs(secs)
@@ -128,15 +155,50 @@ mod tests {
     fn a_lease_is_nobodys_ours_anothers_or_expired() {
         let ours = lease("a", 100);
         let other = lease("b", 100);
-        assert_eq!(holder(None, "a", T(50)), Holder::Nobody);
-        assert_eq!(holder(Some(&ours), "a", T(50)), Holder::Ours);
-        assert_eq!(holder(Some(&other), "a", T(50)), Holder::Other(&other));
-        assert_eq!(holder(Some(&other), "a", T(100)), Holder::Expired(&other));
-        assert_eq!(holder(Some(&ours), "a", T(101)), Holder::Expired(&ours));
-        assert!(holder(None, "a", T(0)).is_free());
-        assert!(holder(Some(&other), "a", T(100)).is_free());
-        assert!(!holder(Some(&other), "a", T(99)).is_free());
-        assert!(!holder(Some(&ours), "a", T(99)).is_free());
+        assert_eq!(holder(None, "a", T(50), LONGEST), Holder::Nobody);
+        assert_eq!(holder(Some(&ours), "a", T(50), LONGEST), Holder::Ours);
+        assert_eq!(
+            holder(Some(&other), "a", T(50), LONGEST),
+            Holder::Other(&other)
+        );
+        assert_eq!(
+            holder(Some(&other), "a", T(100), LONGEST),
+            Holder::Expired(&other)
+        );
+        assert_eq!(
+            holder(Some(&ours), "a", T(101), LONGEST),
+            Holder::Expired(&ours)
+        );
+        assert!(holder(None, "a", T(0), LONGEST).is_free());
+        assert!(holder(Some(&other), "a", T(100), LONGEST).is_free());
+        assert!(!holder(Some(&other), "a", T(99), LONGEST).is_free());
+        assert!(!holder(Some(&ours), "a", T(99), LONGEST).is_free());
+    }
+
+    #[test]
+    fn a_lease_longer_than_any_runner_takes_binds_nobody() {
+        let limit = 50 + (ADVANCE_TTL + CLOCK_SKEW).as_secs() as i64;
+        let forged = lease("b", 4_102_444_800); // 2100-01-01
+        assert_eq!(
+            holder(Some(&forged), "a", T(50), LONGEST),
+            Holder::Forged(&forged)
+        );
+        assert!(holder(Some(&forged), "a", T(50), LONGEST).is_free());
+        let longest = lease("b", limit);
+        assert_eq!(
+            holder(Some(&longest), "a", T(50), LONGEST),
+            Holder::Other(&longest)
+        );
+        let beyond = lease("b", limit + 1);
+        assert_eq!(
+            holder(Some(&beyond), "a", T(50), LONGEST),
+            Holder::Forged(&beyond)
+        );
+        assert_eq!(longest_lease(Duration::from_secs(5)), ADVANCE_TTL);
+        assert_eq!(
+            longest_lease(Duration::from_secs(3600)),
+            Duration::from_secs(3 * 3600)
+        );
     }
 
     #[test]
@@ -157,9 +219,12 @@ mod tests {
                 until: T(310),
             })
         );
-        assert_eq!(holder(rec.lease.as_ref(), "tok", T(309)), Holder::Ours);
-        assert!(!holder(rec.lease.as_ref(), "other", T(309)).is_free());
-        assert!(holder(rec.lease.as_ref(), "other", T(310)).is_free());
+        assert_eq!(
+            holder(rec.lease.as_ref(), "tok", T(309), LONGEST),
+            Holder::Ours
+        );
+        assert!(!holder(rec.lease.as_ref(), "other", T(309), LONGEST).is_free());
+        assert!(holder(rec.lease.as_ref(), "other", T(310), LONGEST).is_free());
     }
 
     #[test]

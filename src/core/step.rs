@@ -139,6 +139,10 @@ impl Tick {
     fn finish(mut self) -> (Record, Vec<Action>) {
         if self.changed {
             self.record.updated_at = self.now;
+            // An ended deployment needs no runner: its record carries no lease.
+            if self.record.phase.is_terminal() {
+                self.record.lease = None;
+            }
             self.actions.push(Action::Save);
         }
         (self.record, self.actions)

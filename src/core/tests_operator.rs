@@ -180,3 +180,15 @@ fn a_runners_first_write_expects_the_split_it_read() {
     let (_, actions) = step(record(secs(0)), &inputs(live, None), &plan, secs(1));
     assert_eq!(guards(&actions), [WriteGuard::Expect(live)]);
 }
+
+#[test]
+fn a_reason_is_kept_to_its_first_256_characters() {
+    let long = "x".repeat(16 * 1024);
+    let command = OperatorCommand::new(OperatorAction::Rollback, long, Some("é".repeat(300)));
+    let kept = format!("{}… (16128 more characters dropped)", "x".repeat(256));
+    assert_eq!(command.reason, kept);
+    let by = command.by.expect("an identity");
+    assert!(by.ends_with("… (44 more characters dropped)"), "{by}");
+    let short = OperatorCommand::rollback("pager: 5xx");
+    assert_eq!(short.reason, "pager: 5xx");
+}

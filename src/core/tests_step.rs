@@ -328,6 +328,29 @@ fn the_last_step_promotes_without_writing() {
 }
 
 #[test]
+fn an_ended_deployment_keeps_no_lease() {
+    let plan = PlanBuilder::standard().build();
+    let mut rec = stepping_record(3, secs(0), Split::new(0, 1000));
+    rec.lease = Some(crate::core::record::Lease {
+        owner: "run on a pid 1".into(),
+        token: "t".into(),
+        until: secs(600),
+    });
+    let live = Split::new(0, 1000);
+    let (r, _) = step(
+        rec.clone(),
+        &inputs(live, Some(judgement(Verdict::Pass))),
+        &plan,
+        secs(60),
+    );
+    assert_eq!(r.phase, Phase::Promoted { at: secs(60) });
+    assert_eq!(r.lease, None);
+    // A tick that does not end the deployment keeps its runner's lease.
+    let (r, _) = step(rec, &inputs(live, None), &plan, secs(1));
+    assert!(r.lease.is_some());
+}
+
+#[test]
 fn a_thirty_minute_rollout_promotes_through_every_step() {
     let plan = PlanBuilder::standard().build();
     let mut shell = Shell::new(record(secs(0)));

@@ -105,8 +105,13 @@ pub(super) fn is_idle(record: &Record) -> bool {
 }
 
 /// Why a runner whose token is `token` may not act on `record` at `now`.
-pub(super) fn not_ours(record: &Record, token: &str, now: Timestamp) -> OrchestratorError {
-    match lease::holder(record.lease.as_ref(), token, now) {
+pub(super) fn not_ours(
+    record: &Record,
+    token: &str,
+    now: Timestamp,
+    longest: Duration,
+) -> OrchestratorError {
+    match lease::holder(record.lease.as_ref(), token, now, longest) {
         Holder::Other(lease) => OrchestratorError::Busy {
             owner: lease.owner.clone(),
             until: lease.until,
@@ -116,18 +121,35 @@ pub(super) fn not_ours(record: &Record, token: &str, now: Timestamp) -> Orchestr
             lease.owner,
             lease.until.rfc3339()
         )),
-        Holder::Nobody | Holder::Ours => OrchestratorError::LeaseLost(
+        Holder::Nobody | Holder::Ours | Holder::Forged(_) => OrchestratorError::LeaseLost(
             "an operator's command took the deployment over, or another runner released it"
                 .to_string(),
         ),
     }
 }
 
+/// `text` with its control characters (newlines included) shown as spaces, for a log line.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 /// Whether a lease may be claimed at `now`: nobody's, expired, ours already, or left by a
 /// process that is gone.
-fn claimable(lease: Option<&Lease>, token: &str, now: Timestamp) -> bool {
-    match lease::holder(lease, token, now) {
+fn claimable(lease: Option<&Lease>, token: &str, now: Timestamp, longest: Duration) -> bool {
+    match lease::holder(lease, token, now, longest) {
         Holder::Ours => true,
+        Holder::Forged(lease) => {
+            tracing::warn!(
+                "ignoring the lease of {} until {}: it runs longer than any runner takes ({}), \
+                 so no runner wrote it; taking the deployment over",
+                one_line(&lease.owner),
+                lease.until.rfc3339(),
+                humantime::format_duration(longest)
+            );
+            true
+        }
         Holder::Other(lease) if token::holder_is_gone(&lease.token) => {
             tracing::info!("{} no longer runs: taking its lease over", lease.owner);
             true
@@ -137,6 +159,11 @@ fn claimable(lease: Option<&Lease>, token: &str, now: Timestamp) -> bool {
 }
 
 impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M, S> {
+    /// The longest lease a runner of this plan takes: anything longer was written by no runner.
+    pub(super) fn longest_lease(&self) -> Duration {
+        lease::longest_lease(self.plan.analysis.interval)
+    }
+
     /// Takes the deployment's lease at `now` (see the module documentation), or says who holds
     /// it. A pending deployment whose canary already has traffic is refused before anything is
     /// saved, as the tick would refuse it.
@@ -153,8 +180,13 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             if is_idle(&record) {
                 return Ok(Acquired::Idle(record));
             }
-            if !claimable(record.lease.as_ref(), &terms.token, now) {
-                return Err(not_ours(&record, &terms.token, now));
+            if !claimable(
+                record.lease.as_ref(),
+                &terms.token,
+                now,
+                self.longest_lease(),
+            ) {
+                return Err(not_ours(&record, &terms.token, now, self.longest_lease()));
             }
             if record.phase == Phase::Pending && !start_checked {
                 // Reading the live weights takes time: claim on a fresh load afterwards.
@@ -168,7 +200,9 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             match self.claim(record, answered, now, terms).await? {
                 Claim::Won(record) => return Ok(Acquired::Held(record)),
                 Claim::Lost(record) if is_idle(&record) => return Ok(Acquired::Idle(record)),
-                Claim::Lost(record) => return Err(not_ours(&record, &terms.token, now)),
+                Claim::Lost(record) => {
+                    return Err(not_ours(&record, &terms.token, now, self.longest_lease()))
+                }
                 Claim::Spoiled(why) if spoiled + 1 < CLAIM_ATTEMPTS => {
                     tracing::debug!("claim spoiled, trying once more: {why}");
                     spoiled += 1;
@@ -245,7 +279,7 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         if is_idle(&record) {
             return Ok(record);
         }
-        Err(not_ours(&record, &terms.token, now))
+        Err(not_ours(&record, &terms.token, now, self.longest_lease()))
     }
 
     /// Clears this runner's lease in the stored record, if it still holds it (an operator's

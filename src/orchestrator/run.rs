@@ -111,24 +111,38 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
     }
 
     /// The stored record, when this runner still holds its lease. A lease of ours that lapsed
-    /// (a stalled runner) is claimed again through the protocol; anyone else's, or none, stops
-    /// the run.
+    /// (a stalled runner), or one no runner wrote, is claimed again through the protocol;
+    /// anyone else's, or none, stops the run.
     async fn next_record(
         &self,
         now: crate::core::Timestamp,
         terms: &LeaseTerms,
     ) -> Result<Next, OrchestratorError> {
         let record = self.load_or_start(now, false).await?;
-        match lease::holder(record.lease.as_ref(), &terms.token, now) {
+        match lease::holder(
+            record.lease.as_ref(),
+            &terms.token,
+            now,
+            self.longest_lease(),
+        ) {
             Holder::Ours => Ok(Next::Act(record)),
-            Holder::Expired(held) if held.token == terms.token => {
-                match self.acquire(now, terms).await? {
-                    Acquired::Held(record) => Ok(Next::Act(record)),
-                    Acquired::Idle(record) => Ok(Next::Stop(record)),
-                }
-            }
+            // Ours lapsed, or someone wrote a lease no runner takes: claim it again.
+            Holder::Forged(_) => self.reacquire(now, terms).await,
+            Holder::Expired(held) if held.token == terms.token => self.reacquire(now, terms).await,
             _ if super::lease::is_idle(&record) => Ok(Next::Stop(record)),
-            _ => Err(not_ours(&record, &terms.token, now)),
+            _ => Err(not_ours(&record, &terms.token, now, self.longest_lease())),
+        }
+    }
+
+    /// The lease claimed again through the protocol, or the resting record.
+    async fn reacquire(
+        &self,
+        now: crate::core::Timestamp,
+        terms: &LeaseTerms,
+    ) -> Result<Next, OrchestratorError> {
+        match self.acquire(now, terms).await? {
+            Acquired::Held(record) => Ok(Next::Act(record)),
+            Acquired::Idle(record) => Ok(Next::Stop(record)),
         }
     }
 

@@ -203,6 +203,44 @@ async fn a_held_lease_turns_run_and_advance_away_until_it_expires() {
     assert_eq!(after.written.map(|s| s.canary), Some(999), "the next step");
 }
 
+#[tokio::test]
+async fn a_lease_no_runner_would_take_is_ignored_and_said() {
+    let alb = demo_alb("lease-forged").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let steps = "steps:\n  canary: [10, 100]\n  bake: 0s\nanalysis:\n  interval: 1s\n";
+    let playbook = alb.playbook_file(dir.path(), "forged", steps);
+    let store = tags(&alb).await;
+    let first = command("advance", &playbook, "200ms")
+        .output()
+        .expect("advance");
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first));
+
+    // Someone who may edit the tags writes a lease until 2100.
+    let mut record = stored(&store, "forged").await;
+    record.lease = Some(Lease {
+        owner: "nobody\n::error::forged".into(),
+        token: "theirs".into(),
+        until: Timestamp::from_secs(4_102_444_800),
+    });
+    store.save(&mut record).await.expect("save");
+    let output = command("advance", &playbook, "200ms")
+        .output()
+        .expect("advance");
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains(
+            "ignoring the lease of nobody ::error::forged until 2100-01-01T00:00:00Z: it runs \
+             longer than any runner takes (5m)"
+        ),
+        "{said}"
+    );
+    assert!(!said.contains("nobody\n"), "{said}");
+    let after = stored(&store, "forged").await;
+    assert_eq!(after.lease, None, "the runner released the lease it took");
+    assert_eq!(after.written.map(|s| s.canary), Some(999), "the next step");
+}
+
 /// A `run` on a long bake, its record in the tags, once it holds the lease at the first step.
 async fn running(alb: &DemoAlb, dir: &Path, name: &str) -> (Child, TagStore) {
     let steps = "steps:\n  canary: [10, 50, 100]\n  bake: 1h\nanalysis:\n  interval: 1s\n";

@@ -202,8 +202,30 @@ async fn a_function_arn_instead_of_its_alias_is_refused_naming_the_alias_form() 
     );
 }
 
+/// A 16 KB reason (a pasted log) cannot block the button: the record keeps its first 256
+/// characters, says how many were dropped, and still fits the resource's tags.
+async fn a_huge_reason_never_blocks_the_rollback(backend: Backend) {
+    let (route, _first) = started(backend, "oncall-huge").await;
+    let arn = route.resource_arn();
+    let cwd = tempfile::tempdir().expect("temp dir");
+    let reason = "log line\n".repeat(1820);
+    let out = ok(&canary_deploy(
+        cwd.path(),
+        &["rollback", "--target", &arn, "--reason", &reason],
+    ));
+    assert!(out.contains("outcome: rolled back"), "{out}");
+    let (after, live) = status(cwd.path(), &arn);
+    assert_eq!(live.canary, 0, "all on stable: {live}");
+    let Phase::RolledBack { why, .. } = &after.phase else {
+        panic!("{:?}", after.phase);
+    };
+    assert!(why.contains("… (16124 more characters dropped)"), "{why}");
+    assert!(why.len() < 400, "{} bytes kept", why.len());
+}
+
 for_backends!(alb => Alb, lattice => Lattice, lattice_rule => LatticeRule, lambda_alias => LambdaAlias; [
     rollback_with_only_the_arn,
+    a_huge_reason_never_blocks_the_rollback,
     pause_resume_and_promote_with_only_the_arn,
     rollback_without_a_record_says_what_to_check,
 ]);

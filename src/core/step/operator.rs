@@ -44,16 +44,24 @@ pub struct OperatorCommand {
     pub by: Option<String>,
 }
 
+/// The most characters of an operator's reason (or identity) the record keeps: a reason is a
+/// note for the next person, and the record lives in 256-character tag values.
+pub const MAX_REASON_CHARS: usize = 256;
+
 impl OperatorCommand {
+    /// The command, its reason and identity kept to [`MAX_REASON_CHARS`] each (the rest is
+    /// dropped, and the kept text says how much).
     pub fn new(action: OperatorAction, reason: impl Into<String>, by: Option<String>) -> Self {
         OperatorCommand {
             action,
-            reason: reason.into(),
-            by,
+            reason: bounded(reason.into()),
+            by: by.map(bounded),
         }
     }
 
     /// A rollback with `reason` and no known identity.
+    ///
+    /// (See [`OperatorCommand::new`] for how long a reason may be.)
     pub fn rollback(reason: impl Into<String>) -> Self {
         OperatorCommand::new(OperatorAction::Rollback, reason, None)
     }
@@ -65,6 +73,19 @@ impl OperatorCommand {
             None => format!("operator: {}", self.reason),
         }
     }
+}
+
+/// `text`, or its first [`MAX_REASON_CHARS`] characters and how many were dropped.
+fn bounded(text: String) -> String {
+    let total = text.chars().count();
+    if total <= MAX_REASON_CHARS {
+        return text;
+    }
+    let kept: String = text.chars().take(MAX_REASON_CHARS).collect();
+    format!(
+        "{kept}… ({} more characters dropped)",
+        total - MAX_REASON_CHARS
+    )
 }
 
 impl Tick {
