@@ -137,6 +137,15 @@ pub enum TrafficError {
     )]
     VerifyFailed { wanted: Split, got: Split },
 
+    /// AWS answered, but with what no valid resource holds (a weight out of range, a target
+    /// group listed twice, more target groups than the backend allows): the answer is not used,
+    /// and nothing is written on the strength of it.
+    #[error(
+        "AWS's answer for {resource} could not be used: {why}; nothing was written (read it \
+         again, and if it persists look at the resource in the console)"
+    )]
+    UnusableAnswer { resource: String, why: String },
+
     /// An AWS SDK call failed (after the SDK's own retries).
     #[error(transparent)]
     Aws(#[from] AwsError),

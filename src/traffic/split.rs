@@ -54,6 +54,42 @@ impl WeightLimits {
         Ok(())
     }
 
+    /// Refuses a forward action as read, `groups` being each target group's identifier and
+    /// weight as AWS gave them (`None`: the default weight): every weight in range, no group
+    /// twice, no more groups than the backend allows. A write is only ever made on a read that
+    /// passed this.
+    pub fn check_read(
+        self,
+        groups: &[(&str, Option<i32>)],
+        resource: &str,
+    ) -> Result<(), TrafficError> {
+        let unusable = |why: String| TrafficError::UnusableAnswer {
+            resource: resource.to_string(),
+            why,
+        };
+        if groups.len() > self.max_target_groups {
+            return Err(unusable(format!(
+                "its forward action lists {} target groups, and at most {} are allowed",
+                groups.len(),
+                self.max_target_groups
+            )));
+        }
+        for (index, (group, weight)) in groups.iter().enumerate() {
+            if let Some(weight) = weight {
+                if u32::try_from(*weight).map_or(true, |w| w > self.max_weight) {
+                    return Err(unusable(format!(
+                        "target group {group} has weight {weight}, outside 0–{}",
+                        self.max_weight
+                    )));
+                }
+            }
+            if groups[..index].iter().any(|(other, _)| other == group) {
+                return Err(unusable(format!("target group {group} is listed twice")));
+            }
+        }
+        Ok(())
+    }
+
     /// Refuses a forward action of more target groups than the backend accepts.
     pub fn check_target_groups(self, count: usize, resource: &str) -> Result<(), TrafficError> {
         if count > self.max_target_groups {

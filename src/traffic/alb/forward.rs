@@ -37,6 +37,12 @@ pub fn live_split(
     resource: &str,
 ) -> Result<Split, TrafficError> {
     let forward = &actions[find_forward(actions, resource)?];
+    let raw: Vec<(&str, Option<i32>)> = configured_groups(forward)
+        .unwrap_or_default()
+        .iter()
+        .map(|g| (g.target_group_arn().unwrap_or_default(), g.weight()))
+        .collect();
+    ALB_WEIGHTS.check_read(&raw, resource)?;
     let groups = target_group_weights(forward);
     let weight_of = |arn: &str| groups.iter().find(|(a, _)| a == arn).map(|(_, w)| *w);
     match (weight_of(stable), weight_of(canary)) {

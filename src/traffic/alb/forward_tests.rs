@@ -152,3 +152,42 @@ fn two_forward_actions_are_ambiguous() {
         Err(TrafficError::Ambiguous { .. })
     ));
 }
+
+#[test]
+fn an_answer_no_valid_rule_holds_is_not_used() {
+    type Groups<'a> = &'a [(&'a str, i32)];
+    let cases: [(Groups, &str); 4] = [
+        (
+            &[(STABLE, 5000), (CANARY, 100)],
+            "has weight 5000, outside 0–999",
+        ),
+        (
+            &[(STABLE, -5), (CANARY, 100)],
+            "has weight -5, outside 0–999",
+        ),
+        (
+            &[(STABLE, 450), (STABLE, 450), (CANARY, 100)],
+            "is listed twice",
+        ),
+        (
+            &[
+                (STABLE, 1),
+                (CANARY, 1),
+                ("a", 1),
+                ("b", 1),
+                ("c", 1),
+                ("d", 1),
+            ],
+            "lists 6 target groups, and at most 5 are allowed",
+        ),
+    ];
+    for (groups, says) in cases {
+        let actions = [weighted_forward(groups, 1, None)];
+        let err = live_split(&actions, STABLE, CANARY, RULE).unwrap_err();
+        assert!(
+            matches!(err, TrafficError::UnusableAnswer { .. }) && err.to_string().contains(says),
+            "{groups:?}: {err}"
+        );
+        assert!(err.to_string().contains("nothing was written"), "{err}");
+    }
+}

@@ -88,6 +88,12 @@ pub fn live_split(alias: &AliasRouting, v: Versions<'_>) -> Result<Split, Traffi
 fn extra_version(alias: &AliasRouting, v: Versions<'_>) -> Result<Option<f64>, TrafficError> {
     let mut weight = None;
     for (version, w) in &alias.weights {
+        if !w.is_finite() || !(0.0..=1.0).contains(w) {
+            return Err(TrafficError::UnusableAnswer {
+                resource: v.resource.to_string(),
+                why: format!("version {version} has weight {w}, outside 0.0–1.0"),
+            });
+        }
         if version != v.canary {
             return Err(TrafficError::Ambiguous {
                 what: format!(

@@ -135,3 +135,15 @@ fn splits_that_do_not_add_up_to_1000_are_refused() {
         );
     }
 }
+
+#[test]
+fn a_weight_no_alias_holds_is_not_used() {
+    for weight in [5.0, -0.5, 1e308, f64::NAN, f64::INFINITY] {
+        let err = live_split(&alias("1", &[("2", weight)]), V).unwrap_err();
+        assert!(
+            matches!(err, TrafficError::UnusableAnswer { .. })
+                && err.to_string().contains("outside 0.0–1.0"),
+            "{weight}: {err}"
+        );
+    }
+}

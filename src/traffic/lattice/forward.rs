@@ -50,7 +50,14 @@ pub fn live_split(
     canary: &LatticeResource,
     resource: &str,
 ) -> Result<Split, TrafficError> {
-    let groups = target_group_weights(forward(action, resource)?);
+    let config = forward(action, resource)?;
+    let raw: Vec<(&str, Option<i32>)> = config
+        .target_groups
+        .iter()
+        .map(|g| (g.target_group_identifier(), g.weight()))
+        .collect();
+    LATTICE_WEIGHTS.check_read(&raw, resource)?;
+    let groups = target_group_weights(config);
     let weight = |group: &LatticeResource| {
         groups
             .iter()

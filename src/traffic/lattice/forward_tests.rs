@@ -301,3 +301,31 @@ fn describe_action_names_each_kind() {
         "fixedResponse (status 500)"
     );
 }
+
+#[test]
+fn an_answer_no_valid_rule_holds_is_not_used() {
+    type Groups<'a> = &'a [(&'a str, Option<i32>)];
+    let cases: [(Groups, &str); 3] = [
+        (
+            &[("tg-a1", Some(5000)), ("tg-b2", Some(1))],
+            "has weight 5000",
+        ),
+        (&[("tg-a1", Some(-1)), ("tg-b2", Some(1))], "has weight -1"),
+        (
+            &[
+                ("tg-a1", Some(45)),
+                ("tg-a1", Some(45)),
+                ("tg-b2", Some(10)),
+            ],
+            "is listed twice",
+        ),
+    ];
+    for (groups, says) in cases {
+        let action = forward_to(groups);
+        let err = live_split(Some(&action), &stable(), &canary(), RULE).unwrap_err();
+        assert!(
+            matches!(err, TrafficError::UnusableAnswer { .. }) && err.to_string().contains(says),
+            "{groups:?}: {err}"
+        );
+    }
+}
