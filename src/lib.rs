@@ -17,4 +17,5 @@ pub mod report;
 pub mod session;
 pub mod simulator;
 pub mod store;
+pub mod text;
 pub mod traffic;

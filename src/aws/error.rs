@@ -7,6 +7,7 @@
 //! retries, and messages read the same from every layer. Text from AWS is shown as AWS sent
 //! it, never as a Debug dump of SDK structs.
 
+use crate::text::one_line;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
@@ -259,11 +260,6 @@ impl fmt::Display for AwsError {
 }
 
 impl std::error::Error for AwsError {}
-
-/// `text` on one line: AWS messages and the SDK's error chains may carry newlines.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 /// The IAM service prefixes of the clients canary-deploy builds, for [`AwsError::service`].
 pub mod service {

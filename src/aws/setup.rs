@@ -3,6 +3,7 @@
 //! has expired (or was never started). Each is found before any AWS call, so the on-call
 //! engineer at 3 a.m. reads the command that fixes it rather than an SDK error chain.
 
+use crate::text::one_line;
 use aws_config::profile::ProfileSet;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::error::CredentialsError;
@@ -141,8 +142,4 @@ async fn check_credentials(
             why: one_line(&DisplayErrorContext(&error).to_string()),
         },
     })
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

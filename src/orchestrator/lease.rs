@@ -128,13 +128,6 @@ pub(super) fn not_ours(
     }
 }
 
-/// `text` with its control characters (newlines included) shown as spaces, for a log line.
-fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
-}
-
 /// Whether a lease may be claimed at `now`: nobody's, expired, ours already, or left by a
 /// process that is gone.
 fn claimable(lease: Option<&Lease>, token: &str, now: Timestamp, longest: Duration) -> bool {
@@ -144,7 +137,7 @@ fn claimable(lease: Option<&Lease>, token: &str, now: Timestamp, longest: Durati
             tracing::warn!(
                 "ignoring the lease of {} until {}: it runs longer than any runner takes ({}), \
                  so no runner wrote it; taking the deployment over",
-                one_line(&lease.owner),
+                crate::text::one_line(&lease.owner),
                 lease.until.rfc3339(),
                 humantime::format_duration(longest)
             );

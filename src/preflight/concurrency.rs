@@ -53,11 +53,7 @@ pub fn check(
     let mut problems = Vec::new();
     let mut good = Vec::new();
     for arn in arns {
-        let parsed = FunctionArn::parse(arn);
-        let Some((function, q)) = parsed
-            .and_then(|f| Some((f.unqualified, f.qualifier?)))
-            .filter(|(_, q)| *q != "$LATEST")
-        else {
+        let Some((function, q)) = FunctionArn::parse(arn).and_then(|f| f.pinned()) else {
             problems.push(format!(
                 "{arn} is unqualified: provisioned concurrency lives on an alias or a version"
             ));

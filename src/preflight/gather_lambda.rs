@@ -57,9 +57,7 @@ pub async fn gather(
             if wanted.policies && !out.policies.contains_key(arn) {
                 out.policies.insert(arn.clone(), policy(clients, arn).await);
             }
-            let qualified = FunctionArn::parse(arn)
-                .and_then(|f| Some((f.unqualified, f.qualifier?)))
-                .filter(|(_, q)| *q != "$LATEST");
+            let qualified = FunctionArn::parse(arn).and_then(|f| f.pinned());
             if let (true, Role::Canary, Some((function, q))) =
                 (wanted.concurrency, group.role, qualified)
             {

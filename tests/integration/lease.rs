@@ -10,9 +10,10 @@ use canary_deploy::core::record::Lease;
 use canary_deploy::core::{EventKind, Phase, Record, Split, Timestamp};
 use canary_deploy::session::Session;
 use canary_deploy::store::{Store, TagStore};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tempfile::TempDir;
 
 const SETTLE_VAR: &str = "CANARY_DEPLOY_LEASE_SETTLE";
 const BUSY: i32 = 5;
@@ -154,25 +155,33 @@ async fn several_advance_processes_at_once_one_acts_per_round(backend: Backend) 
     assert_eq!(stored(&store, "crowd").await.revision, record.revision);
 }
 
-#[tokio::test]
-async fn a_held_lease_turns_run_and_advance_away_until_it_expires() {
-    let alb = demo_alb("lease-held").await;
+/// A deployment `name` on a fresh ALB, `advance`d once (the canary at 10 %, its record in the
+/// listener's tags), whose record is then given `lease` by hand. Returns the temporary dir
+/// holding the playbook, the playbook, the store and the record as saved.
+async fn advanced_then_leased(name: &str, lease: Lease) -> (TempDir, PathBuf, TagStore, Record) {
+    let alb = demo_alb(&format!("lease-{name}")).await;
     let dir = tempfile::tempdir().expect("temp dir");
     let steps = "steps:\n  canary: [10, 100]\n  bake: 0s\nanalysis:\n  interval: 1s\n";
-    let playbook = alb.playbook_file(dir.path(), "held", steps);
+    let playbook = alb.playbook_file(dir.path(), name, steps);
     let store = tags(&alb).await;
     let first = command("advance", &playbook, "200ms")
         .output()
         .expect("advance");
     assert_eq!(first.status.code(), Some(0), "{}", text(&first));
+    let mut record = stored(&store, name).await;
+    record.lease = Some(lease);
+    store.save(&mut record).await.expect("save");
+    (dir, playbook, store, record)
+}
 
-    let mut record = stored(&store, "held").await;
-    record.lease = Some(Lease {
+#[tokio::test]
+async fn a_held_lease_turns_run_and_advance_away_until_it_expires() {
+    let theirs = Lease {
         owner: "advance on elsewhere pid 7 (github run 99/2)".into(),
         token: "theirs".into(),
         until: wall_now().plus(Duration::from_secs(600)),
-    });
-    store.save(&mut record).await.expect("save");
+    };
+    let (_dir, playbook, store, mut record) = advanced_then_leased("held", theirs).await;
     for name in ["advance", "run"] {
         let output = command(name, &playbook, "200ms").output().expect(name);
         let said = text(&output);
@@ -205,24 +214,13 @@ async fn a_held_lease_turns_run_and_advance_away_until_it_expires() {
 
 #[tokio::test]
 async fn a_lease_no_runner_would_take_is_ignored_and_said() {
-    let alb = demo_alb("lease-forged").await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let steps = "steps:\n  canary: [10, 100]\n  bake: 0s\nanalysis:\n  interval: 1s\n";
-    let playbook = alb.playbook_file(dir.path(), "forged", steps);
-    let store = tags(&alb).await;
-    let first = command("advance", &playbook, "200ms")
-        .output()
-        .expect("advance");
-    assert_eq!(first.status.code(), Some(0), "{}", text(&first));
-
     // Someone who may edit the tags writes a lease until 2100.
-    let mut record = stored(&store, "forged").await;
-    record.lease = Some(Lease {
+    let forged = Lease {
         owner: "nobody\n::error::forged".into(),
         token: "theirs".into(),
         until: Timestamp::from_secs(4_102_444_800),
-    });
-    store.save(&mut record).await.expect("save");
+    };
+    let (_dir, playbook, store, _) = advanced_then_leased("forged", forged).await;
     let output = command("advance", &playbook, "200ms")
         .output()
         .expect("advance");

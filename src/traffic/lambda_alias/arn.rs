@@ -37,6 +37,14 @@ impl<'a> FunctionArn<'a> {
             qualifier,
         })
     }
+
+    /// The unqualified ARN and the qualifier of an ARN pinned to an alias or a version;
+    /// `None` for an unqualified ARN or `$LATEST` (whatever was deployed last).
+    pub fn pinned(&self) -> Option<(&'a str, &'a str)> {
+        self.qualifier
+            .filter(|q| *q != "$LATEST")
+            .map(|q| (self.unqualified, q))
+    }
 }
 
 /// `<function ARN>:<qualifier>`: a version's or an alias's ARN.
