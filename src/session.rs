@@ -179,6 +179,7 @@ impl Target {
                  was written by an older canary-deploy); use the playbook instead"
             );
         };
+        route.check_found_at(arn).map_err(anyhow::Error::msg)?;
         Ok((record.playbook.name.clone(), route.router(&session.clients)))
     }
 }

@@ -6,7 +6,7 @@
 use super::{Exit, Global, Which, Why};
 use crate::core::{OperatorAction, OperatorCommand, Phase};
 use crate::orchestrator::operate::operate_on_record;
-use crate::orchestrator::{Clock, SystemClock};
+use crate::orchestrator::{Clock, OrchestratorError, SystemClock};
 use crate::report::reporter;
 
 pub async fn execute(
@@ -25,17 +25,29 @@ pub async fn execute(
     let command = OperatorCommand::new(action, why.reason.clone(), caller);
     let mut sink = reporter(global.output);
     let now = SystemClock.now();
-    let record = match (plan, &which.target) {
+    let operated = match (plan, &which.target) {
         (Some(plan), _) => {
             let deployment = session.deployment(plan).await?;
-            deployment.operate(now, command, sink.as_mut()).await?
+            deployment.operate(now, command, sink.as_mut()).await
         }
         (None, Some(arn)) => {
             let target = session.target(arn).await?;
             let (name, router) = target.router(&session)?;
-            operate_on_record(&router, &target.store, &name, command, now, sink.as_mut()).await?
+            operate_on_record(&router, &target.store, &name, command, now, sink.as_mut()).await
         }
         (None, None) => anyhow::bail!("give the playbook or --target <ARN>"),
+    };
+    let record = match operated {
+        Ok(record) => record,
+        // The rollback is written and verified; only its bookkeeping failed: a warning.
+        Err(unsaved @ OrchestratorError::Unsaved { .. }) => {
+            eprintln!("warning: {unsaved}");
+            let OrchestratorError::Unsaved { record, .. } = unsaved else {
+                return Ok(Exit::Error);
+            };
+            *record
+        }
+        Err(error) => return Err(error.into()),
     };
     if global.output == super::Output::Human {
         println!("{}", super::run::outcome(&record.phase));

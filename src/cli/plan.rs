@@ -8,7 +8,7 @@
 use super::validate::{stages, timeline_at};
 use super::{Exit, Global, Output};
 use crate::core::plan::PreflightKind;
-use crate::core::start::{start, Start};
+use crate::core::start::start;
 use crate::core::{Plan, Split, Timestamp};
 use crate::metrics::templates::{check_queries, CheckQueries};
 use crate::orchestrator::{Clock, SystemClock};
@@ -25,10 +25,7 @@ pub async fn execute(path: &Path, skip: &[PreflightKind], global: &Global) -> an
     let preflight = preflight::run(&plan, &router, live.clone(), session.clients(), skip).await;
     let now = SystemClock.now();
     let first = match &live {
-        Ok(live) => match start(&plan, *live) {
-            Start::EnterStep { index } | Start::Adopt { index } => index,
-            Start::Refuse { .. } => 0,
-        },
+        Ok(live) => start(&plan, *live).index(),
         Err(_) => 0,
     };
     let route = router.route();

@@ -5,8 +5,8 @@
 //! when they cannot be read.
 
 use super::{Exit, Global, Which};
-use crate::core::start::{start, Start};
-use crate::core::{Phase, Plan, Record, Share, Split};
+use crate::core::start::start;
+use crate::core::{Phase, Plan, Record, Split};
 use crate::orchestrator::{Clock, SystemClock};
 use crate::report::human::{describe, status_line};
 use crate::session::Session;
@@ -100,20 +100,7 @@ async fn with_target(arn: &str, session: &Session) -> anyhow::Result<Found> {
 
 /// What the first tick of `run` would do with the live split (see `core::start`).
 fn first_tick(plan: &Plan, live: Split) -> String {
-    let share = |index: usize| {
-        plan.steps
-            .get(index)
-            .map_or(Share::CANARY_ONLY, |s| s.share)
-    };
-    match start(plan, live) {
-        Start::EnterStep { index } => format!("start at step {} ({})", index + 1, share(index)),
-        Start::Adopt { index } => format!(
-            "adopt the live split as step {} ({}) without writing",
-            index + 1,
-            share(index)
-        ),
-        Start::Refuse { why } => format!("refuse to start: {why}"),
-    }
+    start(plan, live).describe(plan)
 }
 
 /// The phase and the weights last written, without the playbook's steps (an ARN-only status).
@@ -125,6 +112,45 @@ fn phase_line(record: &Record) -> String {
         Phase::Stepping { index, .. } => format!("step {} | {weights}", index + 1),
         ref phase => format!("{} | {weights}", phase.name()),
     }
+}
+
+/// What the live split says about the record: canary-deploy's own unfinished write (never
+/// someone else's change), drift, and a record that contradicts the resource.
+fn live_notes(record: &Record, plan: Option<&Plan>, live: Option<Split>) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(in_flight) = record.in_flight {
+        let outcome = match live {
+            Some(live) if live == in_flight => "it landed; the next tick records it",
+            _ => "it may not have landed; the next tick (or command) finishes it from the live weights",
+        };
+        notes.push(format!(
+            "unfinished write (canary-deploy's own): {in_flight}; {outcome}"
+        ));
+    }
+    let Some(live) = live else {
+        return notes;
+    };
+    if let Some(written) = record.written {
+        if written != live && record.in_flight != Some(live) {
+            notes.push(format!(
+                "DRIFT: canary-deploy last wrote {written}; the weights were changed outside it"
+            ));
+        }
+    }
+    if live.others > 0 {
+        notes.push(format!(
+            "DRIFT: target groups other than the stable and the canary carry weight {}",
+            live.others
+        ));
+    }
+    let agrees = match plan {
+        Some(plan) => crate::core::agree::runner(record, plan, live),
+        None => crate::core::agree::operator(record, live, crate::core::agree::Identity::Record),
+    };
+    if let Err(why) = agrees {
+        notes.push(format!("CONTRADICTION: {why}"));
+    }
+    notes
 }
 
 fn print_record(record: &Record, plan: Option<&Plan>, live: Option<Split>) {
@@ -148,12 +174,8 @@ fn print_record(record: &Record, plan: Option<&Plan>, live: Option<Split>) {
             lease.until.clock()
         );
     }
-    if let (Some(written), Some(live)) = (record.written, live) {
-        if written != live {
-            println!(
-                "DRIFT: canary-deploy last wrote {written}; the weights were changed outside it"
-            );
-        }
+    for line in live_notes(record, plan, live) {
+        println!("{line}");
     }
     match &record.phase {
         Phase::Paused { why, .. } | Phase::Failed { why } | Phase::RolledBack { why, .. } => {

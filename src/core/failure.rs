@@ -96,14 +96,8 @@ mod tests {
 
     #[test]
     fn a_conflict_pauses_and_names_both_splits() {
-        let expected = Split {
-            stable: 950,
-            canary: 50,
-        };
-        let live = Split {
-            stable: 800,
-            canary: 200,
-        };
+        let expected = Split::new(950, 50);
+        let live = Split::new(800, 200);
         let (record, events) = write_failed(
             stepping(),
             Share::from_permille(100).unwrap(),

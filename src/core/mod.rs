@@ -4,6 +4,7 @@
 //! what it observed and `now`, and performs the actions core returns. Every rollback rule lives
 //! here, so every rollback rule is a unit test.
 
+pub mod agree;
 pub mod failure;
 pub mod judge;
 pub mod lease;

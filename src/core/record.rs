@@ -27,6 +27,11 @@ pub struct Record {
     /// A write that was decided and may or may not have reached AWS (saved before writing, so a
     /// kill between the write and the save is recognised on restart instead of seen as drift).
     pub in_flight: Option<Split>,
+    /// The stepping phase's step is not written yet: the deployment started from a live split
+    /// below it (`start_from: live`), which is judged over one complete window first, and the
+    /// step's weights are written only once that passes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub judging_live: bool,
     /// Failed analyses in a row; reset by a passing one.
     pub consecutive_failures: u32,
     /// The most recent analysis, for `status`.
@@ -190,6 +195,7 @@ impl Record {
             phase: Phase::Pending,
             written: None,
             in_flight: None,
+            judging_live: false,
             consecutive_failures: 0,
             last_verdict: None,
             history: VecDeque::new(),

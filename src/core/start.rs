@@ -17,8 +17,48 @@ pub enum Start {
     EnterStep { index: usize },
     /// The live split already is step `index`'s share: adopt it as written, no write, and bake.
     Adopt { index: usize },
+    /// The live split is below step `index`'s share: judge it as it is over one complete
+    /// analysis window first (an already failing canary is rolled back from where it is, not
+    /// raised), then write the step.
+    JudgeThenStep { index: usize },
     /// Do not start: the canary has traffic and the plan does not say how to go on.
     Refuse { why: String },
+}
+
+impl Start {
+    /// What the first tick does, for `plan`, `status` and the preflight: "writes step 1 (5%)",
+    /// "adopts the live split as step 2 (25%) without a write", "judges the live split over one
+    /// analysis window, then writes step 3 (50%)", or the refusal.
+    pub fn describe(&self, plan: &Plan) -> String {
+        let step = |index: usize| {
+            let share = plan
+                .steps
+                .get(index)
+                .map_or(Share::CANARY_ONLY, |s| s.share);
+            format!("step {} ({share})", index + 1)
+        };
+        match self {
+            Start::EnterStep { index } => format!("writes {}", step(*index)),
+            Start::Adopt { index } => {
+                format!("adopts the live split as {} without a write", step(*index))
+            }
+            Start::JudgeThenStep { index } => format!(
+                "judges the live split as it is over one analysis window, then writes {}",
+                step(*index)
+            ),
+            Start::Refuse { why } => format!("refuses to start: {why}"),
+        }
+    }
+
+    /// The step the deployment starts at (0 for a refusal).
+    pub fn index(&self) -> usize {
+        match self {
+            Start::EnterStep { index }
+            | Start::Adopt { index }
+            | Start::JudgeThenStep { index } => *index,
+            Start::Refuse { .. } => 0,
+        }
+    }
 }
 
 /// The start of `plan` from the `live` split, under the plan's `start_from`.
@@ -31,7 +71,7 @@ pub fn start(plan: &Plan, live: Split) -> Start {
         Some(StartFrom::FirstStep) => Start::EnterStep { index: 0 },
         Some(StartFrom::Live) => match continue_at(plan, live_share) {
             Some(index) if plan.steps[index].share == live_share => Start::Adopt { index },
-            Some(index) => Start::EnterStep { index },
+            Some(index) => Start::JudgeThenStep { index },
             None => Start::Refuse {
                 why: "the plan has no steps".to_string(),
             },
@@ -139,7 +179,7 @@ mod tests {
         let live = Some(StartFrom::Live);
         assert_eq!(
             start(&plan(live), Split::new(60, 40)),
-            Start::EnterStep { index: 2 }
+            Start::JudgeThenStep { index: 2 }
         );
         assert_eq!(
             start(&plan(live), Split::new(75, 25)),
@@ -147,7 +187,7 @@ mod tests {
         );
         assert_eq!(
             start(&plan(live), Split::new(95, 5)),
-            Start::EnterStep { index: 0 }
+            Start::JudgeThenStep { index: 0 }
         );
         assert_eq!(
             start(&plan(live), Split::new(0, 999)),

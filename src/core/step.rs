@@ -105,6 +105,7 @@ pub fn time_to_next_step(record: &Record, plan: &Plan, now: Timestamp) -> Option
 /// promoted, 0 % once rolled back; `None` before the first write or when unknown.
 pub fn current_share(record: &Record, plan: &Plan) -> Option<Share> {
     match record.phase {
+        Phase::Stepping { .. } if record.judging_live => record.written.map(Split::canary_share),
         Phase::Stepping { index, .. }
         | Phase::Paused {
             index: Some(index), ..
@@ -159,7 +160,8 @@ impl Tick {
             self.record.remember(event.clone());
         }
         self.actions.push(Action::Emit(event));
-        self.changed = true;
+        // A repeat that is not kept is reported only: it gives the record nothing to save.
+        self.changed |= keep;
     }
 
     /// A write that must find live what canary-deploy last wrote (or, before its first
@@ -235,8 +237,10 @@ impl Tick {
             return;
         }
         let start = super::start::start(plan, live);
-        if let (Start::EnterStep { .. } | Start::Adopt { .. }, Some(start_from)) =
-            (&start, plan.start_from)
+        if let (
+            Start::EnterStep { .. } | Start::Adopt { .. } | Start::JudgeThenStep { .. },
+            Some(start_from),
+        ) = (&start, plan.start_from)
         {
             if live.canary_share() != Share::STABLE_ONLY {
                 self.emit(EventKind::ExistingSplit { live, start_from });
@@ -249,12 +253,14 @@ impl Tick {
                 });
                 self.enter_step(index, plan.steps[index].share);
             }
-            Start::Adopt { index } => {
+            Start::Adopt { index } | Start::JudgeThenStep { index } => {
                 self.emit(EventKind::Started {
                     steps: plan.steps.len(),
                 });
-                // The live split is the step's: nothing to write, it is what must stay live.
+                // Nothing to write: the live split is what must stay live, the step's own or
+                // (until it has been judged) the one the deployment found.
                 self.record.written = Some(live);
+                self.record.judging_live = matches!(start, Start::JudgeThenStep { .. });
                 self.record.consecutive_failures = 0;
                 self.set_phase(Phase::Stepping {
                     index,
@@ -274,6 +280,7 @@ impl Tick {
     /// Writes the step's share and starts its bake.
     fn enter_step(&mut self, index: usize, share: Share) {
         self.set_weights(share);
+        self.record.judging_live = false;
         self.record.consecutive_failures = 0;
         self.set_phase(Phase::Stepping {
             index,

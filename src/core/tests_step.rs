@@ -84,16 +84,17 @@ fn pending_with_a_canary_already_live_and_no_start_from_pauses_without_writing()
 }
 
 #[test]
-fn start_from_live_continues_at_the_next_step_up() {
+fn start_from_live_judges_the_live_split_before_it_raises_it() {
     let plan = PlanBuilder::standard().start_from(StartFrom::Live).build();
     let now = secs(5);
-    let (r, actions) = step(
-        record(secs(0)),
-        &inputs(Split::new(600, 400), None),
-        &plan,
-        now,
+    let live = Split::new(600, 400);
+    let (r, actions) = step(record(secs(0)), &inputs(live, None), &plan, now);
+    assert!(
+        writes(&actions).is_empty(),
+        "nothing raised before a window is judged"
     );
-    assert_eq!(writes(&actions), vec![share(500)]);
+    assert_eq!(r.written, Some(live));
+    assert!(r.judging_live);
     assert_eq!(
         r.phase,
         Phase::Stepping {
@@ -104,8 +105,40 @@ fn start_from_live_continues_at_the_next_step_up() {
     assert_eq!(
         events(&actions)[0],
         EventKind::ExistingSplit {
-            live: Split::new(600, 400),
+            live,
             start_from: StartFrom::Live
+        }
+    );
+    // The checks at the live share apply while it is judged.
+    assert_eq!(
+        crate::core::step::current_share(&r, &plan),
+        Some(share(400))
+    );
+
+    // An already failing canary is rolled back from 40 %, never raised to 50 % first.
+    let (failed, actions) = step(
+        r.clone(),
+        &inputs(live, Some(judgement(Verdict::Fail))),
+        &plan,
+        secs(65),
+    );
+    assert_eq!(writes(&actions), vec![Share::STABLE_ONLY]);
+    assert!(matches!(failed.phase, Phase::RolledBack { .. }));
+
+    // A passing window writes the step at once (no bake of the live split).
+    let (passed, actions) = step(
+        r,
+        &inputs(live, Some(judgement(Verdict::Pass))),
+        &plan,
+        secs(65),
+    );
+    assert_eq!(writes(&actions), vec![share(500)]);
+    assert!(!passed.judging_live);
+    assert_eq!(
+        passed.phase,
+        Phase::Stepping {
+            index: 2,
+            since: secs(65)
         }
     );
 }

@@ -94,31 +94,50 @@ impl fmt::Display for Share {
 }
 
 /// The raw weights of the two named targets as the backend stores them (ALB and Lattice: 0–999
-/// each; Lambda alias: parts per million). Drift is detected by comparing these exactly.
+/// each; Lambda alias: parts per million), and the weight on any target group that is neither
+/// (`others`: someone else's, since canary-deploy never sends traffic there). Drift is detected
+/// by comparing these exactly, so a target group added beside the two is drift too.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Split {
     pub stable: u32,
     pub canary: u32,
+    /// The summed weight of the live forward action's other target groups (0 on a Lambda
+    /// alias, whose routing names only two versions).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub others: u32,
+}
+
+fn is_zero(weight: &u32) -> bool {
+    *weight == 0
 }
 
 impl Split {
-    /// The stable's and the canary's raw weights.
+    /// The stable's and the canary's raw weights, nothing elsewhere.
     pub const fn new(stable: u32, canary: u32) -> Split {
-        Split { stable, canary }
+        Split {
+            stable,
+            canary,
+            others: 0,
+        }
     }
 
-    /// The canary's share of the two, rounded to the nearest per-mille. Both zero reads as
-    /// stable-only (nothing flows to either).
+    /// This split with `others` on the other target groups.
+    pub const fn with_others(self, others: u32) -> Split {
+        Split { others, ..self }
+    }
+
+    /// The canary's share of all the traffic, rounded to the nearest per-mille. All zero reads
+    /// as stable-only (nothing flows to the canary).
     ///
     /// ```
     /// use canary_deploy::core::{Share, Split};
     ///
-    /// let live = Split { stable: 950, canary: 50 };
+    /// let live = Split::new(950, 50);
     /// assert_eq!(Some(live.canary_share()), Share::from_permille(50));
     /// assert_eq!(live.canary_share().to_string(), "5%");
     /// ```
     pub fn canary_share(self) -> Share {
-        let total = u64::from(self.stable) + u64::from(self.canary);
+        let total = u64::from(self.stable) + u64::from(self.canary) + u64::from(self.others);
         if total == 0 {
             return Share::STABLE_ONLY;
         }
@@ -129,13 +148,11 @@ impl Split {
 
 impl fmt::Display for Split {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "stable {} / canary {} ({} canary)",
-            self.stable,
-            self.canary,
-            self.canary_share()
-        )
+        write!(f, "stable {} / canary {}", self.stable, self.canary)?;
+        if self.others > 0 {
+            write!(f, " / other target groups {}", self.others)?;
+        }
+        write!(f, " ({} canary)", self.canary_share())
     }
 }
 
@@ -152,31 +169,9 @@ mod tests {
 
     #[test]
     fn split_rounds_to_nearest_permille() {
-        assert_eq!(
-            Split {
-                stable: 2,
-                canary: 1
-            }
-            .canary_share()
-            .permille(),
-            333
-        );
-        assert_eq!(
-            Split {
-                stable: 0,
-                canary: 0
-            }
-            .canary_share(),
-            Share::STABLE_ONLY
-        );
-        assert_eq!(
-            Split {
-                stable: 0,
-                canary: 999
-            }
-            .canary_share(),
-            Share::CANARY_ONLY
-        );
+        assert_eq!(Split::new(2, 1).canary_share().permille(), 333);
+        assert_eq!(Split::new(0, 0).canary_share(), Share::STABLE_ONLY);
+        assert_eq!(Split::new(0, 999).canary_share(), Share::CANARY_ONLY);
     }
 
     #[test]

@@ -27,7 +27,10 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
     ) -> Result<Record, OrchestratorError> {
         let terms = LeaseTerms::new(owner, ADVANCE_TTL, settle);
         let record = match self.acquire(now, &terms).await? {
-            Acquired::Idle(record) => return Ok(record),
+            Acquired::Idle(record) => {
+                self.check_resting(&record).await?;
+                return Ok(record);
+            }
             Acquired::Held(record) => record,
         };
         let ticked = match self.tick_record(record, now, false, sink).await {

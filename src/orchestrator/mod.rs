@@ -54,6 +54,19 @@ pub enum OrchestratorError {
     /// written or saved.
     #[error("{0}")]
     ExistingSplit(String),
+    /// The deployment record contradicts the live resource (or itself): it was changed
+    /// outside canary-deploy. Nothing was written or saved.
+    #[error("{0}")]
+    Contradiction(String),
+    /// An operator's rollback was written and verified, but the record could not be saved
+    /// afterwards: the traffic is safe, the record is behind.
+    #[error(
+        "all traffic is back on stable (verified), but the deployment record could not be          saved: {error}. The traffic is safe; `canary-deploy status` shows the old record until          `canary-deploy rollback` is run again (which writes nothing and saves the record)"
+    )]
+    Unsaved {
+        record: Box<Record>,
+        error: StoreError,
+    },
     /// Another runner holds the deployment's lease: this one did nothing.
     #[error(
         "another runner holds the deployment: {owner} until {}; not acting",
@@ -70,7 +83,9 @@ impl OrchestratorError {
     /// The AWS call that failed, from whichever layer made it.
     pub fn aws(&self) -> Option<&crate::aws::AwsError> {
         match self {
-            OrchestratorError::Store(error) => error.aws(),
+            OrchestratorError::Store(error) | OrchestratorError::Unsaved { error, .. } => {
+                error.aws()
+            }
             OrchestratorError::Traffic(error) => error.aws(),
             OrchestratorError::Metrics(error) => error.aws(),
             _ => None,
@@ -103,7 +118,8 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         sink: &mut dyn EventSink,
     ) -> Result<Record, OrchestratorError> {
         let load = || self.load_or_start(now, true);
-        operate::operate(&self.shell(), load, command, now, sink).await
+        let identity = core::agree::Identity::Playbook;
+        operate::operate(&self.shell(), load, identity, command, now, sink).await
     }
 
     /// One runner's tick at `now`, the tick `run` makes each turn, but with no lease taken or
@@ -136,9 +152,10 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             }
         }
         let shell = self.shell();
-        let (record, recovered) = shell
+        let (record, recovered, live) = shell
             .recover_in_flight(record, live, false, now, sink)
             .await?;
+        core::agree::runner(&record, &self.plan, live).map_err(OrchestratorError::Contradiction)?;
         let judgement = self.analyse(&record, now, sink).await;
         let inputs = Inputs {
             live,
@@ -155,6 +172,19 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             }
             result => result,
         }
+    }
+
+    /// An ended deployment's record is believed only when the live split agrees with it (a
+    /// forged `promoted` on a canary at 10 % is a contradiction, not a result to report).
+    async fn check_resting(&self, record: &Record) -> Result<(), OrchestratorError> {
+        if !matches!(
+            record.phase,
+            Phase::Promoted { .. } | Phase::RolledBack { .. }
+        ) {
+            return Ok(());
+        }
+        let live = self.router.read().await?;
+        core::agree::runner(record, &self.plan, live).map_err(OrchestratorError::Contradiction)
     }
 
     /// The router and the store, which perform core's actions.

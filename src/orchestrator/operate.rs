@@ -9,6 +9,7 @@
 
 use super::perform::Shell;
 use super::OrchestratorError;
+use crate::core::agree::Identity;
 use crate::core::{self, OperatorAction, OperatorCommand, Record, Timestamp};
 use crate::report::EventSink;
 use crate::store::{Store, StoreError};
@@ -18,11 +19,14 @@ use std::future::Future;
 /// Saves that may find a newer record before the command gives up.
 const ATTEMPTS: usize = 3;
 
-/// Applies `command` to the record `load` returns, at `now`. Returns the saved record, or
-/// [`OrchestratorError::Refused`] when the command does not apply in the record's phase.
+/// Applies `command` to the record `load` returns, at `now`; `identity` says who named the
+/// stable and canary targets (the playbook, or only the record). Returns the saved record, or
+/// [`OrchestratorError::Refused`] when the command does not apply in the record's phase or the
+/// record disagrees with the live resource.
 pub(super) async fn operate<R, S, L, F>(
     shell: &Shell<'_, R, S>,
     load: L,
+    identity: Identity,
     command: OperatorCommand,
     now: Timestamp,
     sink: &mut dyn EventSink,
@@ -36,8 +40,14 @@ where
     let mut attempt = 1;
     loop {
         let record = load().await?;
-        match operate_once(shell, record, &command, now, sink).await {
-            Err(OrchestratorError::Store(StoreError::Conflict { .. })) if attempt < ATTEMPTS => {
+        match operate_once(shell, record, identity, &command, now, sink).await {
+            Err(
+                OrchestratorError::Store(StoreError::Conflict { .. })
+                | OrchestratorError::Unsaved {
+                    error: StoreError::Conflict { .. },
+                    ..
+                },
+            ) if attempt < ATTEMPTS => {
                 attempt += 1;
             }
             result => return result,
@@ -63,12 +73,13 @@ pub async fn operate_on_record<R: Router + Sync, S: Store + Sync>(
             ))
         })
     };
-    operate(&shell, load, command, now, sink).await
+    operate(&shell, load, Identity::Record, command, now, sink).await
 }
 
 async fn operate_once<R: Router + Sync, S: Store + Sync>(
     shell: &Shell<'_, R, S>,
     mut record: Record,
+    identity: Identity,
     command: &OperatorCommand,
     now: Timestamp,
     sink: &mut dyn EventSink,
@@ -84,9 +95,12 @@ async fn operate_once<R: Router + Sync, S: Store + Sync>(
         command.action,
         OperatorAction::Rollback | OperatorAction::Promote
     );
-    let (mut record, recovered) = shell
+    let (mut record, recovered, live) = shell
         .recover_in_flight(record, live, to_one_side, now, sink)
         .await?;
+    if to_one_side {
+        core::agree::operator(&record, live, identity).map_err(OrchestratorError::Refused)?;
+    }
     // The operator takes over: whoever held the lease finds it gone at its next tick.
     let took_lease = record.lease.take().is_some();
     let (record, actions) =

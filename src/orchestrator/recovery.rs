@@ -11,35 +11,42 @@ use crate::store::StoreError;
 use crate::traffic::Router;
 
 impl<R: Router + Sync, S: Store + Sync> Shell<'_, R, S> {
-    /// If the last runner decided a write and died before recording its outcome: when the live
-    /// weights show the write landed, record it as written; when they still show the previous
-    /// split, make the write now, unless an operator's rollback is on its way (finishing a step
-    /// forward only to undo it would move traffic the wrong way first). Anything else is left
-    /// for core's drift check. Returns whether the record changed.
+    /// If the last writer decided a write and died (or lost its read-back) before recording its
+    /// outcome: when the live weights show the write landed, record it as written. When the
+    /// record is rolled back, the write in flight is that rollback, unfinished: finish it
+    /// (all traffic on stable, verified), whatever is live. When the live weights still show
+    /// the previous split, make the write now, unless an operator's rollback or promotion is on
+    /// its way (finishing a step forward only to undo it would move traffic the wrong way
+    /// first). Anything else is left for core's drift check. Returns the record, whether it
+    /// changed, and the live split after recovery (what the tick goes on from).
     pub(super) async fn recover_in_flight(
         &self,
         mut record: Record,
         live: Split,
-        rolling_back: bool,
+        to_one_side: bool,
         now: Timestamp,
         sink: &mut dyn EventSink,
-    ) -> Result<(Record, bool), OrchestratorError> {
+    ) -> Result<(Record, bool, Split), OrchestratorError> {
         let Some(target) = record.in_flight else {
-            return Ok((record, false));
+            return Ok((record, false, live));
         };
         let previous_still_live = match record.written {
             Some(written) => written == live,
             None => live.canary == 0,
         };
+        let unfinished_rollback = matches!(record.phase, Phase::RolledBack { .. })
+            && target == self.router.split_for(Share::STABLE_ONLY);
         let verified = if live == target {
             live
-        } else if previous_still_live && !rolling_back {
+        } else if unfinished_rollback && live.others == 0 {
+            self.router.write(None, target).await?
+        } else if previous_still_live && !to_one_side {
             self.router.write(Some(live), target).await?
         } else {
-            return Ok((record, false));
+            return Ok((record, false, live));
         };
         record_verified(&mut record, verified, now, sink);
-        Ok((record, true))
+        Ok((record, true, verified))
     }
 }
 

@@ -81,6 +81,7 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
                     }
                 }
                 Ok(Next::Stop(record)) => {
+                    self.check_resting(&record).await?;
                     sink.progress(&record, &self.plan, now);
                     return Ok(record);
                 }
@@ -130,6 +131,9 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             Holder::Forged(_) => self.reacquire(now, terms).await,
             Holder::Expired(held) if held.token == terms.token => self.reacquire(now, terms).await,
             _ if super::lease::is_idle(&record) => Ok(Next::Stop(record)),
+            // An operator took the lease and left a write unfinished (killed mid-rollback):
+            // nobody else will finish it, so this runner claims the deployment and does.
+            Holder::Nobody if record.in_flight.is_some() => self.reacquire(now, terms).await,
             _ => Err(not_ours(&record, &terms.token, now, self.longest_lease())),
         }
     }

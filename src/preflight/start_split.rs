@@ -15,29 +15,15 @@ pub fn check(plan: &Plan, live: &Result<Split, String>) -> PreflightCheck {
             )
         }
     };
-    let step = |index: usize| {
-        plan.steps
-            .get(index)
-            .map_or_else(String::new, |s| s.share.to_string())
-    };
     match start(plan, live) {
-        Start::EnterStep { index } => PreflightCheck::pass(
-            START_SPLIT,
-            format!(
-                "live weights {live}: the first tick writes step {} ({})",
-                index + 1,
-                step(index)
-            ),
-        ),
-        Start::Adopt { index } => PreflightCheck::pass(
-            START_SPLIT,
-            format!(
-                "live weights {live}: adopted as step {} ({}) without a write",
-                index + 1,
-                step(index)
-            ),
-        ),
         Start::Refuse { why } => PreflightCheck::fail(START_SPLIT, why),
+        start => PreflightCheck::pass(
+            START_SPLIT,
+            format!(
+                "live weights {live}: the first tick {}",
+                start.describe(plan)
+            ),
+        ),
     }
 }
 
@@ -51,13 +37,7 @@ mod tests {
     #[test]
     fn a_canary_without_traffic_starts_at_the_first_step() {
         let plan = PlanBuilder::standard().build();
-        let check = check(
-            &plan,
-            &Ok(Split {
-                stable: 1000,
-                canary: 0,
-            }),
-        );
+        let check = check(&plan, &Ok(Split::new(1000, 0)));
         assert_eq!(check.outcome, Outcome::Pass);
         assert!(
             check.message.contains("writes step 1 (5%)"),
@@ -69,10 +49,7 @@ mod tests {
     #[test]
     fn a_live_split_without_start_from_fails_with_both_ways_on() {
         let mut plan = PlanBuilder::standard().build();
-        let live = Ok(Split {
-            stable: 60,
-            canary: 40,
-        });
+        let live = Ok(Split::new(60, 40));
         let refused = check(&plan, &live);
         assert_eq!(refused.outcome, Outcome::Fail);
         assert!(

@@ -124,10 +124,7 @@ mod tests {
             index: 0,
             since: Timestamp::from_secs(30),
         };
-        record.written = Some(Split {
-            stable: 900,
-            canary: 100,
-        });
+        record.written = Some(Split::new(900, 100));
         record
     }
 

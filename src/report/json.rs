@@ -52,10 +52,7 @@ mod tests {
             reporter.emit(&Event {
                 at: Timestamp(1_500),
                 kind: EventKind::WeightsVerified {
-                    split: Split {
-                        stable: 950,
-                        canary: 50,
-                    },
+                    split: Split::new(950, 50),
                 },
             });
             reporter.emit(&Event {

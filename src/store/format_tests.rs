@@ -20,13 +20,7 @@ fn an_alb_record_of_format_1_keeps_its_route_and_progress() {
     let record = read(ALB);
     assert_eq!(record.version, RECORD_VERSION);
     assert!(matches!(record.phase, Phase::Stepping { index: 0, .. }));
-    assert_eq!(
-        record.written,
-        Some(Split {
-            stable: 900,
-            canary: 100
-        })
-    );
+    assert_eq!(record.written, Some(Split::new(900, 100)));
     let Some(ResolvedRoute::Alb(route)) = &record.route else {
         panic!("{:?}", record.route);
     };

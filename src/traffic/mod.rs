@@ -146,6 +146,17 @@ pub enum TrafficError {
     )]
     UnusableAnswer { resource: String, why: String },
 
+    /// The write was sent, but whether it landed is unknown: the update timed out or failed
+    /// the way a landed write can (a 5xx), or its read-back failed. Not "not written": the
+    /// intent stays in flight, and the next tick (or command) goes on from the live weights.
+    #[error(
+        "the write of {wanted} may have landed: {cause}; the next tick (or command) reads the          live weights and goes on from there"
+    )]
+    Unconfirmed {
+        wanted: Split,
+        cause: Box<TrafficError>,
+    },
+
     /// An AWS SDK call failed (after the SDK's own retries).
     #[error(transparent)]
     Aws(#[from] AwsError),
@@ -156,8 +167,16 @@ impl TrafficError {
     pub fn aws(&self) -> Option<&AwsError> {
         match self {
             TrafficError::Aws(error) => Some(error),
+            TrafficError::Unconfirmed { cause, .. } => cause.aws(),
             _ => None,
         }
+    }
+
+    /// Whether AWS may have applied the write this error ended: its update failed the way a
+    /// landed one can (timed out, a 5xx), rather than being refused before it applied.
+    pub(crate) fn may_have_landed(&self) -> bool {
+        self.aws()
+            .is_some_and(|error| error.kind == crate::aws::Kind::Transient)
     }
 }
 
@@ -294,14 +313,8 @@ mod tests {
 
     #[test]
     fn conflict_and_verify_show_both_splits() {
-        let a = Split {
-            stable: 950,
-            canary: 50,
-        };
-        let b = Split {
-            stable: 500,
-            canary: 500,
-        };
+        let a = Split::new(950, 50);
+        let b = Split::new(500, 500);
         let conflict = TrafficError::Conflict {
             expected: a,
             live: b,

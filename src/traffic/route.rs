@@ -68,6 +68,46 @@ impl ResolvedRoute {
         }
     }
 
+    /// Whether this route, as a record found in the tags of `arn` states it, can be the route
+    /// of that resource: it must route `arn` itself (a record naming another rule, listener or
+    /// alias was copied or edited), its stable and canary must differ, and a Lambda alias's
+    /// stable version must be older than its canary (a rollback goes back, never forward to a
+    /// version published later). `Err` says what disagrees; nothing may be written on it.
+    pub fn check_found_at(&self, arn: &str) -> Result<(), String> {
+        let routed = self.resource_arn();
+        if routed != arn {
+            return Err(format!(
+                "the deployment record in the tags of {arn} is for another resource ({routed}):                  the record was copied or edited; nothing was written. Give the playbook instead"
+            ));
+        }
+        let (stable, canary) = match self {
+            ResolvedRoute::Alb(route) => (route.stable_arn.as_str(), route.canary_arn.as_str()),
+            ResolvedRoute::Lattice(route) => (route.stable.id.as_str(), route.canary.id.as_str()),
+            ResolvedRoute::LambdaAlias(route) => {
+                (route.stable_version.as_str(), route.canary_version.as_str())
+            }
+        };
+        if stable == canary {
+            return Err(format!(
+                "the deployment record on {arn} names {stable} as both stable and canary: the                  record was edited; nothing was written. Give the playbook instead"
+            ));
+        }
+        if let ResolvedRoute::LambdaAlias(route) = self {
+            let numbers = (
+                route.stable_version.parse::<u64>(),
+                route.canary_version.parse::<u64>(),
+            );
+            if let (Ok(stable), Ok(canary)) = numbers {
+                if stable >= canary {
+                    return Err(format!(
+                        "the deployment record on {arn} says stable version {stable} and canary                          version {canary}, but a stable version is published before its canary:                          the record was edited, or the deployment went back to an older                          version; nothing was written. Give the playbook, which names the stable                          version itself"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Where the deployment record's tags are (a Lambda alias's: on its function).
     pub fn record_tags(&self) -> RecordTags {
         let arn = self.resource_arn().to_string();

@@ -36,10 +36,7 @@ impl WeightLimits {
     pub fn split_for(self, share: Share) -> Split {
         let canary = u32::from(share.permille());
         let stable = 1000 - canary;
-        Split {
-            stable: stable.min(self.max_weight),
-            canary: canary.min(self.max_weight),
-        }
+        Split::new(stable.min(self.max_weight), canary.min(self.max_weight))
     }
 
     /// Refuses weights the backend does not accept, before any call to AWS.

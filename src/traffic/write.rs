@@ -52,17 +52,31 @@ pub(crate) async fn guarded_write<S: ForwardStore>(
     store.limits().check_weights(target, &store.resource())?;
     let action = store.fetch().await?;
     let live = store.split_of(&action)?;
+    // Weight on other target groups is someone else's: it is kept, and must read back as kept.
+    let target = Split {
+        others: live.others,
+        ..target
+    };
+    // Already live (a retried write that landed, or a no-op): nothing to send.
+    if live == target {
+        return Ok(live);
+    }
     if let Some(expected) = expected {
         if live != expected {
             return Err(TrafficError::Conflict { expected, live });
         }
     }
-    if live == target {
-        return Ok(live);
-    }
     let edited = store.edit(&action, target)?;
-    store.store(edited).await?;
-    let got = read(store).await?;
+    let unconfirmed = |cause: TrafficError| TrafficError::Unconfirmed {
+        wanted: target,
+        cause: Box::new(cause),
+    };
+    match store.store(edited).await {
+        Ok(()) => {}
+        Err(error) if error.may_have_landed() => return Err(unconfirmed(error)),
+        Err(error) => return Err(error),
+    }
+    let got = read(store).await.map_err(unconfirmed)?;
     if got != target {
         return Err(TrafficError::VerifyFailed {
             wanted: target,

@@ -141,10 +141,7 @@ async fn status_shows_the_live_weights_and_flags_a_change_made_outside() {
     let router = canary_deploy::traffic::RouteRouter::resolve(&plan.route, &clients)
         .await
         .expect("resolve");
-    let theirs = canary_deploy::core::Split {
-        stable: 800,
-        canary: 200,
-    };
+    let theirs = canary_deploy::core::Split::new(800, 200);
     router.write(None, theirs).await.expect("outside write");
 
     let output = canary_deploy(&args("status"));
@@ -212,9 +209,6 @@ async fn sigterm_stops_run_leaving_the_deployment_resumable() {
     ));
     assert_eq!(
         record.written,
-        Some(canary_deploy::core::Split {
-            stable: 900,
-            canary: 100
-        })
+        Some(canary_deploy::core::Split::new(900, 100))
     );
 }

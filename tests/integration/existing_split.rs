@@ -12,10 +12,7 @@ use canary_deploy::traffic::Router;
 use std::path::Path;
 
 const STEPS: &str = "steps:\n  canary: [10, 50, 100]\n  bake: 0s\nanalysis:\n  interval: 1s\n";
-const LIVE: Split = Split {
-    stable: 600,
-    canary: 400,
-};
+const LIVE: Split = Split::new(600, 400);
 
 /// The fixture's router, with the canary set to 40 % by hand.
 async fn route_at_60_40(fixture: &dyn RouteFixture, name: &str) -> RouteRouter {
@@ -58,7 +55,7 @@ async fn refused_then_continued_from_live(backend: Backend) {
         .expect("status");
     let status = String::from_utf8_lossy(&status.stdout);
     assert!(
-        status.contains("run would: refuse to start: the canary already receives 40% of traffic"),
+        status.contains("run would: refuses to start: the canary already receives 40% of traffic"),
         "{status}"
     );
 
@@ -129,10 +126,7 @@ async fn first_step_resets_down(backend: Backend) {
     });
     assert_eq!(
         first_write,
-        Some(Split {
-            stable: 900,
-            canary: 100
-        }),
+        Some(Split::new(900, 100)),
         "down from 40% to the first step"
     );
     assert_eq!(

@@ -325,13 +325,7 @@ async fn an_operators_rollback_takes_the_lease_at_once_and_the_run_stops() {
     );
     let record = stored(&store, "oncall").await;
     assert_eq!(record.lease, None);
-    assert_eq!(
-        record.written,
-        Some(Split {
-            stable: 999,
-            canary: 0
-        })
-    );
+    assert_eq!(record.written, Some(Split::new(999, 0)));
 }
 
 #[tokio::test]

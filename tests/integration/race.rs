@@ -81,13 +81,7 @@ async fn a_rollback_wins_over_a_write_that_lands_after_it() {
     };
 
     let first = runner.tick(now, &mut Discard).await.expect("first step");
-    assert_eq!(
-        first.written,
-        Some(Split {
-            stable: 900,
-            canary: 100
-        })
-    );
+    assert_eq!(first.written, Some(Split::new(900, 100)));
     // The second tick moves to 50%; the operator rolls back meanwhile and the runner's write
     // lands after the rollback's.
     let record = runner
@@ -99,16 +93,7 @@ async fn a_rollback_wins_over_a_write_that_lands_after_it() {
     );
     assert_eq!(
         runner.router.read().await.expect("read"),
-        Split {
-            stable: 999,
-            canary: 0
-        }
+        Split::new(999, 0)
     );
-    assert_eq!(
-        record.written,
-        Some(Split {
-            stable: 999,
-            canary: 0
-        })
-    );
+    assert_eq!(record.written, Some(Split::new(999, 0)));
 }

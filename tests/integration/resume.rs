@@ -141,10 +141,7 @@ async fn a_killed_run_resumes_at_the_same_step_with_the_same_bake_timer(backend:
     let after = record(&state).expect("record after rollback");
     assert_eq!(
         after.written,
-        Some(canary_deploy::core::Split {
-            stable: full,
-            canary: 0
-        })
+        Some(canary_deploy::core::Split::new(full, 0))
     );
     assert!(
         matches!(after.phase, Phase::RolledBack { ref why, .. } if why.contains("test: back to stable"))

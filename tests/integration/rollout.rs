@@ -138,13 +138,7 @@ async fn no_data_hold_keeps_the_first_step_without_failing(backend: Backend) {
         .history
         .iter()
         .any(|e| matches!(e.kind, EventKind::Holding { .. })));
-    assert_eq!(
-        s.live().await,
-        Split {
-            stable: 900,
-            canary: 100
-        }
-    );
+    assert_eq!(s.live().await, Split::new(900, 100));
 }
 
 async fn no_data_fail_rolls_back(backend: Backend) {
@@ -172,18 +166,9 @@ async fn weights_changed_by_someone_else_pause_without_a_write(backend: Backend)
     })
     .await;
     let record = s.tick().await;
-    assert_eq!(
-        record.written,
-        Some(Split {
-            stable: 900,
-            canary: 100
-        })
-    );
+    assert_eq!(record.written, Some(Split::new(900, 100)));
     // Someone moves the canary to 30% in the console.
-    let theirs = Split {
-        stable: 700,
-        canary: 300,
-    };
+    let theirs = Split::new(700, 300);
     s.deployment
         .router
         .write(None, theirs)
@@ -231,13 +216,14 @@ async fn a_write_left_in_flight_by_a_killed_runner_is_finished_not_seen_as_drift
     })
     .await;
     let mut record = s.tick().await;
-    // The runner decided to move to 50%, saved that intent, wrote it, and died before saving
-    // the outcome.
-    let intent = Split {
-        stable: 500,
-        canary: 500,
-    };
+    // The runner decided to move to 50% (step 2), saved that intent, wrote it, and died
+    // before saving the outcome.
+    let intent = Split::new(500, 500);
     record.in_flight = Some(intent);
+    let Phase::Stepping { since, .. } = record.phase else {
+        panic!("the first tick steps: {:?}", record.phase);
+    };
+    record.phase = Phase::Stepping { index: 1, since };
     let store = canary_deploy::store::FileStore::new(s.state_dir.path());
     canary_deploy::store::Store::save(&store, &mut record)
         .await
@@ -268,10 +254,7 @@ async fn an_operator_rollback_does_not_first_finish_a_step_left_in_flight(backen
     .await;
     let mut record = s.tick().await;
     // A runner decided to move to 50% and died before writing it.
-    record.in_flight = Some(Split {
-        stable: 500,
-        canary: 500,
-    });
+    record.in_flight = Some(Split::new(500, 500));
     let store = canary_deploy::store::FileStore::new(s.state_dir.path());
     canary_deploy::store::Store::save(&store, &mut record)
         .await

@@ -45,7 +45,15 @@ impl Tick {
         };
         // A failure policy may have rolled back or paused; only a pass moves a baked step on.
         let still_stepping = matches!(self.record.phase, Phase::Stepping { .. });
-        if outcome != Outcome::Pass || !still_stepping || self.now.since(since) < current.bake {
+        if outcome != Outcome::Pass || !still_stepping {
+            return;
+        }
+        // The live split the deployment started from passed its window: now the step.
+        if self.record.judging_live {
+            self.enter_step(index, current.share);
+            return;
+        }
+        if self.now.since(since) < current.bake {
             return;
         }
         match plan.steps.get(index + 1) {
@@ -79,6 +87,7 @@ impl Tick {
             (Verdict::Fail, _) | (Verdict::NoData, NoDataPolicy::Fail) => Outcome::Fail,
             (Verdict::NoData, NoDataPolicy::Hold) => Outcome::Hold,
         };
+        let failures_before = self.record.consecutive_failures;
         match outcome {
             Outcome::Pass => self.record.consecutive_failures = 0,
             Outcome::Hold => {
@@ -110,6 +119,8 @@ impl Tick {
             }
             Outcome::NotJudged => {}
         }
+        // The streak decides the next rollback: a change to it is saved.
+        self.changed |= self.record.consecutive_failures != failures_before;
         outcome
     }
 

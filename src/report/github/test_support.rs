@@ -21,7 +21,7 @@ pub fn step(index: usize, permille: u16) -> EventKind {
 
 pub fn verified(stable: u32, canary: u32) -> EventKind {
     EventKind::WeightsVerified {
-        split: Split { stable, canary },
+        split: Split::new(stable, canary),
     }
 }
 

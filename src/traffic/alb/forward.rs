@@ -45,17 +45,23 @@ pub fn live_split(
     ALB_WEIGHTS.check_read(&raw, resource)?;
     let groups = target_group_weights(forward);
     let weight_of = |arn: &str| groups.iter().find(|(a, _)| a == arn).map(|(_, w)| *w);
-    match (weight_of(stable), weight_of(canary)) {
-        (None, None) => Err(TrafficError::StableNotRouted {
+    let Some(stable_weight) = weight_of(stable) else {
+        return Err(TrafficError::StableNotRouted {
             resource: resource.to_string(),
             stable: stable.to_string(),
             forwards_to: describe_groups(&groups),
-        }),
-        (stable, canary) => Ok(Split {
-            stable: stable.unwrap_or(0),
-            canary: canary.unwrap_or(0),
-        }),
-    }
+        });
+    };
+    let others = groups
+        .iter()
+        .filter(|(arn, _)| arn != stable && arn != canary)
+        .map(|(_, w)| *w)
+        .sum();
+    Ok(Split {
+        stable: stable_weight,
+        canary: weight_of(canary).unwrap_or(0),
+        others,
+    })
 }
 
 /// The action list to send back so that the forward action carries `target`, everything else
@@ -82,6 +88,16 @@ pub fn with_weights(
             .map(|arn| vec![tuple(arn, 1)])
             .unwrap_or_default(),
     };
+    // Only the canary may join the forward action (at its first step); the stable must be
+    // there already, and no other group is touched.
+    if !groups.iter().any(|g| g.target_group_arn() == Some(stable)) {
+        let listed: Vec<(String, u32)> = target_group_weights(forward);
+        return Err(TrafficError::StableNotRouted {
+            resource: resource.to_string(),
+            stable: stable.to_string(),
+            forwards_to: describe_groups(&listed),
+        });
+    }
     set_weight(&mut groups, stable, target.stable);
     set_weight(&mut groups, canary, target.canary);
     ALB_WEIGHTS.check_target_groups(groups.len(), resource)?;

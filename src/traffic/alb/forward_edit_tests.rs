@@ -147,10 +147,14 @@ fn canary_is_appended_and_other_groups_keep_their_places() {
 }
 
 #[test]
-fn stable_is_added_back_when_only_the_canary_is_routed() {
+fn a_write_never_adds_the_stable_back() {
+    // Only the groups already in the action change (the canary may join at its first step).
     let before = [weighted_forward(&[(CANARY, 999)], 1, None)];
-    let out = with_weights(&before, STABLE, CANARY, Split::new(999, 0), RULE).unwrap();
-    assert_eq!(groups_of(&out[0]), owned(&[(CANARY, 0), (STABLE, 999)]));
+    let err = with_weights(&before, STABLE, CANARY, Split::new(999, 0), RULE).unwrap_err();
+    assert!(
+        matches!(err, TrafficError::StableNotRouted { .. }),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -202,14 +206,10 @@ fn same_stable_and_canary_is_refused() {
 }
 
 #[test]
-fn edit_with_neither_group_routed_keeps_the_other_group() {
+fn edit_with_neither_group_routed_is_refused() {
     let before = [weighted_forward(&[(OTHER, 1)], 1, None)];
-    // The router reads first and refuses (StableNotRouted); the pure edit alone appends both.
-    let out = with_weights(&before, STABLE, CANARY, Split::new(999, 0), RULE).unwrap();
-    assert_eq!(
-        groups_of(&out[0]),
-        owned(&[(OTHER, 1), (STABLE, 999), (CANARY, 0)])
-    );
+    let err = with_weights(&before, STABLE, CANARY, Split::new(999, 0), RULE).unwrap_err();
+    assert!(err.to_string().contains("demo-other"), "{err}");
 }
 
 #[test]

@@ -81,7 +81,7 @@ fn plain_forward_reads_as_weight_one_and_canary_zero() {
 }
 
 #[test]
-fn weighted_forward_reads_both_weights_and_ignores_others() {
+fn weighted_forward_reads_both_weights_and_sums_the_others() {
     let actions = [
         oidc(1, None),
         weighted_forward(
@@ -90,23 +90,31 @@ fn weighted_forward_reads_both_weights_and_ignores_others() {
             Some((true, 3600)),
         ),
     ];
+    let live = live_split(&actions, STABLE, CANARY, RULE).unwrap();
     assert_eq!(
-        live_split(&actions, STABLE, CANARY, RULE).unwrap(),
-        Split::new(900, 100)
+        live,
+        Split {
+            stable: 900,
+            canary: 100,
+            others: 7
+        }
     );
+    // The other group's weight counts in the canary's share of the traffic.
+    assert_eq!(live.canary_share().permille(), 99);
 }
 
 #[test]
-fn missing_canary_reads_zero_and_missing_stable_reads_zero_when_canary_is_there() {
-    let only_stable = [weighted_forward(&[(STABLE, 5), (OTHER, 1)], 1, None)];
+fn a_missing_canary_reads_zero_and_a_missing_stable_is_not_routed() {
+    let only_stable = [weighted_forward(&[(STABLE, 5)], 1, None)];
     assert_eq!(
         live_split(&only_stable, STABLE, CANARY, RULE).unwrap(),
         Split::new(5, 0)
     );
     let only_canary = [weighted_forward(&[(CANARY, 999)], 1, None)];
-    assert_eq!(
-        live_split(&only_canary, STABLE, CANARY, RULE).unwrap(),
-        Split::new(0, 999)
+    let err = live_split(&only_canary, STABLE, CANARY, RULE).unwrap_err();
+    assert!(
+        matches!(err, TrafficError::StableNotRouted { .. }),
+        "{err:?}"
     );
 }
 

@@ -45,10 +45,7 @@ pub struct Versions<'a> {
 /// included: 1000 is the promotion, 0 the rollback).
 pub fn split_for(share: Share) -> Split {
     let canary = u32::from(share.permille());
-    Split {
-        stable: PER_MILLE - canary,
-        canary,
-    }
+    Split::new(PER_MILLE - canary, canary)
 }
 
 /// A fraction 0.0–1.0 as per-mille, rounded to the nearest.
@@ -77,10 +74,7 @@ pub fn live_split(alias: &AliasRouting, v: Versions<'_>) -> Result<Split, Traffi
             })
         }
     };
-    Ok(Split {
-        stable: PER_MILLE - canary,
-        canary,
-    })
+    Ok(Split::new(PER_MILLE - canary, canary))
 }
 
 /// The canary's weight in the routing config, if any; an extra version that is not the canary

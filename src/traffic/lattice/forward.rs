@@ -42,8 +42,8 @@ pub fn target_group_weights(forward: &ForwardAction) -> Vec<(String, u32)> {
         .collect()
 }
 
-/// The live split of `stable` and `canary` in the action; a group not in the forward weighs 0.
-/// StableNotRouted when the forward names neither.
+/// The live split of `stable` and `canary` in the action, and the weight on any other group;
+/// a canary not in the forward weighs 0. StableNotRouted when the forward lacks the stable.
 pub fn live_split(
     action: Option<&RuleAction>,
     stable: &LatticeResource,
@@ -64,13 +64,19 @@ pub fn live_split(
             .find(|(identifier, _)| group.is(identifier))
             .map(|(_, w)| *w)
     };
-    match (weight(stable), weight(canary)) {
-        (None, None) => Err(not_routed(&groups, stable, resource)),
-        (stable, canary) => Ok(Split {
-            stable: stable.unwrap_or(0),
-            canary: canary.unwrap_or(0),
-        }),
-    }
+    let Some(stable_weight) = weight(stable) else {
+        return Err(not_routed(&groups, stable, resource));
+    };
+    let others = groups
+        .iter()
+        .filter(|(identifier, _)| !stable.is(identifier) && !canary.is(identifier))
+        .map(|(_, w)| *w)
+        .sum();
+    Ok(Split {
+        stable: stable_weight,
+        canary: weight(canary).unwrap_or(0),
+        others,
+    })
 }
 
 /// At resolution: the action must be a forward that includes the stable target group.
@@ -103,6 +109,8 @@ pub fn with_weights(
         });
     }
     let mut edited = forward(action, resource)?.clone();
+    // Only the canary may join the forward (at its first step); the stable must be there.
+    check_stable_routed(action, stable, resource)?;
     set_weight(&mut edited.target_groups, stable, target.stable)?;
     set_weight(&mut edited.target_groups, canary, target.canary)?;
     LATTICE_WEIGHTS.check_target_groups(edited.target_groups.len(), resource)?;

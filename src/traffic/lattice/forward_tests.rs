@@ -69,7 +69,7 @@ fn owned(groups: &[(&str, Option<i32>)]) -> Vec<(String, Option<i32>)> {
 // ---- reading --------------------------------------------------------------------------------
 
 #[test]
-fn reads_both_weights_by_id_or_arn_and_ignores_others() {
+fn reads_both_weights_by_id_or_arn_and_sums_the_others() {
     let by_id = forward_to(&[
         ("tg-other", Some(7)),
         ("tg-a1", Some(900)),
@@ -77,7 +77,11 @@ fn reads_both_weights_by_id_or_arn_and_ignores_others() {
     ]);
     assert_eq!(
         live_split(Some(&by_id), &stable(), &canary(), RULE).unwrap(),
-        Split::new(900, 100)
+        Split {
+            stable: 900,
+            canary: 100,
+            others: 7
+        }
     );
     let by_arn = forward_to(&[(&stable().arn, Some(5)), (&canary().arn, Some(995))]);
     assert_eq!(
@@ -87,17 +91,15 @@ fn reads_both_weights_by_id_or_arn_and_ignores_others() {
 }
 
 #[test]
-fn a_group_not_in_the_forward_weighs_zero_and_a_missing_weight_is_100() {
+fn a_canary_not_in_the_forward_weighs_zero_and_a_missing_weight_is_100() {
     let only_stable = forward_to(&[("tg-a1", None)]);
     assert_eq!(
         live_split(Some(&only_stable), &stable(), &canary(), RULE).unwrap(),
         Split::new(100, 0)
     );
+    // Without the stable the forward is not this deployment's to read.
     let only_canary = forward_to(&[("tg-b2", Some(999))]);
-    assert_eq!(
-        live_split(Some(&only_canary), &stable(), &canary(), RULE).unwrap(),
-        Split::new(0, 999)
-    );
+    assert!(live_split(Some(&only_canary), &stable(), &canary(), RULE).is_err());
     assert_eq!(
         target_group_weights(only_stable.as_forward().unwrap()),
         [("tg-a1".to_string(), 100)]
@@ -190,7 +192,11 @@ fn only_the_two_weights_change_and_others_keep_weight_place_and_identifier() {
     );
     assert_eq!(
         live_split(Some(&out), &stable(), &canary(), RULE).unwrap(),
-        Split::new(900, 100)
+        Split {
+            stable: 900,
+            canary: 100,
+            others: 10
+        }
     );
 }
 
@@ -226,19 +232,19 @@ fn the_canary_is_appended_by_id_and_a_missing_stable_weight_becomes_explicit() {
 }
 
 #[test]
-fn the_stable_is_added_back_when_only_the_canary_is_routed() {
+fn a_write_never_adds_the_stable_back() {
     let before = forward_to(&[("tg-b2", Some(999))]);
-    let out = with_weights(
+    let err = with_weights(
         Some(&before),
         &stable(),
         &canary(),
         Split::new(999, 0),
         RULE,
     )
-    .unwrap();
-    assert_eq!(
-        groups_of(&out),
-        owned(&[("tg-b2", Some(0)), ("tg-a1", Some(999))])
+    .unwrap_err();
+    assert!(
+        matches!(err, TrafficError::StableNotRouted { .. }),
+        "{err:?}"
     );
 }
 

@@ -98,10 +98,13 @@ async fn listener_default_action_with_sticky_weighted_forward_keeps_its_stickine
     };
     let router = router(&client, &route).await;
     assert_eq!(router.resolved().rule_arn, None);
-    assert_eq!(router.read().await.unwrap(), Split::new(5, 0));
+    assert_eq!(
+        router.read().await.unwrap(),
+        Split::new(5, 0).with_others(1)
+    );
 
     router
-        .write(Some(Split::new(5, 0)), Split::new(500, 500))
+        .write(Some(Split::new(5, 0).with_others(1)), Split::new(500, 500))
         .await
         .unwrap();
     let after = listener_actions(&client, &alb.listener_arn).await;

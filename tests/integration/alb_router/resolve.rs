@@ -59,7 +59,10 @@ async fn resolves_a_rule_by_names() {
         router.describe(),
         format!("ALB rule {rule_arn} (stable ar-names-stable, canary ar-names-canary)")
     );
-    assert_eq!(router.read().await.unwrap(), Split::new(990, 0));
+    assert_eq!(
+        router.read().await.unwrap(),
+        Split::new(990, 0).with_others(10)
+    );
 }
 
 #[tokio::test]

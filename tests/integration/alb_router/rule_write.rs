@@ -33,13 +33,19 @@ async fn rule_write_keeps_every_other_field_exactly() {
     assert_eq!(before.actions()[0], oidc_as_described());
     log.take();
 
-    assert_eq!(router.read().await.unwrap(), Split::new(990, 0));
+    assert_eq!(
+        router.read().await.unwrap(),
+        Split::new(990, 0).with_others(10)
+    );
     assert_eq!(log.take(), ["DescribeRules"]);
     let written = router
-        .write(Some(Split::new(990, 0)), Split::new(900, 90))
+        .write(
+            Some(Split::new(990, 0).with_others(10)),
+            Split::new(900, 90),
+        )
         .await
         .unwrap();
-    assert_eq!(written, Split::new(900, 90));
+    assert_eq!(written, Split::new(900, 90).with_others(10));
     assert_eq!(log.take(), ["DescribeRules", "ModifyRule", "DescribeRules"]);
 
     let after = describe_rule(&client, &rule_arn).await;

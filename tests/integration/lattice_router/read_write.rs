@@ -67,10 +67,13 @@ async fn a_third_target_group_keeps_its_weight_and_place() {
     let before = forward(&[(&demo.stable_arn, 5), (&third, 1)]);
     set_default_action(&client, &demo, before).await;
     let router = router(&client, &listener_route(&demo)).await;
-    assert_eq!(router.read().await.unwrap(), Split::new(5, 0));
+    assert_eq!(
+        router.read().await.unwrap(),
+        Split::new(5, 0).with_others(1)
+    );
 
     router
-        .write(Some(Split::new(5, 0)), Split::new(500, 500))
+        .write(Some(Split::new(5, 0).with_others(1)), Split::new(500, 500))
         .await
         .unwrap();
     assert_eq!(

@@ -55,13 +55,19 @@ async fn rule_write_keeps_match_priority_and_everything_else_exactly() {
     assert_eq!(before.priority, Some(10));
     log.take();
 
-    assert_eq!(router.read().await.unwrap(), Split::new(990, 0));
+    assert_eq!(
+        router.read().await.unwrap(),
+        Split::new(990, 0).with_others(10)
+    );
     assert_eq!(log.take(), ["GetRule"], "a read is exactly one call");
     let written = router
-        .write(Some(Split::new(990, 0)), Split::new(900, 90))
+        .write(
+            Some(Split::new(990, 0).with_others(10)),
+            Split::new(900, 90),
+        )
         .await
         .unwrap();
-    assert_eq!(written, Split::new(900, 90));
+    assert_eq!(written, Split::new(900, 90).with_others(10));
     assert_eq!(log.take(), ["GetRule", "UpdateRule", "GetRule"]);
 
     let after = get_rule(&client, &demo).await;
