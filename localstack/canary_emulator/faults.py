@@ -14,7 +14,14 @@ A rule is `{"action": "elasticloadbalancing:DescribeTags", "code": "Throttling",
 `lambda:UpdateAlias`, `vpc-lattice:UpdateRule`, ...); `code` the error code; `status` the HTTP
 status (default 400); `message` (default: the code); `every` N (default 1) fails the N-th, 2N-th,
 ... request matching the rule, counted from when it was added; `times` (default null: no cap)
-caps the faults the rule injects in total. A key may have several rules: a request is counted
+caps the faults the rule injects in total; `after` (default 0) lets the first `after` matching
+requests through untouched before the rule's turns begin; `action` may be `*`, matching every
+request of the key (to stop a client at its N-th call, whatever it is). `mode` says what a fault
+does: `error` (the default) answers the error and the request never reaches moto;
+`after_applying` lets moto apply the request and answers the error instead of its response (a
+write that landed but whose answer was lost, as on a timeout); `hang` holds the request for
+`hang_seconds` (default 30) and then lets it through (a call in flight while its client is
+killed: it may still land). A key may have several rules: a request is counted
 by every rule with its action, in the order they were added, and answered by the first of them
 whose turn it is (at most one fault per request). `matched` counts, by action, the requests that
 matched a rule of the key, `injected` the faults injected; each rule also shows its own `seen`
@@ -49,6 +56,7 @@ Order in the WSGI stack: health → recording → faults → RPC v2 CBOR → mot
 import http
 import json
 import threading
+import time
 import uuid
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -73,6 +81,9 @@ class Rule:
     message: str | None = None
     every: int = 1
     times: int | None = None
+    after: int = 0
+    mode: str = "error"
+    hang_seconds: float = 30.0
     seen: int = 0
     injected: int = 0
 
@@ -122,7 +133,9 @@ class Faults:
         """Counts the request against the key's rules; the rule (a copy) that faults it, if any."""
         with self._lock:
             faults = self._keys.get(key) if key is not None else None
-            matching = [rule for rule in faults.rules if rule.action == action] if faults else []
+            matching = (
+                [rule for rule in faults.rules if rule.action in (action, "*")] if faults else []
+            )
             if not matching:
                 return None
             faults.matched[action] += 1
@@ -130,7 +143,8 @@ class Faults:
             for rule in matching:
                 rule.seen += 1
                 capped = rule.times is not None and rule.injected >= rule.times
-                if chosen is None and rule.seen % rule.every == 0 and not capped:
+                turn = rule.seen - rule.after
+                if chosen is None and turn > 0 and turn % rule.every == 0 and not capped:
                     chosen = rule
             if chosen is None:
                 return None
@@ -147,13 +161,15 @@ def parse_rule(body: bytes) -> Rule:
         raise ValueError(f"the body is not JSON: {e}") from e
     if not isinstance(doc, dict):
         raise ValueError("the body must be a JSON object")
-    unknown = set(doc) - {"action", "code", "status", "message", "every", "times"}
+    unknown = set(doc) - {
+        "action", "code", "status", "message", "every", "times", "after", "mode", "hang_seconds"
+    }
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
     action, code = doc.get("action"), doc.get("code")
     service, _, operation = action.partition(":") if isinstance(action, str) else ("", "", "")
-    if not service or not operation:
-        raise ValueError('"action" must be "service:Action", e.g. "lambda:UpdateAlias"')
+    if action != "*" and (not service or not operation):
+        raise ValueError('"action" must be "service:Action" (e.g. "lambda:UpdateAlias") or "*"')
     if not isinstance(code, str) or not code:
         raise ValueError('"code" must be a non-empty string')
     status, message = doc.get("status", 400), doc.get("message")
@@ -166,8 +182,18 @@ def parse_rule(body: bytes) -> Rule:
         raise ValueError('"every" must be an integer of at least 1')
     if times is not None and (not _is_int(times) or times < 1):
         raise ValueError('"times" must be null or an integer of at least 1')
+    after, mode, hang = doc.get("after", 0), doc.get("mode", "error"), doc.get("hang_seconds", 30)
+    if not _is_int(after) or after < 0:
+        raise ValueError('"after" must be an integer of at least 0')
+    if mode not in MODES:
+        raise ValueError(f'"mode" must be one of {sorted(MODES)}')
+    if not isinstance(hang, (int, float)) or isinstance(hang, bool) or not 0 <= hang <= 600:
+        raise ValueError('"hang_seconds" must be a number from 0 to 600')
     return Rule(action=action, code=code, status=status, message=message, every=every,
-                times=times)
+                times=times, after=after, mode=mode, hang_seconds=float(hang))
+
+
+MODES = {"error", "after_applying", "hang"}
 
 
 def _is_int(value) -> bool:
@@ -192,6 +218,11 @@ class FaultMiddleware:
         rule = self.faults.decide(key, f"{entry['service']}:{entry['action']}")
         if rule is None:
             return self.app(environ, start_response)
+        if rule.mode == "hang":
+            time.sleep(rule.hang_seconds)
+            return self.app(environ, start_response)
+        if rule.mode == "after_applying":
+            _apply_and_discard(self.app, environ)
         kind = recording.protocol(environ, signing_name)
         return error_response(start_response, environ, kind, signing_name, rule)
 
@@ -223,6 +254,18 @@ class FaultMiddleware:
                 start_response, "404 Not Found", {"error": f"no fault rules for {key}"}
             )
         return recording.json_response(start_response, "200 OK", state)
+
+
+def _apply_and_discard(app, environ):
+    """Lets `app` handle the request to the end, and drops its answer."""
+    answer = app(environ, lambda status, headers, exc_info=None: None)
+    try:
+        for _ in answer:
+            pass
+    finally:
+        close = getattr(answer, "close", None)
+        if close is not None:
+            close()
 
 
 def status_line(status: int) -> str:

@@ -138,8 +138,22 @@ impl<R: Router + Sync, S: Store + Sync> Shell<'_, R, S> {
         target: Split,
     ) -> Result<Split, TrafficError> {
         let mut attempt = 1;
+        // Once a try may have landed, a later try that fails before writing does not make the
+        // outcome known: the failure stays "may have landed".
+        let mut maybe_landed = false;
         loop {
-            match self.router.write(expected, target).await {
+            let result = match self.router.write(expected, target).await {
+                Err(error @ TrafficError::Unconfirmed { .. }) => {
+                    maybe_landed = true;
+                    Err(error)
+                }
+                Err(error) if maybe_landed => Err(TrafficError::Unconfirmed {
+                    wanted: target,
+                    cause: Box::new(error),
+                }),
+                result => result,
+            };
+            match result {
                 Err(error)
                     if attempt < WRITE_ATTEMPTS
                         && error.aws().is_some_and(crate::aws::AwsError::is_retryable) =>

@@ -37,4 +37,5 @@ mod route_fixture;
 mod router_contract;
 mod scenario;
 mod tag_store;
+mod tampered;
 mod traffic_errors;
