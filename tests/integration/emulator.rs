@@ -74,9 +74,15 @@ pub fn deploy_command(command: &str, playbook: &Path, endpoint: &str, state: &Pa
 
 /// SDK configuration pointing at the emulator, with test credentials and region us-east-1.
 pub async fn sdk_config() -> SdkConfig {
+    sdk_config_as("testing").await
+}
+
+/// [`sdk_config`] signing with the access key `key` (the emulator's faults and recordings are
+/// per key).
+pub async fn sdk_config_as(key: &str) -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
+        .credentials_provider(Credentials::new(key, "testing", None, None, "tests"))
         .endpoint_url(endpoint())
         .load()
         .await

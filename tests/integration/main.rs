@@ -22,6 +22,7 @@ mod emulator_control;
 mod emulator_extension;
 mod existing_split;
 mod iam_policy;
+mod kill_sweep;
 mod lambda_failures;
 mod lambda_router;
 mod lattice_router;

@@ -5,7 +5,7 @@
 //! [`Scenario::advance`] drives it instead as scheduled `advance` calls would: a fresh deployment
 //! per call, the record only in the route's tags.
 
-use crate::emulator::sdk_config;
+use crate::emulator::{sdk_config, sdk_config_as};
 use crate::route_fixture::{Backend, RouteFixture};
 use canary_deploy::aws::Clients;
 use canary_deploy::core::{OperatorCommand, Phase, Record, Split, Timestamp};
@@ -61,11 +61,21 @@ impl Scenario {
         prefix: &str,
         yaml: impl Fn(&dyn RouteFixture) -> String,
     ) -> Scenario {
+        Scenario::signed_as("testing", backend, prefix, yaml).await
+    }
+
+    /// [`Scenario::new`] with every call signed with the access key `key`.
+    pub async fn signed_as(
+        key: &str,
+        backend: Backend,
+        prefix: &str,
+        yaml: impl Fn(&dyn RouteFixture) -> String,
+    ) -> Scenario {
         let route = backend.fixture(prefix).await;
         let source = yaml(route.as_ref());
         let validated = playbook::parse(&source, "scenario.yaml")
             .unwrap_or_else(|e| panic!("scenario playbook is invalid:\n{e}\n{source}"));
-        let clients = Clients::new(&sdk_config().await);
+        let clients = Clients::new(&sdk_config_as(key).await);
         let state_dir = tempfile::tempdir().expect("temporary state dir");
         let session = Session::new(clients.clone(), Some(state_dir.path().to_path_buf()));
         let deployment = session
@@ -104,6 +114,16 @@ impl Scenario {
             .operate(self.now, command, &mut self.events)
             .await
             .expect("rollback tick succeeds")
+    }
+
+    /// A new process on the same deployment: the deployment built again on the same clients
+    /// and state directory, nothing kept in memory.
+    pub async fn restart(&mut self) {
+        let session = Session::new(self.clients.clone(), Some(self.state_dir.path().into()));
+        self.deployment = session
+            .deployment(self.deployment.plan.clone())
+            .await
+            .expect("the fixture's route resolves");
     }
 
     /// The raw split the route's backend writes for `share` (ALB and Lattice clamp to 999).

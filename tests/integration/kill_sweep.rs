@@ -1,0 +1,166 @@
+//! Crashes end where an uninterrupted run ends: a runner killed at any AWS call of a rollout,
+//! and started again, reaches the same outcome with the same live weights, nothing left in
+//! flight and no lease left behind.
+//!
+//! The sweep: run the rollout once uninterrupted for the reference. Then for every tick `t` and
+//! every call `k` of it, on a fresh route: play the rollout to tick `t`, hold the tick's `k`-th
+//! request in the emulator (a fault rule in `hang` mode: the request lands a moment later, as a
+//! call in flight when its process dies may), drop the tick there (the process is gone), start a
+//! new deployment on the same state and play on to the end.
+
+use crate::emulator_control::control;
+use crate::route_fixture::Backend;
+use crate::scenario::{playbook, Scenario, ANALYSIS};
+use canary_deploy::core::{Phase, Record, Split};
+use canary_deploy::simulator::TargetProfile;
+use canary_deploy::traffic::Router;
+use std::time::Duration;
+
+const CHECKS: &str = "checks:\n  - error_rate: { max_percent: 1 }\n";
+/// How long the emulator holds the request the runner dies in.
+const HANG: Duration = Duration::from_millis(400);
+/// Ticks (simulated minutes) a rollout may take to settle.
+const MAX_TICKS: usize = 30;
+
+fn settled(record: &Record) -> bool {
+    !matches!(record.phase, Phase::Stepping { .. } | Phase::Pending)
+}
+
+async fn scenario(backend: Backend, key: &str, canary: TargetProfile) -> Scenario {
+    let mut s = Scenario::signed_as(key, backend, key, |route| {
+        playbook(route, key, &format!("{ANALYSIS}{CHECKS}"))
+    })
+    .await;
+    s.canary = canary;
+    s
+}
+
+/// Tick `t` of the rollout: the first tick, or one simulated minute of traffic and a tick.
+async fn play_to(s: &mut Scenario, t: usize) -> Record {
+    let mut record = s.tick().await;
+    for _ in 0..t {
+        record = s.minute().await;
+    }
+    record
+}
+
+/// Whether the next tick's `k`-th request was reached (and the tick dropped there); the tick
+/// follows a minute of traffic unless it is the first.
+async fn kill_at(s: &mut Scenario, key: &str, first: bool, k: u32) -> bool {
+    let rule = serde_json::json!({
+        "action": "*", "code": "Hang", "after": k, "times": 1, "mode": "hang",
+        "hang_seconds": HANG.as_secs_f64(),
+    });
+    if !first {
+        s.publish_minute().await;
+    }
+    control("POST", &format!("faults/{key}"), Some(rule));
+    let now = s.now;
+    let reached = {
+        let tick = s.deployment.tick(now, &mut s.events);
+        let held = async {
+            loop {
+                let key = key.to_string();
+                let state = tokio::task::spawn_blocking(move || {
+                    control("GET", &format!("faults/{key}"), None)
+                })
+                .await
+                .expect("poll the faults");
+                if state["rules"][0]["injected"].as_u64().unwrap_or(0) > 0 {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        };
+        tokio::select! {
+            _ = tick => false,
+            () = held => true,
+        }
+    };
+    // The held request lands (or not) by itself; then nothing is faulted any more.
+    tokio::time::sleep(HANG + Duration::from_millis(200)).await;
+    control("DELETE", &format!("faults/{key}"), None);
+    reached
+}
+
+/// The outcome to compare: the phase's name and the live split.
+async fn outcome(s: &Scenario, record: &Record) -> (&'static str, Split) {
+    (record.phase.name(), s.live().await)
+}
+
+async fn sweep(backend: Backend, name: &str, canary: TargetProfile) {
+    let mut reference = scenario(backend, &format!("{name}-ref"), canary).await;
+    let mut record = reference.tick().await;
+    let mut ticks = 0;
+    while !settled(&record) && ticks < MAX_TICKS {
+        record = reference.minute().await;
+        ticks += 1;
+    }
+    assert!(
+        settled(&record),
+        "the reference settles: {:?}",
+        record.phase
+    );
+    let expected = outcome(&reference, &record).await;
+
+    let mut trials = 0;
+    for t in 0..=ticks {
+        for k in 0.. {
+            let key = format!("{name}-{t}-{k}");
+            let mut s = scenario(backend, &key, canary).await;
+            if t > 0 {
+                let record = play_to(&mut s, t - 1).await;
+                assert!(!settled(&record), "tick {t} is before the end");
+            }
+            if !kill_at(&mut s, &key, t == 0, k).await {
+                break;
+            }
+            trials += 1;
+            s.restart().await;
+            let mut record = s.tick().await;
+            for _ in 0..MAX_TICKS {
+                if settled(&record) {
+                    break;
+                }
+                record = s.minute().await;
+            }
+            let got = outcome(&s, &record).await;
+            assert_eq!(got, expected, "killed at call {k} of tick {t}: {record:?}");
+            assert_eq!(record.in_flight, None, "killed at call {k} of tick {t}");
+            assert_eq!(record.lease, None, "killed at call {k} of tick {t}");
+            assert!(
+                !record.history.iter().any(|e| matches!(
+                    e.kind,
+                    canary_deploy::core::EventKind::DriftDetected { .. }
+                )),
+                "killed at call {k} of tick {t}: its own write seen as drift: {record:?}"
+            );
+        }
+    }
+    assert!(trials >= ticks, "{trials} kills over {ticks} ticks");
+    eprintln!("{name}: {trials} kills over {ticks} ticks, each ended as the reference");
+}
+
+#[tokio::test]
+async fn alb_promotion_ends_the_same_after_a_kill_at_any_call() {
+    sweep(Backend::Alb, "kill-alb", crate::scenario::HEALTHY).await;
+}
+
+#[tokio::test]
+async fn alb_rollback_ends_the_same_after_a_kill_at_any_call() {
+    let failing = TargetProfile {
+        error_rate: 0.05,
+        ..crate::scenario::HEALTHY
+    };
+    sweep(Backend::Alb, "kill-albrb", failing).await;
+}
+
+#[tokio::test]
+async fn lattice_promotion_ends_the_same_after_a_kill_at_any_call() {
+    sweep(Backend::Lattice, "kill-lat", crate::scenario::HEALTHY).await;
+}
+
+#[tokio::test]
+async fn lambda_promotion_ends_the_same_after_a_kill_at_any_call() {
+    sweep(Backend::LambdaAlias, "kill-lam", crate::scenario::HEALTHY).await;
+}
