@@ -40,3 +40,4 @@ mod scenario;
 mod tag_store;
 mod tampered;
 mod traffic_errors;
+mod write_outcomes;
