@@ -25,6 +25,9 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         settle: Duration,
         sink: &mut dyn EventSink,
     ) -> Result<Record, OrchestratorError> {
+        if let Some(record) = self.quiet_tick(now, sink).await? {
+            return Ok(record);
+        }
         let terms = LeaseTerms::new(owner, ADVANCE_TTL, settle);
         let record = match self.acquire(now, &terms).await? {
             Acquired::Idle(record) => {
@@ -53,5 +56,49 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
                 Ok(record)
             }
         }
+    }
+
+    /// The tick looked at first without a lease, read-only: when it would write nothing and
+    /// save nothing (a hold, a bake in progress, a repeated verdict), its events are reported
+    /// and that is all, so a deployment holding still costs no record writes at all (taking and
+    /// releasing the lease would be two). `None` when the tick has something to do, or when
+    /// the deployment is another runner's, is starting, or has a write in flight: the leased
+    /// tick then runs as usual.
+    async fn quiet_tick(
+        &self,
+        now: Timestamp,
+        sink: &mut dyn EventSink,
+    ) -> Result<Option<Record>, OrchestratorError> {
+        let record = match self.load_or_start(now, false).await {
+            Ok(record) => record,
+            Err(_) => return Ok(None),
+        };
+        let quiet_phase = matches!(record.phase, crate::core::Phase::Stepping { .. });
+        if !quiet_phase || record.in_flight.is_some() || record.lease.is_some() {
+            return Ok(None);
+        }
+        let live = self.router.read().await?;
+        if crate::core::agree::runner(&record, &self.plan, live).is_err() {
+            return Ok(None);
+        }
+        let judgement = self.analyse(&record, now, sink).await;
+        let inputs = crate::core::Inputs {
+            live,
+            judgement,
+            operator: None,
+        };
+        let (ticked, actions) = crate::core::step(record.clone(), &inputs, &self.plan, now);
+        let changes = actions
+            .iter()
+            .any(|action| !matches!(action, crate::core::Action::Emit(_)));
+        if changes {
+            return Ok(None);
+        }
+        for action in actions {
+            if let crate::core::Action::Emit(event) = action {
+                sink.emit(&event);
+            }
+        }
+        Ok(Some(ticked))
     }
 }

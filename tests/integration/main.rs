@@ -37,6 +37,7 @@ mod rollout;
 mod route_fixture;
 mod router_contract;
 mod scenario;
+mod steady_state;
 mod tag_store;
 mod tampered;
 mod traffic_errors;

@@ -156,7 +156,8 @@ impl Scenario {
     pub async fn advance(&mut self, owner: &str) -> Result<Record, OrchestratorError> {
         // As the CLI does: records in the route's tags, and a promoted Lambda alias learns its
         // stable version from its record.
-        let session = Session::new(Clients::new(&sdk_config().await), None);
+        // The same signing key and call log as the scenario's, so a test can count the calls.
+        let session = Session::new(self.clients.clone(), None);
         let deployment = session
             .deployment(self.deployment.plan.clone())
             .await
