@@ -13,7 +13,6 @@ use crate::route_fixture::Backend;
 use crate::scenario::{playbook, Scenario, ANALYSIS};
 use canary_deploy::core::{Phase, Record, Split};
 use canary_deploy::simulator::TargetProfile;
-use canary_deploy::traffic::Router;
 use std::time::Duration;
 
 const CHECKS: &str = "checks:\n  - error_rate: { max_percent: 1 }\n";

@@ -5,7 +5,7 @@
 //! [`Scenario::advance`] drives it instead as scheduled `advance` calls would: a fresh deployment
 //! per call, the record only in the route's tags.
 
-use crate::emulator::{sdk_config, sdk_config_as};
+use crate::emulator::sdk_config_as;
 use crate::route_fixture::{Backend, RouteFixture};
 use canary_deploy::aws::Clients;
 use canary_deploy::core::{OperatorCommand, Phase, Record, Split, Timestamp};
