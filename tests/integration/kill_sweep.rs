@@ -46,35 +46,38 @@ async fn play_to(s: &mut Scenario, t: usize) -> Record {
 /// Whether the next tick's `k`-th request was reached (and the tick dropped there); the tick
 /// follows a minute of traffic unless it is the first.
 async fn kill_at(s: &mut Scenario, key: &str, first: bool, k: u32) -> bool {
+    if !first {
+        s.publish_minute().await;
+    }
+    let now = s.now;
+    let tick = s.deployment.tick(now, &mut s.events);
+    dies_at(key, k, tick).await
+}
+
+/// Runs `work` (signed with `key`) until its `k`-th request, which the emulator holds while
+/// `work` is dropped there, as its process would be killed; whether that request was reached.
+async fn dies_at<T>(key: &str, k: u32, work: impl std::future::Future<Output = T>) -> bool {
     let rule = serde_json::json!({
         "action": "*", "code": "Hang", "after": k, "times": 1, "mode": "hang",
         "hang_seconds": HANG.as_secs_f64(),
     });
-    if !first {
-        s.publish_minute().await;
-    }
     control("POST", &format!("faults/{key}"), Some(rule));
-    let now = s.now;
-    let reached = {
-        let tick = s.deployment.tick(now, &mut s.events);
-        let held = async {
-            loop {
-                let key = key.to_string();
-                let state = tokio::task::spawn_blocking(move || {
-                    control("GET", &format!("faults/{key}"), None)
-                })
-                .await
-                .expect("poll the faults");
-                if state["rules"][0]["injected"].as_u64().unwrap_or(0) > 0 {
-                    return;
-                }
-                tokio::time::sleep(Duration::from_millis(10)).await;
+    let held = async {
+        loop {
+            let key = key.to_string();
+            let state =
+                tokio::task::spawn_blocking(move || control("GET", &format!("faults/{key}"), None))
+                    .await
+                    .expect("poll the faults");
+            if state["rules"][0]["injected"].as_u64().unwrap_or(0) > 0 {
+                return;
             }
-        };
-        tokio::select! {
-            _ = tick => false,
-            () = held => true,
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
+    };
+    let reached = tokio::select! {
+        _ = work => false,
+        () = held => true,
     };
     // The held request lands (or not) by itself; then nothing is faulted any more.
     tokio::time::sleep(HANG + Duration::from_millis(200)).await;
@@ -162,4 +165,37 @@ async fn lattice_promotion_ends_the_same_after_a_kill_at_any_call() {
 #[tokio::test]
 async fn lambda_promotion_ends_the_same_after_a_kill_at_any_call() {
     sweep(Backend::LambdaAlias, "kill-lam", crate::scenario::HEALTHY).await;
+}
+
+/// An operator's rollback killed after it saved its intent, before its write: the runner that
+/// finds it finishes it (all traffic on stable, verified) rather than walking away.
+#[tokio::test]
+async fn a_runner_finishes_an_operators_rollback_killed_before_its_write() {
+    let key = "kill-oprb";
+    let mut s = scenario(Backend::Alb, key, crate::scenario::HEALTHY).await;
+    s.tick().await;
+    let canary_at_ten = s.live().await;
+    assert!(canary_at_ten.canary > 0);
+    let command = canary_deploy::core::OperatorCommand::rollback("pager");
+    let now = s.now;
+    // Its calls: the live read, then the write's own read (held: the process dies there).
+    let rollback = s.deployment.operate(now, command, &mut s.events);
+    assert!(dies_at(key, 1, rollback).await, "killed in the write");
+    assert_eq!(
+        s.live().await,
+        canary_at_ten,
+        "the rollback was not written"
+    );
+
+    s.restart().await;
+    let record = s.tick().await;
+    assert!(
+        matches!(record.phase, Phase::RolledBack { .. }),
+        "{:?}",
+        record.phase
+    );
+    let stable_only = s.split_for(canary_deploy::core::Share::STABLE_ONLY);
+    assert_eq!(s.live().await, stable_only, "finished by the runner");
+    assert_eq!(record.written, Some(stable_only));
+    assert_eq!(record.in_flight, None);
 }
