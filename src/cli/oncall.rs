@@ -38,7 +38,7 @@ pub async fn execute(
         (None, None) => anyhow::bail!("give the playbook or --target <ARN>"),
     };
     if global.output == super::Output::Human {
-        println!("{}", super::run::outcome(&record.phase));
+        super::print::out_lines(&[super::run::outcome(&record.phase)]);
     }
     let done = match action {
         OperatorAction::Rollback => matches!(record.phase, Phase::RolledBack { .. }),

@@ -53,10 +53,10 @@ pub async fn execute(
                 Ok(Err(error)) => format!("the lease could not be released ({error})"),
                 Err(_) => "the lease could not be released in time".to_string(),
             };
-            eprintln!(
+            super::print::err_lines(&[format!(
                 "interrupted: traffic stays on the last verified weights; {lease}; run again to \
                  continue, or `canary-deploy rollback`"
-            );
+            )]);
             return Ok(Exit::Error);
         }
     };
@@ -65,13 +65,15 @@ pub async fn execute(
         Err(error) => return super::advance::not_acting(error, global.output),
     };
     if global.output == Output::Human {
+        let mut shown = Vec::new();
         if let Some(state_file) = ended_before {
-            println!(
+            shown.push(format!(
                 "this playbook's deployment had already ended; to start a new one, change the \
                  playbook (a new revision starts a new deployment); its record is in {state_file}"
-            );
+            ));
         }
-        println!("{}", outcome(&record.phase));
+        shown.push(outcome(&record.phase));
+        super::print::out_lines(&shown);
     }
     Ok(Exit::for_phase(&record.phase))
 }
