@@ -38,3 +38,4 @@ mod router_contract;
 mod scenario;
 mod tag_store;
 mod traffic_errors;
+mod untrusted_text;
