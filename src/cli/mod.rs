@@ -254,7 +254,7 @@ pub async fn execute(cli: Cli) -> Exit {
     })
 }
 
-/// Prints why the command line could not be parsed (through [`print`]: clap echoes the
+/// Prints why the command line could not be parsed (through [`mod@print`]: clap echoes the
 /// arguments it refused, which are the user's), or the help or version asked for; and the exit
 /// code that goes with it.
 pub fn parse_failed(error: &clap::Error) -> Exit {

@@ -11,6 +11,7 @@ use crate::core::{Event, Plan, Record, Timestamp};
 use crate::orchestrator::{LeaseTerms, SystemClock};
 use crate::report::{reporter, EventSink};
 use crate::store::{AnyStore, Store};
+use crate::text::line;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -87,13 +88,13 @@ async fn ended_deployment(store: &AnyStore, plan: &Plan) -> anyhow::Result<Optio
     Ok(ended.then(|| store.location(&plan.name)))
 }
 
-/// The last line of a run: what happened, in one line.
+/// The last line of a run: what happened, in one line (the why folded onto it).
 pub fn outcome(phase: &Phase) -> String {
     match phase {
         Phase::Promoted { .. } => "outcome: promoted".to_string(),
-        Phase::RolledBack { why, .. } => format!("outcome: rolled back ({why})"),
-        Phase::Paused { why, .. } => format!("outcome: paused ({why})"),
-        Phase::Failed { why } => format!("outcome: failed ({why})"),
+        Phase::RolledBack { why, .. } => format!("outcome: rolled back ({})", line(why)),
+        Phase::Paused { why, .. } => format!("outcome: paused ({})", line(why)),
+        Phase::Failed { why } => format!("outcome: failed ({})", line(why)),
         Phase::Pending | Phase::Stepping { .. } => format!("outcome: {}", phase.name()),
     }
 }

@@ -14,7 +14,7 @@ use crate::report::human::{describe, status_line};
 use crate::session::Session;
 use crate::store::AnyStore;
 use crate::store::Store;
-use crate::text;
+use crate::text::{self, line};
 use crate::traffic::Router;
 
 /// What `status` found: the record (or where it looked), and the live weights or why not.
@@ -168,13 +168,14 @@ fn record_lines(record: &Record, plan: Option<&Plan>, live: Option<Split>) -> Ve
     }
     match &record.phase {
         Phase::Paused { why, .. } | Phase::Failed { why } | Phase::RolledBack { why, .. } => {
-            out.push(format!("why: {why}"))
+            out.push(format!("why: {}", line(why)))
         }
         _ => {}
     }
     out.push("recent events:".to_string());
     for event in record.history.iter().rev().take(10).rev() {
-        out.push(format!("  {}  {}", event.at.clock(), describe(&event.kind)));
+        let text = line(&describe(&event.kind));
+        out.push(format!("  {}  {text}", event.at.clock()));
     }
     out
 }

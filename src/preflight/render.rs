@@ -1,5 +1,5 @@
 //! The preflight as text: one line per check (its message, which quotes AWS, through
-//! [`crate::text::line`]), and `run`'s refusal with how to skip each failure.
+//! [`crate::text::line()`]), and `run`'s refusal with how to skip each failure.
 
 use super::{how_to_skip, Outcome, Preflight};
 use crate::text::line;

@@ -1,5 +1,5 @@
 //! Human-readable progress: one line per event, and a status line after each tick. Each line
-//! is written through [`crate::text::line`]: an event carries reasons, AWS messages and alarm
+//! is written through [`crate::text::line()`]: an event carries reasons, AWS messages and alarm
 //! text that must not reach a terminal or the Actions log raw.
 
 use super::EventSink;

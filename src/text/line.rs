@@ -4,24 +4,21 @@
 /// whitespace runs, line breaks included (`\r`, `\n`, NEL, U+2028, …), become one space and the
 /// ends are trimmed; every other control character and each bidirectional override is shown as
 /// its escape (`\u{1b}`); a leading `::` becomes `\u{3a}:` and every `##[` becomes `#\u{23}[`.
+/// For a piece of text from outside, wherever it goes in a message.
 pub fn line(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut gap = false;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            gap = !out.is_empty();
-            continue;
-        }
-        if std::mem::take(&mut gap) {
-            out.push(' ');
-        }
-        if is_escaped(c) {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    defuse_commands(out)
+    shown(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// A whole line as canary-deploy laid it out (indentation, aligned columns), made as safe as
+/// [`line()`] makes text: every whitespace character, a line break included, becomes a space
+/// but none is dropped (only trailing ones), and control characters, a `::` at the start of the
+/// line after its indentation, and `##[` are escaped as there.
+pub fn indented(text: &str) -> String {
+    let spaced: String = text
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect();
+    shown(spaced.trim_end())
 }
 
 /// Text that is several lines by design (an error and its hint), each line as [`indented`]
@@ -29,17 +26,6 @@ pub fn line(text: &str) -> String {
 pub fn lines(text: &str) -> String {
     let kept: Vec<String> = text.lines().map(indented).collect();
     kept.join("\n")
-}
-
-/// `text` as one line, as [`line`] makes it, with its indentation (leading spaces) kept.
-pub fn indented(text: &str) -> String {
-    let body = text.trim_start_matches(' ');
-    let body = line(body);
-    if body.is_empty() {
-        return body;
-    }
-    let indent = &text[..text.len() - text.trim_start_matches(' ').len()];
-    format!("{indent}{body}")
 }
 
 /// Whether `c` is shown as its escape: a control character that is not whitespace (C0, DEL,
@@ -53,16 +39,25 @@ pub(super) fn is_escaped(c: char) -> bool {
         )
 }
 
-/// The workflow commands the runner would read in `text` (one line, trimmed): `::` at its start
-/// and the legacy `##[` anywhere.
-fn defuse_commands(text: String) -> String {
-    let text = if text.contains("##[") {
-        text.replace("##[", "#\\u{23}[")
-    } else {
-        text
-    };
-    match text.strip_prefix("::") {
-        Some(rest) => format!("\\u{{3a}}:{rest}"),
-        None => text,
+/// `text` (one line, its whitespace already spaces) with [`is_escaped`] characters escaped and
+/// the workflow commands the runner would read in it defused: `::` at its start after spaces
+/// (the runner trims them), and the legacy `##[` anywhere.
+fn shown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_escaped(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
     }
+    if out.contains("##[") {
+        out = out.replace("##[", "#\\u{23}[");
+    }
+    let body = out.trim_start_matches(' ');
+    if body.starts_with("::") {
+        let indent = out.len() - body.len();
+        out.replace_range(indent..indent + 1, "\\u{3a}");
+    }
+    out
 }

@@ -1,7 +1,7 @@
 //! Text for the job summary: Markdown that renders as the text itself. GitHub renders the
 //! summary as GitHub Flavored Markdown, where text from outside could otherwise add an image
 //! (`![x](http://…)`), a link (`[x](…)`, `<http://…>`, a bare `http://…` or `www.…`), HTML,
-//! emphasis, math (`$…$`), or break out of a table cell (`|`). Each is first [`line`]: one line,
+//! emphasis, math (`$…$`), or break out of a table cell (`|`). Each is first [`line()`]: one line,
 //! with no control character.
 
 use super::line;

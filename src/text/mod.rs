@@ -8,7 +8,7 @@
 //! holds `##[` (the legacy form, matched anywhere in a line). A record keeps the text, so one
 //! hostile reason would be replayed by every later `status`. Each output has its own rule:
 //!
-//! - [`line`]: one line for a terminal or a log. Line breaks and other whitespace fold into one
+//! - [`line()`]: one line for a terminal or a log. Line breaks and other whitespace fold into one
 //!   space; every other control character (C0, DEL, C1) and the bidirectional overrides are
 //!   shown escaped, as `\u{1b}`, so an operator sees that something was there; a leading `::`
 //!   and any `##[` are escaped too. [`indented`] keeps a line's indentation, and [`lines`] does

@@ -4,7 +4,7 @@
 use super::markdown::{code, inline};
 use super::test_support::{assert_inert_markdown, assert_safe_log, hostile};
 use super::workflow::{data, property, StopToken};
-use super::{json, line, lines};
+use super::{indented, json, line, lines};
 use proptest::prelude::*;
 
 #[test]
@@ -29,6 +29,15 @@ fn a_line_never_starts_a_workflow_command() {
     assert_eq!(line(" \n \u{a0}::error::x"), "\\u{3a}:error::x");
     assert_eq!(line("see ##[error]x"), "see #\\u{23}[error]x");
     assert_eq!(line("###[x"), "##\\u{23}[x");
+}
+
+#[test]
+fn a_laid_out_line_keeps_its_spacing() {
+    assert_eq!(
+        indented("  step 1     10%  14:00:00\t\u{1b}x\n"),
+        "  step 1     10%  14:00:00 \\u{1b}x"
+    );
+    assert_eq!(indented("   ::error::x"), "   \\u{3a}:error::x");
 }
 
 #[test]
@@ -104,6 +113,9 @@ proptest! {
         prop_assert!(!one.contains('\n'));
         assert_safe_log(&one, |_| false);
         assert_safe_log(&lines(&text), |_| false);
+        let laid_out = indented(&text);
+        prop_assert!(!laid_out.contains('\n'));
+        assert_safe_log(&laid_out, |_| false);
         prop_assert_eq!(line(&one), one.clone(), "a line is sanitized once");
     }
 

@@ -2,7 +2,7 @@
 //! and properties, and the `::stop-commands::` token that fences untrusted text in the log.
 //!
 //! The runner reads a command from any line of a step's stdout or stderr that begins with
-//! `::` after leading whitespace. [`super::line`] already keeps untrusted text from beginning a
+//! `::` after leading whitespace. [`super::line()`] already keeps untrusted text from beginning a
 //! line; a [`StopToken`] around a block of it is the second wall: between
 //! `::stop-commands::TOKEN` and `::TOKEN::` the runner obeys no command, and the token is random
 //! from the operating system, so text inside cannot name it to end the fence early.

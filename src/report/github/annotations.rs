@@ -1,6 +1,6 @@
 //! The `::error` and `::warning` workflow commands for the events that need a person's eye.
 //! Their title (the deployment's name) and message (a reason, an AWS message) are made one line
-//! by [`crate::text::line`], then escaped as GitHub requires of a command's properties and data
+//! by [`crate::text::line()`], then escaped as GitHub requires of a command's properties and data
 //! ([`crate::text::workflow`]).
 
 use crate::core::EventKind;
