@@ -7,7 +7,7 @@
 //! retries, and messages read the same from every layer. Text from AWS is shown as AWS sent
 //! it, never as a Debug dump of SDK structs.
 
-use crate::text::one_line;
+use crate::text::line;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
@@ -198,7 +198,7 @@ impl AwsError {
             operation,
             resource: resource.into(),
             code,
-            message: one_line(&message),
+            message: line(&message),
             kind,
         }
     }
@@ -215,7 +215,7 @@ impl AwsError {
             operation,
             resource: resource.into(),
             code: None,
-            message: one_line(&why.into()),
+            message: line(&why.into()),
             kind: Kind::Other,
         }
     }

@@ -3,7 +3,7 @@
 //! has expired (or was never started). Each is found before any AWS call, so the on-call
 //! engineer at 3 a.m. reads the command that fixes it rather than an SDK error chain.
 
-use crate::text::one_line;
+use crate::text::line;
 use aws_config::profile::ProfileSet;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::error::CredentialsError;
@@ -96,7 +96,7 @@ async fn check_profile(name: &str) -> Result<ProfileSet, AwsSetupError> {
     .await;
     let profiles = loaded.map_err(|e| AwsSetupError::Credentials {
         where_: format!(" of profile `{name}`"),
-        why: one_line(&DisplayErrorContext(&e).to_string()),
+        why: line(&DisplayErrorContext(&e).to_string()),
     })?;
     if profiles.get_profile(name).is_some() {
         return Ok(profiles);
@@ -139,7 +139,7 @@ async fn check_credentials(
         (CredentialsError::CredentialsNotLoaded(_), _) => AwsSetupError::NoCredentials { where_ },
         (error, _) => AwsSetupError::Credentials {
             where_,
-            why: one_line(&DisplayErrorContext(&error).to_string()),
+            why: line(&DisplayErrorContext(&error).to_string()),
         },
     })
 }

@@ -50,7 +50,7 @@ pub async fn execute(
     };
     sink.progress(&record, &deployment.plan, now);
     if global.output == Output::Human {
-        println!("{}", super::run::outcome(&record.phase));
+        super::print::out_lines(&[super::run::outcome(&record.phase)]);
     }
     Ok(Exit::for_phase(&record.phase))
 }
@@ -61,15 +61,18 @@ pub fn not_acting(error: OrchestratorError, output: Output) -> anyhow::Result<Ex
     let Some(exit) = Exit::for_lease(&error) else {
         return Err(error.into());
     };
-    let message = format!(
-        "{error}\nthis is not a failure of the deployment: the runner holding it goes on, or a \
-         later run or advance does (exit {})",
-        exit.code()
-    );
+    let message = [
+        error.to_string(),
+        format!(
+            "this is not a failure of the deployment: the runner holding it goes on, or a later \
+             run or advance does (exit {})",
+            exit.code()
+        ),
+    ];
     match output {
-        Output::Human => println!("{message}"),
+        Output::Human => super::print::out_lines(&message),
         // Standard output carries only JSON lines.
-        Output::Json => eprintln!("{message}"),
+        Output::Json => super::print::err_lines(&message),
     }
     Ok(exit)
 }

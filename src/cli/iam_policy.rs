@@ -30,13 +30,21 @@ pub async fn execute(playbook: &Path, resolve: bool, global: &Global) -> anyhow:
         None => RecordStore::Tags,
     };
     let generated = iam::policy(&plan, resolved.as_ref(), store);
-    for pattern in &generated.patterns {
-        eprintln!(
-            "note: {pattern} is a pattern (the playbook alone does not name that resource \
-             exactly); --resolve prints the exact ARNs"
-        );
+    let notes: Vec<String> = generated
+        .patterns
+        .iter()
+        .map(|pattern| {
+            format!(
+                "note: {pattern} is a pattern (the playbook alone does not name that resource \
+                 exactly); --resolve prints the exact ARNs"
+            )
+        })
+        .collect();
+    if !notes.is_empty() {
+        super::print::err_lines(&notes);
     }
-    println!("{}", serde_json::to_string_pretty(&generated.policy)?);
+    let policy = serde_json::to_string_pretty(&generated.policy)?;
+    println!("{}", crate::text::json(&policy));
     Ok(Exit::Done)
 }
 

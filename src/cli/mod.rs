@@ -10,6 +10,7 @@ mod iam_policy;
 pub mod interrupt;
 mod oncall;
 mod plan;
+pub mod print;
 mod run;
 mod status;
 mod validate;
@@ -248,9 +249,21 @@ pub async fn execute(cli: Cli) -> Exit {
         }
     };
     result.unwrap_or_else(|error| {
-        eprintln!("error: {error:#}");
+        print::err(&format!("error: {error:#}"));
         Exit::Error
     })
+}
+
+/// Prints why the command line could not be parsed (through [`mod@print`]: clap echoes the
+/// arguments it refused, which are the user's), or the help or version asked for; and the exit
+/// code that goes with it.
+pub fn parse_failed(error: &clap::Error) -> Exit {
+    if !error.use_stderr() {
+        let _ = error.print();
+        return Exit::Done;
+    }
+    print::err(&error.render().to_string());
+    Exit::Usage
 }
 
 /// Loads and validates a playbook, printing warnings; an invalid one never reaches AWS.
@@ -269,8 +282,9 @@ fn load_plan(
 
 fn load_playbook(path: &std::path::Path) -> anyhow::Result<crate::core::Plan> {
     let validated = crate::playbook::load(path)?;
-    for warning in &validated.warnings {
-        eprintln!("{warning}");
+    if !validated.warnings.is_empty() {
+        let warnings: Vec<String> = validated.warnings.iter().map(|w| w.to_string()).collect();
+        print::err(&warnings.join("\n"));
     }
     Ok(validated.plan)
 }

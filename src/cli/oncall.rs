@@ -41,7 +41,7 @@ pub async fn execute(
         Ok(record) => record,
         // The rollback is written and verified; only its bookkeeping failed: a warning.
         Err(unsaved @ OrchestratorError::Unsaved { .. }) => {
-            eprintln!("warning: {unsaved}");
+            super::print::err(&format!("warning: {unsaved}"));
             let OrchestratorError::Unsaved { record, .. } = unsaved else {
                 return Ok(Exit::Error);
             };
@@ -50,7 +50,7 @@ pub async fn execute(
         Err(error) => return Err(error.into()),
     };
     if global.output == super::Output::Human {
-        println!("{}", super::run::outcome(&record.phase));
+        super::print::out_lines(&[super::run::outcome(&record.phase)]);
     }
     let done = match action {
         OperatorAction::Rollback => matches!(record.phase, Phase::RolledBack { .. }),

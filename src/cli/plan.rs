@@ -6,13 +6,14 @@
 //! ([`crate::session::Session::gate`]), so all say the same thing about the same route.
 
 use super::validate::{stages, timeline_at};
-use super::{Exit, Global, Output};
+use super::{print, Exit, Global, Output};
 use crate::core::plan::PreflightKind;
 use crate::core::start::start;
 use crate::core::{Plan, Split, Timestamp};
 use crate::metrics::templates::{check_queries, CheckQueries};
 use crate::orchestrator::{Clock, SystemClock};
 use crate::preflight::{self, Preflight};
+use crate::text;
 use crate::traffic::{ResolvedRoute, Router};
 use serde_json::json;
 use std::path::Path;
@@ -33,30 +34,34 @@ pub async fn execute(path: &Path, skip: &[PreflightKind], global: &Global) -> an
     match global.output {
         Output::Json => {
             let doc = as_json(&plan, &route, &live, &queries, &preflight, first, now);
-            println!("{}", serde_json::to_string(&doc)?);
+            println!("{}", text::json(&serde_json::to_string(&doc)?));
         }
         Output::Human => {
-            println!("plan for `{}` ({})", plan.name, path.display());
-            println!("route ({}):", route.backend_name());
+            let mut out = vec![
+                format!("plan for `{}` ({})", plan.name, path.display()),
+                format!("route ({}):", route.backend_name()),
+            ];
             for (what, arn) in route.resources() {
-                println!("  {what}: {arn}");
+                out.push(format!("  {what}: {arn}"));
             }
-            match &live {
-                Ok(split) => println!("live weights: {split}"),
-                Err(why) => println!("live weights: unavailable ({why})"),
-            }
-            println!("timeline (UTC, from now):");
+            out.push(match &live {
+                Ok(split) => format!("live weights: {split}"),
+                Err(why) => format!("live weights: unavailable ({why})"),
+            });
+            out.push("timeline (UTC, from now):".to_string());
             for line in timeline_at(&plan, first, now) {
-                println!("  {line}");
+                out.push(format!("  {line}"));
             }
-            println!("checks:");
+            out.push("checks:".to_string());
             for (name, lines) in &queries {
-                println!("  {name}:");
+                out.push(format!("  {name}:"));
                 for line in lines {
-                    println!("    {line}");
+                    out.push(format!("    {line}"));
                 }
             }
-            println!("{}", preflight::render(&preflight));
+            // Several lines by design, each with its indentation.
+            out.push(preflight::render(&preflight));
+            print::out(&out.join("\n"));
         }
     }
     Ok(match preflight.passed() {

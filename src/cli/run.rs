@@ -11,6 +11,7 @@ use crate::core::{Event, Plan, Record, Timestamp};
 use crate::orchestrator::{LeaseTerms, SystemClock};
 use crate::report::{reporter, EventSink};
 use crate::store::{AnyStore, Store};
+use crate::text::line;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -53,10 +54,10 @@ pub async fn execute(
                 Ok(Err(error)) => format!("the lease could not be released ({error})"),
                 Err(_) => "the lease could not be released in time".to_string(),
             };
-            eprintln!(
+            super::print::err_lines(&[format!(
                 "interrupted: traffic stays on the last verified weights; {lease}; run again to \
                  continue, or `canary-deploy rollback`"
-            );
+            )]);
             return Ok(Exit::Error);
         }
     };
@@ -65,13 +66,15 @@ pub async fn execute(
         Err(error) => return super::advance::not_acting(error, global.output),
     };
     if global.output == Output::Human {
+        let mut shown = Vec::new();
         if let Some(state_file) = ended_before {
-            println!(
+            shown.push(format!(
                 "this playbook's deployment had already ended; to start a new one, change the \
                  playbook (a new revision starts a new deployment); its record is in {state_file}"
-            );
+            ));
         }
-        println!("{}", outcome(&record.phase));
+        shown.push(outcome(&record.phase));
+        super::print::out_lines(&shown);
     }
     Ok(Exit::for_phase(&record.phase))
 }
@@ -85,13 +88,13 @@ async fn ended_deployment(store: &AnyStore, plan: &Plan) -> anyhow::Result<Optio
     Ok(ended.then(|| store.location(&plan.name)))
 }
 
-/// The last line of a run: what happened, in one line.
+/// The last line of a run: what happened, in one line (the why folded onto it).
 pub fn outcome(phase: &Phase) -> String {
     match phase {
         Phase::Promoted { .. } => "outcome: promoted".to_string(),
-        Phase::RolledBack { why, .. } => format!("outcome: rolled back ({why})"),
-        Phase::Paused { why, .. } => format!("outcome: paused ({why})"),
-        Phase::Failed { why } => format!("outcome: failed ({why})"),
+        Phase::RolledBack { why, .. } => format!("outcome: rolled back ({})", line(why)),
+        Phase::Paused { why, .. } => format!("outcome: paused ({})", line(why)),
+        Phase::Failed { why } => format!("outcome: failed ({})", line(why)),
         Phase::Pending | Phase::Stepping { .. } => format!("outcome: {}", phase.name()),
     }
 }

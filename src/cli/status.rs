@@ -2,9 +2,11 @@
 //! made outside canary-deploy shows at once. Given the playbook, it resolves the route and reads
 //! the record from its store; given only `--target <ARN>`, the record in that resource's tags says
 //! which route it is. Reading the live weights is one call, and `status` still shows the record
-//! when they cannot be read.
+//! when they cannot be read. Everything shown of the record is text from outside (a reason, an
+//! AWS message, a lease's owner): it is printed through [`super::print`], and JSON through
+//! [`crate::text::json`].
 
-use super::{Exit, Global, Which};
+use super::{print, Exit, Global, Which};
 use crate::core::start::start;
 use crate::core::{Phase, Plan, Record, Split};
 use crate::orchestrator::{Clock, SystemClock};
@@ -12,6 +14,7 @@ use crate::report::human::{describe, status_line};
 use crate::session::Session;
 use crate::store::AnyStore;
 use crate::store::Store;
+use crate::text::{self, line};
 use crate::traffic::Router;
 
 /// What `status` found: the record (or where it looked), and the live weights or why not.
@@ -39,27 +42,35 @@ pub async fn execute(which: &Which, json: bool, global: &Global) -> anyhow::Resu
         };
         let status =
             serde_json::json!({ "record": found.record, "live": live, "live_error": live_error });
-        println!("{}", serde_json::to_string_pretty(&status)?);
+        println!("{}", text::json(&serde_json::to_string_pretty(&status)?));
         return Ok(Exit::Done);
     }
-    match &found.live {
-        Ok(split) => println!("live weights: {split}"),
-        Err(error) => println!("live weights: unavailable ({error})"),
-    }
-    match (&found.record, &plan) {
-        (Some(record), _) => print_record(record, plan.as_ref(), found.live.ok()),
+    // One block, a line each: the record's text (reasons, AWS messages) is replayed by every
+    // status.
+    print::out_lines(&shown(&found, plan.as_ref()));
+    Ok(Exit::Done)
+}
+
+/// The lines `status` shows of what it found.
+fn shown(found: &Found, plan: Option<&Plan>) -> Vec<String> {
+    let mut out = vec![match &found.live {
+        Ok(split) => format!("live weights: {split}"),
+        Err(error) => format!("live weights: unavailable ({error})"),
+    }];
+    match (&found.record, plan) {
+        (Some(record), _) => out.extend(record_lines(record, plan, found.live.clone().ok())),
         (None, Some(plan)) => {
-            println!(
+            out.push(format!(
                 "no deployment recorded for `{}` (looked in {})",
                 plan.name, found.looked_in
-            );
+            ));
             if let Ok(live) = found.live {
-                println!("run would: {}", first_tick(plan, live));
+                out.push(format!("run would: {}", first_tick(plan, live)));
             }
         }
-        (None, None) => println!("no deployment recorded in {}", found.looked_in),
+        (None, None) => out.push(format!("no deployment recorded in {}", found.looked_in)),
     }
-    Ok(Exit::Done)
+    out
 }
 
 /// The playbook's route resolved, its record from the chosen store, and its live weights.
@@ -153,38 +164,38 @@ fn live_notes(record: &Record, plan: Option<&Plan>, live: Option<Split>) -> Vec<
     notes
 }
 
-fn print_record(record: &Record, plan: Option<&Plan>, live: Option<Split>) {
-    println!(
+fn record_lines(record: &Record, plan: Option<&Plan>, live: Option<Split>) -> Vec<String> {
+    let mut out = vec![format!(
         "deployment `{}` (revision {})",
         record.playbook.name, record.revision
-    );
+    )];
     match plan {
         Some(plan) => {
             if record.playbook.content_hash != plan.content_hash {
-                println!("note: the playbook changed since this deployment started");
+                out.push("note: the playbook changed since this deployment started".to_string());
             }
-            println!("{}", status_line(record, plan, SystemClock.now()));
+            out.push(status_line(record, plan, SystemClock.now()));
         }
-        None => println!("{}", phase_line(record)),
+        None => out.push(phase_line(record)),
     }
     if let Some(lease) = &record.lease {
-        println!(
+        out.push(format!(
             "lease: held by {} until {}",
             lease.owner,
             lease.until.clock()
-        );
+        ));
     }
-    for line in live_notes(record, plan, live) {
-        println!("{line}");
-    }
+    out.extend(live_notes(record, plan, live));
     match &record.phase {
         Phase::Paused { why, .. } | Phase::Failed { why } | Phase::RolledBack { why, .. } => {
-            println!("why: {why}")
+            out.push(format!("why: {}", line(why)))
         }
         _ => {}
     }
-    println!("recent events:");
+    out.push("recent events:".to_string());
     for event in record.history.iter().rev().take(10).rev() {
-        println!("  {}  {}", event.at.clock(), describe(&event.kind));
+        let text = line(&describe(&event.kind));
+        out.push(format!("  {}  {text}", event.at.clock()));
     }
+    out
 }

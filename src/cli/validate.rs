@@ -8,15 +8,17 @@ use std::time::Duration;
 
 pub fn execute(path: &Path) -> anyhow::Result<Exit> {
     let plan = super::load_playbook(path)?;
-    println!(
-        "{}: valid playbook `{}`: {} steps, {} checks",
-        path.display(),
-        plan.name,
-        plan.steps.len(),
-        plan.checks.len()
-    );
-    println!("{}", timeline(&plan));
-    println!("{}", start(&plan));
+    super::print::out_lines(&[
+        format!(
+            "{}: valid playbook `{}`: {} steps, {} checks",
+            path.display(),
+            plan.name,
+            plan.steps.len(),
+            plan.checks.len()
+        ),
+        timeline(&plan),
+        start(&plan),
+    ]);
     Ok(Exit::Done)
 }
 

@@ -137,7 +137,7 @@ fn claimable(lease: Option<&Lease>, token: &str, now: Timestamp, longest: Durati
             tracing::warn!(
                 "ignoring the lease of {} until {}: it runs longer than any runner takes ({}), \
                  so no runner wrote it; taking the deployment over",
-                crate::text::one_line(&lease.owner),
+                crate::text::line(&lease.owner),
                 lease.until.rfc3339(),
                 humantime::format_duration(longest)
             );

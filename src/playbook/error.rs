@@ -1,6 +1,7 @@
 //! What validation reports: errors (each with a hint saying what to write instead) and
 //! warnings, all pointing at `file:line:column`.
 
+use crate::text::line;
 use std::fmt;
 
 /// A position in a playbook. `line` and `column` are 1-based; 0 means "the whole file" (used
@@ -14,10 +15,12 @@ pub struct Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The path is the user's: it may hold anything a file name can.
+        let file = line(&self.file);
         if self.line == 0 {
-            write!(f, "{}", self.file)
+            write!(f, "{file}")
         } else {
-            write!(f, "{}:{}:{}", self.file, self.line, self.column)
+            write!(f, "{file}:{}:{}", self.line, self.column)
         }
     }
 }
@@ -111,19 +114,6 @@ impl Bad {
     }
 }
 
-/// Control characters escaped, so values echoed from junk input cannot garble a terminal.
-pub(crate) fn sanitize(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Collects every problem and warning of one validation pass.
 pub(crate) struct Diag {
     file: String,
@@ -155,10 +145,11 @@ impl Diag {
         hint: impl Into<String>,
     ) {
         let at = at.into();
+        // Values echoed from junk input: one line that cannot garble a terminal or the log.
         let problem = Problem {
             location: self.location(at),
-            message: sanitize(&message.into()),
-            hint: sanitize(&hint.into()),
+            message: line(&message.into()),
+            hint: line(&hint.into()),
         };
         self.problems.push((at, problem));
     }
@@ -182,7 +173,7 @@ impl Diag {
         let at = at.into();
         let warning = Warning {
             location: self.location(at),
-            message: sanitize(&message.into()),
+            message: line(&message.into()),
         };
         self.warnings.push((at, warning));
     }

@@ -1,6 +1,7 @@
 //! YAML text → the serde model, turning syntax and type errors into a [`Problem`] with a hint.
 
-use super::error::{sanitize, Location, PlaybookError, Problem};
+use super::error::{Location, PlaybookError, Problem};
+
 use super::model::{PlaybookDoc, Sp};
 use super::values::closest;
 use serde_saphyr::{DefaultMessageFormatter, Error, MessageFormatter};
@@ -15,7 +16,7 @@ pub(crate) fn read(source: &str, file: &str) -> Result<Sp<PlaybookDoc>, Playbook
             .map(|l| (l.line(), l.column()))
             .filter(|(line, _)| *line > 0)
             .unwrap_or((1, 1));
-        let raw = sanitize(&message_of(&e));
+        let raw = crate::text::line(&message_of(&e));
         let at_start = is_document_start(source, line, column);
         let (message, hint) = explain(&raw, at_start);
         PlaybookError {

@@ -1,6 +1,8 @@
-//! The preflight as text: one line per check, and `run`'s refusal with how to skip each failure.
+//! The preflight as text: one line per check (its message, which quotes AWS, through
+//! [`crate::text::line()`]), and `run`'s refusal with how to skip each failure.
 
 use super::{how_to_skip, Outcome, Preflight};
+use crate::text::line;
 
 /// "preflight:\n  PASS target-groups: …\n  FAIL canary-healthy-targets: …"
 pub fn render(preflight: &Preflight) -> String {
@@ -11,7 +13,11 @@ pub fn render(preflight: &Preflight) -> String {
             Outcome::Fail => "FAIL",
             Outcome::Skip => "SKIP",
         };
-        out.push_str(&format!("\n  {word} {}: {}", check.name, check.message));
+        out.push_str(&format!(
+            "\n  {word} {}: {}",
+            check.name,
+            line(&check.message)
+        ));
     }
     out
 }
@@ -28,7 +34,7 @@ pub fn refusal(preflight: &Preflight) -> String {
         out.push_str(&format!(
             "\n  FAIL {}: {}\n    {}",
             check.name,
-            check.message,
+            line(&check.message),
             how_to_skip(check.name)
         ));
     }

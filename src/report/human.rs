@@ -1,10 +1,13 @@
-//! Human-readable progress: one line per event, and a status line after each tick.
+//! Human-readable progress: one line per event, and a status line after each tick. Each line
+//! is written through [`crate::text::line()`]: an event carries reasons, AWS messages and alarm
+//! text that must not reach a terminal or the Actions log raw.
 
 use super::EventSink;
 use crate::core::plan::StartFrom;
 use crate::core::record::VerdictSummary;
 use crate::core::step::time_to_next_step;
 use crate::core::{Event, EventKind, Phase, Plan, Record, Timestamp};
+use crate::text::line;
 use std::io::Write;
 
 pub struct HumanReporter<W: Write + Send> {
@@ -90,14 +93,15 @@ pub fn status_line(record: &Record, plan: &Plan, now: Timestamp) -> String {
 
 impl<W: Write + Send> EventSink for HumanReporter<W> {
     fn emit(&mut self, event: &Event) {
-        let _ = writeln!(self.out, "{}  {}", event.at.clock(), describe(&event.kind));
+        let text = line(&describe(&event.kind));
+        let _ = writeln!(self.out, "{}  {text}", event.at.clock());
     }
 
     fn progress(&mut self, record: &Record, plan: &Plan, now: Timestamp) {
-        let line = status_line(record, plan, now);
-        if line != self.last_line {
-            let _ = writeln!(self.out, "{}  {}", now.clock(), line);
-            self.last_line = line;
+        let shown = line(&status_line(record, plan, now));
+        if shown != self.last_line {
+            let _ = writeln!(self.out, "{}  {shown}", now.clock());
+            self.last_line = shown;
         }
         let _ = self.out.flush();
     }

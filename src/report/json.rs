@@ -1,5 +1,7 @@
 //! JSON lines: one object per event (`{"at": <ms>, "event": "step_started", ...}`) and one
-//! `progress` object per tick, for pipelines and log collectors.
+//! `progress` object per tick, for pipelines and log collectors. JSON escapes what it carries
+//! (a reason, an AWS message) except a few characters serde leaves raw; [`crate::text::json`]
+//! escapes those too, so a line is safe for a terminal and the Actions log.
 
 use super::EventSink;
 use crate::core::{Event, Plan, Record, Timestamp};
@@ -15,7 +17,7 @@ impl<W: Write + Send> JsonReporter<W> {
     }
 
     fn line(&mut self, value: &serde_json::Value) {
-        let _ = writeln!(self.out, "{value}");
+        let _ = writeln!(self.out, "{}", crate::text::json(&value.to_string()));
         let _ = self.out.flush();
     }
 }

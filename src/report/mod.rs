@@ -3,12 +3,16 @@
 //! The orchestrator only emits [`Event`]s into an [`EventSink`]; the CLI picks the sink: human
 //! text for a terminal, or JSON lines (`--output json`) for pipelines; inside GitHub Actions it
 //! wraps either in [`GithubReporter`] for a job step summary and annotations. Sinks write to any
-//! `io::Write` the CLI hands them, so the library itself never prints.
+//! `io::Write` the CLI hands them, so the library itself never prints. Text from outside in an
+//! event or a record reaches no output raw: every sink writes it through [`crate::text`] (the
+//! property tests in `property_tests.rs` hold each sink to it over arbitrary text).
 
 pub mod github;
 pub mod human;
 pub mod json;
 
+#[cfg(test)]
+mod property_tests;
 #[cfg(test)]
 mod snapshot_tests;
 

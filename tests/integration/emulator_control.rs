@@ -44,6 +44,14 @@ pub fn inject_fault(
     control("POST", &format!("faults/{key}"), Some(rule));
 }
 
+/// As [`inject_fault`], every such request failed with AWS's `message` for `code`.
+pub fn inject_fault_saying(key: &str, action: &str, code: &str, status: u16, message: &str) {
+    let rule = serde_json::json!({
+        "action": action, "code": code, "status": status, "message": message,
+    });
+    control("POST", &format!("faults/{key}"), Some(rule));
+}
+
 /// How many requests for `action` signed with `key` the fault rules matched, and how many of
 /// them failed.
 pub fn fault_counts(key: &str, action: &str) -> (u64, u64) {

@@ -41,4 +41,5 @@ mod steady_state;
 mod tag_store;
 mod tampered;
 mod traffic_errors;
+mod untrusted_text;
 mod write_outcomes;

@@ -1,7 +1,11 @@
-//! The `::error` and `::warning` workflow commands for the events that need a person's eye,
-//! with the escaping GitHub requires of a command's message and properties.
+//! The `::error` and `::warning` workflow commands for the events that need a person's eye.
+//! Their title (the deployment's name) and message (a reason, an AWS message) are made one line
+//! by [`crate::text::line()`], then escaped as GitHub requires of a command's properties and data
+//! ([`crate::text::workflow`]).
 
 use crate::core::EventKind;
+use crate::text::line;
+use crate::text::workflow::{data, property};
 
 /// The workflow command for an event that needs a person's eye: `::error` for a rollback or a
 /// failure, `::warning` for a pause; `None` for everything else.
@@ -22,21 +26,9 @@ pub fn annotation(kind: &EventKind, name: Option<&str>) -> Option<String> {
     };
     Some(format!(
         "::{level} title={}::{}",
-        escape_property(&title),
-        escape_data(&why)
+        property(&line(&title)),
+        data(&line(&why))
     ))
-}
-
-/// A workflow command's message, escaped as GitHub requires (`%`, `\r`, `\n`).
-pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// A workflow command's property value (such as `title`): the message escapes plus `:` and `,`.
-pub fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 #[cfg(test)]

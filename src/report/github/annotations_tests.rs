@@ -4,19 +4,13 @@ use super::super::test_support::*;
 use super::*;
 
 #[test]
-fn workflow_command_text_is_escaped_as_github_requires() {
-    assert_eq!(escape_data("5% of\r\nall"), "5%25 of%0D%0Aall");
-    assert_eq!(escape_property("a: b, c%"), "a%3A b%2C c%25");
-}
-
-#[test]
 fn a_rollback_or_a_failure_is_an_error_and_a_pause_a_warning() {
     let rolled_back = EventKind::RolledBack {
         why: "errors: 5XX 4.8% > 1%\nsecond line".to_string(),
     };
     assert_eq!(
         annotation(&rolled_back, Some("checkout")).unwrap(),
-        "::error title=canary checkout rolled back::errors: 5XX 4.8%25 > 1%25%0Asecond line"
+        "::error title=canary checkout rolled back::errors: 5XX 4.8%25 > 1%25 second line"
     );
     let failed = EventKind::Failed {
         why: "rollback write failed".to_string(),

@@ -10,7 +10,9 @@
 //!
 //! Annotations go to stderr (the runner reads workflow commands from both streams), which keeps
 //! stdout clean for `--output json`. Everything is formatted by pure functions
-//! ([`Summary::render`], [`annotation`]); the only file IO is [`append`].
+//! ([`Summary::render`], [`annotation`]); the only file IO is [`append`]. Text from outside
+//! goes through the one sanitizer, [`crate::text`]: one line and workflow-command escaping in an
+//! annotation, Markdown that renders as the text itself in the summary.
 //!
 //! This file holds the decorator and the file append; `summary` renders the Markdown (with the
 //! rows and cells of its tables in `tables`), and `annotations` the workflow commands.
@@ -19,7 +21,7 @@ mod annotations;
 mod summary;
 mod tables;
 
-pub use annotations::{annotation, escape_data, escape_property};
+pub use annotations::annotation;
 pub use summary::Summary;
 
 use super::EventSink;

@@ -3,7 +3,6 @@
 use super::test_support::*;
 use super::*;
 use crate::core::Phase;
-use std::sync::{Arc, Mutex};
 
 #[test]
 fn the_summary_file_is_used_only_inside_github_actions() {
@@ -56,26 +55,6 @@ fn annotations_wait_for_the_tick_that_names_the_deployment() {
         printed,
         "nothing is annotated twice"
     );
-}
-
-/// Keeps what it is given, shared with the test.
-#[derive(Clone, Default)]
-struct Shared<T>(Arc<Mutex<T>>);
-
-impl EventSink for Shared<Vec<Event>> {
-    fn emit(&mut self, event: &Event) {
-        self.0.lock().unwrap().push(event.clone());
-    }
-}
-
-impl Write for Shared<Vec<u8>> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 #[test]

@@ -1,8 +1,11 @@
 //! The job summary as Markdown: a heading with the outcome, the final phase, then the weight and
-//! verdict tables (their rows come from `tables`). Pure: the caller appends it to the file.
+//! verdict tables (their rows come from `tables`). Pure: the caller appends it to the file. Text
+//! from outside (the deployment's name, a reason) is Markdown that renders as the text itself
+//! ([`crate::text::markdown`]).
 
-use super::tables::{cell, step_label, tables};
+use super::tables::{step_label, tables};
 use crate::core::{Event, EventKind, Phase};
+use crate::text::markdown::{code, inline};
 
 /// Rows kept per table; a long `run` shows its most recent ones (a step summary holds 1 MiB).
 const MAX_ROWS: usize = 200;
@@ -30,7 +33,7 @@ impl Summary {
         let name = self
             .name
             .as_deref()
-            .map_or(String::new(), |name| format!(" `{}`", cell(name)));
+            .map_or(String::new(), |name| format!(" {}", code(name)));
         let mut out = format!(
             "## {} canary-deploy{name}: {}\n\n",
             end.icon(),
@@ -147,7 +150,7 @@ impl End {
             text.push_str(&format!(" at step {}", step_label(index, steps)));
         }
         if let Some(why) = &self.why {
-            text.push_str(&format!(": {}", cell(why)));
+            text.push_str(&format!(": {}", inline(why)));
         }
         text
     }

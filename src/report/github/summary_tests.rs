@@ -19,7 +19,7 @@ fn without_a_progress_report_the_events_give_the_phase() {
     assert!(markdown
         .contains("| 2025-11-21 14:01:00 | 3 | not verified | not verified | 25% (intended) |"));
     assert!(markdown
-        .contains("| 2025-11-21 14:00:00 | – | ⚪ no data | errors: 12 requests &lt; min 50 |"));
+        .contains("| 2025-11-21 14:00:00 | – | ⚪ no data | errors\\: 12 requests &lt; min 50 |"));
 
     let paused = Summary {
         events: vec![event(

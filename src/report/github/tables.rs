@@ -1,8 +1,9 @@
 //! The rows of the summary's tables: weights (a step paired with its verified write, or a
-//! rollback's or promotion's write) and verdicts; with their cells made safe for Markdown and
-//! their times as UTC dates.
+//! rollback's or promotion's write) and verdicts; with their cells from outside (a verdict's
+//! details) as Markdown that renders as the text itself, and their times as UTC dates.
 
 use crate::core::{Event, EventKind, Share, Split, Timestamp};
+use crate::text::markdown::inline;
 use std::collections::HashSet;
 
 /// The weight rows and the verdict rows of a timeline.
@@ -65,7 +66,7 @@ pub(super) fn tables(events: &[Event], steps: Option<usize>) -> (Vec<String>, Ve
                 }
             }
             EventKind::Analysed { verdict, details } => {
-                let details: Vec<String> = details.iter().map(|d| cell(d)).collect();
+                let details: Vec<String> = details.iter().map(|d| inline(d)).collect();
                 verdicts.push(format!(
                     "| {} | {step} | {} | {} |\n",
                     event.at.utc(),
@@ -133,18 +134,8 @@ fn verdict_cell(verdict: &str) -> String {
         "pass" => "✅ pass".to_string(),
         "fail" => "❌ fail".to_string(),
         "no_data" => "⚪ no data".to_string(),
-        other => cell(other),
+        other => inline(other),
     }
-}
-
-/// Text made safe for one Markdown table cell: no pipes, line breaks or HTML.
-pub(super) fn cell(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
-        .replace("\r\n", " ")
-        .replace(['\r', '\n'], " ")
 }
 
 #[cfg(test)]

@@ -36,8 +36,19 @@ fn a_step_pairs_with_its_weights_in_either_order() {
 }
 
 #[test]
-fn cells_cannot_break_the_table() {
-    assert_eq!(cell("a | b\r\nc <b>"), "a \\| b c &lt;b&gt;");
+fn details_cannot_break_the_table_or_link_anywhere() {
+    let events = [event(
+        0,
+        analysed("fail", &["a | b\r\nc <b>", "![x](http://evil)"]),
+    )];
+    let (_, verdicts) = tables(&events, None);
+    assert_eq!(
+        verdicts,
+        vec![
+            "| 2025-11-21 14:00:00 | – | ❌ fail | a \\| b c &lt;b&gt;<br>\\!\\[x\\]\\(http\\://evil\\) |\n"
+                .to_string()
+        ]
+    );
 }
 
 #[test]

@@ -1,7 +1,10 @@
-//! Events shared by the GitHub reporter's unit tests: times, steps, writes, verdicts and a run
-//! that rolls back.
+//! Events shared by the reporters' unit tests: times, steps, writes, verdicts and a run that
+//! rolls back; and [`Shared`], a sink or buffer the test keeps a handle on.
 
 use crate::core::{Event, EventKind, Share, Split, Timestamp};
+use crate::report::EventSink;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
 
 pub fn at(secs: i64) -> Timestamp {
     // 2025-11-21 14:00:00 UTC
@@ -57,4 +60,31 @@ pub fn rolled_back_run() -> Vec<Event> {
         event(420, verified(999, 0)),
         event(420, EventKind::RolledBack { why }),
     ]
+}
+
+/// Keeps what it is given, shared with the test.
+#[derive(Clone, Default)]
+pub struct Shared<T>(pub Arc<Mutex<T>>);
+
+impl EventSink for Shared<Vec<Event>> {
+    fn emit(&mut self, event: &Event) {
+        self.0.lock().unwrap().push(event.clone());
+    }
+}
+
+impl Write for Shared<Vec<u8>> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Shared<Vec<u8>> {
+    /// What was written, as text.
+    pub fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
 }
