@@ -262,7 +262,11 @@ pub async fn execute(cli: Cli) -> Exit {
         }
     };
     result.unwrap_or_else(|error| {
-        eprintln!("error: {error:#}");
+        // A playbook's problems each begin with `file:line:column: error:` already.
+        match error.downcast_ref::<crate::playbook::PlaybookError>() {
+            Some(problems) => eprintln!("{problems}"),
+            None => eprintln!("error: {error:#}"),
+        }
         Exit::Error
     })
 }

@@ -5,7 +5,8 @@
 //! The format is documented in docs/playbook.md.
 //!
 //! - `model`: serde structs of the file as written
-//! - `yaml`: YAML syntax and type errors → problems with hints
+//! - `yaml`: YAML syntax and type errors → problems with hints; `yaml_scan`: what the YAML
+//!   may not use (tags)
 //! - `validate`: top level and `analysis`; `route`, `steps`, `checks`: their sections (`checks`
 //!   reads its kinds in `checks/builtin` and `checks/custom`)
 //! - `values`, `arn`: single values (durations, percents, names, ARNs)
@@ -25,6 +26,7 @@ mod validate;
 mod values;
 mod warnings;
 mod yaml;
+mod yaml_scan;
 
 #[cfg(test)]
 mod corpus_tests;
