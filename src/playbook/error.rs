@@ -111,8 +111,9 @@ impl Bad {
     }
 }
 
-/// How many characters of a value a message echoes; the rest is said as a size.
-pub(crate) const MAX_ECHO: usize = 80;
+/// How many characters of a value a message echoes; the rest is said as a size. Long enough
+/// for any ARN a playbook names (a listener rule's is about 130 characters).
+pub(crate) const MAX_ECHO: usize = 200;
 
 /// The longest message or hint, whatever it echoes.
 const MAX_MESSAGE: usize = 1000;

@@ -86,10 +86,10 @@ fn lattice(text: &str) -> Option<String> {
     }
 }
 
-/// `text` to echo in a message: on one line, at most 80 characters.
+/// `text` to echo in a message: on one line, at most 200 characters (any real ARN fits).
 pub(super) fn shown(text: &str) -> String {
     let line = crate::text::one_line(text);
-    match line.char_indices().nth(80) {
+    match line.char_indices().nth(200) {
         Some((cut, _)) => format!("{}… ({} bytes)", &line[..cut], text.len()),
         None => line,
     }
