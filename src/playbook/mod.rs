@@ -31,6 +31,8 @@ mod yaml_scan;
 #[cfg(test)]
 mod corpus_tests;
 #[cfg(test)]
+mod proptest_tests;
+#[cfg(test)]
 mod test_support;
 
 pub use error::{Location, PlaybookError, Problem, Warning};
