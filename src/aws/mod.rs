@@ -6,6 +6,7 @@
 //! profile set them (`AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE`; standard mode with 3 attempts by
 //! default); what a runner does when a call still fails is [`error`] and [`retry`].
 
+mod endpoint;
 pub mod error;
 pub mod retry;
 mod setup;

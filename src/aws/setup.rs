@@ -3,6 +3,7 @@
 //! has expired (or was never started). Each is found before any AWS call, so the on-call
 //! engineer at 3 a.m. reads the command that fixes it rather than an SDK error chain.
 
+use super::endpoint::{endpoint_problem, region_problem, shown};
 use crate::text::line;
 use aws_config::profile::ProfileSet;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -48,11 +49,34 @@ pub enum AwsSetupError {
 
     #[error("cannot load the AWS credentials{where_}: {why}")]
     Credentials { where_: String, why: String },
+
+    #[error(
+        "{given_by} `{url}` is not an endpoint URL: {why}; give one such as \
+         `http://localhost:4566`, or leave it out to call AWS's own endpoints"
+    )]
+    BadEndpoint {
+        given_by: &'static str,
+        url: String,
+        why: String,
+    },
+
+    #[error(
+        "{given_by} `{region}` is not an AWS region: {why}; give a region such as `us-east-1`"
+    )]
+    BadRegion {
+        given_by: &'static str,
+        region: String,
+        why: String,
+    },
 }
 
 /// Loads the shared SDK configuration and its credentials, refusing before any AWS call with
 /// the reason when a call could not be made.
 pub async fn load_config(options: &AwsOptions) -> Result<SdkConfig, AwsSetupError> {
+    check_endpoint(options)?;
+    if let Some(region) = &options.region {
+        check_region("--region", region)?;
+    }
     let profile = options
         .profile
         .clone()
@@ -78,11 +102,48 @@ pub async fn load_config(options: &AwsOptions) -> Result<SdkConfig, AwsSetupErro
         loader = loader.profile_name(profile);
     }
     let config = loader.load().await;
-    if config.region().is_none() {
+    let Some(region) = config.region() else {
         return Err(AwsSetupError::NoRegion);
-    }
+    };
+    check_region(
+        "the AWS region (from AWS_REGION or the profile)",
+        region.as_ref(),
+    )?;
     check_credentials(&config, profile.as_deref(), profiles.as_ref()).await?;
     Ok(config)
+}
+
+/// The endpoint `--endpoint-url` or `AWS_ENDPOINT_URL` gives (aws-config reads the variable
+/// itself), refused before the SDK can panic on it or call another port.
+fn check_endpoint(options: &AwsOptions) -> Result<(), AwsSetupError> {
+    let given = match &options.endpoint_url {
+        Some(url) => Some(("--endpoint-url", url.clone())),
+        None => std::env::var("AWS_ENDPOINT_URL")
+            .ok()
+            .map(|url| ("AWS_ENDPOINT_URL", url)),
+    };
+    let Some((source, url)) = given else {
+        return Ok(());
+    };
+    match endpoint_problem(&url) {
+        None => Ok(()),
+        Some(why) => Err(AwsSetupError::BadEndpoint {
+            given_by: source,
+            url: shown(&url),
+            why,
+        }),
+    }
+}
+
+fn check_region(source: &'static str, region: &str) -> Result<(), AwsSetupError> {
+    match region_problem(region) {
+        None => Ok(()),
+        Some(why) => Err(AwsSetupError::BadRegion {
+            given_by: source,
+            region: shown(region),
+            why,
+        }),
+    }
 }
 
 /// The profiles of the AWS config and credentials files, when `name` is one of them.

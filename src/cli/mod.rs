@@ -186,9 +186,23 @@ pub struct Which {
     /// The deployment's playbook.
     pub playbook: Option<PathBuf>,
     /// The ARN of the routed resource (ALB rule or listener, VPC Lattice rule or listener),
-    /// whose tags hold the deployment record: no playbook needed.
-    #[arg(long, value_name = "ARN")]
+    /// whose tags hold the deployment record: no playbook needed. Not with --state-dir,
+    /// whose records are not on the resource.
+    #[arg(long, value_name = "ARN", conflicts_with = "state_dir")]
     pub target: Option<String>,
+}
+
+impl Which {
+    /// Refuses a `--target` that cannot name a routed resource, on its text alone: before the
+    /// session is opened, so that it costs no AWS call.
+    pub fn check_target(&self) -> anyhow::Result<()> {
+        match &self.target {
+            Some(arn) => crate::store::tags::RecordTags::of_arn(arn)
+                .map(drop)
+                .map_err(anyhow::Error::msg),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Why an operator acts, for the record's history (who is asked from AWS STS).
@@ -249,7 +263,11 @@ pub async fn execute(cli: Cli) -> Exit {
         }
     };
     result.unwrap_or_else(|error| {
-        print::err(&format!("error: {error:#}"));
+        // A playbook's problems each begin with `file:line:column: error:` already.
+        match error.downcast_ref::<crate::playbook::PlaybookError>() {
+            Some(problems) => print::err(&problems.to_string()),
+            None => print::err(&format!("error: {error:#}")),
+        }
         Exit::Error
     })
 }

@@ -20,6 +20,7 @@ pub async fn execute(
         Some(path) => Some(super::load_playbook(path)?),
         None => None,
     };
+    which.check_target()?;
     let session = global.session().await?;
     let caller = session.clients().caller().await;
     let command = OperatorCommand::new(action, why.reason.clone(), caller);

@@ -29,6 +29,7 @@ pub async fn execute(which: &Which, json: bool, global: &Global) -> anyhow::Resu
         Some(path) => Some(super::load_playbook(path)?),
         None => None,
     };
+    which.check_target()?;
     let session = global.session().await?;
     let found = match (&plan, &which.target) {
         (Some(plan), _) => with_playbook(plan, &session).await?,

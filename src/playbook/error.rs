@@ -114,6 +114,81 @@ impl Bad {
     }
 }
 
+/// How many characters of a value a message echoes; the rest is said as a size. Long enough
+/// for any ARN a playbook names (a listener rule's is about 130 characters).
+pub(crate) const MAX_ECHO: usize = 200;
+
+/// The longest message or hint, whatever it echoes.
+const MAX_MESSAGE: usize = 1000;
+
+/// A message made safe to print: control characters escaped, so values echoed from junk input
+/// cannot garble a terminal, and every value a message quotes in backticks cut to its first
+/// [`MAX_ECHO`] characters and its size, so a 50 MB value is not echoed whole.
+pub(crate) fn sanitize(s: &str) -> String {
+    let escaped = line(s);
+    let mut out = String::with_capacity(escaped.len().min(4 * MAX_MESSAGE));
+    for (i, part) in escaped.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        match i % 2 {
+            1 => out.push_str(&shorten(part, MAX_ECHO)),
+            _ => out.push_str(part),
+        }
+    }
+    shorten(&out, MAX_MESSAGE)
+}
+
+/// `text` cut to its first `max` characters, followed by how long it was.
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}… ({} bytes)", &text[..cut], text.len()),
+        None => text.to_string(),
+    }
+}
+
+/// The most problems one validation reports; the rest are counted in a last one.
+const MAX_PROBLEMS: usize = 50;
+
+/// `problems` in file order with each repeated mistake (same message, same hint) said once,
+/// with a count, and at most [`MAX_PROBLEMS`] of them: ten thousand equal steps are one problem.
+fn collapse(mut problems: Vec<(Pos, Problem)>) -> Vec<Problem> {
+    problems.sort_by_key(|(at, _)| *at);
+    let mut out: Vec<(Problem, usize, Pos)> = Vec::new();
+    let mut index: std::collections::HashMap<(String, String), usize> = Default::default();
+    for (at, problem) in problems {
+        let key = (problem.message.clone(), problem.hint.clone());
+        match index.get(&key) {
+            Some(&i) => {
+                out[i].1 += 1;
+                out[i].2 = at;
+            }
+            None => {
+                index.insert(key, out.len());
+                out.push((problem, 0, at));
+            }
+        }
+    }
+    let total = out.len();
+    let mut shown: Vec<Problem> = Vec::new();
+    for (mut problem, more, last) in out.into_iter().take(MAX_PROBLEMS + 1) {
+        if shown.len() == MAX_PROBLEMS {
+            problem.message = format!(
+                "{} more problems from here on are not shown",
+                total - MAX_PROBLEMS
+            );
+            problem.hint = "fix the problems above and validate again".into();
+        } else if more > 0 {
+            problem.message = format!(
+                "{} (and {more} more times, the last at {}:{})",
+                problem.message, last.line, last.column
+            );
+        }
+        shown.push(problem);
+    }
+    shown
+}
+
 /// Collects every problem and warning of one validation pass.
 pub(crate) struct Diag {
     file: String,
@@ -148,8 +223,8 @@ impl Diag {
         // Values echoed from junk input: one line that cannot garble a terminal or the log.
         let problem = Problem {
             location: self.location(at),
-            message: line(&message.into()),
-            hint: line(&hint.into()),
+            message: sanitize(&message.into()),
+            hint: sanitize(&hint.into()),
         };
         self.problems.push((at, problem));
     }
@@ -173,7 +248,7 @@ impl Diag {
         let at = at.into();
         let warning = Warning {
             location: self.location(at),
-            message: line(&message.into()),
+            message: sanitize(&message.into()),
         };
         self.warnings.push((at, warning));
     }
@@ -189,9 +264,8 @@ impl Diag {
             self.warnings.sort_by_key(|(at, _)| *at);
             Ok(self.warnings.into_iter().map(|(_, w)| w).collect())
         } else {
-            self.problems.sort_by_key(|(at, _)| *at);
             Err(PlaybookError {
-                problems: self.problems.into_iter().map(|(_, p)| p).collect(),
+                problems: collapse(self.problems),
             })
         }
     }
@@ -219,6 +293,50 @@ mod tests {
         d.warn(Pos { line: 4, column: 1 }, "careful");
         let warnings = d.finish().unwrap();
         assert_eq!(warnings[0].to_string(), "pb.yaml:4:1: warning: careful");
+    }
+
+    #[test]
+    fn a_repeated_problem_is_said_once_with_a_count() {
+        let mut d = Diag::new("pb.yaml");
+        for column in 1..=10_000 {
+            d.error(Pos { line: 3, column }, "steps must increase", "fix it");
+        }
+        d.error(Pos { line: 1, column: 1 }, "other", "fix that");
+        let err = d.finish().unwrap_err();
+        assert_eq!(err.problems.len(), 2, "{err}");
+        assert_eq!(
+            err.problems[1].message,
+            "steps must increase (and 9999 more times, the last at 3:10000)"
+        );
+        assert_eq!(err.problems[1].location.column, 1);
+    }
+
+    #[test]
+    fn at_most_fifty_problems_are_shown() {
+        let mut d = Diag::new("pb.yaml");
+        for line in 1..=500 {
+            d.error(Pos { line, column: 1 }, format!("problem {line}"), "fix it");
+        }
+        let err = d.finish().unwrap_err();
+        assert_eq!(err.problems.len(), MAX_PROBLEMS + 1);
+        let last = &err.problems[MAX_PROBLEMS];
+        assert_eq!(last.message, "450 more problems from here on are not shown");
+        assert_eq!(last.location.line, 51);
+    }
+
+    #[test]
+    fn long_values_are_cut_and_control_characters_escaped() {
+        let value = "a".repeat(50 * 1024 * 1024);
+        let message = sanitize(&format!("name `{value}` is too long"));
+        assert_eq!(
+            message,
+            format!(
+                "name `{}… (52428800 bytes)` is too long",
+                "a".repeat(MAX_ECHO)
+            )
+        );
+        assert_eq!(sanitize("`a\u{1b}b`"), "`a\\u{1b}b`");
+        assert!(sanitize(&"b".repeat(5000)).ends_with("… (5000 bytes)"));
     }
 
     #[test]

@@ -5,16 +5,19 @@
 //! The format is documented in docs/playbook.md.
 //!
 //! - `model`: serde structs of the file as written
-//! - `yaml`: YAML syntax and type errors → problems with hints
+//! - `yaml`: YAML syntax and type errors → problems with hints; `yaml_scan`: what the YAML
+//!   may not use (tags)
 //! - `validate`: top level and `analysis`; `route`, `steps`, `checks`: their sections (`checks`
 //!   reads its kinds in `checks/builtin` and `checks/custom`)
 //! - `values`, `arn`: single values (durations, percents, names, ARNs)
 //! - `warnings`: valid but probably unintended
+//! - `file`: reading the file (a regular file, at most [`MAX_BYTES`])
 //! - `error`: problems, warnings and their rendering
 
 mod arn;
 mod checks;
 mod error;
+mod file;
 mod model;
 mod preflight;
 mod route;
@@ -23,13 +26,17 @@ mod validate;
 mod values;
 mod warnings;
 mod yaml;
+mod yaml_scan;
 
 #[cfg(test)]
 mod corpus_tests;
 #[cfg(test)]
+mod proptest_tests;
+#[cfg(test)]
 mod test_support;
 
 pub use error::{Location, PlaybookError, Problem, Warning};
+pub use file::MAX_BYTES;
 
 use crate::core::plan::Plan;
 use sha2::{Digest, Sha256};
@@ -42,35 +49,11 @@ pub struct Validated {
     pub warnings: Vec<Warning>,
 }
 
-/// Read and validate the playbook at `path`; messages name the path as given.
+/// Read and validate the playbook at `path` (a regular file of at most [`MAX_BYTES`]);
+/// messages name the path as given.
 pub fn load(path: &Path) -> Result<Validated, PlaybookError> {
     let file = path.display().to_string();
-    let whole_file = |message: String, hint: &str| PlaybookError {
-        problems: vec![Problem {
-            location: Location {
-                file: file.clone(),
-                line: 0,
-                column: 0,
-            },
-            message,
-            hint: hint.to_string(),
-        }],
-    };
-    let bytes = std::fs::read(path).map_err(|e| {
-        whole_file(
-            format!("cannot read the playbook: {}", e.to_string().to_lowercase()),
-            "check the path and that the file is readable",
-        )
-    })?;
-    let source = String::from_utf8(bytes).map_err(|e| {
-        whole_file(
-            format!(
-                "the playbook is not utf-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-            "save the file as utf-8 yaml",
-        )
-    })?;
+    let source = file::read(path, &file)?;
     parse(&source, &file)
 }
 

@@ -14,6 +14,7 @@ mod alarm_fixture;
 mod alb_actions;
 mod alb_router;
 mod cli;
+mod cli_hostile;
 mod cli_invalid;
 mod cloudwatch;
 mod credentials;

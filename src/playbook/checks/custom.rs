@@ -121,6 +121,19 @@ pub(super) fn alarms(d: &mut Diag, list: &Sp<Vec<Sp<String>>>) -> Option<Vec<Str
         {
             continue;
         }
+        if let Some(wildcard) = name.value.chars().find(|c| matches!(c, '*' | '?')) {
+            // iam-policy scopes DescribeAlarms to each alarm's ARN, and IAM reads `*` and `?`
+            // in a resource as wildcards with no way to escape them.
+            d.error(
+                name,
+                format!(
+                    "alarm `{}` has `{wildcard}` in its name, which IAM reads as a wildcard (IAM has no escape), so no policy can grant exactly this alarm",
+                    name.value
+                ),
+                "rename the alarm in CloudWatch without `*` and `?` and list it by that name",
+            );
+            continue;
+        }
         if let Some(line) = seen.get(name.value.as_str()) {
             d.error(
                 name,
@@ -225,5 +238,15 @@ mod tests {
             run(&format!("- alarms: [{}]\n", many.join(", "))).unwrap_err()[0]
                 .contains("101 alarms")
         );
+    }
+
+    #[test]
+    fn alarm_names_iam_would_read_as_wildcards_are_refused() {
+        let e = run("- alarms: ['*', prod-*, '?', ok]\n").unwrap_err();
+        assert_eq!(e.len(), 3, "{e:?}");
+        assert!(e[0].contains("alarm `*` has `*` in its name"), "{e:?}");
+        assert!(e[1].contains("alarm `prod-*`"), "{e:?}");
+        assert!(e[2].contains("alarm `?` has `?`"), "{e:?}");
+        assert!(e[0].contains("IAM reads as a wildcard"), "{e:?}");
     }
 }

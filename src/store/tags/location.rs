@@ -21,7 +21,9 @@ pub enum RecordTags {
 impl RecordTags {
     /// The location an operator's `--target` names: the ARN of an ALB or VPC Lattice rule or
     /// listener, or of a Lambda alias. Anything else is refused, saying what to give instead.
+    /// Checked on the text alone, so that it makes no AWS call ([`super::target`]).
     pub fn of_arn(arn: &str) -> Result<RecordTags, String> {
+        super::target::check(arn)?;
         match crate::arn::Arn::parse(arn).map(|a| a.service) {
             Some("elasticloadbalancing") => Ok(RecordTags::Alb {
                 arn: arn.to_string(),
@@ -31,8 +33,9 @@ impl RecordTags {
             }),
             Some("lambda") => lambda_alias(arn),
             _ => Err(format!(
-                "--target {arn} is not the ARN of an ALB or VPC Lattice rule or listener, nor of \
-                 a Lambda alias; give the ARN of the resource whose weights the deployment shifts"
+                "--target {} is not the ARN of an ALB or VPC Lattice rule or listener, nor of \
+                 a Lambda alias; give the ARN of the resource whose weights the deployment shifts",
+                super::target::shown(arn)
             )),
         }
     }
@@ -62,8 +65,9 @@ fn lambda_alias(arn: &str) -> Result<RecordTags, String> {
             alias: alias.to_string(),
         }),
         _ => Err(format!(
-            "{arn} is not the ARN of a Lambda alias (arn:aws:lambda:<region>:<account>:\
-             function:<name>:<alias>); give the alias's ARN, not the function's or a version's"
+            "--target {} is not the ARN of a Lambda alias (arn:aws:lambda:<region>:<account>:\
+             function:<name>:<alias>); give the alias's ARN, not the function's or a version's",
+            super::target::shown(arn)
         )),
     }
 }
@@ -107,7 +111,7 @@ mod tests {
                 arn: rule.to_string()
             })
         );
-        let err = RecordTags::of_arn("arn:aws:s3:::bucket").unwrap_err();
-        assert!(err.contains("is not the ARN of an ALB"), "{err}");
+        let err = RecordTags::of_arn("arn:aws:s3:us-east-1:123456789012:bucket").unwrap_err();
+        assert!(err.contains("is an ARN of `s3`"), "{err}");
     }
 }

@@ -22,6 +22,7 @@ mod lambda;
 mod lattice;
 mod location;
 mod resource;
+mod target;
 
 pub use location::RecordTags;
 
