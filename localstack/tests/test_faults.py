@@ -4,6 +4,7 @@ back to the code; every / times; counts; keys kept apart; DELETE; faulted reques
 
 import json
 import re
+import time
 import urllib.error
 import urllib.request
 
@@ -108,7 +109,8 @@ def test_elbv2_every_second_describe_tags_is_throttled(endpoint, faults):
     assert state["injected"] == {"elasticloadbalancing:DescribeTags": 2}
     assert state["rules"] == [{
         "action": "elasticloadbalancing:DescribeTags", "code": "Throttling", "status": 400,
-        "message": "Rate exceeded", "every": 2, "times": None, "seen": 4, "injected": 2}]
+        "message": "Rate exceeded", "every": 2, "times": None, "after": 0, "mode": "error",
+        "hang_seconds": 30.0, "seen": 4, "injected": 2}]
 
 
 def test_query_error_body_is_aws_error_response_xml(endpoint, faults):
@@ -208,6 +210,43 @@ def test_times_caps_the_faults(endpoint, faults):
     # Without "message" the message is the code.
     faults("flt-times", "sts:GetCallerIdentity", "Other")
     assert outcome(sts.get_caller_identity)[2] == "Other"
+
+
+def test_after_lets_the_first_requests_through(endpoint, faults):
+    faults("flt-after", "sts:GetCallerIdentity", "Throttling", after=2, times=1)
+    sts = client(endpoint, "sts", "flt-after")
+    assert codes([sts.get_caller_identity] * 4) == [None, None, "Throttling", None]
+
+
+def test_star_matches_every_action_of_the_key(endpoint, faults):
+    faults("flt-star", "*", "Throttling", after=1, times=1)
+    sts = client(endpoint, "sts", "flt-star")
+    elb = client(endpoint, "elbv2", "flt-star")
+    assert outcome(sts.get_caller_identity) is None
+    assert outcome(elb.describe_load_balancers)[0] == "Throttling"
+    _, state = control(endpoint, "GET", "flt-star")
+    assert state["rules"][0]["injected"] == 1
+
+
+def test_after_applying_lands_the_write_and_answers_the_error(endpoint, faults):
+    fn = make_lambda.create(endpoint, "flt-land")
+    faults("flt-land", "lambda:UpdateAlias", "ServiceException", status=500,
+           mode="after_applying", times=1)
+    lam = client(endpoint, "lambda", "flt-land")
+    code, status, _, _ = outcome(lambda: lam.update_alias(
+        FunctionName="flt-land", Name="live", FunctionVersion=fn["canary_version"]))
+    assert (code, status) == ("ServiceException", 500)
+    after = lam.get_alias(FunctionName="flt-land", Name="live")
+    assert after["FunctionVersion"] == fn["canary_version"], "the update landed"
+
+
+def test_hang_holds_the_request_then_lets_it_through(endpoint, faults):
+    faults("flt-hang", "sts:GetCallerIdentity", "Hang", mode="hang", hang_seconds=0.3,
+           times=1)
+    sts = client(endpoint, "sts", "flt-hang")
+    started = time.monotonic()
+    assert outcome(sts.get_caller_identity) is None
+    assert time.monotonic() - started >= 0.3
 
 
 def test_several_rules_first_whose_turn_it_is_answers(endpoint, faults):

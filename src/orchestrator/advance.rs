@@ -87,7 +87,7 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             judgement,
             operator: None,
         };
-        let (ticked, actions) = crate::core::step(record.clone(), &inputs, &self.plan, now);
+        let (_, actions) = crate::core::step(record.clone(), &inputs, &self.plan, now);
         let changes = actions
             .iter()
             .any(|action| !matches!(action, crate::core::Action::Emit(_)));
@@ -99,6 +99,7 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
                 sink.emit(&event);
             }
         }
-        Ok(Some(ticked))
+        // What is stored is what the next call starts from: the record as loaded.
+        Ok(Some(record))
     }
 }
