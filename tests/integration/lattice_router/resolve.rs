@@ -155,8 +155,11 @@ async fn resolves_names_with_list_calls() {
         canary: name("lr-names-canary"),
     };
     let router = router(&client, &route).await;
+    // The shared emulator holds every test's target groups, so the one walk may take pages.
+    let mut calls = log.take();
+    calls.dedup();
     assert_eq!(
-        log.take(),
+        calls,
         [
             "ListServices",
             "ListListeners",
