@@ -31,7 +31,7 @@ pub async fn execute(
     let clients = session.clients();
     tracing::info!(
         "aws calls to resolve the route: {}",
-        super::run::calls_made(&clients.calls)
+        super::tick_calls::calls_made(&clients.calls)
     );
     // Before the first step only; a refusal has written and saved nothing.
     session.gate(&deployment, skip_preflight).await?;
@@ -42,7 +42,7 @@ pub async fn execute(
         .await;
     tracing::info!(
         "aws calls of this tick, lease included: {}",
-        super::run::calls_made(&clients.calls)
+        super::tick_calls::calls_made(&clients.calls)
     );
     let record = match advanced {
         Ok(record) => record,

@@ -13,6 +13,7 @@ mod plan;
 pub mod print;
 mod run;
 mod status;
+mod tick_calls;
 mod validate;
 
 use crate::aws::AwsOptions;

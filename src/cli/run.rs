@@ -2,17 +2,15 @@
 //! deployment's lease meanwhile (exit 5, nothing done, when another runner holds it). Ctrl-C or
 //! SIGTERM stops it with the lease released, so another runner may continue at once.
 
+use super::tick_calls::CallsPerTick;
 use super::{Exit, Global, Output, StartFromArg};
-use crate::aws::CallLog;
 use crate::core::lease::run_ttl;
 use crate::core::plan::PreflightKind;
-use crate::core::Phase;
-use crate::core::{Event, Plan, Record, Timestamp};
+use crate::core::{Phase, Plan};
 use crate::orchestrator::{LeaseTerms, SystemClock};
-use crate::report::{reporter, EventSink};
+use crate::report::reporter;
 use crate::store::{AnyStore, Store};
 use crate::text::line;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 pub async fn execute(
@@ -36,10 +34,7 @@ pub async fn execute(
         "aws calls to resolve the route: {}",
         clients.calls.take().len()
     );
-    let mut sink = CallsPerTick {
-        inner: reporter(global.output),
-        calls: clients.calls.clone(),
-    };
+    let mut sink = CallsPerTick::new(reporter(global.output), clients.calls.clone());
     let ran = tokio::select! {
         ran = deployment.run(&SystemClock, &terms, &mut sink) => ran,
         _ = super::interrupt::interrupted() => {
@@ -97,32 +92,4 @@ pub fn outcome(phase: &Phase) -> String {
         Phase::Failed { why } => format!("outcome: failed ({})", line(why)),
         Phase::Pending | Phase::Stepping { .. } => format!("outcome: {}", phase.name()),
     }
-}
-
-/// Logs, after every tick, how many AWS calls it made and which (`CANARY_DEPLOY_LOG=info`).
-struct CallsPerTick {
-    inner: Box<dyn EventSink>,
-    calls: CallLog,
-}
-
-impl EventSink for CallsPerTick {
-    fn emit(&mut self, event: &Event) {
-        self.inner.emit(event);
-    }
-
-    fn progress(&mut self, record: &Record, plan: &Plan, now: Timestamp) {
-        tracing::info!("aws calls this tick: {}", calls_made(&self.calls));
-        self.inner.progress(record, plan, now);
-    }
-}
-
-/// The AWS calls made since the log was last taken: "5 (DescribeRules 3, ModifyRule 1, …)".
-pub fn calls_made(calls: &CallLog) -> String {
-    let operations = calls.take();
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for operation in &operations {
-        *counts.entry(operation.clone()).or_default() += 1;
-    }
-    let made: Vec<String> = counts.iter().map(|(op, n)| format!("{op} {n}")).collect();
-    format!("{} ({})", operations.len(), made.join(", "))
 }
