@@ -184,12 +184,20 @@ impl AwsError {
             SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => {
                 (None, DisplayErrorContext(err).to_string(), Kind::Transient)
             }
+            // An answer the SDK could not parse (cut short, not what the API returns): say so,
+            // rather than let a caller guess at what the resource holds.
             SdkError::ResponseError(response) => {
-                let kind = match response.raw().status_code() {
+                let status = response.raw().status_code();
+                let kind = match status {
                     Some(429) => Kind::Throttled,
                     _ => Kind::Transient,
                 };
-                (None, DisplayErrorContext(err).to_string(), kind)
+                let status = status.map_or_else(String::new, |s| format!(" (HTTP {s})"));
+                let message = format!(
+                    "AWS's answer could not be read{status}: {}",
+                    DisplayErrorContext(err)
+                );
+                (None, message, kind)
             }
             _ => (None, DisplayErrorContext(err).to_string(), Kind::Other),
         };
@@ -279,6 +287,22 @@ mod tests {
     fn service_error(code: &str, message: &str) -> SdkError<UpdateAliasError, ()> {
         let meta = ErrorMetadata::builder().code(code).message(message).build();
         SdkError::service_error(UpdateAliasError::generic(meta), ())
+    }
+
+    #[test]
+    fn an_answer_that_cannot_be_parsed_says_so_with_the_operation() {
+        let sdk: SdkError<UpdateAliasError, ()> =
+            SdkError::response_error("unexpected end of input", ());
+        let err = AwsError::from_sdk(service::LAMBDA, "GetAlias", "Lambda alias arn:a", &sdk);
+        let text = err.to_string();
+        assert!(
+            text.starts_with(
+                "aws GetAlias failed: Lambda alias arn:a: AWS's answer could not be read: "
+            ),
+            "{text}"
+        );
+        assert!(text.contains("unexpected end of input"), "{text}");
+        assert!(err.is_retryable(), "read again: {text}");
     }
 
     fn error_of(code: &str) -> AwsError {
