@@ -1,6 +1,6 @@
 //! Generators for the property tests of the pure traffic edits, and the model they are checked
-//! against: forward actions of any shape an ALB or Lattice read can meet (valid or not), and target
-//! splits.
+//! against: forward actions of any shape an ALB or Lattice read can meet (valid or not), target
+//! splits, and Lambda alias weights of any `f64`.
 //!
 //! A forward is generated backend-neutrally as a list of [`Entry`]s (who, weight, identifier
 //! form); each backend's property module builds its SDK action from it. The model says what a
@@ -167,4 +167,32 @@ pub fn written(entries: &[Entry], target: Split) -> Vec<Entry> {
         });
     }
     out
+}
+/// A Lambda weight as GetAlias might return it: mostly 0.0–1.0, and every awkward `f64` (NaN,
+/// ±infinity, −0, negative, just above 1, 1e308, subnormals, any bit pattern).
+pub fn lambda_weight() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        6 => 0.0..=1.0f64,
+        1 => (0..=1000u32).prop_map(|p| f64::from(p) / 1000.0),
+        1 => prop::sample::select(vec![
+            f64::NAN,
+            -f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -0.0,
+            0.0,
+            1.0,
+            1.0 + f64::EPSILON,
+            -f64::MIN_POSITIVE,
+            f64::MIN_POSITIVE / 2.0,
+            f64::from_bits(1),
+            1e308,
+            -1e308,
+            f64::MAX,
+            f64::MIN,
+            0.0005,
+            0.9995,
+        ]),
+        2 => any::<f64>(),
+    ]
 }
