@@ -99,8 +99,12 @@ fn mutate(values: &mut Vec<(String, String)>, m: &Mutation) {
 fn key() -> impl Strategy<Value = String> {
     prop_oneof![
         4 => (0..6usize).prop_map(|i| format!("canary-deploy:{i}")),
-        1 => prop::sample::select(vec!["canary-deploy:01", "canary-deploy:", "canary-deploy:live:0"])
-            .prop_map(str::to_string),
+        1 => prop::sample::select(vec![
+            "canary-deploy:01",
+            "canary-deploy:",
+            "canary-deploy:live:0",
+        ])
+        .prop_map(str::to_string),
         1 => text(),
     ]
 }
@@ -135,7 +139,10 @@ fn agree(decoded: Result<Option<crate::core::Record>, StoreError>, json: &[u8]) 
 
 proptest! {
     #[test]
-    fn any_record_round_trips(record in record(), alias in prop::option::of("[a-z][a-z0-9-]{0,9}")) {
+    fn any_record_round_trips(
+        record in record(),
+        alias in prop::option::of("[a-z][a-z0-9-]{0,9}"),
+    ) {
         let values = encode(&record, WHERE).unwrap();
         assert_valid_values(&values);
         let keys = alias.as_deref().map_or_else(KeySpace::default, KeySpace::alias);
