@@ -146,3 +146,7 @@ fn route_of_v1(old: RouteV1) -> Option<ResolvedRoute> {
 #[cfg(test)]
 #[path = "format_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "format_props.rs"]
+mod props;

@@ -14,6 +14,8 @@ mod any;
 pub mod file;
 pub mod format;
 pub mod tags;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 use crate::aws::AwsError;
 use crate::core::Record;

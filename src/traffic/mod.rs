@@ -18,6 +18,8 @@ pub mod lambda_alias;
 pub mod lattice;
 pub mod route;
 pub mod split;
+#[cfg(test)]
+pub(crate) mod test_support;
 mod write;
 
 pub use alb::{AlbRouter, ResolvedAlb};

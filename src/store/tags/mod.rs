@@ -27,6 +27,8 @@ mod target;
 pub use location::RecordTags;
 
 #[cfg(test)]
+mod encode_props;
+#[cfg(test)]
 mod encode_tests;
 #[cfg(test)]
 mod fit_tests;

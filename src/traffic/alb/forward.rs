@@ -37,12 +37,7 @@ pub fn live_split(
     resource: &str,
 ) -> Result<Split, TrafficError> {
     let forward = &actions[find_forward(actions, resource)?];
-    let raw: Vec<(&str, Option<i32>)> = configured_groups(forward)
-        .unwrap_or_default()
-        .iter()
-        .map(|g| (g.target_group_arn().unwrap_or_default(), g.weight()))
-        .collect();
-    ALB_WEIGHTS.check_read(&raw, resource)?;
+    check_read(forward, resource)?;
     let groups = target_group_weights(forward);
     let weight_of = |arn: &str| groups.iter().find(|(a, _)| a == arn).map(|(_, w)| *w);
     let Some(stable_weight) = weight_of(stable) else {
@@ -81,6 +76,8 @@ pub fn with_weights(
     }
     let index = find_forward(actions, resource)?;
     let forward = &actions[index];
+    // Only ever written on a read that live_split would use: no group twice, weights in range.
+    check_read(forward, resource)?;
     let mut groups: Vec<TargetGroupTuple> = match configured_groups(forward) {
         Some(groups) => groups.to_vec(),
         None => forward
@@ -206,6 +203,18 @@ fn find_forward(actions: &[Action], resource: &str) -> Result<usize, TrafficErro
     }
 }
 
+/// Refuses a forward action as read that no valid rule holds ([`WeightLimits::check_read`]).
+///
+/// [`WeightLimits::check_read`]: crate::traffic::WeightLimits::check_read
+fn check_read(forward: &Action, resource: &str) -> Result<(), TrafficError> {
+    let raw: Vec<(&str, Option<i32>)> = configured_groups(forward)
+        .unwrap_or_default()
+        .iter()
+        .map(|g| (g.target_group_arn().unwrap_or_default(), g.weight()))
+        .collect();
+    ALB_WEIGHTS.check_read(&raw, resource)
+}
+
 /// The ForwardConfig's target groups, when it lists any.
 fn configured_groups(forward: &Action) -> Option<&[TargetGroupTuple]> {
     forward
@@ -263,3 +272,7 @@ mod tests;
 #[cfg(test)]
 #[path = "forward_edit_tests.rs"]
 mod edit_tests;
+
+#[cfg(test)]
+#[path = "forward_props.rs"]
+mod props;

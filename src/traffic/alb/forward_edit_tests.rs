@@ -219,3 +219,18 @@ fn order_of_actions_is_kept() {
     assert_eq!(out[0].r#type(), Some(&ActionTypeEnum::AuthenticateOidc));
     assert_eq!(out[1].r#type(), Some(&ActionTypeEnum::Forward));
 }
+
+#[test]
+fn a_forward_no_valid_rule_holds_is_never_written() {
+    // Found by the property test: the stable listed twice (once with weight -1) was written
+    // twice over instead of refused as live_split refuses it.
+    let twice = [weighted_forward(&[(STABLE, 690), (STABLE, -1)], 1, None)];
+    let out_of_range = [weighted_forward(&[(STABLE, 1), (OTHER, 5000)], 1, None)];
+    for before in [twice, out_of_range] {
+        let err = with_weights(&before, STABLE, CANARY, Split::new(756, 143), RULE).unwrap_err();
+        assert!(
+            matches!(err, TrafficError::UnusableAnswer { .. }),
+            "{err:?}"
+        );
+    }
+}

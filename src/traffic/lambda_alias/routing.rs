@@ -78,9 +78,9 @@ pub fn live_split(alias: &AliasRouting, v: Versions<'_>) -> Result<Split, Traffi
 }
 
 /// The canary's weight in the routing config, if any; an extra version that is not the canary
-/// (or more than one) is an error naming it.
+/// (or more than one) is an error naming it. Every weight is checked first: one that is not a
+/// number within 0.0–1.0 is an unusable answer, whatever else the routing says.
 fn extra_version(alias: &AliasRouting, v: Versions<'_>) -> Result<Option<f64>, TrafficError> {
-    let mut weight = None;
     for (version, w) in &alias.weights {
         if !w.is_finite() || !(0.0..=1.0).contains(w) {
             return Err(TrafficError::UnusableAnswer {
@@ -88,6 +88,9 @@ fn extra_version(alias: &AliasRouting, v: Versions<'_>) -> Result<Option<f64>, T
                 why: format!("version {version} has weight {w}, outside 0.0–1.0"),
             });
         }
+    }
+    let mut weight = None;
+    for (version, w) in &alias.weights {
         if version != v.canary {
             return Err(TrafficError::Ambiguous {
                 what: format!(
@@ -146,3 +149,7 @@ pub fn check(target: Split, resource: &str) -> Result<(), TrafficError> {
 #[cfg(test)]
 #[path = "routing_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "routing_props.rs"]
+mod props;

@@ -147,3 +147,20 @@ fn a_weight_no_alias_holds_is_not_used() {
         );
     }
 }
+
+#[test]
+fn a_weight_no_alias_holds_is_unusable_whatever_else_the_routing_says() {
+    // Found by the property test: another version listed first made the read Ambiguous (told
+    // to finish that shift) although the answer itself was unusable.
+    let v = Versions { canary: "10", ..V };
+    for weights in [
+        [("1", 0.0), ("10", 1.0 + f64::EPSILON)],
+        [("0", 0.5), ("10", f64::NAN)],
+    ] {
+        let err = live_split(&alias("1", &weights), v).unwrap_err();
+        assert!(
+            matches!(err, TrafficError::UnusableAnswer { .. }),
+            "{weights:?}: {err:?}"
+        );
+    }
+}

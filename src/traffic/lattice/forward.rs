@@ -8,6 +8,7 @@
 //! every other target group keeps its weight and place. A target group written without a weight
 //! carries AWS's documented default, 100.
 
+use super::arn::target_group_id;
 use super::resolved::LatticeResource;
 use crate::aws::error::service::LATTICE;
 use crate::aws::AwsError;
@@ -51,12 +52,7 @@ pub fn live_split(
     resource: &str,
 ) -> Result<Split, TrafficError> {
     let config = forward(action, resource)?;
-    let raw: Vec<(&str, Option<i32>)> = config
-        .target_groups
-        .iter()
-        .map(|g| (g.target_group_identifier(), g.weight()))
-        .collect();
-    LATTICE_WEIGHTS.check_read(&raw, resource)?;
+    check_read(config, resource)?;
     let groups = target_group_weights(config);
     let weight = |group: &LatticeResource| {
         groups
@@ -109,6 +105,8 @@ pub fn with_weights(
         });
     }
     let mut edited = forward(action, resource)?.clone();
+    // Only ever written on a read that live_split would use: no group twice, weights in range.
+    check_read(&edited, resource)?;
     // Only the canary may join the forward (at its first step); the stable must be there.
     check_stable_routed(action, stable, resource)?;
     set_weight(&mut edited.target_groups, stable, target.stable)?;
@@ -127,6 +125,25 @@ pub fn describe_action(action: Option<&RuleAction>) -> String {
         }
         Some(_) => "an action kind this version does not know".to_string(),
     }
+}
+
+/// Refuses a forward as read that no valid rule holds ([`WeightLimits::check_read`]), a group
+/// named once by id and once by ARN counting as listed twice.
+///
+/// [`WeightLimits::check_read`]: crate::traffic::WeightLimits::check_read
+fn check_read(forward: &ForwardAction, resource: &str) -> Result<(), TrafficError> {
+    let raw: Vec<(&str, Option<i32>)> = forward
+        .target_groups
+        .iter()
+        .map(|g| {
+            let identifier = g.target_group_identifier();
+            (
+                target_group_id(identifier).unwrap_or(identifier),
+                g.weight(),
+            )
+        })
+        .collect();
+    LATTICE_WEIGHTS.check_read(&raw, resource)
 }
 
 /// A group's weight; AWS implies [`DEFAULT_WEIGHT`] when it is missing, and never returns a
@@ -192,3 +209,7 @@ fn set_weight(
 #[cfg(test)]
 #[path = "forward_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "forward_props.rs"]
+mod props;

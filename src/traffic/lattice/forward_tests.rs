@@ -4,9 +4,10 @@
 use super::*;
 use aws_sdk_vpclattice::types::FixedResponseAction;
 
-const RULE: &str = "Lattice rule arn:aws:vpc-lattice:us-east-1:123456789012:service/svc-1/\
+pub(super) const RULE: &str =
+    "Lattice rule arn:aws:vpc-lattice:us-east-1:123456789012:service/svc-1/\
                     listener/listener-2/rule/rule-3 of listener http of service demo";
-const TG_PREFIX: &str = "arn:aws:vpc-lattice:us-east-1:123456789012:targetgroup/";
+pub(super) const TG_PREFIX: &str = "arn:aws:vpc-lattice:us-east-1:123456789012:targetgroup/";
 
 fn group(id: &str, name: &str) -> LatticeResource {
     LatticeResource {
@@ -16,15 +17,15 @@ fn group(id: &str, name: &str) -> LatticeResource {
     }
 }
 
-fn stable() -> LatticeResource {
+pub(super) fn stable() -> LatticeResource {
     group("tg-a1", "demo-stable")
 }
 
-fn canary() -> LatticeResource {
+pub(super) fn canary() -> LatticeResource {
     group("tg-b2", "demo-canary")
 }
 
-fn weighted(identifier: &str, weight: Option<i32>) -> WeightedTargetGroup {
+pub(super) fn weighted(identifier: &str, weight: Option<i32>) -> WeightedTargetGroup {
     WeightedTargetGroup::builder()
         .target_group_identifier(identifier)
         .set_weight(weight)
@@ -43,7 +44,7 @@ fn forward_to(groups: &[(&str, Option<i32>)]) -> RuleAction {
     )
 }
 
-fn fixed(status: i32) -> RuleAction {
+pub(super) fn fixed(status: i32) -> RuleAction {
     RuleAction::FixedResponse(
         FixedResponseAction::builder()
             .status_code(status)
@@ -332,6 +333,34 @@ fn an_answer_no_valid_rule_holds_is_not_used() {
         assert!(
             matches!(err, TrafficError::UnusableAnswer { .. }) && err.to_string().contains(says),
             "{groups:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_group_named_by_id_and_by_arn_is_listed_twice_and_never_written() {
+    // Found by the property test: the stable by id (weight 0) and by ARN (weight 494) read as
+    // stable 0, and a write set both.
+    let by_arn = format!("{TG_PREFIX}tg-a1");
+    let twice = forward_to(&[("tg-a1", Some(0)), (&by_arn, Some(494))]);
+    let err = live_split(Some(&twice), &stable(), &canary(), RULE).unwrap_err();
+    assert!(
+        matches!(err, TrafficError::UnusableAnswer { .. }) && err.to_string().contains("twice"),
+        "{err}"
+    );
+    let out_of_range = forward_to(&[("tg-a1", Some(1)), ("tg-o5", Some(-1))]);
+    for before in [twice, out_of_range] {
+        let err = with_weights(
+            Some(&before),
+            &stable(),
+            &canary(),
+            Split::new(940, 60),
+            RULE,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, TrafficError::UnusableAnswer { .. }),
+            "{err:?}"
         );
     }
 }
