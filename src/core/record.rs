@@ -32,6 +32,12 @@ pub struct Record {
     /// step's weights are written only once that passes.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub judging_live: bool,
+    /// The end of the newest CloudWatch period already judged: a tick whose window ends no
+    /// later judges nothing, so each period counts once however often ticks look (with an
+    /// interval shorter than the period, two ticks would otherwise judge the same window and
+    /// `failure_threshold: 2` would act like 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judged_through: Option<Timestamp>,
     /// Failed analyses in a row; reset by a passing one.
     pub consecutive_failures: u32,
     /// The most recent analysis, for `status`.
@@ -196,6 +202,7 @@ impl Record {
             written: None,
             in_flight: None,
             judging_live: false,
+            judged_through: None,
             consecutive_failures: 0,
             last_verdict: None,
             history: VecDeque::new(),

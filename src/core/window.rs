@@ -52,6 +52,18 @@ pub fn analysis_window(
     })
 }
 
+/// [`analysis_window`], unless its newest period was judged already (`judged_through` is the
+/// end of the newest judged window): then no window, and the tick judges nothing.
+pub fn new_window(
+    analysis: &Analysis,
+    step_since: Timestamp,
+    judged_through: Option<Timestamp>,
+    now: Timestamp,
+) -> Option<Window> {
+    analysis_window(analysis, step_since, now)
+        .filter(|window| judged_through.is_none_or(|judged| window.end > judged))
+}
+
 fn millis(d: Duration) -> Option<i64> {
     i64::try_from(d.as_millis()).ok()
 }
@@ -98,6 +110,20 @@ mod tests {
             start: secs(start),
             end: secs(end),
         })
+    }
+
+    #[test]
+    fn a_period_already_judged_is_not_judged_again() {
+        let a = analysis(60, 300, 0);
+        let first = analysis_window(&a, secs(0), secs(36_030)).unwrap();
+        // A second tick in the same minute finds no new complete period.
+        assert_eq!(new_window(&a, secs(0), Some(first.end), secs(36_050)), None);
+        // The next minute's tick judges again.
+        assert_eq!(
+            new_window(&a, secs(0), Some(first.end), secs(36_060)),
+            window(35_760, 36_060)
+        );
+        assert_eq!(new_window(&a, secs(0), None, secs(36_030)), Some(first));
     }
 
     #[test]

@@ -81,13 +81,14 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         if crate::core::agree::runner(&record, &self.plan, live).is_err() {
             return Ok(None);
         }
-        let judgement = self.analyse(&record, now, sink).await;
+        let mut looked = record.clone();
+        let judgement = self.analyse(&mut looked, now, sink).await;
         let inputs = crate::core::Inputs {
             live,
             judgement,
             operator: None,
         };
-        let (_, actions) = crate::core::step(record.clone(), &inputs, &self.plan, now);
+        let (_, actions) = crate::core::step(looked, &inputs, &self.plan, now);
         let changes = actions
             .iter()
             .any(|action| !matches!(action, crate::core::Action::Emit(_)));

@@ -152,11 +152,11 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             }
         }
         let shell = self.shell();
-        let (record, recovered, live) = shell
+        let (mut record, recovered, live) = shell
             .recover_in_flight(record, live, false, now, sink)
             .await?;
         core::agree::runner(&record, &self.plan, live).map_err(OrchestratorError::Contradiction)?;
-        let judgement = self.analyse(&record, now, sink).await;
+        let judgement = self.analyse(&mut record, now, sink).await;
         let inputs = Inputs {
             live,
             judgement,
@@ -221,11 +221,13 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         }
     }
 
-    /// Judges the current step's window, when one is due. A CloudWatch failure is reported and
-    /// skips this analysis: it neither passes nor fails the canary.
+    /// Judges the current step's window, when one with a period not judged before is due, and
+    /// notes in the record how far judging has got (saved with the tick's other changes). A
+    /// CloudWatch failure is reported and skips this analysis: it neither passes nor fails the
+    /// canary, and its periods are judged at the next tick.
     async fn analyse(
         &self,
-        record: &Record,
+        record: &mut Record,
         now: Timestamp,
         sink: &mut dyn EventSink,
     ) -> Option<Judgement> {
@@ -235,7 +237,23 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         if self.plan.checks.is_empty() {
             return None;
         }
-        let window = core::analysis_window(&self.plan.analysis, since, now)?;
+        let window =
+            core::window::new_window(&self.plan.analysis, since, record.judged_through, now)?;
+        let judgement = self.judge_window(record, window, now, sink).await;
+        if judgement.is_some() {
+            record.judged_through = Some(window.end);
+        }
+        judgement
+    }
+
+    /// The judgement of the checks that apply at the record's share over `window`.
+    async fn judge_window(
+        &self,
+        record: &Record,
+        window: core::Window,
+        now: Timestamp,
+        sink: &mut dyn EventSink,
+    ) -> Option<Judgement> {
         let checks = self
             .plan
             .checks_at(core::step::current_share(record, &self.plan)?);

@@ -163,14 +163,14 @@ pub fn record() -> BoxedStrategy<Record> {
             prop::option::of(verdict),
             history,
         ),
-        (at(), at(), any::<u64>()),
+        (at(), at(), any::<u64>(), prop::option::of(at())),
         (prop::option::of(route()), prop::option::of(lease)),
     )
         .prop_map(
             |(
                 (playbook, phase, written, in_flight),
                 (judging_live, consecutive_failures, last_verdict, history),
-                (started_at, updated_at, revision),
+                (started_at, updated_at, revision, judged_through),
                 (route, lease),
             )| Record {
                 version: RECORD_VERSION,
@@ -179,6 +179,7 @@ pub fn record() -> BoxedStrategy<Record> {
                 written,
                 in_flight,
                 judging_live,
+                judged_through,
                 consecutive_failures,
                 last_verdict,
                 history: history.into(),

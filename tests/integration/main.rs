@@ -43,4 +43,5 @@ mod tag_store;
 mod tampered;
 mod traffic_errors;
 mod untrusted_text;
+mod windows;
 mod write_outcomes;
