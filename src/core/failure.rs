@@ -74,6 +74,36 @@ pub fn write_failed(
     (record, events)
 }
 
+/// A read of the live weights whose answer could not be used (a weight out of range, a group
+/// listed twice: see [`crate::traffic::WeightLimits::check_read`]): a deployment on its way
+/// pauses where it is, nothing written, with the answer's problem as the reason. `None` for a
+/// phase that does not act on a read (ended or already paused): the caller reports the error.
+pub fn read_unusable(
+    mut record: Record,
+    why: &str,
+    now: Timestamp,
+) -> Option<(Record, Vec<Event>)> {
+    let index = match record.phase {
+        Phase::Stepping { index, .. } => Some(index),
+        Phase::Pending => None,
+        _ => return None,
+    };
+    let why = format!(
+        "{why}. Traffic was left as it was; look at the resource, then `canary-deploy resume` or          `canary-deploy rollback`"
+    );
+    record.phase = Phase::Paused {
+        why: why.clone(),
+        index,
+    };
+    record.updated_at = now;
+    let event = Event {
+        at: now,
+        kind: EventKind::Paused { why },
+    };
+    record.remember(event.clone());
+    Some((record, vec![event]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +141,18 @@ mod tests {
         assert!(why.contains("stable 950 / canary 50") && why.contains("stable 800 / canary 200"));
         assert_eq!(events.len(), 2);
         assert_eq!(record.history.len(), 2);
+    }
+
+    #[test]
+    fn an_unusable_read_pauses_a_deployment_on_its_way_and_nothing_else() {
+        let (record, events) = read_unusable(stepping(), "weight 5000", Timestamp(5)).unwrap();
+        assert!(
+            matches!(record.phase, Phase::Paused { index: Some(2), ref why } if why.starts_with("weight 5000"))
+        );
+        assert_eq!(events.len(), 1);
+        let mut ended = stepping();
+        ended.phase = Phase::Promoted { at: Timestamp(1) };
+        assert!(read_unusable(ended, "x", Timestamp(5)).is_none());
     }
 
     #[test]

@@ -145,7 +145,13 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         sink: &mut dyn EventSink,
     ) -> Result<Record, OrchestratorError> {
         record.route = Some(self.router.route());
-        let live = self.router.read().await?;
+        let live = match self.router.read().await {
+            Ok(live) => live,
+            Err(error @ TrafficError::UnusableAnswer { .. }) => {
+                return self.pause_on_unusable(record, error, now, sink).await
+            }
+            Err(error) => return Err(error.into()),
+        };
         if record.phase == Phase::Pending {
             if let core::start::Start::Refuse { why } = core::start::start(&self.plan, live) {
                 return Err(OrchestratorError::ExistingSplit(why));
@@ -172,6 +178,27 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             }
             result => result,
         }
+    }
+
+    /// A tick whose read of the live weights could not be used pauses the deployment where it
+    /// is (saved, nothing written); a deployment that does not act on the read reports it.
+    async fn pause_on_unusable(
+        &self,
+        record: Record,
+        error: TrafficError,
+        now: Timestamp,
+        sink: &mut dyn EventSink,
+    ) -> Result<Record, OrchestratorError> {
+        let Some((mut paused, events)) =
+            core::failure::read_unusable(record, &error.to_string(), now)
+        else {
+            return Err(error.into());
+        };
+        for event in &events {
+            sink.emit(event);
+        }
+        self.store.save(&mut paused).await?;
+        Ok(paused)
     }
 
     /// An ended deployment's record is believed only when the live split agrees with it (a

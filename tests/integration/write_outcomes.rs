@@ -204,3 +204,51 @@ fn cli(key: &str, args: &[&str]) -> std::process::Output {
         .output()
         .expect("run canary-deploy")
 }
+
+#[tokio::test]
+async fn an_answer_no_valid_listener_holds_pauses_the_run_and_writes_nothing() {
+    let mut s = alb_scenario("unusable-read").await;
+    s.tick().await;
+    let route = s.deployment.router.route();
+    let alb = route.as_alb().expect("an ALB route").clone();
+    let tuple = |arn: &str, weight: i32| {
+        TargetGroupTuple::builder()
+            .target_group_arn(arn)
+            .weight(weight)
+            .build()
+    };
+    // The stable listed twice, which no ALB holds (AWS refuses it): as an odd server could
+    // answer. A write on it would set both entries.
+    let forward = Action::builder()
+        .r#type(ActionTypeEnum::Forward)
+        .forward_config(
+            ForwardActionConfig::builder()
+                .target_groups(tuple(&alb.stable_arn, 900))
+                .target_groups(tuple(&alb.stable_arn, 50))
+                .target_groups(tuple(&alb.canary_arn, 100))
+                .build(),
+        )
+        .build();
+    s.clients
+        .elbv2
+        .modify_listener()
+        .listener_arn(&alb.listener_arn)
+        .default_actions(forward)
+        .send()
+        .await
+        .expect("the emulator takes the odd weight");
+    s.clients.calls.take();
+    // (No simulated traffic: the simulator itself cannot read such a listener.)
+    s.now = s.now.plus(std::time::Duration::from_secs(60));
+    let record = s.tick().await;
+    let Phase::Paused { why, .. } = &record.phase else {
+        panic!("an unusable answer pauses: {:?}", record.phase);
+    };
+    assert!(why.contains("could not be used"), "{why}");
+    assert!(why.contains("twice"), "{why}");
+    let calls = s.clients.calls.take();
+    assert!(
+        !calls.iter().any(|op| op.starts_with("Modify")),
+        "nothing written: {calls:?}"
+    );
+}
