@@ -73,11 +73,7 @@ pub(super) fn region_problem(region: &str) -> Option<String> {
 
 /// `text` to echo in a message: on one line, at most 80 characters.
 pub(super) fn shown(text: &str) -> String {
-    let line = crate::text::line(text);
-    match line.char_indices().nth(80) {
-        Some((cut, _)) => format!("{}… ({} bytes)", &line[..cut], text.len()),
-        None => line,
-    }
+    crate::text::shown(text, 80)
 }
 
 #[cfg(test)]

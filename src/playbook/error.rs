@@ -132,19 +132,11 @@ pub(crate) fn sanitize(s: &str) -> String {
             out.push('`');
         }
         match i % 2 {
-            1 => out.push_str(&shorten(part, MAX_ECHO)),
+            1 => out.push_str(&crate::text::cut(part, MAX_ECHO)),
             _ => out.push_str(part),
         }
     }
-    shorten(&out, MAX_MESSAGE)
-}
-
-/// `text` cut to its first `max` characters, followed by how long it was.
-fn shorten(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}… ({} bytes)", &text[..cut], text.len()),
-        None => text.to_string(),
-    }
+    crate::text::cut(&out, MAX_MESSAGE)
 }
 
 /// The most problems one validation reports; the rest are counted in a last one.

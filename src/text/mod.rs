@@ -28,6 +28,20 @@ pub mod workflow;
 
 pub use line::{indented, line, lines};
 
+/// `text` cut to its first `max` characters, followed by how long it was ("… (5000 bytes)"):
+/// how a message echoes a value that may be any size.
+pub fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}… ({} bytes)", &text[..at], text.len()),
+        None => text.to_string(),
+    }
+}
+
+/// `text` to echo in a message: [`line()`], then [`cut`] to `max` characters.
+pub fn shown(text: &str, max: usize) -> String {
+    cut(&line(text), max)
+}
+
 #[cfg(test)]
 pub(crate) mod test_support;
 #[cfg(test)]

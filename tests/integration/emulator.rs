@@ -60,6 +60,17 @@ pub fn binary() -> Command {
     command
 }
 
+/// `canary-deploy <args> --endpoint-url <endpoint>`, run from `cwd` (so no state file can be
+/// found there).
+pub fn canary_deploy_in(cwd: &Path, args: &[&str]) -> std::process::Output {
+    binary()
+        .current_dir(cwd)
+        .args(args)
+        .args(["--endpoint-url", endpoint()])
+        .output()
+        .expect("run canary-deploy")
+}
+
 /// `canary-deploy <command> <playbook> --endpoint-url <endpoint> --state-dir <state>`.
 pub fn deploy_command(command: &str, playbook: &Path, endpoint: &str, state: &Path) -> Command {
     let mut binary = binary();

@@ -2,23 +2,14 @@
 //! credentials and the routed resource's ARN. The deployment's record lives in that resource's
 //! tags, and says which target group is stable.
 
-use crate::emulator::{binary, endpoint};
+use crate::emulator::canary_deploy_in;
 use crate::route_fixture::{for_backends, Backend, RouteFixture};
 use canary_deploy::core::{EventKind, OperatorAction, Phase, Record, Split};
 use std::path::Path;
 use std::process::Output;
 
-const STEPS: &str = "steps:\n  canary: [10, 50, 100]\n  bake: 1h\nanalysis:\n  interval: 1s\n";
-
-/// `canary-deploy <args>` against the emulator, run from `cwd` (so no state file can be found).
-fn canary_deploy(cwd: &Path, args: &[&str]) -> Output {
-    binary()
-        .current_dir(cwd)
-        .args(args)
-        .args(["--endpoint-url", endpoint()])
-        .output()
-        .expect("run canary-deploy")
-}
+pub(crate) const STEPS: &str =
+    "steps:\n  canary: [10, 50, 100]\n  bake: 1h\nanalysis:\n  interval: 1s\n";
 
 fn ok(output: &Output) -> String {
     let stdout = String::from_utf8_lossy(&output.stdout).to_string();
@@ -33,7 +24,10 @@ fn ok(output: &Output) -> String {
 
 /// The record in the resource's tags, as `status --target --json` shows it, and the live split.
 fn status(cwd: &Path, arn: &str) -> (Record, Split) {
-    let out = ok(&canary_deploy(cwd, &["status", "--target", arn, "--json"]));
+    let out = ok(&canary_deploy_in(
+        cwd,
+        &["status", "--target", arn, "--json"],
+    ));
     let json: serde_json::Value = serde_json::from_str(&out).expect("status --json");
     let record = serde_json::from_value(json["record"].clone()).expect("a record in the tags");
     let live = serde_json::from_value(json["live"].clone()).expect("live weights");
@@ -48,7 +42,7 @@ async fn started(backend: Backend, name: &str) -> (Box<dyn RouteFixture>, tempfi
     let playbook = first_machine.path().join("p.yaml");
     std::fs::write(&playbook, route.playbook(name, STEPS)).expect("write playbook");
     let path = playbook.to_string_lossy().to_string();
-    ok(&canary_deploy(first_machine.path(), &["advance", &path]));
+    ok(&canary_deploy_in(first_machine.path(), &["advance", &path]));
     assert!(
         !first_machine.path().join(".canary-deploy").exists(),
         "no local state by default"
@@ -64,7 +58,7 @@ async fn rollback_with_only_the_arn(backend: Backend) {
     assert!(matches!(before.phase, Phase::Stepping { index: 0, .. }));
     assert_eq!(live.canary, 100);
 
-    let out = ok(&canary_deploy(
+    let out = ok(&canary_deploy_in(
         second_machine.path(),
         &["rollback", "--target", &arn, "--reason", "pager: 5xx"],
     ));
@@ -88,7 +82,7 @@ async fn rollback_with_only_the_arn(backend: Backend) {
             ..
         }
     )));
-    let human = ok(&canary_deploy(
+    let human = ok(&canary_deploy_in(
         second_machine.path(),
         &["status", "--target", &arn],
     ));
@@ -102,7 +96,7 @@ async fn pause_resume_and_promote_with_only_the_arn(backend: Backend) {
     let second = tempfile::tempdir().expect("temp dir");
     let cwd = second.path();
 
-    ok(&canary_deploy(
+    ok(&canary_deploy_in(
         cwd,
         &["pause", "--target", &arn, "--reason", "looking"],
     ));
@@ -112,15 +106,15 @@ async fn pause_resume_and_promote_with_only_the_arn(backend: Backend) {
     ));
     // A paused deployment: the scheduled job does nothing and says so.
     let playbook = first.path().join("p.yaml").to_string_lossy().to_string();
-    let paused = canary_deploy(first.path(), &["advance", &playbook]);
+    let paused = canary_deploy_in(first.path(), &["advance", &playbook]);
     assert_eq!(paused.status.code(), Some(4));
     // Pausing twice is refused, with the phase.
-    let again = canary_deploy(cwd, &["pause", "--target", &arn]);
+    let again = canary_deploy_in(cwd, &["pause", "--target", &arn]);
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr)
         .contains("nothing to pause: the deployment is paused"));
 
-    ok(&canary_deploy(
+    ok(&canary_deploy_in(
         cwd,
         &["resume", "--target", &arn, "--reason", "fine"],
     ));
@@ -129,7 +123,7 @@ async fn pause_resume_and_promote_with_only_the_arn(backend: Backend) {
         Phase::Stepping { index: 0, .. }
     ));
 
-    ok(&canary_deploy(
+    ok(&canary_deploy_in(
         cwd,
         &["promote", "--target", &arn, "--reason", "ship it"],
     ));
@@ -143,7 +137,7 @@ async fn pause_resume_and_promote_with_only_the_arn(backend: Backend) {
 
 /// The "live weights:" line `plan` prints for `playbook` (a read: plan writes nothing).
 fn live_weights(cwd: &Path, playbook: &Path) -> String {
-    let out = canary_deploy(cwd, &["plan", &playbook.to_string_lossy()]);
+    let out = canary_deploy_in(cwd, &["plan", &playbook.to_string_lossy()]);
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     match stdout.lines().find(|l| l.starts_with("live weights: ")) {
         Some(line) => line.to_string(),
@@ -160,7 +154,7 @@ async fn rollback_without_a_record_says_what_to_check(backend: Backend) {
     let playbook = cwd.path().join("p.yaml");
     std::fs::write(&playbook, route.playbook("oncall-norecord", STEPS)).expect("write");
     let before = live_weights(cwd.path(), &playbook);
-    let out = canary_deploy(cwd.path(), &["rollback", "--target", &arn, "--reason", "x"]);
+    let out = canary_deploy_in(cwd.path(), &["rollback", "--target", &arn, "--reason", "x"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
@@ -175,7 +169,7 @@ async fn rollback_without_a_record_says_what_to_check(backend: Backend) {
         before,
         "nothing written"
     );
-    let status = ok(&canary_deploy(cwd.path(), &["status", "--target", &arn]));
+    let status = ok(&canary_deploy_in(cwd.path(), &["status", "--target", &arn]));
     assert!(
         status.contains("no deployment recorded"),
         "still no record: {status}"
@@ -190,7 +184,7 @@ async fn a_function_arn_instead_of_its_alias_is_refused_naming_the_alias_form() 
     let function_arn = alias_arn
         .rsplit_once(':')
         .map_or(alias_arn.clone(), |(f, _)| f.to_string());
-    let out = canary_deploy(
+    let out = canary_deploy_in(
         cwd.path(),
         &["rollback", "--target", &function_arn, "--reason", "x"],
     );
@@ -209,7 +203,7 @@ async fn a_huge_reason_never_blocks_the_rollback(backend: Backend) {
     let arn = route.resource_arn();
     let cwd = tempfile::tempdir().expect("temp dir");
     let reason = "log line\n".repeat(1820);
-    let out = ok(&canary_deploy(
+    let out = ok(&canary_deploy_in(
         cwd.path(),
         &["rollback", "--target", &arn, "--reason", &reason],
     ));

@@ -3,7 +3,8 @@
 //! deployment at 10 % as such an editor would, then presses the buttons as the real binary: every
 //! edit is refused naming what disagrees, and the live weights stay exactly as they were.
 
-use crate::emulator::{binary, endpoint, sdk_config};
+use crate::emulator::{canary_deploy_in, sdk_config};
+use crate::oncall::STEPS;
 use crate::route_fixture::{for_backends, Backend, RouteFixture};
 use canary_deploy::aws::Clients;
 use canary_deploy::core::{Phase, Record, Split, Timestamp};
@@ -11,19 +12,7 @@ use canary_deploy::store::tags::{RecordTags, TagStore};
 use canary_deploy::store::Store;
 use canary_deploy::traffic::{RouteRouter, Router};
 use serde_json::Value;
-use std::path::Path;
 use std::process::Output;
-
-const STEPS: &str = "steps:\n  canary: [10, 50, 100]\n  bake: 1h\nanalysis:\n  interval: 1s\n";
-
-fn canary_deploy(cwd: &Path, args: &[&str]) -> Output {
-    binary()
-        .current_dir(cwd)
-        .args(args)
-        .args(["--endpoint-url", endpoint()])
-        .output()
-        .expect("run canary-deploy")
-}
 
 fn text(output: &Output) -> String {
     format!(
@@ -49,7 +38,7 @@ async fn started(backend: Backend, name: &str) -> Started {
     let path = dir.path().join("p.yaml");
     std::fs::write(&path, route.playbook(name, STEPS)).expect("write playbook");
     let playbook = path.to_string_lossy().to_string();
-    let advanced = canary_deploy(dir.path(), &["advance", &playbook]);
+    let advanced = canary_deploy_in(dir.path(), &["advance", &playbook]);
     assert_eq!(advanced.status.code(), Some(0), "{}", text(&advanced));
     let clients = Clients::new(&sdk_config().await);
     let store = RecordTags::of_arn(&route.resource_arn())
@@ -89,7 +78,7 @@ impl Started {
     /// `args` is refused (exit 1) saying `says`, and the live weights are what they were.
     async fn refused(&self, args: &[&str], says: &str) {
         let before = self.live().await;
-        let out = canary_deploy(self.dir.path(), args);
+        let out = canary_deploy_in(self.dir.path(), args);
         assert_eq!(out.status.code(), Some(1), "{}", text(&out));
         assert!(
             text(&out).contains(says),
@@ -229,7 +218,7 @@ async fn a_forged_phase_is_a_contradiction_not_a_result(backend: Backend) {
     .await;
     s.refused(&["advance", &s.playbook], "says promoted").await;
     s.refused(&["run", &s.playbook], "says promoted").await;
-    let status = canary_deploy(
+    let status = canary_deploy_in(
         s.dir.path(),
         &["status", "--target", &s.route.resource_arn()],
     );

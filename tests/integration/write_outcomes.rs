@@ -105,29 +105,12 @@ async fn a_target_group_added_mid_run_is_drift_and_blocks_the_operators_writes()
         .target_group_arn()
         .expect("an ARN")
         .to_string();
-    let tuple = |arn: &str, weight: i32| {
-        TargetGroupTuple::builder()
-            .target_group_arn(arn)
-            .weight(weight)
-            .build()
-    };
-    let forward = Action::builder()
-        .r#type(ActionTypeEnum::Forward)
-        .forward_config(
-            ForwardActionConfig::builder()
-                .target_groups(tuple(&alb.stable_arn, written.stable as i32))
-                .target_groups(tuple(&alb.canary_arn, written.canary as i32))
-                .target_groups(tuple(&theirs, 500))
-                .build(),
-        )
-        .build();
-    elbv2
-        .modify_listener()
-        .listener_arn(&alb.listener_arn)
-        .default_actions(forward)
-        .send()
-        .await
-        .expect("someone else adds a group");
+    let groups = [
+        (alb.stable_arn.as_str(), written.stable as i32),
+        (alb.canary_arn.as_str(), written.canary as i32),
+        (theirs.as_str(), 500),
+    ];
+    forward_to(&s, &alb.listener_arn, &groups).await;
 
     s.clients.calls.take();
     let record = s.minute().await;
@@ -211,32 +194,14 @@ async fn an_answer_no_valid_listener_holds_pauses_the_run_and_writes_nothing() {
     s.tick().await;
     let route = s.deployment.router.route();
     let alb = route.as_alb().expect("an ALB route").clone();
-    let tuple = |arn: &str, weight: i32| {
-        TargetGroupTuple::builder()
-            .target_group_arn(arn)
-            .weight(weight)
-            .build()
-    };
     // The stable listed twice, which no ALB holds (AWS refuses it): as an odd server could
     // answer. A write on it would set both entries.
-    let forward = Action::builder()
-        .r#type(ActionTypeEnum::Forward)
-        .forward_config(
-            ForwardActionConfig::builder()
-                .target_groups(tuple(&alb.stable_arn, 900))
-                .target_groups(tuple(&alb.stable_arn, 50))
-                .target_groups(tuple(&alb.canary_arn, 100))
-                .build(),
-        )
-        .build();
-    s.clients
-        .elbv2
-        .modify_listener()
-        .listener_arn(&alb.listener_arn)
-        .default_actions(forward)
-        .send()
-        .await
-        .expect("the emulator takes the odd weight");
+    let groups = [
+        (alb.stable_arn.as_str(), 900),
+        (alb.stable_arn.as_str(), 50),
+        (alb.canary_arn.as_str(), 100),
+    ];
+    forward_to(&s, &alb.listener_arn, &groups).await;
     s.clients.calls.take();
     // (No simulated traffic: the simulator itself cannot read such a listener.)
     s.now = s.now.plus(std::time::Duration::from_secs(60));
@@ -251,4 +216,30 @@ async fn an_answer_no_valid_listener_holds_pauses_the_run_and_writes_nothing() {
         !calls.iter().any(|op| op.starts_with("Modify")),
         "nothing written: {calls:?}"
     );
+}
+
+/// Sets the listener's default action to a forward to `groups` (ARN, weight), as someone else
+/// (or an odd server) could.
+async fn forward_to(s: &Scenario, listener_arn: &str, groups: &[(&str, i32)]) {
+    let mut config = ForwardActionConfig::builder();
+    for (arn, weight) in groups {
+        config = config.target_groups(
+            TargetGroupTuple::builder()
+                .target_group_arn(*arn)
+                .weight(*weight)
+                .build(),
+        );
+    }
+    let forward = Action::builder()
+        .r#type(ActionTypeEnum::Forward)
+        .forward_config(config.build())
+        .build();
+    s.clients
+        .elbv2
+        .modify_listener()
+        .listener_arn(listener_arn)
+        .default_actions(forward)
+        .send()
+        .await
+        .expect("the listener's forward changed");
 }

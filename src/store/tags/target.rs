@@ -88,11 +88,7 @@ fn lattice(text: &str) -> Option<String> {
 
 /// `text` to echo in a message: on one line, at most 200 characters (any real ARN fits).
 pub(super) fn shown(text: &str) -> String {
-    let line = crate::text::line(text);
-    match line.char_indices().nth(200) {
-        Some((cut, _)) => format!("{}… ({} bytes)", &line[..cut], text.len()),
-        None => line,
-    }
+    crate::text::shown(text, 200)
 }
 
 #[cfg(test)]
