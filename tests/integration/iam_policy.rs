@@ -121,8 +121,11 @@ async fn holds_the_policy_to_the_calls(route: &dyn RouteFixture, tag: &str, extr
     canary_deploy(cwd, &key, &["advance", &oncall]);
     canary_deploy(cwd, &key, &["status", &oncall]);
     canary_deploy(cwd, &key, &["status", "--target", &arn]);
+    // Long reasons make the on-call record span more tags than the next deployment's fresh
+    // one, so that save removes tags too (UntagResource, RemoveTags).
+    let reason = "iam ".repeat(60);
     for command in ["pause", "resume", "promote", "rollback"] {
-        canary_deploy(cwd, &key, &[command, "--target", &arn, "--reason", "iam"]);
+        canary_deploy(cwd, &key, &[command, "--target", &arn, "--reason", &reason]);
     }
     let out = canary_deploy(cwd, &key, &["run", &run]);
     assert!(out.contains("promoted"), "{out}");

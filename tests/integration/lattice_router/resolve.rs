@@ -184,8 +184,10 @@ async fn resolves_names_with_list_calls() {
         ..route
     };
     let router = super::fixtures::router(&client, &route).await;
+    let mut calls = log.take();
+    calls.dedup();
     assert_eq!(
-        log.take(),
+        calls,
         [
             "ListServices",
             "ListListeners",
