@@ -3,13 +3,11 @@
 //! change); a target group someone adds to the forward action mid-run is drift; a rollback whose
 //! record cannot be saved afterwards still put the traffic back (a warning, exit 0).
 
+use crate::alb_actions::{forward, set_default_action};
 use crate::emulator::{binary, endpoint};
 use crate::emulator_control::{control, inject_fault};
 use crate::route_fixture::Backend;
 use crate::scenario::{playbook, Scenario, ANALYSIS};
-use aws_sdk_elasticloadbalancingv2::types::{
-    Action, ActionTypeEnum, ForwardActionConfig, TargetGroupTuple,
-};
 use canary_deploy::core::{EventKind, Phase, Share};
 use canary_deploy::orchestrator::OrchestratorError;
 use canary_deploy::store::{FileStore, Store};
@@ -110,7 +108,12 @@ async fn a_target_group_added_mid_run_is_drift_and_blocks_the_operators_writes()
         (alb.canary_arn.as_str(), written.canary as i32),
         (theirs.as_str(), 500),
     ];
-    forward_to(&s, &alb.listener_arn, &groups).await;
+    set_default_action(
+        &s.clients.elbv2,
+        &alb.listener_arn,
+        forward(&groups, None, None),
+    )
+    .await;
 
     s.clients.calls.take();
     let record = s.minute().await;
@@ -201,7 +204,12 @@ async fn an_answer_no_valid_listener_holds_pauses_the_run_and_writes_nothing() {
         (alb.stable_arn.as_str(), 50),
         (alb.canary_arn.as_str(), 100),
     ];
-    forward_to(&s, &alb.listener_arn, &groups).await;
+    set_default_action(
+        &s.clients.elbv2,
+        &alb.listener_arn,
+        forward(&groups, None, None),
+    )
+    .await;
     s.clients.calls.take();
     // (No simulated traffic: the simulator itself cannot read such a listener.)
     s.now = s.now.plus(std::time::Duration::from_secs(60));
@@ -216,30 +224,4 @@ async fn an_answer_no_valid_listener_holds_pauses_the_run_and_writes_nothing() {
         !calls.iter().any(|op| op.starts_with("Modify")),
         "nothing written: {calls:?}"
     );
-}
-
-/// Sets the listener's default action to a forward to `groups` (ARN, weight), as someone else
-/// (or an odd server) could.
-async fn forward_to(s: &Scenario, listener_arn: &str, groups: &[(&str, i32)]) {
-    let mut config = ForwardActionConfig::builder();
-    for (arn, weight) in groups {
-        config = config.target_groups(
-            TargetGroupTuple::builder()
-                .target_group_arn(*arn)
-                .weight(*weight)
-                .build(),
-        );
-    }
-    let forward = Action::builder()
-        .r#type(ActionTypeEnum::Forward)
-        .forward_config(config.build())
-        .build();
-    s.clients
-        .elbv2
-        .modify_listener()
-        .listener_arn(listener_arn)
-        .default_actions(forward)
-        .send()
-        .await
-        .expect("the listener's forward changed");
 }
