@@ -1,8 +1,9 @@
 """Values/Counts and StatisticValues through PutMetricData, read back as Sum, SampleCount,
-Average and pNN, over both wire protocols (CBOR for the Rust SDK, JSON for boto3)."""
+Average, pNN and TC/PR/TM, over both wire protocols (CBOR for the Rust SDK, JSON for boto3)."""
 
 import datetime as dt
 
+import botocore.exceptions
 import pytest
 
 from helpers import epoch, metric_query, ts
@@ -95,3 +96,72 @@ def test_get_metric_statistics_with_extended_statistics(cw):
     assert point["Sum"] == pytest.approx(EXPECTED["Sum"])
     assert point["ExtendedStatistics"] == {"p99": 0.2, "p99.9": 0.5}
     assert point["Unit"] == "Seconds"
+
+
+# Period 1: 100 data points, ninety at 0.1 s, eight at 0.5 s, two at 0.9 s. Period 2: one data
+# point at 0.07 s. Period 3: no data, so no datapoint for any statistic. A TM with nothing in
+# range has no datapoint either; TC and PR are then 0.
+RANGES = {
+    "TC(0.5:)": [2.0, 0.0], "TC(:0.5)": [98.0, 1.0], "TC(0.1:0.5)": [8.0, 0.0],
+    "TC(0.9:)": [0.0, 0.0], "TC(:0.05)": [0.0, 0.0], "TC(0.05:)": [100.0, 1.0],
+    "PR(:0.5)": [98.0, 100.0], "PR(0.5:)": [2.0, 0.0], "PR(0.9:)": [0.0, 0.0],
+    "TC(90%:100%)": [10.0, 0.0],  # period 2: p90 = p100 = 0.07, so (0.07, 0.07] is empty
+    "tc90": [90.0, 1.0],
+    "TM(0.1:)": [0.58], "TM(0.9:)": [],
+}
+
+
+def test_boto3_trimmed_count_and_percentile_rank(boto):
+    client = boto("cloudwatch")
+    at = dt.datetime.fromtimestamp(T0 + 5, dt.timezone.utc)
+    client.put_metric_data(Namespace="Test", MetricData=[
+        {"MetricName": "latency", "Timestamp": at, "Values": [0.1, 0.5, 0.9],
+         "Counts": [90.0, 8.0, 2.0], "Unit": "Seconds"},
+        {"MetricName": "latency", "Timestamp": at + dt.timedelta(seconds=60), "Value": 0.07,
+         "Unit": "Seconds"},
+    ])
+    out = client.get_metric_data(
+        MetricDataQueries=[metric_query(f"q{i}", "latency", stat, Label=stat)
+                           for i, stat in enumerate(RANGES)],
+        ScanBy="TimestampAscending",
+        StartTime=dt.datetime.fromtimestamp(T0, dt.timezone.utc),
+        EndTime=dt.datetime.fromtimestamp(T0 + 180, dt.timezone.utc),
+    )
+    results = {r["Label"]: r for r in out["MetricDataResults"]}
+    for stat, expected in RANGES.items():
+        assert results[stat]["Values"] == [pytest.approx(v) for v in expected], stat
+        stamps = [t.timestamp() for t in results[stat]["Timestamps"]]
+        assert stamps == [T0, T0 + 60][:len(expected)], stat
+
+
+@pytest.mark.parametrize("stat", ["TC(a:b)", "PR(10%:)", "TC(5:1)", "TC()", "TC(10%:500)"])
+def test_malformed_range_statistic_is_invalid_parameter_value(cw, boto, stat):
+    query = metric_query("q", "latency", stat)
+    start = dt.datetime.fromtimestamp(T0, dt.timezone.utc)
+    with pytest.raises(botocore.exceptions.ClientError) as refused:
+        boto("cloudwatch").get_metric_data(
+            MetricDataQueries=[query], StartTime=start,
+            EndTime=start + dt.timedelta(seconds=60))
+    error = refused.value.response
+    assert (error["Error"]["Code"], error["ResponseMetadata"]["HTTPStatusCode"]) == (
+        "InvalidParameterValue", 400)
+    assert f"The value {stat} for parameter MetricDataQueries.member.1.MetricStat.Stat" in (
+        error["Error"]["Message"])
+    reply = cw.call("GetMetricData", MetricDataQueries=[query], StartTime=ts(T0),
+                    EndTime=ts(T0 + 60))
+    assert (reply.status, reply.body["__type"]) == (400, "InvalidParameterValue")
+
+
+def test_get_metric_statistics_with_range_statistics(cw):
+    put_latency(cw)  # 900 at 0.1, 90 at 0.2, 9 at 0.5, 1 at 2.0
+    out = cw.ok("GetMetricStatistics", Namespace=LATENCY["Namespace"],
+                MetricName=LATENCY["MetricName"], Dimensions=LATENCY["Dimensions"],
+                StartTime=ts(T0), EndTime=ts(T0 + 60), Period=60,
+                ExtendedStatistics=["TC(0.2:)", "PR(:0.2)", "tc99", "TM(0.2:)", "TM(5:)"])
+    [point] = out["Datapoints"]
+    assert point["ExtendedStatistics"] == {
+        "TC(0.2:)": 10.0, "PR(:0.2)": 99.0, "tc99": 990.0,
+        "TM(0.2:)": pytest.approx((0.5 * 9 + 2.0) / 10)}  # TM(5:): nothing in range, left out
+    reply = cw.call("GetMetricStatistics", Namespace="Test", MetricName="m", StartTime=ts(T0),
+                    EndTime=ts(T0 + 60), Period=60, ExtendedStatistics=["PR(50%:)"])
+    assert (reply.status, reply.body["__type"]) == (400, "InvalidParameterValue")

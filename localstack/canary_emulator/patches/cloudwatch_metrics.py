@@ -3,14 +3,15 @@
 What moto gets wrong, and what replaces it here:
 - PutMetricData Values/Counts: moto appends one datapoint per count (int(count), so 0.5 is lost
   and a count of 1e6 allocates a million objects). Here each value is stored once, with its count.
-- Statistics: no percentiles (a 500), counts ignored in Sum/SampleCount. Here: stats.compute.
+- Statistics: no percentiles or TC/PR/TM (a 500), counts ignored in Sum/SampleCount. Here:
+  stats.compute; a statistic stats.is_supported refuses is InvalidParameterValue (400).
 - GetMetricData: a query with Dimensions matched any namespace, a query without Dimensions
   matched every dimension set, and each period rescanned all data. Here a query matches exactly
   its metric (namespace, name, full dimension set, as AWS), buckets are [StartTime + k*Period,
   StartTime + (k+1)*Period) within [StartTime, EndTime), one datapoint per bucket that has data,
   stamped with the bucket start, ordered by ScanBy, results in query order.
 - GetMetricStatistics: buckets started at the first datapoint instead of StartTime, dimensions
-  matched as a subset, ExtendedStatistics (percentiles) were ignored.
+  matched as a subset, ExtendedStatistics (pNN, TC/PR/TM, tcNN/tmNN) were ignored.
 Both the JSON/query path (boto3) and the CBOR path (Rust SDK) go through these same methods.
 Not emulated: MaxDatapoints and NextToken paging of GetMetricData (all data in one page).
 """
@@ -175,7 +176,8 @@ def _metric_stat_result(query, n, data, start, scan_by) -> dict:
     if not stat or not stats.is_supported(stat):
         raise InvalidParameterValue(
             f"The value {stat} for parameter MetricDataQueries.member.{n}.MetricStat.Stat is "
-            "invalid (the emulator knows SampleCount, Sum, Average, Minimum, Maximum and pNN.NN)."
+            "invalid (the emulator knows SampleCount, Sum, Average, Minimum, Maximum, pNN.NN, "
+            "TC(X:Y), PR(X:Y), TM(X:Y), tcNN and tmNN)."
         )
     period = _period(metric_stat.get("Period"), f"MetricDataQueries.member.{n}.MetricStat.Period")
     matching = _matching(
@@ -232,7 +234,7 @@ def get_metric_statistics_response(self) -> ActionResult:
     if not statistics and not extended:
         raise InvalidParameterCombination("Must specify either Statistics or ExtendedStatistics")
     for p in extended:
-        if not stats.PERCENTILE.match(p):
+        if not stats.is_extended(p):
             raise InvalidParameterValue(
                 f"The value {p} for parameter ExtendedStatistics is invalid.")
     metric_name = self._get_param("MetricName")
