@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod orchestrator;
 pub mod playbook;
 pub mod preflight;
+pub mod replay;
 pub mod report;
 pub mod session;
 pub mod simulator;

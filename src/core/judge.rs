@@ -1,9 +1,14 @@
-//! The judgement: `judge(checks, observations, analysis) -> Judgement`.
+//! The threshold judgement: `judge(checks, observations, analysis) -> Judgement`, and the
+//! shapes every judgement shares.
 //!
 //! Each check is judged against the observation at the same index, and the judgement is the
 //! worst of the checks: any failure fails it; otherwise any "no data" makes it "no data". What
 //! "no data" then means (hold, fail or pass) is the state machine's business, not the judge's.
+//! This is `analysis.method: threshold` (one window's point estimate against the limit); the
+//! default judge is [`super::evidence`], which judges custom metrics and alarms here too.
 
+use super::evidence::math::Counts;
+use super::evidence::Evidence;
 use super::observe::{Observed, Traffic};
 use super::plan::{Analysis, Check, CheckKind, CustomQuery};
 use serde::{Deserialize, Serialize};
@@ -16,6 +21,12 @@ pub enum Verdict {
     Pass,
     Fail,
     NoData,
+    /// The evidence judge: data, but not yet enough to pass or fail the step.
+    Inconclusive,
+    /// The evidence judge: the stable degraded as much as the canary.
+    Shared,
+    /// The evidence judge: neither target reported anything (the metrics have stopped).
+    Silent,
 }
 
 impl Verdict {
@@ -25,6 +36,9 @@ impl Verdict {
             Verdict::Pass => "pass",
             Verdict::Fail => "fail",
             Verdict::NoData => "no_data",
+            Verdict::Inconclusive => "inconclusive",
+            Verdict::Shared => "shared_failure",
+            Verdict::Silent => "metrics_stopped",
         }
     }
 }
@@ -34,6 +48,9 @@ pub enum CheckOutcome {
     Pass,
     Fail,
     NoData,
+    Inconclusive,
+    Shared,
+    Silent,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -42,6 +59,19 @@ pub struct CheckResult {
     pub outcome: CheckOutcome,
     /// Human text with the numbers, e.g. "canary 5xx 2.10% > max 1.00% (42 of 2000 requests)".
     pub detail: String,
+    /// The evidence judge's counts of this window and the evidence after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counts: Option<WindowCounts>,
+}
+
+/// One window's counts of a statistical check, as the history keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WindowCounts {
+    pub canary: Counts,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stable: Option<Counts>,
+    /// The regression evidence (e-value) after this window.
+    pub evidence: f64,
 }
 
 impl CheckResult {
@@ -55,12 +85,23 @@ impl CheckResult {
 pub struct Judgement {
     pub verdict: Verdict,
     pub results: Vec<CheckResult>,
+    /// The evidence judge's state with this window folded in (`None` from the threshold judge).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
 }
 
 impl Judgement {
     /// Every result as `"<check>: <detail>"`, in the plan's order.
     pub fn details(&self) -> Vec<String> {
         self.results.iter().map(CheckResult::line).collect()
+    }
+
+    /// Whether a failure rests on accumulated evidence (it applies `on_failure` at once; a
+    /// per-window failure waits for `failure_threshold`).
+    pub fn conclusive_failure(&self) -> bool {
+        self.results
+            .iter()
+            .any(|r| r.outcome == CheckOutcome::Fail && r.counts.is_some())
     }
 
     /// The results with the given outcome as `"<check>: <detail>"`.
@@ -81,7 +122,7 @@ pub fn judge(checks: &[Check], observed: &[Observed], analysis: &Analysis) -> Ju
         checks
             .iter()
             .zip(observed)
-            .map(|(check, obs)| judge_check(check, obs, analysis.min_requests))
+            .map(|(check, obs)| judge_one(check, obs, analysis))
             .collect()
     } else {
         let why = format!(
@@ -98,6 +139,7 @@ pub fn judge(checks: &[Check], observed: &[Observed], analysis: &Analysis) -> Ju
     Judgement {
         verdict: overall(&results),
         results,
+        evidence: None,
     }
 }
 
@@ -116,12 +158,15 @@ fn result(check: &Check, outcome: CheckOutcome, detail: String) -> CheckResult {
         check: check.name.clone(),
         outcome,
         detail,
+        counts: None,
     }
 }
 
 type Outcome = (CheckOutcome, String);
 
-fn judge_check(check: &Check, observed: &Observed, min_requests: u64) -> CheckResult {
+/// One check judged on one window's observation alone.
+pub(crate) fn judge_one(check: &Check, observed: &Observed, analysis: &Analysis) -> CheckResult {
+    let min_requests = analysis.min_requests;
     let (outcome, detail) = match (&check.kind, observed) {
         (_, Observed::Unavailable { why }) => (CheckOutcome::NoData, why.clone()),
         (CheckKind::ErrorRate { max_percent }, Observed::ErrorRate { canary, .. }) => {

@@ -5,6 +5,7 @@
 //! here, so every rollback rule is a unit test.
 
 pub mod agree;
+pub mod evidence;
 pub mod failure;
 pub mod judge;
 pub mod lease;

@@ -82,8 +82,103 @@ pub struct Analysis {
     /// Below this many canary requests in the window a check is "no data".
     pub min_requests: u64,
     pub no_data: NoDataPolicy,
-    /// Consecutive failed analyses before `on_failure` is applied.
+    /// Consecutive failed analyses before `on_failure` is applied (the threshold judge; with
+    /// the evidence judge, the checks judged per window: custom metrics and alarms).
     pub failure_threshold: u32,
+    /// How the builtin checks are judged.
+    #[serde(default)]
+    pub method: Method,
+    /// The evidence judge's confidence: `1 - confidence` is the chance, per deployment, that a
+    /// canary no worse than stable is rolled back (spent across every look and step), and the
+    /// chance that a canary at a check's limit passes a step.
+    #[serde(default = "default_confidence")]
+    pub confidence: f64,
+    /// How long a step whose evidence is still inconclusive may extend its bake.
+    #[serde(default)]
+    pub max_bake: MaxBake,
+    /// How long a step may go without data before `no_data` applies; `None`: its `max_bake`.
+    #[serde(default, with = "optional_secs")]
+    pub no_data_deadline: Option<Duration>,
+    /// How far before the first step the stable's own rates are measured (the baseline a shared
+    /// failure and the 100 % step are judged against); zero measures none.
+    #[serde(default = "default_baseline", with = "humantime_serde_secs")]
+    pub baseline: Duration,
+}
+
+/// The default [`Analysis::confidence`]: 99 %.
+pub const DEFAULT_CONFIDENCE: f64 = 0.99;
+/// The default [`Analysis::baseline`]: 30 minutes.
+pub const DEFAULT_BASELINE: Duration = Duration::from_secs(30 * 60);
+
+fn default_confidence() -> f64 {
+    DEFAULT_CONFIDENCE
+}
+
+fn default_baseline() -> Duration {
+    DEFAULT_BASELINE
+}
+
+/// How the builtin checks (error rates, latency, throttles) are judged.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Method {
+    /// Sequential tests on counts, accumulated across windows and steps (`core::evidence`).
+    #[default]
+    Evidence,
+    /// Each window's point estimate against the limit, `failure_threshold` windows in a row.
+    Threshold,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Evidence => "evidence",
+            Method::Threshold => "threshold",
+        }
+    }
+}
+
+/// The longest a step bakes while its evidence is inconclusive.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum MaxBake {
+    /// A multiple of the step's bake (`3x`, the default).
+    Factor(f64),
+    /// The same ceiling for every step (never shorter than the step's bake).
+    Fixed(#[serde(with = "humantime_serde_secs")] Duration),
+}
+
+impl Default for MaxBake {
+    fn default() -> MaxBake {
+        MaxBake::Factor(3.0)
+    }
+}
+
+impl MaxBake {
+    /// The ceiling for a step that bakes `bake`.
+    pub fn for_bake(self, bake: Duration) -> Duration {
+        match self {
+            MaxBake::Factor(f) => Duration::try_from_secs_f64(bake.as_secs_f64() * f.max(1.0))
+                .unwrap_or(Duration::MAX),
+            MaxBake::Fixed(d) => d.max(bake),
+        }
+    }
+}
+
+impl Analysis {
+    /// The evidence judge's total false-rollback budget, `1 - confidence`, kept within (0, 0.5].
+    pub fn alpha(&self) -> f64 {
+        let alpha = 1.0 - self.confidence;
+        if alpha.is_finite() {
+            alpha.clamp(1e-9, 0.5)
+        } else {
+            1.0 - DEFAULT_CONFIDENCE
+        }
+    }
+
+    /// When a step that went live `bake` ago with no data applies `no_data`.
+    pub fn no_data_deadline_for(&self, bake: Duration) -> Duration {
+        self.no_data_deadline
+            .unwrap_or_else(|| self.max_bake.for_bake(bake))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,12 +208,16 @@ pub struct Check {
 
 impl Plan {
     /// The checks that can be judged while the canary has `share` of the traffic. At 100 %
-    /// the stable target serves nothing, so the checks that compare the canary with it are left
-    /// out (they would be "no data" for ever and hold the last step).
+    /// the stable target serves nothing: the evidence judge compares the canary with the
+    /// stable's baseline instead; the threshold judge leaves those checks out (they would be
+    /// "no data" for ever and hold the last step).
     pub fn checks_at(&self, share: Share) -> Vec<Check> {
+        let evidence = self.analysis.method == Method::Evidence;
         self.checks
             .iter()
-            .filter(|check| share < Share::CANARY_ONLY || !check.kind.compares_with_stable())
+            .filter(|check| {
+                evidence || share < Share::CANARY_ONLY || !check.kind.compares_with_stable()
+            })
             .cloned()
             .collect()
     }
@@ -190,6 +289,22 @@ impl Comparison {
             Comparison::GreaterThan => ">",
             Comparison::GreaterThanOrEqual => ">=",
         }
+    }
+}
+
+/// An optional duration as whole seconds.
+mod optional_secs {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_some(&d.as_secs()),
+            None => s.serialize_none(),
+        }
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+        Ok(Option::<u64>::deserialize(d)?.map(Duration::from_secs))
     }
 }
 

@@ -3,6 +3,8 @@
 //! It is plain serde data so any store can keep it (a JSON file today, resource tags later), and
 //! it carries a `version` so a newer binary can read a record an older one wrote.
 
+use super::evidence::Evidence;
+use super::judge::WindowCounts;
 use super::plan::StartFrom;
 use super::step::OperatorAction;
 use super::types::{Share, Split, Timestamp};
@@ -38,6 +40,9 @@ pub struct Record {
     /// `failure_threshold: 2` would act like 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub judged_through: Option<Timestamp>,
+    /// The evidence judge's accumulated counts and tests (`analysis.method: evidence`).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub evidence: Evidence,
     /// Failed analyses in a row; reset by a passing one.
     pub consecutive_failures: u32,
     /// The most recent analysis, for `status`.
@@ -158,6 +163,16 @@ pub enum EventKind {
     Analysed {
         verdict: String,
         details: Vec<String>,
+        /// The window's counts per statistical check (the evidence judge), so the history shows
+        /// the evidence behind each decision.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        evidence: Vec<CheckCounts>,
+    },
+    /// A step moved on without the evidence it needed (`no_data: pass` at its deadline): the
+    /// step was not judged, and every view says so.
+    Unjudged {
+        index: usize,
+        why: String,
     },
     Holding {
         why: String,
@@ -193,6 +208,18 @@ pub enum EventKind {
     },
 }
 
+/// One check's counts in one judged window.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckCounts {
+    pub check: String,
+    #[serde(flatten)]
+    pub counts: WindowCounts,
+}
+
+fn is_default(evidence: &Evidence) -> bool {
+    *evidence == Evidence::default()
+}
+
 impl Record {
     pub fn new(playbook: PlaybookId, now: Timestamp) -> Record {
         Record {
@@ -203,6 +230,7 @@ impl Record {
             in_flight: None,
             judging_live: false,
             judged_through: None,
+            evidence: Evidence::default(),
             consecutive_failures: 0,
             last_verdict: None,
             history: VecDeque::new(),

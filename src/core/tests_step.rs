@@ -305,7 +305,8 @@ fn a_pass_before_the_bake_has_elapsed_does_not_advance() {
         events(&actions),
         vec![EventKind::Analysed {
             verdict: "pass".to_string(),
-            details: vec!["errors: canary 5XX rate 0.10% <= max 1.00%".to_string()]
+            details: vec!["errors: canary 5XX rate 0.10% <= max 1.00%".to_string()],
+            evidence: vec![],
         }]
     );
     let last = r.last_verdict.as_ref().map(|v| (v.at, v.verdict.as_str()));

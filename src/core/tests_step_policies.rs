@@ -46,6 +46,7 @@ fn a_failure_at_threshold_one_rolls_back() {
                 kind: EventKind::Analysed {
                     verdict: "fail".to_string(),
                     details: vec![why.clone()],
+                    evidence: vec![],
                 },
             }),
             Action::SetWeights {
@@ -178,7 +179,8 @@ fn no_data_hold_neither_advances_nor_counts() {
             vec![
                 EventKind::Analysed {
                     verdict: "no_data".to_string(),
-                    details: vec!["errors: canary served 3 requests".to_string()]
+                    details: vec!["errors: canary served 3 requests".to_string()],
+                    evidence: vec![],
                 },
                 EventKind::Holding {
                     why: "no data: errors: canary served 3 requests".to_string()

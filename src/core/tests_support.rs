@@ -2,8 +2,8 @@
 
 use crate::core::judge::{CheckOutcome, CheckResult, Judgement, Verdict};
 use crate::core::plan::{
-    AlbRoute, AlbTarget, Analysis, Check, CheckKind, NoDataPolicy, OnFailure, Plan, Route,
-    StartFrom, Step, TargetGroupRef,
+    AlbRoute, AlbTarget, Analysis, Check, CheckKind, MaxBake, Method, NoDataPolicy, OnFailure,
+    Plan, Route, StartFrom, Step, TargetGroupRef,
 };
 use crate::core::record::{Event, EventKind, Phase, PlaybookId, Record};
 use crate::core::step::{step, Action, Inputs, OperatorCommand, WriteGuard};
@@ -32,6 +32,12 @@ pub fn analysis() -> Analysis {
         min_requests: 100,
         no_data: NoDataPolicy::Hold,
         failure_threshold: 1,
+        // Core's step tests pin the threshold judge; the evidence judge's have `.evidence()`.
+        method: Method::Threshold,
+        confidence: 0.99,
+        max_bake: MaxBake::default(),
+        no_data_deadline: None,
+        baseline: mins(30),
     }
 }
 
@@ -78,6 +84,12 @@ impl PlanBuilder {
     pub fn standard() -> PlanBuilder {
         PlanBuilder::new(&[(50, 10), (250, 10), (500, 10), (1000, 0)])
     }
+    /// The evidence judge, with these checks.
+    pub fn evidence(mut self, checks: Vec<Check>) -> Self {
+        self.0.analysis.method = Method::Evidence;
+        self.0.checks = checks;
+        self
+    }
     pub fn threshold(mut self, n: u32) -> Self {
         self.0.analysis.failure_threshold = n;
         self
@@ -118,6 +130,9 @@ pub fn judgement(verdict: Verdict) -> Judgement {
         Verdict::Pass => (CheckOutcome::Pass, "canary 5XX rate 0.10% <= max 1.00%"),
         Verdict::Fail => (CheckOutcome::Fail, "canary 5XX rate 5.20% > max 1.00%"),
         Verdict::NoData => (CheckOutcome::NoData, "canary served 3 requests"),
+        Verdict::Inconclusive => (CheckOutcome::Inconclusive, "inconclusive"),
+        Verdict::Shared => (CheckOutcome::Shared, "stable and canary both above"),
+        Verdict::Silent => (CheckOutcome::Silent, "the metrics have stopped"),
     };
     Judgement {
         verdict,
@@ -125,7 +140,9 @@ pub fn judgement(verdict: Verdict) -> Judgement {
             check: "errors".to_string(),
             outcome,
             detail: detail.to_string(),
+            counts: None,
         }],
+        evidence: None,
     }
 }
 

@@ -64,6 +64,21 @@ pub fn new_window(
         .filter(|window| judged_through.is_none_or(|judged| window.end > judged))
 }
 
+/// The baseline window: `analysis.baseline` of complete periods ending at or before `at` (the
+/// deployment's start), or `None` when the baseline is zero or shorter than a period.
+pub fn before(analysis: &Analysis, at: Timestamp) -> Option<Window> {
+    let period = millis(analysis.period)?;
+    if period <= 0 {
+        return None;
+    }
+    let end = floor_to(at.as_millis(), period);
+    let start = ceil_to(end.saturating_sub(millis(analysis.baseline)?), period);
+    (start < end).then_some(Window {
+        start: Timestamp(start),
+        end: Timestamp(end),
+    })
+}
+
 fn millis(d: Duration) -> Option<i64> {
     i64::try_from(d.as_millis()).ok()
 }
@@ -98,6 +113,7 @@ mod tests {
             min_requests: 0,
             no_data: NoDataPolicy::Hold,
             failure_threshold: 1,
+            ..crate::core::step::test_support::analysis()
         }
     }
 

@@ -10,6 +10,7 @@
 //! its own write on restart instead of mistaking it for someone else's change.
 
 mod advance;
+mod analyse;
 pub mod clock;
 pub mod lease;
 pub mod operate;
@@ -20,9 +21,7 @@ pub mod run;
 pub mod setup;
 
 use crate::core::record::PlaybookId;
-use crate::core::{
-    self, EventKind, Inputs, Judgement, OperatorCommand, Phase, Plan, Record, Timestamp,
-};
+use crate::core::{self, EventKind, Inputs, OperatorCommand, Phase, Plan, Record, Timestamp};
 use crate::metrics::{MetricSource, MetricsError};
 use crate::report::EventSink;
 use crate::store::{Store, StoreError};
@@ -245,59 +244,6 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             Some(record) => Err(OrchestratorError::PlaybookChanged {
                 phase: record.phase.name(),
             }),
-        }
-    }
-
-    /// Judges the current step's window, when one with a period not judged before is due, and
-    /// notes in the record how far judging has got (saved with the tick's other changes). A
-    /// CloudWatch failure is reported and skips this analysis: it neither passes nor fails the
-    /// canary, and its periods are judged at the next tick.
-    async fn analyse(
-        &self,
-        record: &mut Record,
-        now: Timestamp,
-        sink: &mut dyn EventSink,
-    ) -> Option<Judgement> {
-        let Phase::Stepping { since, .. } = record.phase else {
-            return None;
-        };
-        if self.plan.checks.is_empty() {
-            return None;
-        }
-        let window =
-            core::window::new_window(&self.plan.analysis, since, record.judged_through, now)?;
-        let judgement = self.judge_window(record, window, now, sink).await;
-        if judgement.is_some() {
-            record.judged_through = Some(window.end);
-        }
-        judgement
-    }
-
-    /// The judgement of the checks that apply at the record's share over `window`.
-    async fn judge_window(
-        &self,
-        record: &Record,
-        window: core::Window,
-        now: Timestamp,
-        sink: &mut dyn EventSink,
-    ) -> Option<Judgement> {
-        let checks = self
-            .plan
-            .checks_at(core::step::current_share(record, &self.plan)?);
-        if checks.is_empty() {
-            return Some(core::judge(&[], &[], &self.plan.analysis));
-        }
-        match self.metrics.observe(&checks, window).await {
-            Ok(observed) => Some(core::judge(&checks, &observed, &self.plan.analysis)),
-            Err(error) => {
-                sink.emit(&core::Event {
-                    at: now,
-                    kind: EventKind::MetricsUnavailable {
-                        why: error.to_string(),
-                    },
-                });
-                None
-            }
         }
     }
 }

@@ -18,6 +18,7 @@ mod arn;
 mod checks;
 mod error;
 mod file;
+mod judge_options;
 mod model;
 mod preflight;
 mod route;

@@ -152,6 +152,11 @@ pub(crate) struct AnalysisDoc {
     pub min_requests: Option<Sp<i64>>,
     pub no_data: Option<Sp<String>>,
     pub failure_threshold: Option<Sp<i64>>,
+    pub method: Option<Sp<String>>,
+    pub confidence: Option<Sp<f64>>,
+    pub max_bake: Option<Sp<String>>,
+    pub no_data_deadline: Option<Sp<String>>,
+    pub baseline: Option<Sp<String>>,
 }
 
 /// One item of `checks`: an optional name and exactly one kind key (checked in validation, so

@@ -3,6 +3,7 @@
 
 use super::checks::checks;
 use super::error::{Bad, Diag, Pos};
+use super::judge_options;
 use super::model::{AnalysisDoc, PlaybookDoc, Sp};
 use super::route::route;
 use super::steps::steps;
@@ -160,7 +161,7 @@ fn no_data(raw: &str) -> Result<NoDataPolicy, Bad> {
     }
 }
 
-fn did_you_mean(raw: &str, options: &[&str]) -> String {
+pub(crate) fn did_you_mean(raw: &str, options: &[&str]) -> String {
     closest(&raw.to_ascii_lowercase(), options)
         .map_or(String::new(), |c| format!(" (did you mean `{c}`?)"))
 }
@@ -208,6 +209,7 @@ fn analysis(d: &mut Diag, doc: Option<&Sp<AnalysisDoc>>) -> Option<Analysis> {
             min_requests: DEFAULT_MIN_REQUESTS,
             no_data: NoDataPolicy::Hold,
             failure_threshold: DEFAULT_FAILURE_THRESHOLD,
+            ..judge_options::defaults()
         });
     };
     let a = &doc.value;
@@ -281,9 +283,11 @@ fn analysis(d: &mut Diag, doc: Option<&Sp<AnalysisDoc>>) -> Option<Analysis> {
                 .ok_or_else(|| Bad::new(format!("`failure_threshold: {}` is outside 1–1000", f.value), "write how many analyses in a row must fail before `on_failure`, e.g. `failure_threshold: 2`")),
         ),
     };
+    let judged = judge_options::judge_options(d, a);
     if d.error_count() > errors_before {
         return None;
     }
+    let judged = judged?;
     Some(Analysis {
         interval: interval?,
         period: period?,
@@ -293,6 +297,7 @@ fn analysis(d: &mut Diag, doc: Option<&Sp<AnalysisDoc>>) -> Option<Analysis> {
         min_requests: min_requests?,
         no_data: no_data?,
         failure_threshold: failure_threshold?,
+        ..judged
     })
 }
 

@@ -41,8 +41,16 @@ pub fn describe(kind: &EventKind) -> String {
             format!("step {}: canary to {share}", index + 1)
         }
         EventKind::WeightsVerified { split } => format!("weights verified: {split}"),
-        EventKind::Analysed { verdict, details } => {
+        EventKind::Analysed {
+            verdict, details, ..
+        } => {
             format!("analysis: {verdict} [{}]", details.join("; "))
+        }
+        EventKind::Unjudged { index, why } => {
+            format!(
+                "UNJUDGED: step {} passed without evidence: {why}",
+                index + 1
+            )
         }
         EventKind::Holding { why } => format!("holding: {why}"),
         EventKind::DriftDetected { expected, live } => {

@@ -24,10 +24,16 @@ fn events(texts: &[String]) -> Vec<Event> {
         EventKind::Analysed {
             verdict: t(0),
             details: vec![t(1), t(2)],
+            evidence: vec![],
+        },
+        EventKind::Unjudged {
+            index: 1,
+            why: t(5),
         },
         EventKind::Analysed {
             verdict: "fail".into(),
             details: vec![t(3)],
+            evidence: vec![],
         },
         EventKind::Holding { why: t(4) },
         EventKind::MetricsUnavailable { why: t(5) },

@@ -61,8 +61,13 @@ fn event_kind() -> BoxedStrategy<EventKind> {
         (any::<usize>(), share())
             .prop_map(|(index, share)| EventKind::StepStarted { index, share }),
         split().prop_map(|split| EventKind::WeightsVerified { split }),
-        (text(), prop::collection::vec(text(), 0..3))
-            .prop_map(|(verdict, details)| EventKind::Analysed { verdict, details }),
+        (text(), prop::collection::vec(text(), 0..3)).prop_map(|(verdict, details)| {
+            EventKind::Analysed {
+                verdict,
+                details,
+                evidence: vec![],
+            }
+        }),
         text().prop_map(|why| EventKind::Holding { why }),
         (split(), split()).prop_map(|(expected, live)| EventKind::DriftDetected { expected, live }),
         text().prop_map(|why| EventKind::Paused { why }),
@@ -180,6 +185,7 @@ pub fn record() -> BoxedStrategy<Record> {
                 in_flight,
                 judging_live,
                 judged_through,
+                evidence: Default::default(),
                 consecutive_failures,
                 last_verdict,
                 history: history.into(),

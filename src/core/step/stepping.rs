@@ -2,10 +2,11 @@
 //! advance once the step has baked with a passing analysis.
 
 use super::super::judge::{CheckOutcome, Judgement, Verdict};
-use super::super::plan::{NoDataPolicy, OnFailure, Plan};
-use super::super::record::{EventKind, Phase, VerdictSummary};
+use super::super::plan::{Method, NoDataPolicy, OnFailure, Plan};
+use super::super::record::{CheckCounts, EventKind, Phase, VerdictSummary};
 use super::super::types::Timestamp;
 use super::{Inputs, Tick, WriteGuard};
+use std::time::Duration;
 
 /// What this tick's analysis means for progress.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,7 +40,7 @@ impl Tick {
             return;
         };
         let outcome = match &inputs.judgement {
-            Some(judgement) => self.analysed(judgement, index, plan),
+            Some(judgement) => self.analysed(judgement, (index, since), plan),
             None if plan.checks.is_empty() => Outcome::Pass,
             None => Outcome::NotJudged,
         };
@@ -63,11 +64,21 @@ impl Tick {
     }
 
     /// Records the judgement and applies the failure and no-data policies.
-    fn analysed(&mut self, judgement: &Judgement, index: usize, plan: &Plan) -> Outcome {
+    fn analysed(
+        &mut self,
+        judgement: &Judgement,
+        (index, since): (usize, Timestamp),
+        plan: &Plan,
+    ) -> Outcome {
         let details = judgement.details();
         let verdict = judgement.verdict.as_str().to_string();
-        // An analysis that repeats the previous verdict is reported but not kept: the history
-        // stays a list of changes, and a long bake does not push the early steps out of it.
+        if let Some(evidence) = &judgement.evidence {
+            self.changed |= self.record.evidence != *evidence;
+            self.record.evidence = evidence.clone();
+        }
+        let evidence = window_counts(judgement);
+        // An analysis that repeats the previous verdict is reported but not kept, unless it
+        // carries the window's counts: the history stays a list of changes and of evidence.
         let repeated = self
             .record
             .last_verdict
@@ -79,42 +90,125 @@ impl Tick {
             details: details.clone(),
         });
         let remember = !repeated;
-        self.emit_kept_if(remember, EventKind::Analysed { verdict, details });
+        self.emit_kept_if(
+            remember || !evidence.is_empty(),
+            EventKind::Analysed {
+                verdict,
+                details,
+                evidence,
+            },
+        );
 
         let analysis = &plan.analysis;
-        let outcome = match (judgement.verdict, analysis.no_data) {
-            (Verdict::Pass, _) | (Verdict::NoData, NoDataPolicy::Pass) => Outcome::Pass,
-            (Verdict::Fail, _) | (Verdict::NoData, NoDataPolicy::Fail) => Outcome::Fail,
-            (Verdict::NoData, NoDataPolicy::Hold) => Outcome::Hold,
+        let bake = plan.steps.get(index).map_or(Duration::ZERO, |s| s.bake);
+        let elapsed = self.now.since(since);
+        let evidence_judge = analysis.method == Method::Evidence;
+        let (outcome, why) = match judgement.verdict {
+            Verdict::Pass => (Outcome::Pass, String::new()),
+            Verdict::Fail => (Outcome::Fail, String::new()),
+            Verdict::Shared => {
+                let why = format!(
+                    "shared failure: {}; the stable is failing too, so putting traffic back on                      it would not help: fix the cause, then run `canary-deploy resume` (or                      `rollback` / `promote`)",
+                    or_unknown(judgement.details_of(CheckOutcome::Shared))
+                );
+                self.pause(why, Some(index));
+                return Outcome::Hold;
+            }
+            Verdict::Inconclusive => {
+                let max_bake = analysis.max_bake.for_bake(bake);
+                let what = or_unknown(judgement.details_of(CheckOutcome::Inconclusive));
+                if elapsed < max_bake {
+                    let why = format!(
+                        "insufficient evidence: {what}; the step extends up to max_bake {} \
+                         (until {})",
+                        show(max_bake),
+                        since.plus(max_bake).clock()
+                    );
+                    self.emit_kept_if(remember, EventKind::Holding { why });
+                    return Outcome::Hold;
+                }
+                let why = format!(
+                    "still inconclusive after max_bake {}: {what}",
+                    show(max_bake)
+                );
+                (self.no_data_policy(analysis.no_data), why)
+            }
+            Verdict::NoData | Verdict::Silent if evidence_judge => {
+                let deadline = analysis.no_data_deadline_for(bake);
+                let silent = judgement.verdict == Verdict::Silent;
+                let what = if silent {
+                    or_unknown(judgement.details_of(CheckOutcome::Silent))
+                } else {
+                    or_unknown(judgement.details_of(CheckOutcome::NoData))
+                };
+                if elapsed < deadline {
+                    let why = format!(
+                        "no data: {what}; no_data: {} applies at the deadline {} (until {})",
+                        policy_name(analysis.no_data),
+                        show(deadline),
+                        since.plus(deadline).clock()
+                    );
+                    self.emit_kept_if(remember, EventKind::Holding { why });
+                    return Outcome::Hold;
+                }
+                if silent {
+                    let why = format!(
+                        "the metrics have stopped for the stable and the canary alike ({what}) \
+                         past no_data_deadline {}: the metrics pipeline is down, not the \
+                         canary; check CloudWatch, then run `canary-deploy resume` (or \
+                         `rollback`)",
+                        show(deadline)
+                    );
+                    self.pause(why, Some(index));
+                    return Outcome::Hold;
+                }
+                let why = format!("no data past no_data_deadline {}: {what}", show(deadline));
+                (self.no_data_policy(analysis.no_data), why)
+            }
+            // The threshold judge: `no_data` applies to each window at once.
+            Verdict::NoData | Verdict::Silent => {
+                (self.no_data_policy(analysis.no_data), String::new())
+            }
         };
         let failures_before = self.record.consecutive_failures;
         match outcome {
-            Outcome::Pass => self.record.consecutive_failures = 0,
+            Outcome::Pass => {
+                self.record.consecutive_failures = 0;
+                if !why.is_empty() {
+                    // `no_data: pass` at the deadline: the step moves on unjudged, and says so.
+                    let why = format!("{why}; moved on unjudged (no_data: pass)");
+                    self.emit(EventKind::Unjudged { index, why });
+                }
+            }
             Outcome::Hold => {
-                let why = format!(
-                    "no data: {}",
-                    or_unknown(judgement.details_of(CheckOutcome::NoData))
-                );
+                let why = if why.is_empty() {
+                    format!(
+                        "no data: {}",
+                        or_unknown(judgement.details_of(CheckOutcome::NoData))
+                    )
+                } else {
+                    format!("{why}; no_data: hold keeps waiting")
+                };
                 self.emit_kept_if(remember, EventKind::Holding { why });
             }
             Outcome::Fail => {
                 let failures = self.record.consecutive_failures.saturating_add(1);
                 self.record.consecutive_failures = failures;
-                let threshold = analysis.failure_threshold.max(1);
+                // Accumulated evidence, or a deadline, has already waited: it applies at once.
+                let conclusive = evidence_judge
+                    && (judgement.conclusive_failure() || judgement.verdict != Verdict::Fail);
+                let threshold = if conclusive {
+                    1
+                } else {
+                    analysis.failure_threshold.max(1)
+                };
                 if failures >= threshold {
-                    let why = failure_reason(judgement, failures, threshold);
-                    match plan.on_failure {
-                        OnFailure::Rollback => {
-                            let expected = self.record.written.unwrap_or(self.live);
-                            self.rollback(why, WriteGuard::Expect(expected))
-                        }
-                        OnFailure::Pause => self.pause(
-                            format!(
-                                "{why}; run `canary-deploy rollback` to put all traffic on stable"
-                            ),
-                            Some(index),
-                        ),
-                    }
+                    let why = if why.is_empty() {
+                        failure_reason(judgement, failures, threshold)
+                    } else {
+                        why
+                    };
+                    self.apply_failure(why, index, plan);
                 }
             }
             Outcome::NotJudged => {}
@@ -122,6 +216,29 @@ impl Tick {
         // The streak decides the next rollback: a change to it is saved.
         self.changed |= self.record.consecutive_failures != failures_before;
         outcome
+    }
+
+    /// What `no_data` makes of a step without the data or evidence it needed.
+    fn no_data_policy(&self, policy: NoDataPolicy) -> Outcome {
+        match policy {
+            NoDataPolicy::Pass => Outcome::Pass,
+            NoDataPolicy::Fail => Outcome::Fail,
+            NoDataPolicy::Hold => Outcome::Hold,
+        }
+    }
+
+    /// `on_failure`: roll back, or pause for an operator.
+    fn apply_failure(&mut self, why: String, index: usize, plan: &Plan) {
+        match plan.on_failure {
+            OnFailure::Rollback => {
+                let expected = self.record.written.unwrap_or(self.live);
+                self.rollback(why, WriteGuard::Expect(expected))
+            }
+            OnFailure::Pause => self.pause(
+                format!("{why}; run `canary-deploy rollback` to put all traffic on stable"),
+                Some(index),
+            ),
+        }
     }
 
     /// The last step (100 %) has baked: nothing to write, the canary already takes everything.
@@ -149,6 +266,33 @@ fn failure_reason(judgement: &Judgement, failures: u32, threshold: u32) -> Strin
     } else {
         checks
     }
+}
+
+/// The window's counts of each statistical check, for the history.
+fn window_counts(judgement: &Judgement) -> Vec<CheckCounts> {
+    judgement
+        .results
+        .iter()
+        .filter_map(|r| {
+            r.counts.map(|counts| CheckCounts {
+                check: r.check.clone(),
+                counts,
+            })
+        })
+        .collect()
+}
+
+fn policy_name(policy: NoDataPolicy) -> &'static str {
+    match policy {
+        NoDataPolicy::Hold => "hold",
+        NoDataPolicy::Fail => "fail",
+        NoDataPolicy::Pass => "pass",
+    }
+}
+
+/// `90s` → `1m 30s`.
+fn show(d: Duration) -> String {
+    humantime::format_duration(Duration::from_secs(d.as_secs())).to_string()
 }
 
 fn or_unknown(details: Vec<String>) -> String {

@@ -65,9 +65,11 @@ fn builtin_queries<M: TargetGroupMetrics>(kind: &CheckKind, m: &M) -> CheckQueri
         errors: m.errors(target_group),
     };
     match kind {
+        // The stable's counts too: the evidence judge tells a failure the stable shares from
+        // the canary's own.
         CheckKind::ErrorRate { .. } => CheckQueries::ErrorRate {
             canary: traffic(canary),
-            stable: None,
+            stable: Some(traffic(stable)),
         },
         CheckKind::ErrorRateVsStable { .. } => CheckQueries::ErrorRate {
             canary: traffic(canary),

@@ -38,14 +38,17 @@ pub(crate) fn routes() -> [RouteDimensions; 3] {
     [alb().into(), lattice().into(), lambda().into()]
 }
 
-/// The canary's queries of an `error_rate` check.
+/// The canary's queries of an `error_rate` check (which asks the stable's as a comparison does,
+/// for the evidence judge's shared-failure rule).
 pub(super) fn error_rate(dims: &RouteDimensions) -> TrafficQueries {
-    match check_queries(&CheckKind::ErrorRate { max_percent: 1.0 }, dims) {
+    let absolute = check_queries(&CheckKind::ErrorRate { max_percent: 1.0 }, dims);
+    let (canary, stable) = error_rate_vs_stable(dims);
+    match absolute {
         CheckQueries::ErrorRate {
-            canary,
-            stable: None,
-        } => canary,
-        other => panic!("not a canary-only error rate: {other:?}"),
+            canary: c,
+            stable: Some(s),
+        } if c == canary && s == stable => c,
+        other => panic!("not an error rate with the stable's counts: {other:?}"),
     }
 }
 

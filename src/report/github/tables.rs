@@ -65,7 +65,9 @@ pub(super) fn tables(events: &[Event], steps: Option<usize>) -> (Vec<String>, Ve
                     }
                 }
             }
-            EventKind::Analysed { verdict, details } => {
+            EventKind::Analysed {
+                verdict, details, ..
+            } => {
                 let details: Vec<String> = details.iter().map(|d| inline(d)).collect();
                 verdicts.push(format!(
                     "| {} | {step} | {} | {} |\n",

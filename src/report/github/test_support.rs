@@ -32,6 +32,7 @@ pub fn analysed(verdict: &str, details: &[&str]) -> EventKind {
     EventKind::Analysed {
         verdict: verdict.to_string(),
         details: details.iter().map(|d| d.to_string()).collect(),
+        evidence: vec![],
     }
 }
 

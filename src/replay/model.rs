@@ -1,0 +1,115 @@
+//! A seeded statistical model of traffic: Poisson arrivals, per-request errors, latency jitter.
+//!
+//! What the judgement benchmark and the statistical unit tests draw from. Exact where it is
+//! cheap (Poisson by inversion and binomial by counting below a mean of 30), normal
+//! approximations with continuity correction above, where they are accurate to far better than
+//! the effects measured. Seeded, so every figure can be re-run.
+
+/// A seeded source of the draws the model needs.
+pub struct Sampler {
+    rng: fastrand::Rng,
+}
+
+impl Sampler {
+    pub fn new(seed: u64) -> Sampler {
+        Sampler {
+            rng: fastrand::Rng::with_seed(seed),
+        }
+    }
+
+    /// Uniform in (0, 1).
+    pub fn uniform(&mut self) -> f64 {
+        loop {
+            let u = self.rng.f64();
+            if u > 0.0 {
+                return u;
+            }
+        }
+    }
+
+    /// A standard normal draw (Box–Muller).
+    pub fn normal(&mut self) -> f64 {
+        let (u, v) = (self.uniform(), self.uniform());
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+
+    /// Events in an interval with `mean` expected.
+    pub fn poisson(&mut self, mean: f64) -> f64 {
+        if mean.is_nan() || mean <= 0.0 {
+            return 0.0;
+        }
+        if mean < 30.0 {
+            // Inversion: count arrivals until the product of uniforms drops below e^-mean.
+            let limit = (-mean).exp();
+            let (mut k, mut product) = (0.0, self.uniform());
+            while product > limit {
+                k += 1.0;
+                product *= self.uniform();
+            }
+            return k;
+        }
+        (mean + mean.sqrt() * self.normal()).round().max(0.0)
+    }
+
+    /// Successes in `n` trials of probability `p`.
+    pub fn binomial(&mut self, n: f64, p: f64) -> f64 {
+        let p = p.clamp(0.0, 1.0);
+        let n = n.max(0.0).round();
+        let mean = n * p;
+        if mean < 30.0 || n * (1.0 - p) < 30.0 {
+            if n <= 2_000.0 {
+                return (0..n as u64).filter(|_| self.rng.f64() < p).count() as f64;
+            }
+            // Rare events in many trials: Poisson with the same mean.
+            if mean < 30.0 {
+                return self.poisson(mean).min(n);
+            }
+            return n - self.poisson(n * (1.0 - p)).min(n);
+        }
+        let sd = (mean * (1.0 - p)).sqrt();
+        (mean + sd * self.normal()).round().clamp(0.0, n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mean_and_variance(draws: &[f64]) -> (f64, f64) {
+        let n = draws.len() as f64;
+        let mean = draws.iter().sum::<f64>() / n;
+        let var = draws.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        (mean, var)
+    }
+
+    #[test]
+    fn poisson_draws_have_the_mean_and_variance_asked_for() {
+        let mut s = Sampler::new(1);
+        for mean in [0.5, 4.0, 29.0, 31.0, 600.0] {
+            let draws: Vec<f64> = (0..20_000).map(|_| s.poisson(mean)).collect();
+            let (m, v) = mean_and_variance(&draws);
+            assert!((m - mean).abs() < 0.05 * mean + 0.05, "mean {mean}: {m}");
+            assert!((v - mean).abs() < 0.1 * mean + 0.1, "variance {mean}: {v}");
+        }
+        assert_eq!(s.poisson(0.0), 0.0);
+        assert_eq!(s.poisson(f64::NAN), 0.0);
+    }
+
+    #[test]
+    fn binomial_draws_have_the_mean_and_variance_asked_for() {
+        let mut s = Sampler::new(2);
+        for (n, p) in [
+            (100.0, 0.01),
+            (1_500.0, 0.5),
+            (6_000.0, 0.005),
+            (30_000.0, 0.02),
+        ] {
+            let draws: Vec<f64> = (0..5_000).map(|_| s.binomial(n, p)).collect();
+            let (m, v) = mean_and_variance(&draws);
+            let (mean, var) = (n * p, n * p * (1.0 - p));
+            assert!((m - mean).abs() < 0.05 * mean + 0.05, "{n} {p}: mean {m}");
+            assert!((v - var).abs() < 0.12 * var + 0.1, "{n} {p}: variance {v}");
+            assert!(draws.iter().all(|d| *d >= 0.0 && *d <= n));
+        }
+    }
+}
