@@ -1,4 +1,8 @@
 //! Replaying the judge over a sequence of CloudWatch periods on a simulated clock, with no AWS
-//! call: what the judgement benchmark drives with seeded traffic ([`model`]).
+//! call: [`drive`] is the runner's loop in pure form, [`model`] a seeded statistical model of a
+//! route's traffic. The judgement benchmark (`examples/judgement.rs`) drives one with the other.
 
+pub mod drive;
 pub mod model;
+
+pub use drive::{replay, Ending, PeriodTraffic, Replay, TrafficSource};

@@ -5,6 +5,10 @@
 //! approximations with continuity correction above, where they are accurate to far better than
 //! the effects measured. Seeded, so every figure can be re-run.
 
+use super::drive::{PeriodTraffic, TrafficSource};
+use crate::core::observe::Traffic as ObservedTraffic;
+use crate::core::types::{Share, Timestamp};
+
 /// A seeded source of the draws the model needs.
 pub struct Sampler {
     rng: fastrand::Rng,
@@ -68,6 +72,80 @@ impl Sampler {
         }
         let sd = (mean * (1.0 - p)).sqrt();
         (mean + sd * self.normal()).round().clamp(0.0, n)
+    }
+}
+
+/// A route's traffic as a statistical model: Poisson arrivals at `rps`, each request routed to
+/// the canary with the live share's probability, each failing with its target's error rate.
+#[derive(Clone, Debug)]
+pub struct Traffic {
+    pub rps: f64,
+    pub period: std::time::Duration,
+    pub stable_rate: f64,
+    pub canary_rate: f64,
+    /// From this moment both targets fail at this rate (an incident they share).
+    pub shared: Option<(Timestamp, f64)>,
+    /// From this moment nothing is published at all (the metrics pipeline stops).
+    pub stops_at: Option<Timestamp>,
+    /// The canary never reports (say its target group's metrics are missing).
+    pub canary_silent: bool,
+}
+
+impl Traffic {
+    /// Healthy traffic: both targets fail at `rate`.
+    pub fn healthy(rps: f64, rate: f64) -> Traffic {
+        Traffic {
+            rps,
+            period: std::time::Duration::from_secs(60),
+            stable_rate: rate,
+            canary_rate: rate,
+            shared: None,
+            stops_at: None,
+            canary_silent: false,
+        }
+    }
+}
+
+/// [`Traffic`] drawn from a seeded [`Sampler`], one period at a time.
+pub struct Drawn {
+    pub traffic: Traffic,
+    pub sampler: Sampler,
+}
+
+impl TrafficSource for Drawn {
+    fn period(&mut self, start: Timestamp, share: Share) -> PeriodTraffic {
+        let t = &self.traffic;
+        if t.stops_at.is_some_and(|at| start >= at) {
+            return PeriodTraffic::default();
+        }
+        let (stable_rate, canary_rate) = match t.shared {
+            Some((from, rate)) if start >= from => (rate, rate),
+            _ => (t.stable_rate, t.canary_rate),
+        };
+        let s = &mut self.sampler;
+        let total = s.poisson(t.rps * t.period.as_secs_f64());
+        let canary_n = s.binomial(total, share.percent() / 100.0);
+        let stable_n = total - canary_n;
+        let canary_errors = s.binomial(canary_n, canary_rate);
+        let stable_errors = s.binomial(stable_n, stable_rate);
+        let canary = if t.canary_silent {
+            ObservedTraffic::default()
+        } else {
+            published(canary_n, canary_errors)
+        };
+        PeriodTraffic {
+            canary,
+            stable: published(stable_n, stable_errors),
+        }
+    }
+}
+
+/// What a load balancer publishes: no datapoint for a target without requests, none for errors
+/// while there are none.
+fn published(requests: f64, errors: f64) -> ObservedTraffic {
+    ObservedTraffic {
+        requests: (requests > 0.0).then_some(requests),
+        errors: (errors > 0.0).then_some(errors),
     }
 }
 
