@@ -49,7 +49,7 @@ fn canary_deploy(cwd: &Path, key: &str, args: &[&str]) -> String {
 
 fn analysis_and_checks(alarm: &str) -> String {
     format!(
-        "analysis:\n  interval: 1s\n  period: 1s\n  lookback: 2s\n  settle: 0s\n  ingestion_delay: 0s\n  no_data: pass\n\
+        "analysis:\n  interval: 1s\n  period: 1s\n  lookback: 2s\n  settle: 0s\n  ingestion_delay: 0s\n  no_data: pass\n  method: threshold\n\
          checks:\n  - error_rate: {{ max_percent: 1 }}\n  - alarms: [{alarm}]\n"
     )
 }

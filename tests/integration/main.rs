@@ -23,6 +23,7 @@ mod emulator_control;
 mod emulator_extension;
 mod existing_split;
 mod iam_policy;
+mod judge_evidence;
 mod kill_sweep;
 mod lambda_failures;
 mod lambda_router;

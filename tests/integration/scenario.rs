@@ -51,7 +51,9 @@ pub fn playbook(route: &dyn RouteFixture, name: &str, rest: &str) -> String {
 }
 
 /// The default analysis of scenarios: one-minute periods, judged as soon as one is complete.
-pub const ANALYSIS: &str = "analysis:\n  interval: 60s\n  period: 60s\n  lookback: 3m\n  settle: 0s\n  ingestion_delay: 0s\n  min_requests: 20\n  failure_threshold: 1\n";
+/// The analysis of the traffic-safety scenarios: the threshold judge, whose one-window verdicts
+/// they count on (the evidence judge's own scenarios are in `judge_evidence.rs`).
+pub const ANALYSIS: &str = "analysis:\n  interval: 60s\n  period: 60s\n  lookback: 3m\n  settle: 0s\n  ingestion_delay: 0s\n  min_requests: 20\n  failure_threshold: 1\n  method: threshold\n";
 
 impl Scenario {
     /// A new scenario on a fresh route of `backend` named `prefix` (unique per test) whose

@@ -92,25 +92,21 @@ async fn alb_counts_sum_exactly_over_the_window_in_one_call() {
         requests: Some(6000.0),
         errors: Some(60.0),
     };
+    // An error rate asks the stable's counts too (the evidence judge's shared-failure rule).
+    let stable = Traffic {
+        requests: Some(24000.0),
+        errors: None,
+    };
     assert_eq!(
         observed,
         vec![
-            Observed::ErrorRate {
-                canary,
-                stable: Traffic::default(),
-            },
+            Observed::ErrorRate { canary, stable },
             Observed::Latency {
                 canary_requests: Some(6000.0),
                 canary_ms: Some(400.0),
                 stable_ms: None,
             },
-            Observed::ErrorRate {
-                canary,
-                stable: Traffic {
-                    requests: Some(24000.0),
-                    errors: None,
-                },
-            },
+            Observed::ErrorRate { canary, stable },
         ]
     );
     // The demo playbook's checks: 5 unique queries, one GetMetricData call, no alarms.
@@ -125,7 +121,10 @@ async fn alb_counts_sum_exactly_over_the_window_in_one_call() {
                 requests: Some(3000.0),
                 errors: Some(30.0),
             },
-            stable: Traffic::default(),
+            stable: Traffic {
+                requests: Some(12000.0),
+                errors: None,
+            },
         }]
     );
 }

@@ -1,0 +1,133 @@
+//! The evidence judge end to end: the real clients, CloudWatch as the emulator answers it, the
+//! record in the route's resource tags, on each backend. A healthy canary is promoted on
+//! evidence, a regression rolled back with its evidence named, a failure the stable shares
+//! paused, and every judged window's counts kept in the history.
+
+use crate::route_fixture::Backend;
+use crate::scenario::{playbook, Scenario};
+use canary_deploy::core::{EventKind, Phase, Record};
+use canary_deploy::simulator::TargetProfile;
+
+/// One-minute periods, judged as soon as complete; the evidence judge is the default.
+const ANALYSIS: &str = "analysis:\n  interval: 60s\n  period: 60s\n  settle: 0s\n  ingestion_delay: 0s\n  min_requests: 20\n";
+const CHECKS: &str = "checks:\n  - error_rate: { max_percent: 3 }\n  - error_rate_vs_stable: { max_delta_percent: 1 }\n";
+
+async fn scenario(backend: Backend, name: &str) -> Scenario {
+    let mut s = Scenario::new(backend, name, |route| {
+        playbook(route, name, &format!("{ANALYSIS}{CHECKS}"))
+    })
+    .await;
+    s.requests_per_minute = 6_000;
+    s
+}
+
+fn windows_with_counts(record: &Record) -> usize {
+    record
+        .history
+        .iter()
+        .filter(|e| matches!(&e.kind, EventKind::Analysed { evidence, .. } if !evidence.is_empty()))
+        .count()
+}
+
+async fn healthy_is_promoted_on_evidence(backend: Backend, name: &str) {
+    let mut s = scenario(backend, name).await;
+    // The stable's baseline: ten minutes of traffic before the deployment starts.
+    for _ in 0..10 {
+        s.publish_minute().await;
+    }
+    let record = s.run(40).await;
+    assert!(
+        matches!(record.phase, Phase::Promoted { .. }),
+        "{:?}\n{:#?}",
+        record.phase,
+        record.history
+    );
+    assert!(windows_with_counts(&record) >= 3, "{:#?}", record.history);
+    let last = record.last_verdict.as_ref().expect("a verdict");
+    assert_eq!(last.verdict, "pass");
+    // The 100 % step was judged, against the stable's rate before the deployment.
+    assert!(
+        last.details
+            .iter()
+            .any(|d| d.contains("vs the stable before the deployment")),
+        "{:?}",
+        last.details
+    );
+    assert!(record.evidence.baseline_measured);
+}
+
+async fn regression_is_rolled_back_with_its_evidence(backend: Backend, name: &str) {
+    let mut s = scenario(backend, name).await;
+    s.canary = TargetProfile {
+        error_rate: 0.03,
+        ..s.canary
+    };
+    let record = s.run(20).await;
+    let Phase::RolledBack { why, .. } = &record.phase else {
+        panic!("{:?}\n{:#?}", record.phase, record.history)
+    };
+    assert!(why.contains("evidence ratio"), "{why}");
+    assert_eq!(
+        s.live().await,
+        s.split_for(canary_deploy::core::Share::STABLE_ONLY)
+    );
+}
+
+mod alb {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_healthy_canary_is_promoted_on_evidence() {
+        healthy_is_promoted_on_evidence(Backend::Alb, "ev-alb-ok").await;
+    }
+
+    #[tokio::test]
+    async fn a_regression_is_rolled_back_with_its_evidence() {
+        regression_is_rolled_back_with_its_evidence(Backend::Alb, "ev-alb-bad").await;
+    }
+}
+
+mod lattice {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_healthy_canary_is_promoted_on_evidence() {
+        healthy_is_promoted_on_evidence(Backend::Lattice, "ev-lat-ok").await;
+    }
+}
+
+mod lambda_alias {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_regression_is_rolled_back_with_its_evidence() {
+        regression_is_rolled_back_with_its_evidence(Backend::LambdaAlias, "ev-fn-bad").await;
+    }
+}
+
+#[tokio::test]
+async fn a_failure_the_stable_shares_pauses_with_both_rates_named() {
+    let mut s = scenario(Backend::Alb, "ev-shared").await;
+    for _ in 0..10 {
+        s.publish_minute().await;
+    }
+    s.tick().await;
+    // An incident on both targets from the first step on.
+    let failing = TargetProfile {
+        error_rate: 0.06,
+        ..s.canary
+    };
+    s.stable = failing;
+    s.canary = failing;
+    let record = s.run(20).await;
+    let Phase::Paused { why, .. } = &record.phase else {
+        panic!("{:?}\n{:#?}", record.phase, record.history)
+    };
+    assert!(why.starts_with("shared failure"), "{why}");
+    assert!(why.contains("baseline"), "{why}");
+    // Nothing was rolled back onto the broken stable: the step's weights are still live.
+    assert_ne!(
+        s.live().await,
+        s.split_for(canary_deploy::core::Share::STABLE_ONLY)
+    );
+}
