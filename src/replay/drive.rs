@@ -2,7 +2,7 @@
 //!
 //! Each tick is what `run` does, in pure form: the window [`crate::core::window::new_window`]
 //! allows (the evidence judge's starting where judging ended), the periods in it summed from
-//! the traffic source, the judge the plan names, and [`crate::core::step`]. A period's traffic is
+//! the traffic source, the judge the plan names, and [`crate::core::step()`]. A period's traffic is
 //! drawn once, with the canary share live at its start, and read as often as windows cover it,
 //! exactly as CloudWatch would answer. Writes land at once and are read back as written.
 
