@@ -6,7 +6,7 @@
 //! throttles count throttled requests among all requests.
 
 use super::math::{self, Counts};
-use super::text::{counts, percent, ratio};
+use super::text::{self, percent, ratio};
 use super::{Budget, CheckEvidence};
 use crate::core::judge::{CheckOutcome, CheckResult, WindowCounts};
 use crate::core::observe::{Observed, Traffic};
@@ -179,10 +179,10 @@ fn comparison(
     fold(state, canary, Some(stable));
     let e = state.share.e_value();
     let counts = window(canary, Some(stable), e);
-    let stable_rate = reference_rate(state.step_stable).or(reference_rate(state.stable));
+    let stable_rate = state.step_stable.rate().or(state.stable.rate());
     let compared = format!(
         "canary 5XX {} vs stable {}",
-        counts_text(state.step_canary),
+        text::counts(state.step_canary),
         stable_rate.map_or("no rate".to_string(), percent)
     );
     if e >= budget.fail_at {
@@ -193,8 +193,8 @@ fn comparison(
                  deployment canary {} vs stable {})",
                 ratio(e),
                 ratio(budget.fail_at),
-                counts_text(state.canary),
-                counts_text(state.stable)
+                text::counts(state.canary),
+                text::counts(state.stable)
             ),
             counts,
         };
@@ -206,13 +206,15 @@ fn comparison(
     let margin_text = format!("stable + {} pt", crate::core::judge::num(margin * 100.0));
     step_verdict(
         state,
-        limit,
-        &margin_text,
-        e,
+        Undecided {
+            limit,
+            margin_text,
+            regression: e,
+            compared,
+            counts,
+        },
         budget,
         analysis,
-        compared,
-        counts,
     )
 }
 
@@ -251,8 +253,8 @@ fn against_baseline(
     let counts = window(canary, None, e);
     let compared = format!(
         "canary 5XX {} vs {named} {}",
-        counts_text(state.step_canary),
-        counts_text(reference)
+        text::counts(state.step_canary),
+        text::counts(reference)
     );
     if e >= budget.fail_at {
         return Judged {
@@ -269,13 +271,15 @@ fn against_baseline(
     let margin_text = format!("that + {} pt", crate::core::judge::num(margin * 100.0));
     step_verdict(
         state,
-        limit,
-        &margin_text,
-        e,
+        Undecided {
+            limit,
+            margin_text,
+            regression: e,
+            compared,
+            counts,
+        },
         budget,
         analysis,
-        compared,
-        counts,
     )
 }
 
@@ -297,7 +301,7 @@ fn absolute(
     let counts = window(canary, sides.stable, e);
     let compared = format!(
         "canary {what} {} against max {}",
-        counts_text(state.step_canary),
+        text::counts(state.step_canary),
         percent(limit)
     );
     if e >= budget.fail_at {
@@ -308,7 +312,7 @@ fn absolute(
             outcome: CheckOutcome::Fail,
             detail: format!(
                 "canary {what} {} above max {}: evidence ratio {} ≥ {}",
-                counts_text(state.canary),
+                text::counts(state.canary),
                 percent(limit),
                 ratio(e),
                 ratio(budget.fail_at)
@@ -319,29 +323,46 @@ fn absolute(
     let margin_text = format!("max {}", percent(limit));
     step_verdict(
         state,
-        limit,
-        &margin_text,
-        e,
+        Undecided {
+            limit,
+            margin_text,
+            regression: e,
+            compared,
+            counts,
+        },
         budget,
         analysis,
-        compared,
-        counts,
     )
 }
 
-/// Pass when the step's canary counts show it below `limit`, else inconclusive with what more
-/// it needs.
-#[allow(clippy::too_many_arguments)]
-fn step_verdict(
-    state: &CheckEvidence,
+/// A window that failed nothing: what the step's verdict is decided on.
+struct Undecided {
+    /// The rate (a fraction) the step's canary counts must be shown below.
     limit: f64,
-    margin_text: &str,
+    /// How the limit reads: "stable + 1 pt", "max 1.00%".
+    margin_text: String,
+    /// The regression evidence after this window.
     regression: f64,
-    budget: Budget,
-    analysis: &Analysis,
+    /// The counts compared, as the detail begins.
     compared: String,
     counts: Option<WindowCounts>,
+}
+
+/// Pass when the step's canary counts show it below the limit, else inconclusive with what
+/// more it needs.
+fn step_verdict(
+    state: &CheckEvidence,
+    undecided: Undecided,
+    budget: Budget,
+    analysis: &Analysis,
 ) -> Judged {
+    let Undecided {
+        limit,
+        margin_text,
+        regression,
+        compared,
+        counts,
+    } = undecided;
     let health = math::rate_below(state.step_canary, limit);
     let enough = state.step_canary.requests >= analysis.min_requests as f64;
     if health >= budget.pass_at && enough {
@@ -397,9 +418,9 @@ fn shared_failure(state: &CheckEvidence, budget: Budget) -> Option<Judged> {
         detail: format!(
             "stable and canary both above the stable's baseline: canary {}, stable {}, baseline \
              {} before the deployment; neither rollback nor promotion is right",
-            counts_text(state.step_canary),
-            counts_text(state.step_stable),
-            counts_text(baseline)
+            text::counts(state.step_canary),
+            text::counts(state.step_stable),
+            text::counts(baseline)
         ),
         counts: None,
     })
@@ -417,19 +438,10 @@ fn fold(state: &mut CheckEvidence, canary: Counts, stable: Option<Counts>) {
     }
 }
 
-/// A reference's rate when it has requests.
-fn reference_rate(c: Counts) -> Option<f64> {
-    c.rate()
-}
-
 /// A reference rate with its own uncertainty: the rate plus two standard errors (so a small
 /// baseline does not make a healthy canary look worse than it).
 fn upper_rate(c: Counts) -> f64 {
     let Some(rate) = c.rate() else { return 0.0 };
     let se = (rate * (1.0 - rate) / c.requests.max(1.0)).sqrt();
     (rate + 2.0 * se).min(1.0)
-}
-
-fn counts_text(c: Counts) -> String {
-    counts(c)
 }
