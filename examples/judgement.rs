@@ -4,7 +4,8 @@
 //! `cargo run --release --example judgement` (or without `--release`, slower). Pure core on a
 //! simulated clock (`canary_deploy::replay`): no emulator, no AWS. Every deployment runs the
 //! playbook below (steps 10/25/50/100 %, bakes of 5 minutes, AWS's 60 s periods with a 60 s
-//! ingestion delay) on Poisson arrivals with per-request errors; a stable error rate of 1 %.
+//! ingestion delay) on Poisson arrivals with per-request errors and log-normal latency (median
+//! 120 ms, p99 300 ms); a stable error rate of 1 %.
 //! `--deployments N` changes the count per row (default 500), `--seed S` the seed.
 
 // A command-line program: its output is the table.
@@ -38,6 +39,7 @@ analysis:
 checks:
   - error_rate: { max_percent: 3 }
   - error_rate_vs_stable: { max_delta_percent: 1 }
+  - latency_vs_stable: { percentile: p99, max_ratio: 1.2 }
 ";
 
 const STABLE_RATE: f64 = 0.01;
@@ -154,6 +156,9 @@ fn main() {
         t.canary_rate = STABLE_RATE + points / 100.0;
         scenarios.push((format!("regression {label}, 100 req/s"), t, runs));
     }
+    let mut slower = Traffic::healthy(100.0, STABLE_RATE);
+    slower.canary_latency = slower.canary_latency.times(1.4);
+    scenarios.push(("regression p99 +40%, 100 req/s".to_string(), slower, runs));
     let mut plus_one_33 = Traffic::healthy(33.0, STABLE_RATE);
     plus_one_33.canary_rate = STABLE_RATE + 0.01;
     scenarios.push(("regression +1 pt, 33 req/s".to_string(), plus_one_33, runs));

@@ -194,11 +194,13 @@ pub(crate) fn judge_one(check: &Check, observed: &Observed, analysis: &Analysis)
             CheckKind::LatencyVsStable {
                 percentile,
                 max_ratio,
+                ..
             },
             Observed::Latency {
                 canary_requests,
                 canary_ms,
                 stable_ms,
+                ..
             },
         ) => latency_vs_stable(
             *canary_requests,

@@ -19,7 +19,7 @@ pub mod window;
 
 pub use failure::{write_failed, WriteFailure};
 pub use judge::{judge, CheckOutcome, CheckResult, Judgement, Verdict};
-pub use observe::{AlarmObservation, AlarmState, Observed, Traffic};
+pub use observe::{AlarmObservation, AlarmState, Observed, SlowCounts, Traffic};
 pub use plan::Plan;
 pub use record::{Event, EventKind, Phase, Record};
 pub use step::{operate, step, Action, Inputs, OperatorAction, OperatorCommand, WriteGuard};

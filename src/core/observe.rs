@@ -20,6 +20,9 @@ pub enum Observed {
         canary_ms: Option<f64>,
         /// Worst stable latency percentile over the window, in milliseconds.
         stable_ms: Option<f64>,
+        /// The requests slower than the check's threshold, when the evidence judge asked.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        slow: Option<SlowCounts>,
     },
     /// A Lambda alias's requests over the window, both versions together: those that ran
     /// (`Invocations`) and those rejected for lack of concurrency (`Throttles`, counted in
@@ -36,6 +39,15 @@ pub enum Observed {
     Unavailable {
         why: String,
     },
+}
+
+/// Requests slower than a latency threshold over the window (CloudWatch's trimmed count).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SlowCounts {
+    /// The canary's slow requests (its requests are the observation's `canary_requests`).
+    pub canary: Option<f64>,
+    /// The stable's requests (`requests`) and slow ones (`errors`), for the vs-stable check.
+    pub stable: Option<Traffic>,
 }
 
 /// Request and 5XX counts of one target over the window.

@@ -204,6 +204,11 @@ pub struct Check {
     /// Unique within the playbook; shown in every verdict.
     pub name: String,
     pub kind: CheckKind,
+    /// A latency check's threshold, in milliseconds, above which the evidence judge counts a
+    /// request as slow (CloudWatch's trimmed count `TC(X:)`); set by
+    /// [`crate::core::evidence::resolve`], never by the playbook.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slower_than_ms: Option<f64>,
 }
 
 impl Plan {
@@ -241,8 +246,15 @@ pub enum CheckKind {
     Latency { percentile: f64, max_ms: f64 },
     /// Canary error rate at most the stable error rate + `max_delta_percent` points.
     ErrorRateVsStable { max_delta_percent: f64 },
-    /// Canary latency percentile at most stable's × `max_ratio`.
-    LatencyVsStable { percentile: f64, max_ratio: f64 },
+    /// Canary latency percentile at most stable's × `max_ratio`. The evidence judge counts the
+    /// requests slower than `threshold_ms` on both (the playbook's `threshold`, or, without one,
+    /// the stable's own percentile before the deployment).
+    LatencyVsStable {
+        percentile: f64,
+        max_ratio: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        threshold_ms: Option<f64>,
+    },
     /// A Lambda alias's throttled requests, in percent of its requests (invocations plus
     /// throttles, both versions together), at most `max_percent`. Validation allows it only on a
     /// `lambda_alias` route.
@@ -342,6 +354,7 @@ mod tests {
                 CheckKind::LatencyVsStable {
                     percentile: 99.0,
                     max_ratio: 1.2,
+                    threshold_ms: None,
                 },
             ),
         ];

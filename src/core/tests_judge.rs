@@ -35,6 +35,7 @@ const LAT: CheckKind = CheckKind::Latency {
 const LAT_VS: CheckKind = CheckKind::LatencyVsStable {
     percentile: 99.9,
     max_ratio: 1.5,
+    threshold_ms: None,
 };
 
 fn latency(requests: Option<f64>, canary_ms: Option<f64>, stable_ms: Option<f64>) -> Observed {
@@ -42,6 +43,7 @@ fn latency(requests: Option<f64>, canary_ms: Option<f64>, stable_ms: Option<f64>
         canary_requests: requests,
         canary_ms,
         stable_ms,
+        slow: None,
     }
 }
 
@@ -246,6 +248,7 @@ fn latency_vs_stable_compares_with_a_ratio_of_stable() {
     let ratio = CheckKind::LatencyVsStable {
         percentile: 99.0,
         max_ratio: 1.2,
+        threshold_ms: None,
     };
     assert_eq!(
         outcome(ratio.clone(), latency(Some(1000.0), Some(3.6), Some(3.0))),

@@ -45,6 +45,7 @@ pub fn check(name: &str, kind: CheckKind) -> Check {
     Check {
         name: name.to_string(),
         kind,
+        slower_than_ms: None,
     }
 }
 

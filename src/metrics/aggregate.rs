@@ -8,7 +8,7 @@
 //! observation, never an error.
 
 use super::templates::{CheckQueries, LatencyUnit, MetricQuery, Reduce, TrafficQueries};
-use crate::core::observe::{AlarmObservation, Observed, Traffic};
+use crate::core::observe::{AlarmObservation, Observed, SlowCounts, Traffic};
 use std::collections::HashMap;
 
 /// The datapoint values of each unique query over the window (any order).
@@ -32,10 +32,21 @@ pub fn observe_check(check: &CheckQueries, points: &Datapoints, alarms: &Alarms)
             canary,
             stable,
             unit,
+            slow,
         } => Observed::Latency {
             canary_requests: reduce(values(canary_requests, points), Reduce::Sum),
             canary_ms: worst_ms(canary, *unit, points),
             stable_ms: stable.as_ref().and_then(|s| worst_ms(s, *unit, points)),
+            slow: slow.as_ref().map(|slow| SlowCounts {
+                canary: sum(std::slice::from_ref(&slow.canary), points),
+                stable: slow
+                    .stable
+                    .as_ref()
+                    .map(|(slow_stable, stable_requests)| Traffic {
+                        requests: sum(std::slice::from_ref(stable_requests), points),
+                        errors: sum(std::slice::from_ref(slow_stable), points),
+                    }),
+            }),
         },
         CheckQueries::Throttles {
             invocations,

@@ -149,6 +149,7 @@ fn latency_is_the_worst_period_in_ms() {
         &CheckKind::LatencyVsStable {
             percentile: 99.0,
             max_ratio: 2.0,
+            threshold_ms: None,
         },
         &dims(),
     );
@@ -159,6 +160,7 @@ fn latency_is_the_worst_period_in_ms() {
             canary_requests: Some(120.0),
             canary_ms: Some(250.0),
             stable_ms: Some(100.0),
+            slow: None,
         }
     );
     let none = observe_check(&check, &Datapoints::new(), &Alarms::new());
@@ -167,7 +169,8 @@ fn latency_is_the_worst_period_in_ms() {
         Observed::Latency {
             canary_requests: None,
             canary_ms: None,
-            stable_ms: None
+            stable_ms: None,
+            slow: None,
         }
     );
 }
@@ -178,6 +181,7 @@ fn lattice_latency_is_already_ms_and_not_scaled() {
         &CheckKind::LatencyVsStable {
             percentile: 99.0,
             max_ratio: 2.0,
+            threshold_ms: None,
         },
         &lattice(),
     );
@@ -192,6 +196,7 @@ fn lattice_latency_is_already_ms_and_not_scaled() {
             canary_requests: Some(120.0),
             canary_ms: Some(250.0),
             stable_ms: Some(100.0),
+            slow: None,
         }
     );
 }

@@ -12,7 +12,7 @@
 
 use super::aggregate::{observe_check, Alarms, Datapoints};
 use super::batch::{alarm_name_calls, Batch, MAX_ALARM_NAMES_PER_CALL, MAX_QUERIES_PER_CALL};
-use super::templates::{check_queries, CheckQueries, MetricQuery, RouteDimensions};
+use super::templates::{queries_of, CheckQueries, MetricQuery, RouteDimensions};
 use super::{MetricSource, MetricsError};
 use crate::aws::error::service::CLOUDWATCH;
 use crate::aws::AwsError;
@@ -197,7 +197,7 @@ impl MetricSource for CloudWatchSource {
         }
         let queries: Vec<CheckQueries> = checks
             .iter()
-            .map(|c| check_queries(&c.kind, &self.dims))
+            .map(|c| queries_of(c, &self.dims))
             .collect();
         let batch = Batch::of(&queries);
         let alarm_calls = alarm_name_calls(&queries, MAX_ALARM_NAMES_PER_CALL);

@@ -62,7 +62,8 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             record.evidence.baseline_measured = true;
             return;
         };
-        let checks = self.plan.checks_at(Share::STABLE_ONLY);
+        let checks =
+            core::evidence::resolve(&self.plan.checks_at(Share::STABLE_ONLY), &record.evidence);
         match self.metrics.observe(&checks, window).await {
             Ok(observed) => record.evidence.measure_baseline(&checks, &observed),
             Err(error) => sink.emit(&core::Event {
@@ -83,8 +84,13 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         sink: &mut dyn EventSink,
     ) -> Option<Judgement> {
         let share = core::step::current_share(record, &self.plan)?;
-        let checks = self.plan.checks_at(share);
         let analysis = &self.plan.analysis;
+        let checks = match analysis.method {
+            Method::Evidence => {
+                core::evidence::resolve(&self.plan.checks_at(share), &record.evidence)
+            }
+            Method::Threshold => self.plan.checks_at(share),
+        };
         if checks.is_empty() {
             return Some(core::judge(&[], &[], analysis));
         }

@@ -57,7 +57,11 @@ pub(crate) fn checks(
         }
         names.insert(name.clone(), name_at);
         if let Some(kind) = kind {
-            out.push(Check { name, kind });
+            out.push(Check {
+                name,
+                kind,
+                slower_than_ms: None,
+            });
         }
     }
     (d.error_count() == errors_before).then_some(out)

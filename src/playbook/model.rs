@@ -204,6 +204,7 @@ pub(crate) struct ErrorRateVsStableDoc {
 pub(crate) struct LatencyVsStableDoc {
     pub percentile: Option<Sp<String>>,
     pub max_ratio: Option<Sp<f64>>,
+    pub threshold: Option<Sp<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -7,7 +7,7 @@
 //! exactly as CloudWatch would answer. Writes land at once and are read back as written.
 
 use crate::core::evidence;
-use crate::core::observe::{Observed, Traffic};
+use crate::core::observe::{Observed, SlowCounts, Traffic};
 use crate::core::plan::{CheckKind, Method, Plan};
 use crate::core::step::{current_share, step, Action, Inputs};
 use crate::core::types::{Share, Split, Timestamp};
@@ -23,10 +23,40 @@ pub struct PeriodTraffic {
     pub stable: Traffic,
 }
 
+/// Which target a latency question is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Side {
+    Stable,
+    Canary,
+}
+
 /// Where a replay's periods come from: `period(start, share)` is the traffic of the period
 /// starting at `start` while the canary has `share` (`None` for both sides: nothing published).
+/// The latency answers are about the same period's `requests` of one side: how many were slower
+/// than `ms` (CloudWatch's `TC(X:)`), and the `percentile` of their latency (`pNN`); a source
+/// without latency answers `None`.
 pub trait TrafficSource {
     fn period(&mut self, start: Timestamp, share: Share) -> PeriodTraffic;
+
+    fn slower_than(
+        &mut self,
+        _start: Timestamp,
+        _side: Side,
+        _requests: f64,
+        _ms: f64,
+    ) -> Option<f64> {
+        None
+    }
+
+    fn percentile(
+        &mut self,
+        _start: Timestamp,
+        _side: Side,
+        _requests: f64,
+        _p: f64,
+    ) -> Option<f64> {
+        None
+    }
 }
 
 /// How a replayed deployment ended.
@@ -161,29 +191,34 @@ fn analyse(
             window.start = window.start.max(judged);
         }
         if !record.evidence.baseline_measured {
-            let before = plan.checks_at(Share::STABLE_ONLY);
+            let before = evidence::resolve(&plan.checks_at(Share::STABLE_ONLY), &record.evidence);
             let observed = match window::before(analysis, record.started_at) {
-                Some(w) => observe(&before, periods.sum(source, w)),
+                Some(w) => observe(&before, periods, source, w),
                 None => Vec::new(),
             };
             record.evidence.measure_baseline(&before, &observed);
         }
-        let observed = observe(&checks, periods.sum(source, window));
+        let checks = evidence::resolve(&checks, &record.evidence);
+        let observed = observe(&checks, periods, source, window);
         evidence::judge(&checks, &observed, analysis, &record.evidence, index, share)
     } else {
-        judge(
-            &checks,
-            &observe(&checks, periods.sum(source, window)),
-            analysis,
-        )
+        let observed = observe(&checks, periods, source, window);
+        judge(&checks, &observed, analysis)
     };
     record.judged_through = Some(window.end);
     Some(judgement)
 }
 
-/// The observation of each check from the window's summed traffic (error-rate checks only; a
-/// replay has no latency, metric or alarm data, so those checks see none).
-fn observe(checks: &[crate::core::plan::Check], traffic: PeriodTraffic) -> Vec<Observed> {
+/// The observation of each check over `window`, as CloudWatch would aggregate it: counts summed,
+/// a latency percentile the worst period's (a replay has no custom metrics or alarms: those
+/// checks see none).
+fn observe(
+    checks: &[crate::core::plan::Check],
+    periods: &mut Periods,
+    source: &mut dyn TrafficSource,
+    window: Window,
+) -> Vec<Observed> {
+    let traffic = periods.sum(source, window);
     checks
         .iter()
         .map(|check| match check.kind {
@@ -193,17 +228,50 @@ fn observe(checks: &[crate::core::plan::Check], traffic: PeriodTraffic) -> Vec<O
                     stable: traffic.stable,
                 }
             }
+            CheckKind::Latency { percentile, .. }
+            | CheckKind::LatencyVsStable { percentile, .. } => {
+                let vs_stable = matches!(check.kind, CheckKind::LatencyVsStable { .. });
+                let mut ask = |side, what| periods.latency(source, window, side, what);
+                let slow = check.slower_than_ms.map(|ms| SlowCounts {
+                    canary: ask(Side::Canary, Ask::Slower(ms)),
+                    stable: vs_stable.then(|| Traffic {
+                        requests: traffic.stable.requests,
+                        errors: ask(Side::Stable, Ask::Slower(ms)),
+                    }),
+                });
+                let canary_ms = ask(Side::Canary, Ask::Percentile(percentile));
+                let stable_ms = if vs_stable {
+                    ask(Side::Stable, Ask::Percentile(percentile))
+                } else {
+                    None
+                };
+                Observed::Latency {
+                    canary_requests: traffic.canary.requests,
+                    canary_ms,
+                    stable_ms,
+                    slow,
+                }
+            }
             _ => Observed::Unavailable {
-                why: "a replay has only request and error counts".to_string(),
+                why: "a replay has only request, error and latency data".to_string(),
             },
         })
         .collect()
 }
 
-/// The periods drawn so far, and the share live from each moment on.
+/// A latency question about one period.
+#[derive(Clone, Copy)]
+enum Ask {
+    Slower(f64),
+    Percentile(f64),
+}
+
+/// The periods drawn so far (and each latency answer about them, so a period reads the same
+/// every time), and the share live from each moment on.
 struct Periods {
     period: i64,
     drawn: HashMap<i64, PeriodTraffic>,
+    answers: HashMap<(i64, Side, bool, u64), Option<f64>>,
     shares: Vec<(Timestamp, Share)>,
 }
 
@@ -212,6 +280,7 @@ impl Periods {
         Periods {
             period: i64::try_from(period.as_millis()).unwrap_or(60_000).max(1),
             drawn: HashMap::new(),
+            answers: HashMap::new(),
             shares: Vec::new(),
         }
     }
@@ -226,6 +295,46 @@ impl Periods {
             .rev()
             .find(|(from, _)| *from <= at)
             .map_or(Share::STABLE_ONLY, |(_, share)| *share)
+    }
+
+    /// A latency answer over the window: slow requests summed, a percentile the worst period's.
+    fn latency(
+        &mut self,
+        source: &mut dyn TrafficSource,
+        window: Window,
+        side: Side,
+        ask: Ask,
+    ) -> Option<f64> {
+        let mut out: Option<f64> = None;
+        let mut start = window.start.as_millis();
+        while start < window.end.as_millis() {
+            let traffic = self.drawn.get(&start).copied().unwrap_or_default();
+            let requests = match side {
+                Side::Canary => traffic.canary.requests,
+                Side::Stable => traffic.stable.requests,
+            };
+            if let Some(n) = requests {
+                let at = Timestamp(start);
+                let (slower, value) = match ask {
+                    Ask::Slower(ms) => (true, ms),
+                    Ask::Percentile(p) => (false, p),
+                };
+                let answer = *self
+                    .answers
+                    .entry((start, side, slower, value.to_bits()))
+                    .or_insert_with(|| match ask {
+                        Ask::Slower(ms) => source.slower_than(at, side, n, ms),
+                        Ask::Percentile(p) => source.percentile(at, side, n, p),
+                    });
+                out = match (out, answer, slower) {
+                    (Some(a), Some(b), true) => Some(a + b),
+                    (Some(a), Some(b), false) => Some(a.max(b)),
+                    (a, b, _) => a.or(b),
+                };
+            }
+            start += self.period;
+        }
+        out
     }
 
     /// The window's periods, summed as CloudWatch sums them (a side with no datapoint in any

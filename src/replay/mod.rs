@@ -5,4 +5,4 @@
 pub mod drive;
 pub mod model;
 
-pub use drive::{replay, Ending, PeriodTraffic, Replay, TrafficSource};
+pub use drive::{replay, Ending, PeriodTraffic, Replay, Side, TrafficSource};

@@ -5,7 +5,7 @@
 //! approximations with continuity correction above, where they are accurate to far better than
 //! the effects measured. Seeded, so every figure can be re-run.
 
-use super::drive::{PeriodTraffic, TrafficSource};
+use super::drive::{PeriodTraffic, Side, TrafficSource};
 use crate::core::observe::Traffic as ObservedTraffic;
 use crate::core::types::{Share, Timestamp};
 
@@ -89,7 +89,116 @@ pub struct Traffic {
     pub stops_at: Option<Timestamp>,
     /// The canary never reports (say its target group's metrics are missing).
     pub canary_silent: bool,
+    pub stable_latency: Latency,
+    pub canary_latency: Latency,
 }
+
+/// A target's latency: log-normal, given by its median and 99th percentile.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Latency {
+    pub median_ms: f64,
+    pub p99_ms: f64,
+}
+
+impl Latency {
+    /// The log-normal's σ: the 99th percentile is 2.326 σ above the median in log space.
+    fn sigma(self) -> f64 {
+        ((self.p99_ms / self.median_ms).ln() / Z99).max(1e-9)
+    }
+
+    /// The chance that one request is slower than `ms`.
+    pub fn slower(self, ms: f64) -> f64 {
+        if ms <= 0.0 {
+            return 1.0;
+        }
+        1.0 - normal_cdf((ms / self.median_ms).ln() / self.sigma())
+    }
+
+    /// The latency at quantile `q` (0–1).
+    pub fn at(self, q: f64) -> f64 {
+        self.median_ms * (self.sigma() * normal_quantile(q)).exp()
+    }
+
+    /// Every request `factor` times slower.
+    pub fn times(self, factor: f64) -> Latency {
+        Latency {
+            median_ms: self.median_ms * factor,
+            p99_ms: self.p99_ms * factor,
+        }
+    }
+}
+
+/// The standard normal's 99th percentile.
+const Z99: f64 = 2.326_347_874;
+
+/// Φ(x), by Abramowitz and Stegun 7.1.26 (error below 1.5e-7).
+pub fn normal_cdf(x: f64) -> f64 {
+    let t = 1.0 / (1.0 + 0.327_591_1 * x.abs() / std::f64::consts::SQRT_2);
+    let poly = t
+        * (0.254_829_592
+            + t * (-0.284_496_736
+                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+    let erf = 1.0 - poly * (-(x * x) / 2.0).exp();
+    if x >= 0.0 {
+        0.5 * (1.0 + erf)
+    } else {
+        0.5 * (1.0 - erf)
+    }
+}
+
+/// Φ⁻¹(q), by Acklam's rational approximation (relative error below 1.2e-9), for 0 < q < 1.
+pub fn normal_quantile(q: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969_683_028_665_376e1,
+        2.209_460_984_245_205e2,
+        -2.759_285_104_469_687e2,
+        1.383_577_518_672_69e2,
+        -3.066_479_806_614_716e1,
+        2.506_628_277_459_239,
+    ];
+    const B: [f64; 5] = [
+        -5.447_609_879_822_406e1,
+        1.615_858_368_580_409e2,
+        -1.556_989_798_598_866e2,
+        6.680_131_188_771_972e1,
+        -1.328_068_155_288_572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784_894_002_430_293e-3,
+        -3.223_964_580_411_365e-1,
+        -2.400_758_277_161_838,
+        -2.549_732_539_343_734,
+        4.374_664_141_464_968,
+        2.938_163_982_698_783,
+    ];
+    const D: [f64; 4] = [
+        7.784_695_709_041_462e-3,
+        3.224_671_290_700_398e-1,
+        2.445_134_137_142_996,
+        3.754_408_661_907_416,
+    ];
+    let q = q.clamp(1e-12, 1.0 - 1e-12);
+    let tail = |r: f64| {
+        (((((C[0] * r + C[1]) * r + C[2]) * r + C[3]) * r + C[4]) * r + C[5])
+            / ((((D[0] * r + D[1]) * r + D[2]) * r + D[3]) * r + 1.0)
+    };
+    if q < 0.024_25 {
+        tail((-2.0 * q.ln()).sqrt())
+    } else if q > 1.0 - 0.024_25 {
+        -tail((-2.0 * (1.0 - q).ln()).sqrt())
+    } else {
+        let r = q - 0.5;
+        let s = r * r;
+        (((((A[0] * s + A[1]) * s + A[2]) * s + A[3]) * s + A[4]) * s + A[5]) * r
+            / (((((B[0] * s + B[1]) * s + B[2]) * s + B[3]) * s + B[4]) * s + 1.0)
+    }
+}
+
+/// The latency of a healthy target in the model: median 120 ms, p99 300 ms.
+pub const HEALTHY_LATENCY: Latency = Latency {
+    median_ms: 120.0,
+    p99_ms: 300.0,
+};
 
 impl Traffic {
     /// Healthy traffic: both targets fail at `rate`.
@@ -102,6 +211,8 @@ impl Traffic {
             shared: None,
             stops_at: None,
             canary_silent: false,
+            stable_latency: HEALTHY_LATENCY,
+            canary_latency: HEALTHY_LATENCY,
         }
     }
 }
@@ -138,6 +249,32 @@ impl TrafficSource for Drawn {
             stable: published(stable_n, stable_errors),
         }
     }
+
+    fn slower_than(&mut self, _: Timestamp, side: Side, requests: f64, ms: f64) -> Option<f64> {
+        let p = self.latency_of(side).slower(ms);
+        Some(self.sampler.binomial(requests, p))
+    }
+
+    /// The sample percentile of `requests` latencies: its rank's quantile is approximately
+    /// normal around `p` with variance `p(1 − p)/n` (the asymptotics of order statistics).
+    fn percentile(&mut self, _: Timestamp, side: Side, requests: f64, p: f64) -> Option<f64> {
+        if requests < 1.0 {
+            return None;
+        }
+        let q = p / 100.0;
+        let sd = (q * (1.0 - q) / requests).sqrt();
+        let drawn = (q + sd * self.sampler.normal()).clamp(1e-9, 1.0 - 1e-9);
+        Some(self.latency_of(side).at(drawn))
+    }
+}
+
+impl Drawn {
+    fn latency_of(&self, side: Side) -> Latency {
+        match side {
+            Side::Stable => self.traffic.stable_latency,
+            Side::Canary => self.traffic.canary_latency,
+        }
+    }
 }
 
 /// What a load balancer publishes: no datapoint for a target without requests, none for errors
@@ -171,6 +308,19 @@ mod tests {
         }
         assert_eq!(s.poisson(0.0), 0.0);
         assert_eq!(s.poisson(f64::NAN), 0.0);
+    }
+
+    #[test]
+    fn the_latency_model_has_the_median_and_p99_asked_for() {
+        let l = HEALTHY_LATENCY;
+        assert!((l.at(0.5) - 120.0).abs() < 1e-6);
+        assert!((l.at(0.99) - 300.0).abs() < 1e-3);
+        assert!((l.slower(300.0) - 0.01).abs() < 1e-6);
+        assert!((l.slower(120.0) - 0.5).abs() < 1e-6);
+        assert_eq!(l.slower(0.0), 1.0);
+        assert!((normal_quantile(normal_cdf(1.3)) - 1.3).abs() < 1e-6);
+        // p99 40 % higher: every request 1.4 times slower.
+        assert!((l.times(1.4).at(0.99) - 420.0).abs() < 1e-3);
     }
 
     #[test]

@@ -98,6 +98,7 @@ fn the_checks_find_what_the_simulator_publishes() {
         CheckKind::LatencyVsStable {
             percentile: 99.0,
             max_ratio: 1.5,
+            threshold_ms: None,
         },
         CheckKind::ErrorRate { max_percent: 1.0 },
         CheckKind::Latency {

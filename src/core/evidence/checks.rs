@@ -9,26 +9,45 @@ use super::math::{self, Counts};
 use super::text::{self, percent, ratio};
 use super::{Budget, CheckEvidence};
 use crate::core::judge::{CheckOutcome, CheckResult, WindowCounts};
-use crate::core::observe::{Observed, Traffic};
+use crate::core::observe::{Observed, SlowCounts, Traffic};
 use crate::core::plan::{Analysis, Check, CheckKind};
 use crate::core::types::Share;
 
-/// Whether the evidence judge tests this check on counts (the rest are judged per window).
-pub fn is_statistical(kind: &CheckKind) -> bool {
-    matches!(
-        kind,
+/// Whether the evidence judge tests this check on counts (the rest are judged per window): the
+/// error checks, and a latency check once it has a threshold to count slow requests against
+/// ([`super::resolve`]).
+pub fn is_statistical(check: &Check) -> bool {
+    match check.kind {
         CheckKind::ErrorRate { .. }
-            | CheckKind::ErrorRateVsStable { .. }
-            | CheckKind::Throttles { .. }
-    )
+        | CheckKind::ErrorRateVsStable { .. }
+        | CheckKind::Throttles { .. } => true,
+        CheckKind::Latency { .. } | CheckKind::LatencyVsStable { .. } => {
+            check.slower_than_ms.is_some()
+        }
+        CheckKind::Custom(_) | CheckKind::Alarms { .. } => false,
+    }
 }
 
-/// The stable's counts in an observation, when it has them.
+/// The stable's counts in an observation, when it has them (for a latency check, its requests
+/// and the slow ones).
 pub(super) fn stable_counts(observed: &Observed) -> Option<Counts> {
     match observed {
         Observed::ErrorRate { stable, .. } => counts_of(*stable),
+        Observed::Latency {
+            slow:
+                Some(SlowCounts {
+                    stable: Some(stable),
+                    ..
+                }),
+            ..
+        } => counts_of(*stable),
         _ => None,
     }
+}
+
+/// The tail a latency percentile allows: `p99` lets 1 % of requests be slower.
+fn tail(percentile: f64) -> f64 {
+    ((100.0 - percentile) / 100.0).clamp(0.0, 1.0)
 }
 
 /// A target's counts; `None` when it reported no requests (ALB omits the 5XX metric while there
@@ -62,10 +81,43 @@ pub(super) fn judge_check(
             };
             let margin = max_delta_percent / 100.0;
             if share >= Share::CANARY_ONLY {
-                against_baseline(state, sides.canary, margin, budget, analysis)
+                against_baseline(state, sides.canary, margin, budget, analysis, "5XX")
             } else {
-                comparison(state, sides, margin, budget, analysis)
+                comparison(state, sides, margin, budget, analysis, "5XX")
             }
+        }
+        (
+            CheckKind::Latency { percentile, .. } | CheckKind::LatencyVsStable { percentile, .. },
+            Observed::Latency {
+                canary_requests,
+                slow: Some(slow),
+                ..
+            },
+        ) => {
+            let threshold = check.slower_than_ms.unwrap_or(0.0);
+            let what = format!("slower than {} ms", crate::core::judge::num(threshold));
+            let canary = canary_requests
+                .filter(|v| v.is_finite())
+                .map(|n| Counts::new(n, slow.canary.filter(|v| v.is_finite()).unwrap_or(0.0)));
+            let sides = Sides {
+                canary,
+                stable: slow.stable.and_then(counts_of),
+            };
+            let margin = tail(*percentile);
+            match (&check.kind, share >= Share::CANARY_ONLY) {
+                (CheckKind::Latency { .. }, _) => {
+                    absolute(state, sides, margin, budget, analysis, &what)
+                }
+                (_, true) => against_baseline(state, sides.canary, margin, budget, analysis, &what),
+                (_, false) => comparison(state, sides, margin, budget, analysis, &what),
+            }
+        }
+        // A latency check the source answered without slow counts: one window's percentile.
+        (
+            CheckKind::Latency { .. } | CheckKind::LatencyVsStable { .. },
+            Observed::Latency { .. },
+        ) => {
+            return crate::core::judge::judge_one(check, observed, analysis);
         }
         (CheckKind::ErrorRate { max_percent }, Observed::ErrorRate { canary, stable }) => {
             let sides = Sides {
@@ -172,6 +224,7 @@ fn comparison(
     margin: f64,
     budget: Budget,
     analysis: &Analysis,
+    what: &str,
 ) -> Judged {
     let (Some(canary), Some(stable)) = (sides.canary, sides.stable) else {
         return missing(sides, false);
@@ -181,7 +234,7 @@ fn comparison(
     let counts = window(canary, Some(stable), e);
     let stable_rate = state.step_stable.rate().or(state.stable.rate());
     let compared = format!(
-        "canary 5XX {} vs stable {}",
+        "canary {what} {} vs stable {}",
         text::counts(state.step_canary),
         stable_rate.map_or("no rate".to_string(), percent)
     );
@@ -226,6 +279,7 @@ fn against_baseline(
     margin: f64,
     budget: Budget,
     analysis: &Analysis,
+    what: &str,
 ) -> Judged {
     let Some(canary) = canary else {
         return missing(
@@ -252,7 +306,7 @@ fn against_baseline(
     let e = math::rate_above(state.step_canary, base);
     let counts = window(canary, None, e);
     let compared = format!(
-        "canary 5XX {} vs {named} {}",
+        "canary {what} {} vs {named} {}",
         text::counts(state.step_canary),
         text::counts(reference)
     );

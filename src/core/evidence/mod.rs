@@ -30,7 +30,7 @@ mod text;
 
 use super::judge::{CheckResult, Judgement, Verdict};
 use super::observe::Observed;
-use super::plan::{Analysis, Check};
+use super::plan::{Analysis, Check, CheckKind};
 use super::types::Share;
 use math::{Counts, ShareTest};
 use serde::{Deserialize, Serialize};
@@ -72,6 +72,9 @@ pub struct CheckEvidence {
     /// The stable's counts before the first step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<Counts>,
+    /// A latency comparison's threshold from the stable's percentile before the deployment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold_ms: Option<f64>,
 }
 
 fn is_empty_test(test: &ShareTest) -> bool {
@@ -113,7 +116,23 @@ impl Evidence {
             return;
         }
         for (check, obs) in checks.iter().zip(observed) {
-            if !is_statistical(&check.kind) {
+            // A latency comparison without a threshold of its own counts slow requests against
+            // the stable's percentile before the deployment.
+            if let (
+                CheckKind::LatencyVsStable {
+                    threshold_ms: None, ..
+                },
+                Observed::Latency {
+                    stable_ms: Some(ms),
+                    ..
+                },
+            ) = (&check.kind, obs)
+            {
+                if ms.is_finite() && *ms > 0.0 {
+                    self.of(&check.name).threshold_ms = Some(*ms);
+                }
+            }
+            if !is_statistical(check) {
                 continue;
             }
             if let Some(stable) = checks::stable_counts(obs) {
@@ -123,6 +142,33 @@ impl Evidence {
             }
         }
     }
+}
+
+/// The checks as the evidence judge observes them: each latency check with the threshold it
+/// counts slow requests against (`latency`: its `max`; `latency_vs_stable`: its `threshold`,
+/// or the stable's percentile before the deployment once measured; until then it is judged
+/// per window).
+pub fn resolve(checks: &[Check], evidence: &Evidence) -> Vec<Check> {
+    checks
+        .iter()
+        .map(|check| {
+            let slower_than_ms = match check.kind {
+                CheckKind::Latency { max_ms, .. } => Some(max_ms),
+                CheckKind::LatencyVsStable { threshold_ms, .. } => threshold_ms.or_else(|| {
+                    evidence
+                        .checks
+                        .iter()
+                        .find(|c| c.check == check.name)
+                        .and_then(|c| c.threshold_ms)
+                }),
+                _ => None,
+            };
+            Check {
+                slower_than_ms,
+                ..check.clone()
+            }
+        })
+        .collect()
 }
 
 /// The per-check inputs of one window, after the counts were taken.
@@ -162,13 +208,13 @@ pub fn judge(
         judgement.evidence = Some(next);
         return judgement;
     }
-    let statistical = checks.iter().filter(|c| is_statistical(&c.kind)).count();
+    let statistical = checks.iter().filter(|c| is_statistical(c)).count();
     let budget = Budget::new(analysis, statistical);
     let results: Vec<CheckResult> = checks
         .iter()
         .zip(observed)
         .map(|(check, obs)| {
-            if is_statistical(&check.kind) {
+            if is_statistical(check) {
                 let state = next.of(&check.name);
                 checks::judge_check(check, obs, state, budget, analysis, share)
             } else {

@@ -319,3 +319,81 @@ fn observations_that_do_not_match_the_checks_judge_nothing_and_keep_the_evidence
     assert_eq!(j.verdict, Verdict::NoData);
     assert_eq!(j.evidence.unwrap().checks, before.checks);
 }
+
+fn latency_observation(canary: (f64, f64), stable: Option<(f64, f64)>) -> Observed {
+    Observed::Latency {
+        canary_requests: Some(canary.0),
+        canary_ms: Some(250.0),
+        stable_ms: Some(250.0),
+        slow: Some(crate::core::observe::SlowCounts {
+            canary: Some(canary.1),
+            stable: stable.map(|(n, slow)| traffic(n, slow)),
+        }),
+    }
+}
+
+#[test]
+fn latency_checks_count_slow_requests_once_they_have_a_threshold() {
+    let absolute = check(
+        "p99",
+        CheckKind::Latency {
+            percentile: 99.0,
+            max_ms: 500.0,
+        },
+    );
+    let vs_stable = check(
+        "p99-vs-stable",
+        CheckKind::LatencyVsStable {
+            percentile: 99.0,
+            max_ratio: 1.2,
+            threshold_ms: None,
+        },
+    );
+    let checks = vec![absolute, vs_stable];
+    // Before the baseline, the comparison has no threshold: judged per window.
+    let resolved = resolve(&checks, &Evidence::default());
+    assert_eq!(resolved[0].slower_than_ms, Some(500.0));
+    assert_eq!(resolved[1].slower_than_ms, None);
+    assert!(is_statistical(&resolved[0]) && !is_statistical(&resolved[1]));
+    // The baseline's stable p99 becomes the comparison's threshold.
+    let mut evidence = Evidence::default();
+    evidence.measure_baseline(
+        &resolved,
+        &[
+            latency_observation((0.0, 0.0), None),
+            Observed::Latency {
+                canary_requests: None,
+                canary_ms: None,
+                stable_ms: Some(310.0),
+                slow: None,
+            },
+        ],
+    );
+    let resolved = resolve(&checks, &evidence);
+    assert_eq!(resolved[1].slower_than_ms, Some(310.0));
+
+    // A canary with 6 % of requests slower than the threshold against the stable's 1 %.
+    let plan = plan(checks.clone());
+    let mut state = evidence;
+    let mut last = None;
+    for _ in 0..5 {
+        let j = judge(
+            &resolved,
+            &[
+                latency_observation((600.0, 2.0), None),
+                latency_observation((600.0, 36.0), Some((5_400.0, 54.0))),
+            ],
+            &plan.analysis,
+            &state,
+            0,
+            Share::from_permille(100).unwrap(),
+        );
+        state = j.evidence.clone().unwrap();
+        last = Some(j);
+    }
+    let j = last.unwrap();
+    assert_eq!(j.results[0].outcome, CheckOutcome::Pass, "{:?}", j.results[0]);
+    assert_eq!(j.results[1].outcome, CheckOutcome::Fail, "{:?}", j.results[1]);
+    assert!(j.results[1].detail.contains("slower than 310 ms"), "{}", j.results[1].detail);
+    assert!(j.conclusive_failure());
+}

@@ -6,9 +6,11 @@
 //! dimensions; the shape of each check's queries is written once, here. Custom checks and
 //! alarms do not depend on the route.
 
-use super::query::{CheckQueries, LatencyUnit, MetricQuery, Reduce, TrafficQueries};
+use super::query::{
+    slower_than_stat, CheckQueries, LatencyUnit, MetricQuery, Reduce, SlowQueries, TrafficQueries,
+};
 use super::RouteDimensions;
-use crate::core::plan::{CheckKind, Comparison, CustomQuery};
+use crate::core::plan::{Check, CheckKind, Comparison, CustomQuery};
 
 /// What a backend publishes per target group, as the builtin checks need it. Implemented by
 /// each backend's dimensions ([`super::AlbDimensions`], [`super::LatticeDimensions`],
@@ -50,14 +52,28 @@ pub(super) trait TargetGroupMetrics {
 
 /// The queries of one check of the plan.
 pub fn check_queries(kind: &CheckKind, dims: &RouteDimensions) -> CheckQueries {
+    counting_slow(kind, None, dims)
+}
+
+/// The queries of one check as observed: with the evidence judge's slow-request counts when
+/// the check carries a threshold ([`Check::slower_than_ms`]).
+pub fn queries_of(check: &Check, dims: &RouteDimensions) -> CheckQueries {
+    counting_slow(&check.kind, check.slower_than_ms, dims)
+}
+
+fn counting_slow(kind: &CheckKind, slower_than_ms: Option<f64>, dims: &RouteDimensions) -> CheckQueries {
     match dims {
-        RouteDimensions::Alb(dims) => builtin_queries(kind, dims),
-        RouteDimensions::Lattice(dims) => builtin_queries(kind, dims),
-        RouteDimensions::Lambda(dims) => builtin_queries(kind, dims),
+        RouteDimensions::Alb(dims) => builtin_queries(kind, slower_than_ms, dims),
+        RouteDimensions::Lattice(dims) => builtin_queries(kind, slower_than_ms, dims),
+        RouteDimensions::Lambda(dims) => builtin_queries(kind, slower_than_ms, dims),
     }
 }
 
-fn builtin_queries<M: TargetGroupMetrics>(kind: &CheckKind, m: &M) -> CheckQueries {
+fn builtin_queries<M: TargetGroupMetrics>(
+    kind: &CheckKind,
+    slower_than_ms: Option<f64>,
+    m: &M,
+) -> CheckQueries {
     let canary = m.canary_target_group();
     let stable = m.stable_target_group();
     let traffic = |target_group: &str| TrafficQueries {
@@ -80,6 +96,10 @@ fn builtin_queries<M: TargetGroupMetrics>(kind: &CheckKind, m: &M) -> CheckQueri
             canary: m.latency(canary, &percentile_stat(*percentile)),
             stable: None,
             unit: M::LATENCY_UNIT,
+            slow: slower_than_ms.map(|ms| SlowQueries {
+                canary: m.latency(canary, &slower_than_stat(ms, M::LATENCY_UNIT)),
+                stable: None,
+            }),
         },
         CheckKind::LatencyVsStable { percentile, .. } => {
             let stat = percentile_stat(*percentile);
@@ -88,6 +108,13 @@ fn builtin_queries<M: TargetGroupMetrics>(kind: &CheckKind, m: &M) -> CheckQueri
                 canary: m.latency(canary, &stat),
                 stable: Some(m.latency(stable, &stat)),
                 unit: M::LATENCY_UNIT,
+                slow: slower_than_ms.map(|ms| {
+                    let tc = slower_than_stat(ms, M::LATENCY_UNIT);
+                    SlowQueries {
+                        canary: m.latency(canary, &tc),
+                        stable: Some((m.latency(stable, &tc), m.requests(stable))),
+                    }
+                }),
             }
         }
         CheckKind::Throttles { .. } => m.throttles().unwrap_or_else(|| CheckQueries::Unavailable {

@@ -34,8 +34,10 @@ pub use lattice::{
     TOTAL_REQUEST_COUNT,
 };
 
-pub use check::{check_queries, percentile_stat};
-pub use query::{CheckQueries, LatencyUnit, MetricQuery, Reduce, TrafficQueries};
+pub use check::{check_queries, percentile_stat, queries_of};
+pub use query::{
+    slower_than_stat, CheckQueries, LatencyUnit, MetricQuery, Reduce, SlowQueries, TrafficQueries,
+};
 
 use check::TargetGroupMetrics;
 

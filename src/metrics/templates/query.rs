@@ -89,6 +89,27 @@ impl TrafficQueries {
     }
 }
 
+/// The requests slower than a threshold: CloudWatch's trimmed count `TC(X:)` of the latency
+/// metric (each request is one datapoint of it), per target, with the stable's requests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlowQueries {
+    pub canary: MetricQuery,
+    /// Only for the vs-stable check: the stable's slow requests and its requests.
+    pub stable: Option<(MetricQuery, MetricQuery)>,
+}
+
+/// `TC(X:)` for `ms` milliseconds in `unit`: the count of datapoints above X.
+pub fn slower_than_stat(ms: f64, unit: LatencyUnit) -> String {
+    let x = match unit {
+        LatencyUnit::Seconds => ms / 1000.0,
+        LatencyUnit::Milliseconds => ms,
+    };
+    // CloudWatch takes up to ten decimals and no exponent.
+    let text = format!("{x:.10}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    format!("TC({text}:)")
+}
+
 /// What one check asks CloudWatch for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CheckQueries {
@@ -105,6 +126,8 @@ pub enum CheckQueries {
         stable: Option<MetricQuery>,
         /// What `canary` and `stable` are reported in; converted to ms on aggregation.
         unit: LatencyUnit,
+        /// The evidence judge's counts of requests slower than a threshold, when it has one.
+        slow: Option<SlowQueries>,
     },
     /// A Lambda alias's requests that ran and those throttled, both versions together.
     Throttles {
@@ -140,10 +163,18 @@ impl CheckQueries {
                 canary_requests,
                 canary,
                 stable,
+                slow,
                 ..
             } => {
                 let mut out = vec![canary_requests, canary];
                 out.extend(stable);
+                if let Some(slow) = slow {
+                    out.push(&slow.canary);
+                    if let Some((slow_stable, stable_requests)) = &slow.stable {
+                        out.push(slow_stable);
+                        out.push(stable_requests);
+                    }
+                }
                 out
             }
             CheckQueries::Throttles {
@@ -164,5 +195,19 @@ mod tests {
     fn latency_units_convert_to_ms() {
         assert_eq!(LatencyUnit::Seconds.to_ms(0.25), 250.0);
         assert_eq!(LatencyUnit::Milliseconds.to_ms(250.0), 250.0);
+    }
+
+    #[test]
+    fn slow_counts_ask_for_a_trimmed_count_in_the_metric_unit() {
+        assert_eq!(slower_than_stat(500.0, LatencyUnit::Seconds), "TC(0.5:)");
+        assert_eq!(
+            slower_than_stat(812.5, LatencyUnit::Milliseconds),
+            "TC(812.5:)"
+        );
+        assert_eq!(slower_than_stat(1.0, LatencyUnit::Seconds), "TC(0.001:)");
+        assert_eq!(
+            slower_than_stat(300.0, LatencyUnit::Milliseconds),
+            "TC(300:)"
+        );
     }
 }

@@ -92,6 +92,7 @@ pub(super) fn latency_vs_stable(dims: &RouteDimensions, percentile: f64) -> Late
     let kind = CheckKind::LatencyVsStable {
         percentile,
         max_ratio: 1.5,
+        threshold_ms: None,
     };
     let queries = check_queries(&kind, dims);
     assert_eq!(queries.metric_queries().len(), 3, "{queries:?}");
@@ -105,6 +106,7 @@ fn latency_of(queries: CheckQueries) -> Latency {
             canary,
             stable,
             unit,
+            ..
         } => Latency {
             canary_requests,
             canary,

@@ -70,7 +70,7 @@ pub(super) fn latency(d: &mut Diag, l: &Sp<LatencyDoc>) -> Option<CheckKind> {
         "latency: { percentile: p99, max: 500ms }",
         &l.value.max,
     )?;
-    let max_ms = latency_ms(d, max)?;
+    let max_ms = latency_ms(d, "max", max)?;
     Some(CheckKind::Latency {
         percentile: percentile?,
         max_ms,
@@ -108,10 +108,15 @@ pub(super) fn latency_vs_stable(d: &mut Diag, l: &Sp<LatencyVsStableDoc>) -> Opt
         example,
         &l.value.max_ratio,
     )?;
-    let max_ratio = d.check(ratio, positive("max_ratio", ratio.value, 100.0, "1.2"))?;
+    let max_ratio = d.check(ratio, positive("max_ratio", ratio.value, 100.0, "1.2"));
+    let threshold_ms = match &l.value.threshold {
+        Some(t) => Some(latency_ms(d, "threshold", t)?),
+        None => None,
+    };
     Some(CheckKind::LatencyVsStable {
         percentile: percentile?,
-        max_ratio,
+        max_ratio: max_ratio?,
+        threshold_ms,
     })
 }
 
@@ -122,22 +127,23 @@ fn percentile_or_default(d: &mut Diag, p: &Option<Sp<String>>) -> Option<f64> {
     }
 }
 
-fn latency_ms(d: &mut Diag, max: &Sp<String>) -> Option<f64> {
-    let mut parsed = duration("max", &max.value);
+/// A latency duration written under `field` (`max`, `threshold`), in milliseconds, above zero.
+fn latency_ms(d: &mut Diag, field: &str, value: &Sp<String>) -> Option<f64> {
+    let mut parsed = duration(field, &value.value);
     if let Err(bad) = &mut parsed {
-        if max.value.trim().parse::<f64>().is_ok() {
+        if value.value.trim().parse::<f64>().is_ok() {
             bad.hint = format!(
-                "add a unit: write `max: {}ms` for milliseconds (or `s`)",
-                max.value.trim()
+                "add a unit: write `{field}: {}ms` for milliseconds (or `s`)",
+                value.value.trim()
             );
         }
     }
-    let dur = d.check(max, parsed)?;
+    let dur = d.check(value, parsed)?;
     if dur.is_zero() {
         d.error(
-            max,
-            "`max: 0` would fail every request",
-            "write the highest acceptable latency, e.g. `max: 500ms`",
+            value,
+            format!("`{field}: 0` would count every request as slow"),
+            format!("write a latency above zero, e.g. `{field}: 500ms`"),
         );
         return None;
     }
@@ -180,7 +186,8 @@ mod tests {
             c,
             vec![Check {
                 name: "throttles".into(),
-                kind: CheckKind::Throttles { max_percent: 0.5 }
+                kind: CheckKind::Throttles { max_percent: 0.5 },
+                slower_than_ms: None,
             }]
         );
         let alb = Route::Alb(AlbRoute {
@@ -231,7 +238,8 @@ mod tests {
             c[0],
             Check {
                 name: "canary-5xx".into(),
-                kind: CheckKind::ErrorRate { max_percent: 1.0 }
+                kind: CheckKind::ErrorRate { max_percent: 1.0 },
+                slower_than_ms: None,
             }
         );
         assert_eq!(
@@ -241,7 +249,8 @@ mod tests {
                 kind: CheckKind::Latency {
                     percentile: 99.9,
                     max_ms: 500.0
-                }
+                },
+                slower_than_ms: None,
             }
         );
         assert_eq!(
@@ -254,7 +263,8 @@ mod tests {
             c[3].kind,
             CheckKind::LatencyVsStable {
                 percentile: 99.0,
-                max_ratio: 1.2
+                max_ratio: 1.2,
+                threshold_ms: None
             }
         );
         assert_eq!(c[3].name, "latency_vs_stable");

@@ -174,6 +174,7 @@ async fn latency_percentiles_match_the_profiles_in_ms() {
             CheckKind::LatencyVsStable {
                 percentile: 99.0,
                 max_ratio: 2.0,
+                threshold_ms: None,
             },
         ),
         check(

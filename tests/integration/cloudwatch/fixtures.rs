@@ -99,6 +99,7 @@ pub(super) fn check(name: &str, kind: CheckKind) -> Check {
     Check {
         name: name.to_string(),
         kind,
+        slower_than_ms: None,
     }
 }
 

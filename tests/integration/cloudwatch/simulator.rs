@@ -156,6 +156,7 @@ fn vs_stable_checks() -> Vec<Check> {
     let latency = CheckKind::LatencyVsStable {
         percentile: 99.0,
         max_ratio: 1.5,
+        threshold_ms: None,
     };
     vec![check("errors", errors), check("latency", latency)]
 }
