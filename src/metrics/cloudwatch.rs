@@ -195,10 +195,7 @@ impl MetricSource for CloudWatchSource {
                 end_ms: window.end.as_millis(),
             });
         }
-        let queries: Vec<CheckQueries> = checks
-            .iter()
-            .map(|c| queries_of(c, &self.dims))
-            .collect();
+        let queries: Vec<CheckQueries> = checks.iter().map(|c| queries_of(c, &self.dims)).collect();
         let batch = Batch::of(&queries);
         let alarm_calls = alarm_name_calls(&queries, MAX_ALARM_NAMES_PER_CALL);
         let (points, alarms) =

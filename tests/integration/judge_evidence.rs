@@ -12,9 +12,17 @@ use canary_deploy::simulator::TargetProfile;
 const ANALYSIS: &str = "analysis:\n  interval: 60s\n  period: 60s\n  settle: 0s\n  ingestion_delay: 0s\n  min_requests: 20\n";
 const CHECKS: &str = "checks:\n  - error_rate: { max_percent: 3 }\n  - error_rate_vs_stable: { max_delta_percent: 1 }\n";
 
+/// The p99 against the stable's: requests slower than the stable's p99 before the deployment,
+/// counted with CloudWatch's `TC(X:)` and tested like errors.
+const LATENCY: &str = "checks:\n  - latency_vs_stable: { percentile: p99, max_ratio: 1.2 }\n";
+
 async fn scenario(backend: Backend, name: &str) -> Scenario {
+    scenario_with(backend, name, CHECKS).await
+}
+
+async fn scenario_with(backend: Backend, name: &str, checks: &str) -> Scenario {
     let mut s = Scenario::new(backend, name, |route| {
-        playbook(route, name, &format!("{ANALYSIS}{CHECKS}"))
+        playbook(route, name, &format!("{ANALYSIS}{checks}"))
     })
     .await;
     s.requests_per_minute = 6_000;
@@ -130,4 +138,52 @@ async fn a_failure_the_stable_shares_pauses_with_both_rates_named() {
         s.live().await,
         s.split_for(canary_deploy::core::Share::STABLE_ONLY)
     );
+}
+
+/// The stable's p99 before the deployment becomes the threshold; a canary whose slow tail grew
+/// (its p99 three times the stable's) is rolled back on the count of requests slower than it,
+/// and one like the stable is promoted.
+mod latency_as_counts {
+    use super::*;
+
+    async fn with_baseline(name: &str) -> Scenario {
+        let mut s = scenario_with(Backend::Alb, name, LATENCY).await;
+        for _ in 0..10 {
+            s.publish_minute().await;
+        }
+        s
+    }
+
+    #[tokio::test]
+    async fn a_slower_tail_is_rolled_back_on_slow_counts() {
+        let mut s = with_baseline("ev-slow-bad").await;
+        s.canary = TargetProfile {
+            p99_ms: s.stable.p99_ms * 3.0,
+            ..s.canary
+        };
+        let record = s.run(20).await;
+        let Phase::RolledBack { why, .. } = &record.phase else {
+            panic!("{:?}\n{:#?}", record.phase, record.history)
+        };
+        let threshold = format!("slower than {} ms", s.stable.p99_ms);
+        assert!(why.contains(&threshold), "{why}");
+        assert!(why.contains("evidence ratio"), "{why}");
+        assert_eq!(
+            s.live().await,
+            s.split_for(canary_deploy::core::Share::STABLE_ONLY)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_tail_like_the_stables_is_promoted() {
+        let mut s = with_baseline("ev-slow-ok").await;
+        let record = s.run(40).await;
+        assert!(
+            matches!(record.phase, Phase::Promoted { .. }),
+            "{:?}\n{:#?}",
+            record.phase,
+            record.history
+        );
+        assert!(windows_with_counts(&record) >= 3, "{:#?}", record.history);
+    }
 }

@@ -392,8 +392,22 @@ fn latency_checks_count_slow_requests_once_they_have_a_threshold() {
         last = Some(j);
     }
     let j = last.unwrap();
-    assert_eq!(j.results[0].outcome, CheckOutcome::Pass, "{:?}", j.results[0]);
-    assert_eq!(j.results[1].outcome, CheckOutcome::Fail, "{:?}", j.results[1]);
-    assert!(j.results[1].detail.contains("slower than 310 ms"), "{}", j.results[1].detail);
+    assert_eq!(
+        j.results[0].outcome,
+        CheckOutcome::Pass,
+        "{:?}",
+        j.results[0]
+    );
+    assert_eq!(
+        j.results[1].outcome,
+        CheckOutcome::Fail,
+        "{:?}",
+        j.results[1]
+    );
+    assert!(
+        j.results[1].detail.contains("slower than 310 ms"),
+        "{}",
+        j.results[1].detail
+    );
     assert!(j.conclusive_failure());
 }

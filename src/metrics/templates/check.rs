@@ -61,7 +61,11 @@ pub fn queries_of(check: &Check, dims: &RouteDimensions) -> CheckQueries {
     counting_slow(&check.kind, check.slower_than_ms, dims)
 }
 
-fn counting_slow(kind: &CheckKind, slower_than_ms: Option<f64>, dims: &RouteDimensions) -> CheckQueries {
+fn counting_slow(
+    kind: &CheckKind,
+    slower_than_ms: Option<f64>,
+    dims: &RouteDimensions,
+) -> CheckQueries {
     match dims {
         RouteDimensions::Alb(dims) => builtin_queries(kind, slower_than_ms, dims),
         RouteDimensions::Lattice(dims) => builtin_queries(kind, slower_than_ms, dims),
@@ -96,9 +100,11 @@ fn builtin_queries<M: TargetGroupMetrics>(
             canary: m.latency(canary, &percentile_stat(*percentile)),
             stable: None,
             unit: M::LATENCY_UNIT,
-            slow: slower_than_ms.map(|ms| SlowQueries {
-                canary: m.latency(canary, &slower_than_stat(ms, M::LATENCY_UNIT)),
-                stable: None,
+            slow: slower_than_ms.map(|ms| {
+                Box::new(SlowQueries {
+                    canary: m.latency(canary, &slower_than_stat(ms, M::LATENCY_UNIT)),
+                    stable: None,
+                })
             }),
         },
         CheckKind::LatencyVsStable { percentile, .. } => {
@@ -110,10 +116,10 @@ fn builtin_queries<M: TargetGroupMetrics>(
                 unit: M::LATENCY_UNIT,
                 slow: slower_than_ms.map(|ms| {
                     let tc = slower_than_stat(ms, M::LATENCY_UNIT);
-                    SlowQueries {
+                    Box::new(SlowQueries {
                         canary: m.latency(canary, &tc),
                         stable: Some((m.latency(stable, &tc), m.requests(stable))),
-                    }
+                    })
                 }),
             }
         }

@@ -127,7 +127,7 @@ pub enum CheckQueries {
         /// What `canary` and `stable` are reported in; converted to ms on aggregation.
         unit: LatencyUnit,
         /// The evidence judge's counts of requests slower than a threshold, when it has one.
-        slow: Option<SlowQueries>,
+        slow: Option<Box<SlowQueries>>,
     },
     /// A Lambda alias's requests that ran and those throttled, both versions together.
     Throttles {

@@ -105,6 +105,7 @@ async fn alb_counts_sum_exactly_over_the_window_in_one_call() {
                 canary_requests: Some(6000.0),
                 canary_ms: Some(400.0),
                 stable_ms: None,
+                slow: None,
             },
             Observed::ErrorRate { canary, stable },
         ]
@@ -144,6 +145,7 @@ async fn no_traffic_is_no_data_not_an_error() {
                 canary_requests: None,
                 canary_ms: None,
                 stable_ms: None,
+                slow: None,
             },
             Observed::ErrorRate {
                 canary: Traffic::default(),
@@ -193,11 +195,13 @@ async fn latency_percentiles_match_the_profiles_in_ms() {
                 canary_requests: Some(6000.0),
                 canary_ms: Some(400.0),
                 stable_ms: Some(100.0),
+                slow: None,
             },
             Observed::Latency {
                 canary_requests: Some(6000.0),
                 canary_ms: Some(40.0),
                 stable_ms: None,
+                slow: None,
             },
         ]
     );
@@ -208,6 +212,65 @@ async fn latency_percentiles_match_the_profiles_in_ms() {
             canary_requests: Some(12000.0),
             canary_ms: Some(700.0),
             stable_ms: Some(100.0),
+            slow: None,
         }]
     );
+}
+
+/// Latency as counts: with a threshold, each latency check also asks CloudWatch's trimmed count
+/// `TC(X:)` of requests slower than it, the canary's alone for a limit and both sides' for the
+/// comparison. The emulator computes `TC` over the published values as CloudWatch defines it
+/// (the lower bound exclusive).
+#[tokio::test]
+async fn slow_requests_are_counted_above_the_threshold() {
+    let client = cloudwatch().await;
+    let dims = dims("slow-counts");
+    let start = two_hours_ago();
+    // Canary: 97 % at 40 ms, 1 % at 220 ms, 2 % at 400 ms. Stable: 20, 60 and 100 ms.
+    let targets = [
+        (sim_target(&dims.stable_target_group, 0.0, 20.0, 100.0), 100),
+        (sim_target(&dims.canary_target_group, 0.0, 40.0, 400.0), 100),
+    ];
+    publish_seconds(&client, &dims.load_balancer, &targets, start, 60).await;
+
+    let source = source(client, dims);
+    let slower_than = |name: &str, kind: CheckKind, ms: f64| Check {
+        slower_than_ms: Some(ms),
+        ..check(name, kind)
+    };
+    let checks = [
+        slower_than(
+            "p99-vs-stable",
+            CheckKind::LatencyVsStable {
+                percentile: 99.0,
+                max_ratio: 2.0,
+                threshold_ms: None,
+            },
+            200.0,
+        ),
+        slower_than(
+            "p99",
+            CheckKind::Latency {
+                percentile: 99.0,
+                max_ms: 300.0,
+            },
+            300.0,
+        ),
+    ];
+    let observed = observe(&source, &checks, window(start, 60)).await;
+    let slow = |o: &Observed| match o {
+        Observed::Latency { slow, .. } => *slow,
+        other => panic!("not a latency observation: {other:?}"),
+    };
+    // Above 200 ms: the 1 % at 220 and the 2 % at 400 of 6,000 canary requests; none of the
+    // stable's.
+    let vs_stable = slow(&observed[0]).expect("slow counts for the comparison");
+    assert_eq!(vs_stable.canary, Some(180.0));
+    let stable = vs_stable.stable.expect("the stable's slow counts");
+    assert_eq!(stable.requests, Some(6000.0));
+    assert_eq!(stable.errors.unwrap_or(0.0), 0.0);
+    // Above 300 ms: the 2 % at 400 ms only; a limit does not ask the stable.
+    let limit = slow(&observed[1]).expect("slow counts for the limit");
+    assert_eq!(limit.canary, Some(120.0));
+    assert_eq!(limit.stable, None);
 }

@@ -179,6 +179,7 @@ fn expected(k: f64) -> Vec<Observed> {
             canary_requests: Some(4.0 * k),
             canary_ms: Some(40.0),
             stable_ms: Some(20.0),
+            slow: None,
         },
     ]
 }
