@@ -6,6 +6,7 @@
 
 mod advance;
 pub mod exit;
+mod forecast_view;
 mod iam_policy;
 pub mod interrupt;
 mod oncall;

@@ -1,16 +1,22 @@
-//! `plan`: a dry run. Resolves the route (names to ARNs), reads the live weights, and shows the
-//! step timeline on the clock, the CloudWatch query of every check and the preflight results,
-//! without writing or saving anything. Exit 0 when every preflight check passes, 1 otherwise.
+//! `plan`: a dry run. Resolves the route (names to ARNs), reads the live weights and the last
+//! hour of the route's traffic, and shows the forecast timeline on the clock (each step's
+//! expected end and the smallest regression it can detect), the CloudWatch query of every check
+//! and the preflight results, without writing or saving anything. Exit 0 when every preflight
+//! check passes, 1 otherwise.
 //!
 //! The preflight it shows is the one `run` and `advance` pass before a deployment's first step
 //! ([`crate::session::Session::gate`]), so all say the same thing about the same route.
 
+use super::forecast_view;
 use super::validate::{stages, timeline_at};
 use super::{print, Exit, Global, Output};
+use crate::core::forecast::{forecast, Forecast, Recent};
 use crate::core::plan::PreflightKind;
 use crate::core::start::start;
 use crate::core::{Plan, Split, Timestamp};
+use crate::metrics::cloudwatch::CloudWatchSource;
 use crate::metrics::templates::{check_queries, CheckQueries};
+use crate::orchestrator::recent::{recent_traffic, recent_window};
 use crate::orchestrator::{Clock, SystemClock};
 use crate::preflight::{self, Preflight};
 use crate::text;
@@ -31,9 +37,29 @@ pub async fn execute(path: &Path, skip: &[PreflightKind], global: &Global) -> an
     };
     let route = router.route();
     let queries = queries(&plan, &route);
+    let metrics = CloudWatchSource::new(
+        session.clients().cloudwatch.clone(),
+        route.dimensions(),
+        plan.analysis.period,
+    );
+    let recent = match recent_window(&plan, now) {
+        Some(window) => recent_traffic(&metrics, window)
+            .await
+            .map_err(|e| e.to_string()),
+        None => Err("the analysis period is longer than an hour".to_string()),
+    };
+    let forecast = recent
+        .as_ref()
+        .ok()
+        .map(|recent| (*recent, forecast(&plan, first, *recent, now)));
     match global.output {
         Output::Json => {
-            let doc = as_json(&plan, &route, &live, &queries, &preflight, first, now);
+            let mut doc = as_json(&plan, &route, &live, &queries, &preflight, first, now);
+            doc["forecast"] = match (&forecast, &recent) {
+                (Some((recent, f)), _) => forecast_view::as_json(&plan, f, recent, now),
+                (None, Err(why)) => json!({ "error": why }),
+                (None, Ok(_)) => serde_json::Value::Null,
+            };
             println!("{}", text::json(&serde_json::to_string(&doc)?));
         }
         Output::Human => {
@@ -48,10 +74,7 @@ pub async fn execute(path: &Path, skip: &[PreflightKind], global: &Global) -> an
                 Ok(split) => format!("live weights: {split}"),
                 Err(why) => format!("live weights: unavailable ({why})"),
             });
-            out.push("timeline (UTC, from now):".to_string());
-            for line in timeline_at(&plan, first, now) {
-                out.push(format!("  {line}"));
-            }
+            out.extend(timeline(&plan, first, now, &forecast, &recent));
             out.push("checks:".to_string());
             for (name, lines) in &queries {
                 out.push(format!("  {name}:"));
@@ -68,6 +91,49 @@ pub async fn execute(path: &Path, skip: &[PreflightKind], global: &Global) -> an
         true => Exit::Done,
         false => Exit::Error,
     })
+}
+
+/// The forecast timeline on the last hour's traffic, with its warnings; without that traffic,
+/// the bakes alone, saying why.
+fn timeline(
+    plan: &Plan,
+    first: usize,
+    now: Timestamp,
+    forecast: &Option<(Recent, Forecast)>,
+    recent: &Result<Recent, String>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    match (forecast, recent) {
+        (Some((recent, f)), _) => {
+            out.push(format!(
+                "timeline (UTC, from now, forecast on the last hour's traffic: {}):",
+                forecast_view::recent_text(recent)
+            ));
+            out.extend(
+                forecast_view::lines(plan, f, now)
+                    .into_iter()
+                    .map(|l| format!("  {l}")),
+            );
+            let warnings = forecast_view::warnings(plan, f);
+            if !warnings.is_empty() {
+                out.push("warnings:".to_string());
+                out.extend(warnings.into_iter().map(|w| format!("  {w}")));
+            }
+        }
+        (None, recent) => {
+            let why = recent.as_ref().err().cloned().unwrap_or_default();
+            out.push(format!(
+                "timeline (UTC, from now; the bakes alone, without a forecast: the route's recent \
+                 traffic is unavailable: {why}):"
+            ));
+            out.extend(
+                timeline_at(plan, first, now)
+                    .into_iter()
+                    .map(|l| format!("  {l}")),
+            );
+        }
+    }
+    out
 }
 
 /// Each check's name and the CloudWatch queries it makes (namespace, metric, statistic,

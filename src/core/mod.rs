@@ -7,6 +7,7 @@
 pub mod agree;
 pub mod evidence;
 pub mod failure;
+pub mod forecast;
 pub mod judge;
 pub mod lease;
 pub mod observe;

@@ -16,6 +16,7 @@ pub mod lease;
 pub mod operate;
 mod perform;
 pub mod recall;
+pub mod recent;
 mod recovery;
 pub mod run;
 pub mod setup;

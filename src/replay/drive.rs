@@ -88,6 +88,8 @@ pub enum Ending {
 pub struct Replay {
     pub ending: Ending,
     pub unjudged_steps: usize,
+    /// When each weight was written, from the deployment's start.
+    pub writes: Vec<(Share, Duration)>,
 }
 
 /// Replays `plan` from `start` until it ends or `horizon` has passed, ticking every
@@ -108,6 +110,7 @@ pub fn replay(
     let interval = plan.analysis.interval.max(Duration::from_secs(1));
     let mut now = start;
     let mut unjudged_steps = 0;
+    let mut writes = Vec::new();
     while now.since(start) <= horizon {
         let judgement = analyse(plan, &mut record, &mut periods, source, live, now);
         let inputs = Inputs {
@@ -126,6 +129,7 @@ pub fn replay(
                     );
                     record.written = Some(live);
                     periods.share_from(now, *share);
+                    writes.push((*share, now.since(start)));
                 }
                 Action::Emit(event) => {
                     if matches!(event.kind, crate::core::EventKind::Unjudged { .. }) {
@@ -153,6 +157,7 @@ pub fn replay(
             return Replay {
                 ending,
                 unjudged_steps,
+                writes,
             };
         }
         now = now.plus(interval);
@@ -164,6 +169,7 @@ pub fn replay(
     Replay {
         ending: Ending::Unfinished { step },
         unjudged_steps,
+        writes,
     }
 }
 

@@ -6,3 +6,6 @@ pub mod drive;
 pub mod model;
 
 pub use drive::{replay, Ending, PeriodTraffic, Replay, Side, TrafficSource};
+
+#[cfg(test)]
+mod forecast_tests;

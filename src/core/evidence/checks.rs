@@ -46,7 +46,7 @@ pub(super) fn stable_counts(observed: &Observed) -> Option<Counts> {
 }
 
 /// The tail a latency percentile allows: `p99` lets 1 % of requests be slower.
-fn tail(percentile: f64) -> f64 {
+pub(crate) fn tail(percentile: f64) -> f64 {
     ((100.0 - percentile) / 100.0).clamp(0.0, 1.0)
 }
 
@@ -302,7 +302,7 @@ fn against_baseline(
             )
         }
     };
-    let base = upper_rate(reference);
+    let base = math::upper_rate(reference);
     let e = math::rate_above(state.step_canary, base);
     let counts = window(canary, None, e);
     let compared = format!(
@@ -463,7 +463,7 @@ fn step_verdict(
 /// baseline, and the canary not shown worse than the stable.
 fn shared_failure(state: &CheckEvidence, budget: Budget) -> Option<Judged> {
     let baseline = state.baseline?;
-    let base = upper_rate(baseline);
+    let base = math::upper_rate(baseline);
     let stable_up = math::rate_above(state.step_stable, base) >= budget.fail_at;
     let canary_up = math::rate_above(state.step_canary, base) >= budget.pass_at;
     let canary_worse = state.share.e_value() >= budget.fail_at;
@@ -490,12 +490,4 @@ fn fold(state: &mut CheckEvidence, canary: Counts, stable: Option<Counts>) {
         state.stable = state.stable.plus(stable);
         state.step_stable = state.step_stable.plus(stable);
     }
-}
-
-/// A reference rate with its own uncertainty: the rate plus two standard errors (so a small
-/// baseline does not make a healthy canary look worse than it).
-fn upper_rate(c: Counts) -> f64 {
-    let Some(rate) = c.rate() else { return 0.0 };
-    let se = (rate * (1.0 - rate) / c.requests.max(1.0)).sqrt();
-    (rate + 2.0 * se).min(1.0)
 }

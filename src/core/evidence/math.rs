@@ -28,7 +28,7 @@ pub const RATIOS: [f64; 6] = [1.5, 2.0, 3.0, 5.0, 10.0, 20.0];
 /// The rates, as fractions of the limit, that [`rate_above`] mixes over.
 const ABOVE: [f64; 6] = [1.25, 1.5, 2.0, 3.0, 5.0, 10.0];
 /// The rates, as fractions of the limit, that [`rate_below`] mixes over.
-const BELOW: [f64; 5] = [0.8, 0.6, 0.4, 0.2, 0.05];
+pub const BELOW: [f64; 5] = [0.8, 0.6, 0.4, 0.2, 0.05];
 
 /// Requests and the "bad" ones among them (errors, or requests slower than a threshold).
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -168,6 +168,77 @@ fn ln_mean_exp(values: &[f64]) -> f64 {
     }
     let sum: f64 = values.iter().map(|v| (v - max).exp()).sum();
     max + (sum / values.len() as f64).ln()
+}
+
+/// Φ(x), by Abramowitz and Stegun 7.1.26 (error below 1.5e-7).
+pub fn normal_cdf(x: f64) -> f64 {
+    let t = 1.0 / (1.0 + 0.327_591_1 * x.abs() / std::f64::consts::SQRT_2);
+    let poly = t
+        * (0.254_829_592
+            + t * (-0.284_496_736
+                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+    let erf = 1.0 - poly * (-(x * x) / 2.0).exp();
+    if x >= 0.0 {
+        0.5 * (1.0 + erf)
+    } else {
+        0.5 * (1.0 - erf)
+    }
+}
+
+/// Φ⁻¹(q), by Acklam's rational approximation (relative error below 1.2e-9), for 0 < q < 1.
+pub fn normal_quantile(q: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969_683_028_665_376e1,
+        2.209_460_984_245_205e2,
+        -2.759_285_104_469_687e2,
+        1.383_577_518_672_69e2,
+        -3.066_479_806_614_716e1,
+        2.506_628_277_459_239,
+    ];
+    const B: [f64; 5] = [
+        -5.447_609_879_822_406e1,
+        1.615_858_368_580_409e2,
+        -1.556_989_798_598_866e2,
+        6.680_131_188_771_972e1,
+        -1.328_068_155_288_572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784_894_002_430_293e-3,
+        -3.223_964_580_411_365e-1,
+        -2.400_758_277_161_838,
+        -2.549_732_539_343_734,
+        4.374_664_141_464_968,
+        2.938_163_982_698_783,
+    ];
+    const D: [f64; 4] = [
+        7.784_695_709_041_462e-3,
+        3.224_671_290_700_398e-1,
+        2.445_134_137_142_996,
+        3.754_408_661_907_416,
+    ];
+    let q = q.clamp(1e-12, 1.0 - 1e-12);
+    let tail = |r: f64| {
+        (((((C[0] * r + C[1]) * r + C[2]) * r + C[3]) * r + C[4]) * r + C[5])
+            / ((((D[0] * r + D[1]) * r + D[2]) * r + D[3]) * r + 1.0)
+    };
+    if q < 0.024_25 {
+        tail((-2.0 * q.ln()).sqrt())
+    } else if q > 1.0 - 0.024_25 {
+        -tail((-2.0 * (1.0 - q).ln()).sqrt())
+    } else {
+        let r = q - 0.5;
+        let s = r * r;
+        (((((A[0] * s + A[1]) * s + A[2]) * s + A[3]) * s + A[4]) * s + A[5]) * r
+            / (((((B[0] * s + B[1]) * s + B[2]) * s + B[3]) * s + B[4]) * s + 1.0)
+    }
+}
+
+/// A reference rate with its own uncertainty: the rate plus two standard errors (so a small
+/// baseline does not make a healthy canary look worse than it).
+pub fn upper_rate(c: Counts) -> f64 {
+    let Some(rate) = c.rate() else { return 0.0 };
+    let se = (rate * (1.0 - rate) / c.requests.max(1.0)).sqrt();
+    (rate + 2.0 * se).min(1.0)
 }
 
 /// About how many more requests at `rate` the [`rate_below`] evidence needs to reach `target`

@@ -26,7 +26,7 @@
 
 mod checks;
 pub mod math;
-mod text;
+pub mod text;
 
 use super::judge::{CheckResult, Judgement, Verdict};
 use super::observe::Observed;
@@ -36,6 +36,7 @@ use math::{Counts, ShareTest};
 use serde::{Deserialize, Serialize};
 
 pub use checks::is_statistical;
+pub(crate) use checks::tail;
 
 /// What the evidence judge carries from one window to the next (in the record).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ mod alb_foreign;
 mod alb_lambda;
 mod alias;
 mod alias_versions;
+mod forecast;
 mod health;
 mod lambda;
 mod lattice_foreign;

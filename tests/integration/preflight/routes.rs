@@ -14,7 +14,8 @@ fn plan_passes_on_a_healthy_alb_route_and_shows_the_queries() {
         "{out}"
     );
     assert!(out.contains("live weights: stable 1 / canary 0"), "{out}");
-    assert!(out.contains("expected end: promoted at"), "{out}");
+    // No traffic in the last hour: the forecast says the evidence judge would pause.
+    assert!(out.contains("expected end: paused at step 1"), "{out}");
     assert!(
         out.contains(
             "AWS/ApplicationELB HTTPCode_Target_5XX_Count Sum LoadBalancer=app/pf-alb-ok/"
