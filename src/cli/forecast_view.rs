@@ -116,13 +116,17 @@ pub fn warnings(plan: &Plan, forecast: &Forecast) -> Vec<String> {
                 .get(step.index)
                 .map_or(Duration::ZERO, |s| s.bake);
             let max_bake = plan.analysis.max_bake.for_bake(bake);
+            let within = if max_bake.is_zero() {
+                "in its first judged window".to_string()
+            } else {
+                format!("within max_bake {}", show(max_bake))
+            };
             format!(
-                "step {} ({}) cannot detect a +1 pt error-rate regression within max_bake {} on \
-                 the last hour's traffic (it detects {}): raise the step's weight or bake, or \
-                 lower analysis.confidence",
+                "step {} ({}) cannot detect a +1 pt error-rate regression {within} on the last \
+                 hour's traffic (it detects {}): raise the step's weight or bake, or lower \
+                 analysis.confidence",
                 step.index + 1,
                 step.share,
-                show(max_bake),
                 points(step.detects_in_max_bake)
             )
         })
