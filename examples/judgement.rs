@@ -14,7 +14,7 @@
 use canary_deploy::core::plan::{Method, Plan};
 use canary_deploy::core::Timestamp;
 use canary_deploy::replay::model::{Drawn, Sampler, Traffic};
-use canary_deploy::replay::{replay, Ending};
+use canary_deploy::replay::{replay, Ending, Tally};
 use std::time::Duration;
 
 const PLAYBOOK: &str = "\
@@ -46,35 +46,6 @@ const STABLE_RATE: f64 = 0.01;
 const HORIZON: Duration = Duration::from_secs(3 * 3600);
 const START: Timestamp = Timestamp(1_700_000_000_000);
 
-struct Row {
-    scenario: String,
-    judge: &'static str,
-    runs: usize,
-    promoted: usize,
-    rolled_back: usize,
-    paused: usize,
-    held: usize,
-    unjudged: usize,
-    within_10m: usize,
-    rollback_minutes: Vec<f64>,
-}
-
-impl Row {
-    fn percent(&self, n: usize) -> String {
-        format!("{:.1}%", 100.0 * n as f64 / self.runs.max(1) as f64)
-    }
-
-    fn minutes(&self, q: f64) -> String {
-        let mut m = self.rollback_minutes.clone();
-        if m.is_empty() {
-            return "–".to_string();
-        }
-        m.sort_by(f64::total_cmp);
-        let at = ((m.len() as f64 - 1.0) * q).round() as usize;
-        format!("{:.0}", m[at.min(m.len() - 1)])
-    }
-}
-
 fn plan(method: Method) -> Plan {
     let mut plan = match canary_deploy::playbook::parse(PLAYBOOK, "benchmark.yaml") {
         Ok(validated) => validated.plan,
@@ -84,43 +55,24 @@ fn plan(method: Method) -> Plan {
     plan
 }
 
-fn run(scenario: &str, method: Method, traffic: &Traffic, runs: usize, seed: u64) -> Row {
+/// `runs` deployments of the benchmark's playbook judged by `method` on `traffic`.
+fn run(scenario: &str, method: Method, traffic: &Traffic, runs: usize, seed: u64) -> Tally {
     let plan = plan(method);
-    let mut row = Row {
-        scenario: scenario.to_string(),
-        judge: method.as_str(),
-        runs,
-        promoted: 0,
-        rolled_back: 0,
-        paused: 0,
-        held: 0,
-        unjudged: 0,
-        within_10m: 0,
-        rollback_minutes: Vec::new(),
-    };
+    let mut tally = Tally::default();
     for i in 0..runs {
         let mut source = Drawn {
             traffic: traffic.clone(),
             sampler: Sampler::new(seed.wrapping_mul(1_000_003).wrapping_add(i as u64)),
         };
         let result = replay(&plan, &mut source, START, HORIZON);
-        row.unjudged += usize::from(result.unjudged_steps > 0);
-        match result.ending {
-            Ending::Promoted { .. } => row.promoted += 1,
-            Ending::RolledBack { at, why } => {
-                if std::env::var_os("JUDGEMENT_WHY").is_some() {
-                    eprintln!("{scenario} ({}): rolled back: {why}", method.as_str());
-                }
-                row.rolled_back += 1;
-                let minutes = at.as_secs_f64() / 60.0;
-                row.within_10m += usize::from(minutes <= 10.0);
-                row.rollback_minutes.push(minutes);
+        if let Ending::RolledBack { why, .. } = &result.ending {
+            if std::env::var_os("JUDGEMENT_WHY").is_some() {
+                eprintln!("{scenario} ({}): rolled back: {why}", method.as_str());
             }
-            Ending::Paused { .. } => row.paused += 1,
-            Ending::Unfinished { .. } | Ending::Failed { .. } => row.held += 1,
         }
+        tally.add(&result);
     }
-    row
+    tally
 }
 
 fn args() -> (usize, u64) {
@@ -194,19 +146,20 @@ fn main() {
         }
         for method in [Method::Evidence, Method::Threshold] {
             let row = run(name, method, traffic, *n, seed.wrapping_add(i as u64));
+            let within_10m = row.rollback_minutes.iter().filter(|m| **m <= 10.0).count();
             println!(
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} / {} |",
-                row.scenario,
-                row.judge,
+                name,
+                method.as_str(),
                 row.runs,
                 row.percent(row.promoted),
                 row.percent(row.rolled_back),
                 row.percent(row.paused),
-                row.percent(row.held),
+                row.percent(row.unfinished),
                 row.percent(row.unjudged),
-                row.percent(row.within_10m),
-                row.minutes(0.5),
-                row.minutes(0.9),
+                row.percent(within_10m),
+                Tally::quantile(&row.rollback_minutes, 0.5),
+                Tally::quantile(&row.rollback_minutes, 0.9),
             );
         }
     }

@@ -5,6 +5,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod advance;
+mod backtest;
 pub mod exit;
 mod forecast_view;
 mod iam_policy;
@@ -156,6 +157,21 @@ pub enum Command {
         #[arg(long)]
         resolve: bool,
     },
+    /// Replay the playbook over the route's own CloudWatch history, the stable against itself,
+    /// and print how often it would have rolled back a canary as healthy as the stable. Reads
+    /// only.
+    Backtest {
+        playbook: PathBuf,
+        /// How much history to replay (CloudWatch keeps 60-second data for 15 days).
+        #[arg(long, default_value = "7d", value_parser = humantime::parse_duration)]
+        since: std::time::Duration,
+        /// A deployment starts every this long over the history.
+        #[arg(long, default_value = "1h", value_parser = humantime::parse_duration)]
+        every: std::time::Duration,
+        /// The seed of the split of the stable's requests between the two sides.
+        #[arg(long, default_value_t = 20_261_207)]
+        seed: u64,
+    },
 }
 
 /// Preflight checks skipped by name, beside the playbook's `preflight.skip`.
@@ -259,6 +275,19 @@ pub async fn execute(cli: Cli) -> Exit {
         }
         Command::Resume { which, why } => {
             oncall::execute(OperatorAction::Resume, which, why, &cli.global).await
+        }
+        Command::Backtest {
+            playbook,
+            since,
+            every,
+            seed,
+        } => {
+            let options = backtest::Options {
+                since: *since,
+                every: *every,
+                seed: *seed,
+            };
+            backtest::execute(playbook, &options, &cli.global).await
         }
         Command::IamPolicy { playbook, resolve } => {
             iam_policy::execute(playbook, *resolve, &cli.global).await

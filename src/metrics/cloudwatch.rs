@@ -26,6 +26,9 @@ use aws_smithy_types::DateTime;
 use std::collections::HashMap;
 use std::time::Duration;
 
+/// Datapoints with their period's start (when CloudWatch gave it), per query.
+pub(super) type TimedDatapoints = HashMap<MetricQuery, Vec<(Option<i64>, f64)>>;
+
 /// Pages followed for one call before giving up (a misbehaving endpoint must not loop forever).
 const MAX_PAGES: usize = 1000;
 
@@ -63,8 +66,21 @@ impl CloudWatchSource {
     }
 
     async fn datapoints(&self, batch: &Batch, window: Window) -> Result<Datapoints, MetricsError> {
+        let timed = self.timed_datapoints(batch, window).await?;
+        Ok(timed
+            .into_iter()
+            .map(|(query, points)| (query, points.into_iter().map(|(_, v)| v).collect()))
+            .collect())
+    }
+
+    /// Each query's datapoints with their period's start (milliseconds since the epoch).
+    pub(super) async fn timed_datapoints(
+        &self,
+        batch: &Batch,
+        window: Window,
+    ) -> Result<TimedDatapoints, MetricsError> {
         let period = period_seconds(self.period)?;
-        let mut points = Datapoints::new();
+        let mut points = TimedDatapoints::new();
         for call in batch.calls(MAX_QUERIES_PER_CALL) {
             let by_id: HashMap<&str, &MetricQuery> =
                 call.iter().map(|(id, q)| (id.as_str(), *q)).collect();
@@ -119,10 +135,16 @@ impl CloudWatchSource {
                             },
                         });
                     }
-                    points
-                        .entry((*query).clone())
-                        .or_default()
-                        .extend_from_slice(result.values());
+                    // A value keeps its timestamp when CloudWatch gave one (the window's sums
+                    // need none; the history drops values without).
+                    let times = result.timestamps();
+                    points.entry((*query).clone()).or_default().extend(
+                        result
+                            .values()
+                            .iter()
+                            .enumerate()
+                            .map(|(i, v)| (times.get(i).and_then(|t| t.to_millis().ok()), *v)),
+                    );
                 }
                 match out.next_token() {
                     Some(next) if !next.is_empty() => token = Some(next.to_string()),

@@ -15,6 +15,7 @@
 pub mod aggregate;
 pub mod batch;
 pub mod cloudwatch;
+pub mod history;
 pub mod templates;
 
 pub use cloudwatch::CloudWatchSource;

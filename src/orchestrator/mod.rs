@@ -12,6 +12,7 @@
 mod advance;
 mod analyse;
 pub mod clock;
+pub mod history;
 pub mod lease;
 pub mod operate;
 mod perform;

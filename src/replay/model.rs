@@ -220,7 +220,7 @@ impl Drawn {
 
 /// What a load balancer publishes: no datapoint for a target without requests, none for errors
 /// while there are none.
-fn published(requests: f64, errors: f64) -> ObservedTraffic {
+pub(crate) fn published(requests: f64, errors: f64) -> ObservedTraffic {
     ObservedTraffic {
         requests: (requests > 0.0).then_some(requests),
         errors: (errors > 0.0).then_some(errors),

@@ -359,7 +359,8 @@ fn absolute(
         percent(limit)
     );
     if e >= budget.fail_at {
-        if let Some(shared) = shared_failure(state, budget) {
+        let shared = shared_failure(state, budget).or_else(|| shared_limit(state, limit, budget));
+        if let Some(shared) = shared {
             return Judged { counts, ..shared };
         }
         return Judged {
@@ -475,6 +476,24 @@ fn shared_failure(state: &CheckEvidence, budget: Budget) -> Option<Judged> {
             text::counts(state.step_canary),
             text::counts(state.step_stable),
             text::counts(baseline)
+        ),
+        counts: None,
+    })
+}
+
+/// A limit the stable fails too: both shown above it in the step, the canary not shown worse
+/// than the stable. (The stable's baseline may hold the same incident, so it cannot tell.)
+fn shared_limit(state: &CheckEvidence, limit: f64, budget: Budget) -> Option<Judged> {
+    let stable_up = math::rate_above(state.step_stable, limit) >= budget.fail_at;
+    let canary_worse = state.share.e_value() >= budget.fail_at;
+    (stable_up && !canary_worse).then(|| Judged {
+        outcome: CheckOutcome::Shared,
+        detail: format!(
+            "stable and canary both above max {}: canary {}, stable {}; neither rollback nor \
+             promotion is right",
+            percent(limit),
+            text::counts(state.step_canary),
+            text::counts(state.step_stable)
         ),
         counts: None,
     })

@@ -262,6 +262,39 @@ fn a_failure_the_stable_shares_pauses_instead_of_rolling_back() {
 }
 
 #[test]
+fn a_limit_the_stable_fails_too_pauses_even_when_the_baseline_holds_the_incident() {
+    let p = plan(vec![absolute()]);
+    let mut shell = at_ten_percent();
+    shell.record.evidence.baseline_measured = true;
+    // The baseline was measured while the incident had begun: 4 %, above the 2 % limit.
+    shell.record.evidence.checks.push(CheckEvidence {
+        check: "errors".into(),
+        baseline: Some(Counts::new(50_000.0, 2_000.0)),
+        ..CheckEvidence::default()
+    });
+    run(&mut shell, &p, 60, 10, |_, _| {
+        (traffic(600.0, 30.0), traffic(5_400.0, 270.0))
+    });
+    let Phase::Paused { why, .. } = &shell.record.phase else {
+        panic!("{:?}", shell.record.phase)
+    };
+    assert!(
+        why.contains("stable and canary both above max 2.00%"),
+        "{why}"
+    );
+    // A canary worse than a stable that also fails the limit is still rolled back.
+    let mut worse = at_ten_percent();
+    run(&mut worse, &p, 60, 10, |_, _| {
+        (traffic(600.0, 120.0), traffic(5_400.0, 270.0))
+    });
+    assert!(
+        matches!(worse.record.phase, Phase::RolledBack { .. }),
+        "{:?}",
+        worse.record.phase
+    );
+}
+
+#[test]
 fn the_hundred_percent_step_is_judged_against_the_baseline() {
     let p = plan(vec![vs_stable()]);
     let mut shell = Shell {

@@ -108,7 +108,9 @@ impl Tick {
             Verdict::Fail => (Outcome::Fail, String::new()),
             Verdict::Shared => {
                 let why = format!(
-                    "shared failure: {}; the stable is failing too, so putting traffic back on                      it would not help: fix the cause, then run `canary-deploy resume` (or                      `rollback` / `promote`)",
+                    "shared failure: {}; the stable is failing too, so putting traffic back on it would \
+                     not help: fix the cause, then run `canary-deploy resume` (or `rollback` / \
+                     `promote`)",
                     or_unknown(judgement.details_of(CheckOutcome::Shared))
                 );
                 self.pause(why, Some(index));

@@ -67,3 +67,25 @@ impl From<LambdaDimensions> for RouteDimensions {
         RouteDimensions::Lambda(dims)
     }
 }
+
+impl RouteDimensions {
+    /// The same route with the stable in the canary's place: what the stable's own traffic looks
+    /// like through the canary's queries (the backtest replays the stable against itself).
+    pub fn stable_as_canary(&self) -> RouteDimensions {
+        match self {
+            RouteDimensions::Alb(d) => RouteDimensions::Alb(AlbDimensions {
+                canary_target_group: d.stable_target_group.clone(),
+                canary_is_lambda: d.stable_is_lambda,
+                ..d.clone()
+            }),
+            RouteDimensions::Lattice(d) => RouteDimensions::Lattice(LatticeDimensions {
+                canary_target_group: d.stable_target_group.clone(),
+                ..d.clone()
+            }),
+            RouteDimensions::Lambda(d) => RouteDimensions::Lambda(LambdaDimensions {
+                canary_version: d.stable_version.clone(),
+                ..d.clone()
+            }),
+        }
+    }
+}

@@ -4,47 +4,12 @@
 //! would pause.
 
 use super::{alb, command};
-use crate::emulator::sdk_config;
-use canary_deploy::simulator::{publish_second, Failure, SimBackend, SimTarget, TargetProfile};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use crate::history_fixture::{publish_stable, STABLE};
 
 const REST: &str = "steps:\n  canary: [10, 50]\n  bake: 5m\nanalysis:\n  interval: 60s\n  period: 60s\n  settle: 30s\n  ingestion_delay: 60s\nchecks:\n  - error_rate_vs_stable: { max_delta_percent: 1 }\n";
 
-/// Publishes the stable's traffic, `per_minute` requests failing 1 %, as one datum set in the
-/// middle of each minute of the last hour and a bit beyond, so the hour `plan` reads (complete
-/// minutes, less the ingestion delay) is full even if a minute turns meanwhile.
 async fn last_hour(route: &crate::emulator::DemoAlb, per_minute: u64) {
-    let client = aws_sdk_cloudwatch::Client::new(&sdk_config().await);
-    let suffix = |arn: &str, marker: &str| {
-        arn.split_once(marker)
-            .map(|(_, rest)| format!("{}{rest}", marker.trim_start_matches(':')))
-            .expect("an ARN with the marker")
-    };
-    let backend = SimBackend::Alb {
-        load_balancer_dimension: suffix(&route.lb_arn, ":loadbalancer/")
-            .trim_start_matches("loadbalancer/")
-            .to_string(),
-    };
-    let stable = SimTarget {
-        target_group_dimension: suffix(&route.stable_arn, ":targetgroup/"),
-        profile: TargetProfile {
-            error_rate: 0.01,
-            latency_ms: 100.0,
-            p99_ms: 300.0,
-            failure: Failure::Error,
-        },
-    };
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("after the epoch")
-        .as_secs();
-    let minute_start = now / 60 * 60;
-    for minute in 0..=63u64 {
-        let at = UNIX_EPOCH + Duration::from_secs(minute_start - minute * 60 + 30);
-        publish_second(&client, &backend, &[(stable.clone(), per_minute)], at)
-            .await
-            .expect("publish a minute of traffic");
-    }
+    publish_stable(route, 60, per_minute, |_| STABLE).await;
 }
 
 fn plan(route: &crate::emulator::DemoAlb, name: &str) -> String {
