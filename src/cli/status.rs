@@ -8,7 +8,7 @@
 
 use super::{print, Exit, Global, Which};
 use crate::core::start::start;
-use crate::core::{Phase, Plan, Record, Split};
+use crate::core::{EventKind, Phase, Plan, Record, Split};
 use crate::orchestrator::{Clock, SystemClock};
 use crate::report::human::{describe, status_line};
 use crate::session::Session;
@@ -110,6 +110,21 @@ async fn with_target(arn: &str, session: &Session) -> anyhow::Result<Found> {
     })
 }
 
+/// Why the current step is holding, when its latest judgement held it: the newest `holding`
+/// event since the step started, unless a later analysis passed.
+fn holding(record: &Record) -> Option<String> {
+    let mut why = None;
+    for event in &record.history {
+        match &event.kind {
+            EventKind::StepStarted { .. } => why = None,
+            EventKind::Holding { why: w } => why = Some((event.at, w)),
+            EventKind::Analysed { verdict, .. } if verdict == "pass" => why = None,
+            _ => {}
+        }
+    }
+    why.map(|(at, why)| format!("holding since {} UTC: {}", at.clock(), line(why)))
+}
+
 /// What the first tick of `run` would do with the live split (see `core::start`).
 fn first_tick(plan: &Plan, live: Split) -> String {
     start(plan, live).describe(plan)
@@ -191,6 +206,7 @@ fn record_lines(record: &Record, plan: Option<&Plan>, live: Option<Split>) -> Ve
         Phase::Paused { why, .. } | Phase::Failed { why } | Phase::RolledBack { why, .. } => {
             out.push(format!("why: {}", line(why)))
         }
+        Phase::Stepping { .. } => out.extend(holding(record)),
         _ => {}
     }
     out.push("recent events:".to_string());
@@ -199,4 +215,57 @@ fn record_lines(record: &Record, plan: Option<&Plan>, live: Option<Split>) -> Ve
         out.push(format!("  {}  {text}", event.at.clock()));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::record::{Event, PlaybookId};
+    use crate::core::{Share, Timestamp};
+
+    fn record(kinds: Vec<EventKind>) -> Record {
+        let id = PlaybookId {
+            name: "p".into(),
+            content_hash: "h".into(),
+        };
+        let mut record = Record::new(id, Timestamp::from_secs(0));
+        record.history = kinds
+            .into_iter()
+            .enumerate()
+            .map(|(i, kind)| Event {
+                at: Timestamp::from_secs(60 * i as i64),
+                kind,
+            })
+            .collect();
+        record
+    }
+
+    fn step(index: usize) -> EventKind {
+        EventKind::StepStarted {
+            index,
+            share: Share::from_permille(100).expect("a share"),
+        }
+    }
+
+    #[test]
+    fn a_holding_step_says_why_until_it_passes_or_moves_on() {
+        let held = || EventKind::Holding {
+            why: "insufficient evidence: about 1,450 more canary requests".into(),
+        };
+        let shown = holding(&record(vec![step(0), held()]));
+        assert_eq!(
+            shown.as_deref(),
+            Some(
+                "holding since 00:01:00 UTC: insufficient evidence: about 1,450 more canary \
+                 requests"
+            )
+        );
+        let passed = EventKind::Analysed {
+            verdict: "pass".into(),
+            details: Vec::new(),
+            evidence: Vec::new(),
+        };
+        assert_eq!(holding(&record(vec![step(0), held(), passed])), None);
+        assert_eq!(holding(&record(vec![step(0), held(), step(1)])), None);
+    }
 }
