@@ -10,6 +10,7 @@
 
 use super::{Exit, Global, Output, StartFromArg};
 use crate::core::plan::PreflightKind;
+use crate::core::Phase;
 use crate::orchestrator::{Clock, OrchestratorError, SystemClock, DEFAULT_SETTLE};
 use crate::report::reporter;
 use std::path::Path;
@@ -49,10 +50,43 @@ pub async fn execute(
         Err(error) => return not_acting(error, global.output),
     };
     sink.progress(&record, &deployment.plan, now);
+    drop(sink);
+    // A deployment that had ended before this tick: reported once more, not a failure of this
+    // job (a scheduled workflow would otherwise fail on every tick forever).
+    if let Some(notice) = ended_before(&record, now, path) {
+        match global.output {
+            Output::Human => super::print::out_lines(&[notice]),
+            Output::Json => super::print::err_lines(&[notice]),
+        }
+        return Ok(Exit::Done);
+    }
     if global.output == Output::Human {
         super::print::out_lines(&[super::run::outcome(&record.phase)]);
     }
     Ok(Exit::for_phase(&record.phase))
+}
+
+/// "nothing to do: …" when the deployment had ended before `now`.
+pub fn ended_before(
+    record: &crate::core::Record,
+    now: crate::core::Timestamp,
+    path: &Path,
+) -> Option<String> {
+    let at = match &record.phase {
+        Phase::Promoted { at } | Phase::RolledBack { at, .. } => *at,
+        Phase::Failed { .. } => record.history.back().map(|e| e.at)?,
+        _ => return None,
+    };
+    (at < now).then(|| {
+        format!(
+            "nothing to do: the deployment of `{}` {} at {} UTC; change the playbook, or run \
+             `canary-deploy restart {}` to deploy this revision again",
+            record.playbook.name,
+            super::run::outcome(&record.phase).trim_start_matches("outcome: "),
+            at.utc(),
+            path.display()
+        )
+    })
 }
 
 /// [`Exit::Busy`] with its message when `error` means another runner has the deployment (this

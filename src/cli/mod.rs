@@ -13,6 +13,7 @@ pub mod interrupt;
 mod oncall;
 mod plan;
 pub mod print;
+mod restart;
 mod run;
 mod status;
 mod tick_calls;
@@ -70,7 +71,8 @@ pub struct Global {
 pub enum StartFromArg {
     /// Continue from the canary's live weight (the first step at or above it).
     Live,
-    /// Reset to the first step.
+    /// Reset to the first step (`first_step`, as the playbook spells it, works too).
+    #[value(alias = "first_step")]
     FirstStep,
 }
 
@@ -91,6 +93,9 @@ pub enum Command {
     /// query and the preflight results (exit 1 when a preflight check fails). Writes nothing.
     Plan {
         playbook: PathBuf,
+        /// As for `run`: what the deployment would do when the canary already has traffic.
+        #[arg(long, value_enum, value_name = "HOW")]
+        start_from: Option<StartFromArg>,
         #[command(flatten)]
         skip: SkipPreflight,
     },
@@ -156,6 +161,13 @@ pub enum Command {
         /// Resolve the route (names to ARNs, as `run` does) and print exact ARNs, not patterns.
         #[arg(long)]
         resolve: bool,
+    },
+    /// Deploy the same playbook revision again after its deployment ended (rolled back,
+    /// promoted or failed): the next run or advance starts it. Records who and why.
+    Restart {
+        playbook: PathBuf,
+        #[command(flatten)]
+        why: Why,
     },
     /// Replay the playbook over the route's own CloudWatch history, the stable against itself,
     /// and print how often it would have rolled back a canary as healthy as the stable. Reads
@@ -250,9 +262,11 @@ impl Global {
 pub async fn execute(cli: Cli) -> Exit {
     let result = match &cli.command {
         Command::Validate { playbook } => validate::execute(playbook),
-        Command::Plan { playbook, skip } => {
-            plan::execute(playbook, &skip.kinds(), &cli.global).await
-        }
+        Command::Plan {
+            playbook,
+            start_from,
+            skip,
+        } => plan::execute(playbook, *start_from, &skip.kinds(), &cli.global).await,
         Command::Run {
             playbook,
             start_from,
@@ -276,6 +290,7 @@ pub async fn execute(cli: Cli) -> Exit {
         Command::Resume { which, why } => {
             oncall::execute(OperatorAction::Resume, which, why, &cli.global).await
         }
+        Command::Restart { playbook, why } => restart::execute(playbook, why, &cli.global).await,
         Command::Backtest {
             playbook,
             since,

@@ -9,8 +9,9 @@
 
 use super::forecast_view;
 use super::validate::{stages, timeline_at};
-use super::{print, Exit, Global, Output};
+use super::{print, Exit, Global, Output, StartFromArg};
 use crate::core::forecast::{forecast, Forecast, Recent};
+use crate::core::next::would_do;
 use crate::core::plan::PreflightKind;
 use crate::core::start::start;
 use crate::core::{Plan, Split, Timestamp};
@@ -19,13 +20,19 @@ use crate::metrics::templates::{check_queries, CheckQueries};
 use crate::orchestrator::recent::{recent_traffic, recent_window};
 use crate::orchestrator::{Clock, SystemClock};
 use crate::preflight::{self, Preflight};
+use crate::store::Store;
 use crate::text;
 use crate::traffic::{ResolvedRoute, Router};
 use serde_json::json;
 use std::path::Path;
 
-pub async fn execute(path: &Path, skip: &[PreflightKind], global: &Global) -> anyhow::Result<Exit> {
-    let plan = super::load_playbook(path)?;
+pub async fn execute(
+    path: &Path,
+    start_from: Option<StartFromArg>,
+    skip: &[PreflightKind],
+    global: &Global,
+) -> anyhow::Result<Exit> {
+    let plan = super::load_plan(path, start_from)?;
     let session = global.session().await?;
     let router = session.resolve(&plan).await?;
     let live = router.read().await.map_err(|e| e.to_string());
@@ -35,6 +42,13 @@ pub async fn execute(path: &Path, skip: &[PreflightKind], global: &Global) -> an
         Ok(live) => start(&plan, *live).index(),
         Err(_) => 0,
     };
+    // What the next run or advance would do, from the stored record (a read of the store).
+    let store = session.store_at(&router.route().record_tags());
+    let record = store.load(&plan.name).await?;
+    let next = live
+        .as_ref()
+        .ok()
+        .map(|live| would_do(&plan, record.as_ref(), *live));
     let route = router.route();
     let queries = queries(&plan, &route);
     let metrics = CloudWatchSource::new(
@@ -55,6 +69,7 @@ pub async fn execute(path: &Path, skip: &[PreflightKind], global: &Global) -> an
     match global.output {
         Output::Json => {
             let mut doc = as_json(&plan, &route, &live, &queries, &preflight, first, now);
+            doc["next"] = json!(next);
             doc["forecast"] = match (&forecast, &recent) {
                 (Some((recent, f)), _) => forecast_view::as_json(&plan, f, recent, now),
                 (None, Err(why)) => json!({ "error": why }),
@@ -74,6 +89,9 @@ pub async fn execute(path: &Path, skip: &[PreflightKind], global: &Global) -> an
                 Ok(split) => format!("live weights: {split}"),
                 Err(why) => format!("live weights: unavailable ({why})"),
             });
+            if let Some(next) = &next {
+                out.push(format!("run or advance would: {next}"));
+            }
             out.extend(timeline(&plan, first, now, &forecast, &recent));
             out.push("checks:".to_string());
             for (name, lines) in &queries {

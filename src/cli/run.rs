@@ -64,8 +64,10 @@ pub async fn execute(
         let mut shown = Vec::new();
         if let Some(state_file) = ended_before {
             shown.push(format!(
-                "this playbook's deployment had already ended; to start a new one, change the \
-                 playbook (a new revision starts a new deployment); its record is in {state_file}"
+                "this playbook's deployment had already ended; to deploy this revision again run \
+                 `canary-deploy restart {}`, or change the playbook (a new revision starts a new \
+                 deployment); its record is in {state_file}",
+                path.display()
             ));
         }
         shown.push(outcome(&record.phase));

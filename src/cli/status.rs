@@ -7,7 +7,7 @@
 //! [`crate::text::json`].
 
 use super::{print, Exit, Global, Which};
-use crate::core::start::start;
+use crate::core::next::would_do;
 use crate::core::{EventKind, Phase, Plan, Record, Split};
 use crate::orchestrator::{Clock, SystemClock};
 use crate::report::human::{describe, status_line};
@@ -59,14 +59,25 @@ fn shown(found: &Found, plan: Option<&Plan>) -> Vec<String> {
         Err(error) => format!("live weights: unavailable ({error})"),
     }];
     match (&found.record, plan) {
-        (Some(record), _) => out.extend(record_lines(record, plan, found.live.clone().ok())),
+        (Some(record), _) => {
+            out.extend(record_lines(record, plan, found.live.clone().ok()));
+            if let (Some(plan), Ok(live)) = (plan, &found.live) {
+                out.push(format!(
+                    "run or advance would: {}",
+                    would_do(plan, Some(record), *live)
+                ));
+            }
+        }
         (None, Some(plan)) => {
             out.push(format!(
                 "no deployment recorded for `{}` (looked in {})",
                 plan.name, found.looked_in
             ));
             if let Ok(live) = found.live {
-                out.push(format!("run would: {}", first_tick(plan, live)));
+                out.push(format!(
+                    "run or advance would: {}",
+                    would_do(plan, None, live)
+                ));
             }
         }
         (None, None) => out.push(format!("no deployment recorded in {}", found.looked_in)),
@@ -123,11 +134,6 @@ fn holding(record: &Record) -> Option<String> {
         }
     }
     why.map(|(at, why)| format!("holding since {} UTC: {}", at.clock(), line(why)))
-}
-
-/// What the first tick of `run` would do with the live split (see `core::start`).
-fn first_tick(plan: &Plan, live: Split) -> String {
-    start(plan, live).describe(plan)
 }
 
 /// The phase and the weights last written, without the playbook's steps (an ARN-only status).

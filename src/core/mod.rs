@@ -10,6 +10,7 @@ pub mod failure;
 pub mod forecast;
 pub mod judge;
 pub mod lease;
+pub mod next;
 pub mod observe;
 pub mod plan;
 pub mod record;

@@ -206,6 +206,13 @@ pub enum EventKind {
     MetricsUnavailable {
         why: String,
     },
+    /// A new deployment of the same playbook revision after the last one ended (`restart`): how
+    /// that one ended, who restarted it (when known) and why.
+    Restarted {
+        previous: String,
+        reason: String,
+        by: Option<String>,
+    },
 }
 
 /// One check's counts in one judged window.

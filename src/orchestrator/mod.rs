@@ -19,6 +19,7 @@ mod perform;
 pub mod recall;
 pub mod recent;
 mod recovery;
+mod restart;
 pub mod run;
 pub mod setup;
 

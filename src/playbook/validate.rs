@@ -121,7 +121,8 @@ pub(crate) fn plan(d: &mut Diag, doc: &Sp<PlaybookDoc>, content_hash: String) ->
 fn start_from(raw: &str) -> Result<StartFrom, Bad> {
     match raw {
         "live" => Ok(StartFrom::Live),
-        "first_step" => Ok(StartFrom::FirstStep),
+        // The command line spells it `first-step`; either spelling works in both places.
+        "first_step" | "first-step" => Ok(StartFrom::FirstStep),
         _ => Err(Bad::new(
             format!(
                 "`start_from: {raw}` is not a way to start{}",

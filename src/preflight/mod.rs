@@ -189,13 +189,29 @@ fn no_target_groups(kind: PreflightKind) -> PreflightCheck {
     PreflightCheck::skip(kind, "not applicable: the route has no target groups")
 }
 
-/// The instruction that skips `name`, for failure messages.
+/// The instruction that gets past a failure of `name`: skipping it, except for `start-split`,
+/// whose refusal the first tick makes again (skipping the check would not start anything).
 pub fn how_to_skip(name: PreflightKind) -> String {
+    if name == PreflightKind::StartSplit {
+        return "to start anyway, choose how: `--start-from live` (or `start_from: live` in the \
+                playbook) to continue from the live weights, `--start-from first-step` \
+                (`start_from: first_step`) to reset to the first step, or put all traffic on \
+                stable first"
+            .to_string();
+    }
     format!("to skip it: `preflight: {{ skip: [{name}] }}` in the playbook, or `--skip-preflight {name}`")
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_start_split_refusal_suggests_what_starts_not_a_skip_that_refuses_again() {
+        let hint = super::how_to_skip(super::PreflightKind::StartSplit);
+        assert!(hint.contains("--start-from live"), "{hint}");
+        assert!(hint.contains("--start-from first-step"), "{hint}");
+        assert!(!hint.contains("--skip-preflight"), "{hint}");
+    }
+
     #[test]
     fn an_unknown_skip_name_lists_the_alias_versions_check() {
         let playbook =

@@ -66,6 +66,16 @@ pub fn describe(kind: &EventKind) -> String {
         },
         EventKind::Failed { why } => format!("FAILED: {why}"),
         EventKind::MetricsUnavailable { why } => format!("metrics unavailable: {why}"),
+        EventKind::Restarted {
+            previous,
+            reason,
+            by,
+        } => match by {
+            Some(by) => {
+                format!("restarted after the last deployment {previous}: {reason} (by {by})")
+            }
+            None => format!("restarted after the last deployment {previous}: {reason}"),
+        },
     }
 }
 

@@ -37,6 +37,11 @@ fn events(texts: &[String]) -> Vec<Event> {
         },
         EventKind::Holding { why: t(4) },
         EventKind::MetricsUnavailable { why: t(5) },
+        EventKind::Restarted {
+            previous: t(6),
+            reason: t(7),
+            by: Some(t(8)),
+        },
         EventKind::OperatorRollback { reason: t(6) },
         EventKind::Operator {
             action: OperatorAction::Pause,

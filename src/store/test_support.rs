@@ -78,6 +78,13 @@ fn event_kind() -> BoxedStrategy<EventKind> {
             .prop_map(|(action, reason, by)| EventKind::Operator { action, reason, by }),
         text().prop_map(|why| EventKind::Failed { why }),
         text().prop_map(|why| EventKind::MetricsUnavailable { why }),
+        (text(), text(), proptest::option::of(text())).prop_map(|(previous, reason, by)| {
+            EventKind::Restarted {
+                previous,
+                reason,
+                by,
+            }
+        }),
     ]
     .boxed()
 }

@@ -55,7 +55,9 @@ async fn refused_then_continued_from_live(backend: Backend) {
         .expect("status");
     let status = String::from_utf8_lossy(&status.stdout);
     assert!(
-        status.contains("run would: refuses to start: the canary already receives 40% of traffic"),
+        status.contains(
+            "run or advance would: refuses to start: the canary already receives 40% of traffic"
+        ),
         "{status}"
     );
 

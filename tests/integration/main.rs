@@ -35,6 +35,7 @@ mod legacy_record;
 mod oncall;
 mod preflight;
 mod race;
+mod restart;
 mod resume;
 mod retries;
 mod rollout;

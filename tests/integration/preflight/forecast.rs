@@ -30,7 +30,10 @@ async fn a_busy_route_sees_one_point_in_every_step_and_promotes_on_the_grid() {
     );
     assert!(out.contains("expected end: promoted at about"), "{out}");
     assert!(!out.contains("warnings:"), "{out}");
-    let step1 = out.lines().find(|l| l.contains("step 1 ")).expect("step 1");
+    let step1 = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("step 1 "))
+        .expect("step 1");
     assert!(step1.contains("detects +0."), "{step1}");
 }
 
