@@ -99,13 +99,18 @@ pub enum Command {
         #[command(flatten)]
         skip: SkipPreflight,
     },
-    /// Shift traffic step by step until the canary is promoted or rolled back.
+    /// Shift traffic step by step until the canary is promoted or rolled back; a paused
+    /// deployment is waited on until it is resumed, rolled back or promoted.
     Run {
         playbook: PathBuf,
         /// When the canary already has traffic: continue from its live weight, or reset to the
         /// first step (overrides the playbook's `start_from`; without either, `run` refuses).
         #[arg(long, value_enum, value_name = "HOW")]
         start_from: Option<StartFromArg>,
+        /// End the run when the deployment is paused (exit 4) instead of waiting for an
+        /// operator: for pipelines.
+        #[arg(long)]
+        exit_on_pause: bool,
         #[command(flatten)]
         skip: SkipPreflight,
     },
@@ -270,8 +275,15 @@ pub async fn execute(cli: Cli) -> Exit {
         Command::Run {
             playbook,
             start_from,
+            exit_on_pause,
             skip,
-        } => run::execute(playbook, *start_from, &skip.kinds(), &cli.global).await,
+        } => {
+            let on_pause = match exit_on_pause {
+                true => crate::orchestrator::run::OnPause::Exit,
+                false => crate::orchestrator::run::OnPause::Wait,
+            };
+            run::execute(playbook, *start_from, on_pause, &skip.kinds(), &cli.global).await
+        }
         Command::Advance {
             playbook,
             start_from,

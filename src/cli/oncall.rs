@@ -51,7 +51,15 @@ pub async fn execute(
         Err(error) => return Err(error.into()),
     };
     if global.output == super::Output::Human {
-        super::print::out_lines(&[super::run::outcome(&record.phase)]);
+        let mut shown = vec![super::run::outcome(&record.phase)];
+        if action == OperatorAction::Resume {
+            shown.push(
+                "next: a `run` waiting on this deployment goes on at its next interval; \
+                 otherwise the next `canary-deploy run` or scheduled `advance` continues it"
+                    .to_string(),
+            );
+        }
+        super::print::out_lines(&shown);
     }
     let done = match action {
         OperatorAction::Rollback => matches!(record.phase, Phase::RolledBack { .. }),

@@ -7,6 +7,7 @@ use super::{Exit, Global, Output, StartFromArg};
 use crate::core::lease::run_ttl;
 use crate::core::plan::PreflightKind;
 use crate::core::{Phase, Plan};
+use crate::orchestrator::run::OnPause;
 use crate::orchestrator::{LeaseTerms, SystemClock};
 use crate::report::reporter;
 use crate::store::{AnyStore, Store};
@@ -16,6 +17,7 @@ use std::path::Path;
 pub async fn execute(
     path: &Path,
     start_from: Option<StartFromArg>,
+    on_pause: OnPause,
     skip_preflight: &[PreflightKind],
     global: &Global,
 ) -> anyhow::Result<Exit> {
@@ -36,7 +38,7 @@ pub async fn execute(
     );
     let mut sink = CallsPerTick::new(reporter(global.output), clients.calls.clone());
     let ran = tokio::select! {
-        ran = deployment.run(&SystemClock, &terms, &mut sink) => ran,
+        ran = deployment.run(&SystemClock, &terms, on_pause, &mut sink) => ran,
         _ = super::interrupt::interrupted() => {
             // The run's future is no longer polled: nothing else saves while the lease goes.
             let released = tokio::time::timeout(

@@ -56,6 +56,10 @@ impl EventSink for CallsPerTick {
         tracing::info!("aws calls this tick ({kind}): {}", calls_made(&self.calls));
         self.inner.progress(record, plan, now);
     }
+
+    fn waiting(&mut self, why: &str) {
+        self.inner.waiting(why);
+    }
 }
 
 /// The AWS calls made since the log was last taken: "5 (reads 4, writes 1; DescribeRules 3,

@@ -1,7 +1,12 @@
-//! `run`: ticks in a loop until the deployment is promoted, rolled back, paused or failed, under
-//! the deployment's lease: taken once at the start (see [`super::lease`]), renewed by the ticks'
+//! `run`: ticks in a loop until the deployment is promoted, rolled back or failed, under the
+//! deployment's lease: taken once at the start (see [`super::lease`]), renewed by the ticks'
 //! saves, released when the run ends. A run whose lease is gone at a tick (an operator's command
 //! took it over, or it lapsed and another runner claimed it) stops acting at once.
+//!
+//! A paused deployment (by an operator, or by the run's own judgement) is waited on: the run
+//! releases the lease, says it is waiting, reads the record once an interval, and goes on when
+//! someone resumes it, or ends when someone rolls it back or promotes it. [`OnPause::Exit`]
+//! keeps the pipeline behaviour instead: the run ends on a pause (exit 4).
 
 use super::lease::{not_ours, Acquired, LeaseTerms};
 use super::{Clock, Deployment, OrchestratorError};
@@ -17,6 +22,15 @@ use std::time::Duration;
 /// Consecutive failed ticks (AWS unreachable, throttled past the SDK's retries) before `run`
 /// gives up; only failures [`OrchestratorError::is_retryable`] are retried at all. Traffic stays on the last verified weights, and `run` can be started again.
 pub const MAX_FAILED_TICKS: u32 = 5;
+
+/// What `run` does when the deployment is paused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnPause {
+    /// Wait for an operator's resume, rollback or promote.
+    Wait,
+    /// End the run, as paused.
+    Exit,
+}
 
 /// The record a leased runner's tick works on, or why it stops.
 enum Next {
@@ -35,9 +49,10 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         &self,
         clock: &impl Clock,
         terms: &LeaseTerms,
+        on_pause: OnPause,
         sink: &mut dyn EventSink,
     ) -> Result<Record, OrchestratorError> {
-        let result = self.run_leased(clock, terms, sink).await;
+        let result = self.run_leased(clock, terms, on_pause, sink).await;
         if let Err(error) = self.release_lease(terms).await {
             tracing::warn!("could not release the lease (it lapses by itself): {error}");
         }
@@ -48,6 +63,7 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         &self,
         clock: &impl Clock,
         terms: &LeaseTerms,
+        on_pause: OnPause,
         sink: &mut dyn EventSink,
     ) -> Result<Record, OrchestratorError> {
         // The lease is taken at the first turn of the loop, so a throttled claim is retried
@@ -83,7 +99,10 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
                 Ok(Next::Stop(record)) => {
                     self.check_resting(&record).await?;
                     sink.progress(&record, &self.plan, now);
-                    return Ok(record);
+                    if !waits(&record, on_pause) {
+                        return Ok(record);
+                    }
+                    Ok(record)
                 }
                 Err(error) => Err(error),
             };
@@ -91,8 +110,22 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
                 Ok(record) => {
                     failures = 0;
                     sink.progress(&record, &self.plan, now);
-                    if record.phase.is_terminal() || matches!(record.phase, Phase::Paused { .. }) {
+                    if record.phase.is_terminal() {
                         return Ok(record);
+                    }
+                    if matches!(record.phase, Phase::Paused { .. }) {
+                        if !waits(&record, on_pause) {
+                            return Ok(record);
+                        }
+                        let after = self.wait_while_paused(record, clock, terms, sink).await?;
+                        if after.phase.is_terminal() {
+                            self.check_resting(&after).await?;
+                            sink.progress(&after, &self.plan, clock.now());
+                            return Ok(after);
+                        }
+                        // Resumed: claim the lease again before the next tick.
+                        held = false;
+                        continue;
                     }
                 }
                 Err(error) if failures + 1 < MAX_FAILED_TICKS && error.is_retryable() => {
@@ -138,6 +171,41 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         }
     }
 
+    /// Waits, without the lease, while the deployment stays paused: one read of the record per
+    /// interval. Returns the record once it is no longer paused (resumed, rolled back,
+    /// promoted) or gone.
+    async fn wait_while_paused(
+        &self,
+        paused: Record,
+        clock: &impl Clock,
+        terms: &LeaseTerms,
+        sink: &mut dyn EventSink,
+    ) -> Result<Record, OrchestratorError> {
+        if paused.lease.is_some() {
+            self.release_lease(terms).await?;
+        }
+        if let Phase::Paused { why, .. } = &paused.phase {
+            sink.waiting(why);
+        }
+        let mut failures = 0;
+        loop {
+            clock.sleep(self.tick_interval()).await;
+            match self.store.load(&self.plan.name).await {
+                Ok(Some(record)) if matches!(record.phase, Phase::Paused { .. }) => failures = 0,
+                Ok(Some(record)) => return Ok(record),
+                Ok(None) => return Ok(paused),
+                Err(error) => {
+                    let error = OrchestratorError::from(error);
+                    failures += 1;
+                    if failures >= MAX_FAILED_TICKS || !error.is_retryable() {
+                        return Err(error);
+                    }
+                    tracing::warn!("could not read the paused deployment ({failures}/{MAX_FAILED_TICKS}): {error}");
+                }
+            }
+        }
+    }
+
     /// The lease claimed again through the protocol, or the resting record.
     async fn reacquire(
         &self,
@@ -153,6 +221,11 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
     fn tick_interval(&self) -> Duration {
         self.plan.analysis.interval.max(Duration::from_millis(100))
     }
+}
+
+/// Whether the run waits on `record`: paused, and told to wait.
+fn waits(record: &Record, on_pause: OnPause) -> bool {
+    on_pause == OnPause::Wait && matches!(record.phase, Phase::Paused { .. })
 }
 
 /// `wait` to the millisecond, for messages.

@@ -115,6 +115,15 @@ impl<W: Write + Send> EventSink for HumanReporter<W> {
         let _ = writeln!(self.out, "{}  {text}", event.at.clock());
     }
 
+    fn waiting(&mut self, why: &str) {
+        let text = line(&format!(
+            "paused ({why}): waiting for `canary-deploy resume` (or `rollback` / `promote`); \
+             Ctrl-C stops waiting and leaves the deployment paused"
+        ));
+        let _ = writeln!(self.out, "{text}");
+        let _ = self.out.flush();
+    }
+
     fn progress(&mut self, record: &Record, plan: &Plan, now: Timestamp) {
         let shown = line(&status_line(record, plan, now));
         if shown != self.last_line {

@@ -39,6 +39,11 @@ impl<W: Write + Send> EventSink for JsonReporter<W> {
         });
         self.line(&value);
     }
+
+    fn waiting(&mut self, why: &str) {
+        let value = serde_json::json!({ "event": "waiting", "paused": why });
+        self.line(&value);
+    }
 }
 
 #[cfg(test)]

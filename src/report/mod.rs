@@ -44,6 +44,9 @@ pub trait EventSink: Send {
     fn emit(&mut self, event: &Event);
     /// Called after every tick of `run`, with the record as saved.
     fn progress(&mut self, _record: &Record, _plan: &Plan, _now: Timestamp) {}
+    /// `run` waits on a paused deployment (paused for `why`) until someone resumes, rolls back
+    /// or promotes it.
+    fn waiting(&mut self, _why: &str) {}
 }
 
 /// A sink that drops everything (library callers and tests that only look at the record).

@@ -380,3 +380,67 @@ async fn an_interrupted_run_releases_its_lease() {
 for_backends!(alb => Alb, lambda_alias => LambdaAlias; [
     several_advance_processes_at_once_one_acts_per_round,
 ]);
+
+/// An operator's pause does not end a `run`: it waits (without the lease, saying so), goes on
+/// after `resume` (taking the lease again), and ends when the operator rolls back.
+#[tokio::test]
+async fn a_run_waits_through_a_pause_goes_on_after_resume_and_ends_on_rollback() {
+    let alb = demo_alb("lease-pause").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut run, store) = running(&alb, dir.path(), "pause").await;
+    let playbook = dir.path().join("pause.yaml");
+    let operator = |name: &str, reason: &str| {
+        let out = command(name, &playbook, "200ms")
+            .args(["--reason", reason])
+            .output()
+            .expect("operator command");
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", text(&out));
+        out
+    };
+    operator("pause", "looking");
+    // A few intervals later the run is still there, and holds no lease while paused.
+    std::thread::sleep(Duration::from_secs(4));
+    assert!(
+        run.try_wait().expect("try_wait").is_none(),
+        "the run ended on the pause"
+    );
+    let paused = stored(&store, "pause").await;
+    assert!(matches!(paused.phase, Phase::Paused { .. }), "{paused:?}");
+    assert_eq!(paused.lease, None);
+
+    let resumed = operator("resume", "fine");
+    assert!(
+        text(&resumed).contains("a `run` waiting on this deployment"),
+        "{}",
+        text(&resumed)
+    );
+    // The waiting run claims the deployment again.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let record = stored(&store, "pause").await;
+        if record
+            .lease
+            .as_ref()
+            .is_some_and(|l| l.owner.starts_with("run on "))
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the run did not go on: {record:?}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    operator("rollback", "done");
+    let output = exits_within(run, Duration::from_secs(30));
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(3), "{said}");
+    assert!(
+        said.contains("waiting for `canary-deploy resume`"),
+        "{said}"
+    );
+    assert!(
+        said.contains("outcome: rolled back (operator: done"),
+        "{said}"
+    );
+}

@@ -18,6 +18,8 @@ fn run(alb: &DemoAlb, dir: &Path, key: &str, attempts: Option<u32>) -> Output {
         .env("AWS_ACCESS_KEY_ID", key)
         .arg("run")
         .arg(&playbook)
+        // A pause ends the run, so each test sees the outcome.
+        .arg("--exit-on-pause")
         .args(["--endpoint-url", endpoint()]);
     if let Some(attempts) = attempts {
         command.env("AWS_MAX_ATTEMPTS", attempts.to_string());

@@ -123,6 +123,10 @@ impl EventSink for GithubReporter {
         self.summary.history = record.history.iter().cloned().collect();
         self.annotate();
     }
+
+    fn waiting(&mut self, why: &str) {
+        self.inner.waiting(why);
+    }
 }
 
 impl Drop for GithubReporter {
