@@ -191,6 +191,26 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// The command's name as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Validate { .. } => "validate",
+            Command::Plan { .. } => "plan",
+            Command::Run { .. } => "run",
+            Command::Advance { .. } => "advance",
+            Command::Status { .. } => "status",
+            Command::Rollback { .. } => "rollback",
+            Command::Promote { .. } => "promote",
+            Command::Pause { .. } => "pause",
+            Command::Resume { .. } => "resume",
+            Command::Restart { .. } => "restart",
+            Command::Backtest { .. } => "backtest",
+            Command::IamPolicy { .. } => "iam-policy",
+        }
+    }
+}
+
 /// Preflight checks skipped by name, beside the playbook's `preflight.skip`.
 #[derive(Debug, clap::Args)]
 pub struct SkipPreflight {
@@ -321,6 +341,7 @@ pub async fn execute(cli: Cli) -> Exit {
         }
     };
     result.unwrap_or_else(|error| {
+        crate::report::github::report_failure(cli.command.name(), &error);
         // A playbook's problems each begin with `file:line:column: error:` already.
         match error.downcast_ref::<crate::playbook::PlaybookError>() {
             Some(problems) => print::err(&problems.to_string()),

@@ -45,10 +45,17 @@ fn own_command(line: &str, stderr: bool) -> bool {
     let annotation = line
         .strip_prefix("::error title=canary ")
         .or_else(|| line.strip_prefix("::warning title=canary "));
+    // A playbook problem, annotated at its place: every property escaped, titled `canary …`.
+    let at_place = line.strip_prefix("::error file=").and_then(|rest| {
+        let (properties, _) = rest.split_once("::")?;
+        let (_, title) = properties.split_once(",title=canary ")?;
+        (!properties.contains(':') && !title.contains(',')).then_some(())
+    });
     stderr
-        && annotation
-            .and_then(|rest| rest.split_once("::"))
-            .is_some_and(|(title, _)| !title.contains([':', ',']))
+        && (at_place.is_some()
+            || annotation
+                .and_then(|rest| rest.split_once("::"))
+                .is_some_and(|(title, _)| !title.contains([':', ','])))
 }
 
 /// Panics unless `stream` is safe for a terminal and the runner (see the module above).
@@ -230,4 +237,56 @@ async fn a_path_a_target_a_namespace_and_an_alarm_name_are_never_obeyed() {
         let output = in_actions(key, &summary, args);
         assert_output_obeys_nothing(&format!("{args:?}"), &output);
     }
+}
+
+/// A command that fails before it has a deployment to report still tells the run page: an
+/// invalid playbook is annotated at its file, line and column, a refused preflight as the
+/// command's failure, and both are in the job summary; nothing the runner would obey else.
+#[tokio::test]
+async fn failures_before_the_first_step_are_annotated_and_summarised() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let summary = dir.path().join("summary.md");
+    let invalid = dir.path().join("invalid.yaml");
+    std::fs::write(&invalid, "name: bad\nsteps: 3\n").expect("write playbook");
+    let path = invalid.to_string_lossy().to_string();
+    let out = in_actions("actions-invalid", &summary, &["run", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let annotation = stderr
+        .lines()
+        .find(|l| l.starts_with("::error file="))
+        .unwrap_or_else(|| panic!("no annotation at the playbook's place:\n{stderr}"));
+    assert!(annotation.contains(",line=2,col="), "{annotation}");
+    assert!(
+        annotation.contains("title=canary playbook invalid::"),
+        "{annotation}"
+    );
+    assert_obeys_nothing("invalid playbook: stderr", &out.stderr, true);
+    let written = std::fs::read_to_string(&summary).expect("a job summary");
+    assert!(written.contains("canary-deploy run: failed"), "{written}");
+
+    // A route without targets: the preflight refuses, and says so on the run page.
+    let route = crate::preflight::alb("actions-preflight", &["--no-targets"]);
+    let playbook = dir.path().join("preflight.yaml");
+    std::fs::write(&playbook, route.playbook("actions-preflight", STEPS)).expect("write playbook");
+    let summary = dir.path().join("summary-preflight.md");
+    let refused = in_actions(
+        "actions-preflight",
+        &summary,
+        &["run", &playbook.to_string_lossy()],
+    );
+    assert_eq!(
+        refused.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("::error title=canary run failed::preflight failed"),
+        "{stderr}"
+    );
+    assert_obeys_nothing("preflight: stderr", &refused.stderr, true);
+    let written = std::fs::read_to_string(&summary).expect("a job summary");
+    assert!(written.contains("preflight failed"), "{written}");
 }

@@ -18,10 +18,12 @@
 //! rows and cells of its tables in `tables`), and `annotations` the workflow commands.
 
 mod annotations;
+mod failure;
 mod summary;
 mod tables;
 
 pub use annotations::annotation;
+pub use failure::{failure_annotations, failure_summary};
 pub use summary::Summary;
 
 use super::EventSink;
@@ -37,6 +39,27 @@ pub fn wrap_from_env(inner: Box<dyn EventSink>) -> Box<dyn EventSink> {
     match summary_file(github_actions.as_deref(), summary.as_deref()) {
         Some(path) => Box::new(GithubReporter::new(inner, path)),
         None => inner,
+    }
+}
+
+/// Inside GitHub Actions, a failed `command`'s annotations (to stderr) and job summary.
+pub fn report_failure(command: &str, error: &anyhow::Error) {
+    let github_actions = std::env::var("GITHUB_ACTIONS").ok();
+    let summary = std::env::var_os("GITHUB_STEP_SUMMARY");
+    if github_actions.as_deref() != Some("true") {
+        return;
+    }
+    let mut stderr = std::io::stderr();
+    for line in failure_annotations(command, error) {
+        let _ = writeln!(stderr, "{line}");
+    }
+    if let Some(path) = summary_file(github_actions.as_deref(), summary.as_deref()) {
+        if let Err(e) = append(&path, &failure_summary(command, error)) {
+            tracing::warn!(
+                "could not write the GitHub step summary to {}: {e}",
+                path.display()
+            );
+        }
     }
 }
 
