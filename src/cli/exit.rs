@@ -18,6 +18,9 @@ pub enum Exit {
     /// Another runner holds the deployment's lease: this one did nothing. Not a failure of the
     /// deployment.
     Busy = 5,
+    /// Interrupted (Ctrl-C or SIGTERM): traffic stays on the last verified weights, and the
+    /// same command continues where this one stopped (128 + SIGINT, as shells report it).
+    Interrupted = 130,
 }
 
 impl Exit {

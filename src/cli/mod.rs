@@ -36,7 +36,8 @@ pub use exit::Exit;
     about = "Progressive traffic shifting on AWS load balancers, watched by CloudWatch",
     after_help = "Exit codes: 0 promoted or done, 1 error, 2 usage, 3 rolled back, 4 paused \
                   (an operator must act), 5 busy (another run or advance holds the deployment's \
-                  lease: nothing done, not a failure).\nAWS_ENDPOINT_URL, AWS_REGION, \
+                  lease: nothing done, not a failure), 130 interrupted (Ctrl-C or SIGTERM: run \
+                  the same command to continue).\nAWS_ENDPOINT_URL, AWS_REGION, \
                   AWS_PROFILE and the standard credential chain are honoured."
 )]
 pub struct Cli {

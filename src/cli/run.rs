@@ -52,10 +52,13 @@ pub async fn execute(
                 Err(_) => "the lease could not be released in time".to_string(),
             };
             super::print::err_lines(&[format!(
-                "interrupted: traffic stays on the last verified weights; {lease}; run again to \
-                 continue, or `canary-deploy rollback`"
+                "interrupted: traffic stays on the last verified weights; {lease}; `canary-deploy \
+                 run {}` continues where this stopped, `canary-deploy rollback {}` puts all \
+                 traffic on stable",
+                path.display(),
+                path.display()
             )]);
-            return Ok(Exit::Error);
+            return Ok(Exit::Interrupted);
         }
     };
     let record = match ran {

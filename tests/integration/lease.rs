@@ -370,8 +370,12 @@ async fn an_interrupted_run_releases_its_lease() {
     assert!(killed.success());
     let output = exits_within(run, Duration::from_secs(30));
     let said = text(&output);
-    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert_eq!(output.status.code(), Some(130), "{said}");
     assert!(said.contains("the lease is released"), "{said}");
+    assert!(
+        said.contains("`canary-deploy run "),
+        "the hint names the command: {said}"
+    );
     let record = stored(&store, "sigterm").await;
     assert_eq!(record.lease, None);
     assert!(matches!(record.phase, Phase::Stepping { index: 0, .. }));

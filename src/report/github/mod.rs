@@ -18,6 +18,7 @@
 //! rows and cells of its tables in `tables`), and `annotations` the workflow commands.
 
 mod annotations;
+mod chart;
 mod failure;
 mod summary;
 mod tables;

@@ -43,6 +43,7 @@ impl Summary {
             "**Final phase:** {}\n\n",
             end.describe(self.steps)
         ));
+        out.push_str(&super::chart::charts(&events));
         out.push_str("### Weights\n\n");
         push_table(
             &mut out,
