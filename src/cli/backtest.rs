@@ -67,7 +67,10 @@ pub async fn execute(path: &Path, options: &Options, global: &Global) -> anyhow:
         notes: &replayed.notes,
     };
     match global.output {
-        Output::Json => println!("{}", text::json(&serde_json::to_string(&report.json())?)),
+        Output::Json => {
+            let doc = crate::report::schema::versioned(report.json());
+            println!("{}", text::json(&serde_json::to_string(&doc)?))
+        }
         Output::Human => print::out(&report.human()),
     }
     Ok(Exit::Done)

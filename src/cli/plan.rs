@@ -75,6 +75,7 @@ pub async fn execute(
                 (None, Err(why)) => json!({ "error": why }),
                 (None, Ok(_)) => serde_json::Value::Null,
             };
+            let doc = crate::report::schema::versioned(doc);
             println!("{}", text::json(&serde_json::to_string(&doc)?));
         }
         Output::Human => {

@@ -6,7 +6,7 @@
 //! AWS message, a lease's owner): it is printed through [`super::print`], and JSON through
 //! [`crate::text::json`].
 
-use super::{print, Exit, Global, Which};
+use super::{print, Exit, Global, Output, Which};
 use crate::core::next::would_do;
 use crate::core::{EventKind, Phase, Plan, Record, Split};
 use crate::orchestrator::{Clock, SystemClock};
@@ -36,13 +36,24 @@ pub async fn execute(which: &Which, json: bool, global: &Global) -> anyhow::Resu
         (None, Some(arn)) => with_target(arn, &session).await?,
         (None, None) => anyhow::bail!("give the playbook or --target <ARN>"),
     };
-    if json {
+    if json || global.output == Output::Json {
+        let next = match (&plan, &found.live) {
+            (Some(plan), Ok(live)) => Some(would_do(plan, found.record.as_ref(), *live)),
+            _ => None,
+        };
         let (live, live_error) = match found.live {
             Ok(split) => (Some(split), None),
             Err(error) => (None, Some(error)),
         };
-        let status =
-            serde_json::json!({ "record": found.record, "live": live, "live_error": live_error });
+        let mut status = crate::report::schema::versioned(serde_json::json!({
+            "kind": "status",
+            "live": live,
+            "live_error": live_error,
+            "next": next,
+        }));
+        // The record as stored (its own format: times in milliseconds, raw weights), so a
+        // script can read it back as the tool does.
+        status["record"] = serde_json::to_value(&found.record)?;
         println!("{}", text::json(&serde_json::to_string_pretty(&status)?));
         return Ok(Exit::Done);
     }

@@ -6,8 +6,27 @@ use crate::core::{Plan, Share, Timestamp};
 use std::path::Path;
 use std::time::Duration;
 
-pub fn execute(path: &Path) -> anyhow::Result<Exit> {
+pub fn execute(path: &Path, output: super::Output) -> anyhow::Result<Exit> {
     let plan = super::load_playbook(path)?;
+    if output == super::Output::Json {
+        let (stages, total) = stages(&plan, 0);
+        let steps: Vec<serde_json::Value> = stages
+            .iter()
+            .map(|s| serde_json::json!({ "step": s.index + 1, "percent": s.share.percent(), "bake_seconds": s.bake.as_secs() }))
+            .collect();
+        let checks: Vec<&str> = plan.checks.iter().map(|c| c.name.as_str()).collect();
+        let doc = crate::report::schema::versioned(serde_json::json!({
+            "kind": "validate",
+            "valid": true,
+            "playbook": plan.name,
+            "file": path.display().to_string(),
+            "steps": steps,
+            "checks": checks,
+            "shortest_seconds": total.as_secs(),
+        }));
+        println!("{}", crate::text::json(&doc.to_string()));
+        return Ok(Exit::Done);
+    }
     super::print::out_lines(&[
         format!(
             "{}: valid playbook `{}`: {} steps, {} checks",

@@ -1,5 +1,6 @@
-//! JSON lines: one object per event (`{"at": <ms>, "event": "step_started", ...}`) and one
-//! `progress` object per tick, for pipelines and log collectors. JSON escapes what it carries
+//! JSON lines: one object per event (`{"schema_version": 1, "at": "2026-…Z", "event":
+//! "step_started", ...}`) and one `progress` object per tick, for pipelines and log collectors,
+//! in the one schema of [`super::schema`] (docs/events.md). JSON escapes what it carries
 //! (a reason, an AWS message) except a few characters serde leaves raw; [`crate::text::json`]
 //! escapes those too, so a line is safe for a terminal and the Actions log.
 
@@ -17,6 +18,7 @@ impl<W: Write + Send> JsonReporter<W> {
     }
 
     fn line(&mut self, value: &serde_json::Value) {
+        let value = super::schema::versioned(value.clone());
         let _ = writeln!(self.out, "{}", crate::text::json(&value.to_string()));
         let _ = self.out.flush();
     }
@@ -75,8 +77,8 @@ mod tests {
         assert_eq!(
             lines,
             vec![
-                serde_json::json!({"at": 1500, "event": "weights_verified", "split": {"stable": 950, "canary": 50}}),
-                serde_json::json!({"at": 2000, "event": "promoted"}),
+                serde_json::json!({"schema_version": 1, "at": "1970-01-01T00:00:01Z", "event": "weights_verified", "split": {"stable": 950, "canary": 50, "canary_percent": 5.0}}),
+                serde_json::json!({"schema_version": 1, "at": "1970-01-01T00:00:02Z", "event": "promoted"}),
             ]
         );
     }

@@ -10,6 +10,7 @@
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod schema;
 
 #[cfg(test)]
 mod property_tests;

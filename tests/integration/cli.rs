@@ -107,8 +107,45 @@ async fn output_json_prints_one_json_object_per_line() {
         .expect("a verified write");
     assert_eq!(
         verified["split"],
-        serde_json::json!({"stable": 0, "canary": 999})
+        serde_json::json!({"stable": 0, "canary": 999, "canary_percent": 100.0})
     );
+    // One schema: every line versioned, times as RFC 3339.
+    assert!(events.iter().all(|e| e["schema_version"] == 1), "{stdout}");
+    let at = verified["at"].as_str().expect("a time string");
+    assert!(at.ends_with('Z') && at.contains('T'), "{at}");
+
+    // A failure in JSON mode is a JSON line on stdout too, in the same schema.
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, "name: bad\nsteps: 3\n").expect("write playbook");
+    for command in ["validate", "run", "plan"] {
+        let failed = canary_deploy(&[command, &bad.to_string_lossy(), "--output", "json"]);
+        assert_eq!(failed.status.code(), Some(1));
+        let line: serde_json::Value =
+            serde_json::from_slice(&failed.stdout).expect("one JSON line on stdout");
+        assert_eq!(line["schema_version"], 1);
+        assert_eq!(line["event"], "error");
+        assert_eq!(line["command"], command);
+        assert_eq!(line["problems"][0]["line"], 2, "{line}");
+    }
+    // validate and status answer in JSON when asked.
+    let valid = canary_deploy(&["validate", &path, "--output", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&valid.stdout).expect("JSON");
+    assert_eq!(doc["kind"], "validate");
+    assert_eq!(doc["valid"], true);
+    let status = canary_deploy(&[
+        "status",
+        &path,
+        "--output",
+        "json",
+        "--endpoint-url",
+        endpoint(),
+        "--state-dir",
+        &state,
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&status.stdout).expect("JSON");
+    assert_eq!(doc["kind"], "status");
+    assert_eq!(doc["schema_version"], 1);
+    assert!(doc["record"]["phase"]["phase"] == "promoted", "{doc}");
 }
 
 #[tokio::test]
@@ -195,7 +232,7 @@ async fn sigterm_stops_run_leaving_the_deployment_resumable() {
     assert!(killed.success());
     let output = child.wait_with_output().expect("run exits");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
     assert!(
         stderr.contains("interrupted: traffic stays on the last verified weights"),
         "{stderr}"
