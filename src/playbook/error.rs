@@ -45,22 +45,88 @@ impl fmt::Display for Problem {
     }
 }
 
-/// A playbook that cannot be used: one or more problems, in file order.
+/// A playbook that cannot be used: one or more problems, in file order, each shown with its
+/// source line and a caret under the column once [`PlaybookError::with_source`] gave the text.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{}", render(&self.problems))]
+#[error("{}", render(&self.problems, &self.lines))]
 pub struct PlaybookError {
     pub problems: Vec<Problem>,
+    /// The playbook's lines, when known (for the snippets).
+    pub lines: Vec<String>,
 }
 
 impl PlaybookError {
+    /// `problems` without the source's lines.
+    pub fn of(problems: Vec<Problem>) -> PlaybookError {
+        PlaybookError {
+            problems,
+            lines: Vec::new(),
+        }
+    }
+
     pub fn problems(&self) -> &[Problem] {
         &self.problems
     }
+
+    /// The same problems, shown with the lines of `source` they point at.
+    pub fn with_source(mut self, source: &str) -> PlaybookError {
+        self.lines = source.lines().map(str::to_string).collect();
+        self
+    }
 }
 
-fn render(problems: &[Problem]) -> String {
-    let lines: Vec<String> = problems.iter().map(Problem::to_string).collect();
-    lines.join("\n")
+/// The most characters of a source line shown in a snippet.
+const SNIPPET_WIDTH: usize = 120;
+
+fn render(problems: &[Problem], lines: &[String]) -> String {
+    let shown: Vec<String> = problems
+        .iter()
+        .map(|problem| match snippet(problem, lines) {
+            Some(snippet) => {
+                let text = problem.to_string();
+                match text.split_once("\n") {
+                    Some((head, hint)) => format!("{head}\n{snippet}\n{hint}"),
+                    None => format!("{text}\n{snippet}"),
+                }
+            }
+            None => problem.to_string(),
+        })
+        .collect();
+    shown.join("\n")
+}
+
+/// "   2 | steps: 3\n     |        ^" for a problem at line 2, column 8.
+fn snippet(problem: &Problem, lines: &[String]) -> Option<String> {
+    let at = &problem.location;
+    let number = usize::try_from(at.line).ok()?.checked_sub(1)?;
+    let source = lines.get(number)?;
+    // The user's text, column for column: a tab as a space, any character a terminal or the
+    // Actions log would act on as a replacement character; cut around the column.
+    let chars: Vec<char> = source
+        .chars()
+        .map(|c| match c {
+            '\t' => ' ',
+            c if crate::text::line::is_escaped(c) || matches!(c, '\u{2028}' | '\u{2029}') => {
+                '\u{fffd}'
+            }
+            c => c,
+        })
+        .collect();
+    let column = usize::try_from(at.column).unwrap_or(1).max(1) - 1;
+    let start = column.saturating_sub(SNIPPET_WIDTH / 2);
+    let end = (start + SNIPPET_WIDTH).min(chars.len());
+    let start = start.min(end);
+    let shown: String = chars[start..end]
+        .iter()
+        .collect::<String>()
+        .replace("##[", "#\u{fffd}[");
+    let caret = column.saturating_sub(start).min(shown.chars().count());
+    let gutter = at.line.to_string();
+    Some(format!(
+        "  {gutter} | {shown}\n  {} | {}^",
+        " ".repeat(gutter.len()),
+        " ".repeat(caret)
+    ))
 }
 
 /// Something valid but probably not what was meant.
@@ -256,9 +322,7 @@ impl Diag {
             self.warnings.sort_by_key(|(at, _)| *at);
             Ok(self.warnings.into_iter().map(|(_, w)| w).collect())
         } else {
-            Err(PlaybookError {
-                problems: collapse(self.problems),
-            })
+            Err(PlaybookError::of(collapse(self.problems)))
         }
     }
 }

@@ -11,8 +11,8 @@ pub const MAX_BYTES: u64 = 1024 * 1024;
 
 /// The text of the playbook at `path`; problems name `file`.
 pub(super) fn read(path: &Path, file: &str) -> Result<String, PlaybookError> {
-    let whole_file = |message: String, hint: &str| PlaybookError {
-        problems: vec![Problem {
+    let whole_file = |message: String, hint: &str| {
+        PlaybookError::of(vec![Problem {
             location: Location {
                 file: file.to_string(),
                 line: 0,
@@ -20,7 +20,7 @@ pub(super) fn read(path: &Path, file: &str) -> Result<String, PlaybookError> {
             },
             message,
             hint: hint.to_string(),
-        }],
+        }])
     };
     let cannot_read = |e: std::io::Error| {
         whole_file(

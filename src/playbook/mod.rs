@@ -60,6 +60,11 @@ pub fn load(path: &Path) -> Result<Validated, PlaybookError> {
 
 /// Validate playbook text; `file` is the label used in messages.
 pub fn parse(source: &str, file: &str) -> Result<Validated, PlaybookError> {
+    parse_plain(source, file).map_err(|e| e.with_source(source))
+}
+
+/// [`parse`], its problems without source lines.
+fn parse_plain(source: &str, file: &str) -> Result<Validated, PlaybookError> {
     let doc = yaml::read(source, file)?;
     let mut diag = error::Diag::new(file);
     let plan = validate::plan(&mut diag, &doc, content_hash(source.as_bytes()));
@@ -67,17 +72,15 @@ pub fn parse(source: &str, file: &str) -> Result<Validated, PlaybookError> {
     match plan {
         Some(plan) => Ok(Validated { plan, warnings }),
         // Unreachable by construction (every `None` records a problem); never panic on input.
-        None => Err(PlaybookError {
-            problems: vec![Problem {
-                location: Location {
-                    file: file.to_string(),
-                    line: 1,
-                    column: 1,
-                },
-                message: "the playbook could not be validated".into(),
-                hint: "please report this playbook as a bug in canary-deploy".into(),
-            }],
-        }),
+        None => Err(PlaybookError::of(vec![Problem {
+            location: Location {
+                file: file.to_string(),
+                line: 1,
+                column: 1,
+            },
+            message: "the playbook could not be validated".into(),
+            hint: "please report this playbook as a bug in canary-deploy".into(),
+        }])),
     }
 }
 
@@ -144,12 +147,30 @@ mod tests {
         let lines: Vec<u64> = e.problems.iter().map(|p| p.location.line).collect();
         assert_eq!(lines, vec![1, 2, 5, 7, 9, 12, 13], "{e}");
         let text = e.to_string();
+        // Each problem with its source line and a caret under the column, then the hint.
         assert!(
             text.starts_with(
-                "pb.yaml:1:10: error: `version: 2` is not supported\n  hint: write `version: 1`"
+                "pb.yaml:1:10: error: `version: 2` is not supported\n  1 | version: 2\n    |          ^\n  hint: write `version: 1`"
             ),
             "{text}"
         );
+        assert!(
+            text.contains("  5 |     port: 80\n    |           ^\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_snippet_shows_hostile_source_text_column_for_column_and_inert() {
+        let src = "name: \u{1b}[31mx\u{202e}##[error]\nversion: 1\n";
+        let e = parse(src, "pb.yaml").unwrap_err();
+        let text = e.to_string();
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        assert!(!text.contains("##["), "{text}");
+        assert!(!text.contains('\u{202e}'), "{text}");
     }
 
     #[test]

@@ -10,8 +10,8 @@ const DOCS: &str = "see docs/playbook.md for the format";
 
 /// Parse `source`; a tag, or else the first YAML or type error, becomes the only problem.
 pub(crate) fn read(source: &str, file: &str) -> Result<Sp<PlaybookDoc>, PlaybookError> {
-    let problem = |line: u64, column: u64, message: String, hint: String| PlaybookError {
-        problems: vec![Problem {
+    let problem = |line: u64, column: u64, message: String, hint: String| {
+        PlaybookError::of(vec![Problem {
             location: Location {
                 file: file.to_string(),
                 line,
@@ -19,7 +19,7 @@ pub(crate) fn read(source: &str, file: &str) -> Result<Sp<PlaybookDoc>, Playbook
             },
             message: sanitize(&message),
             hint: sanitize(&hint),
-        }],
+        }])
     };
     if let Some((at, bad)) = super::yaml_scan::refused(source) {
         return Err(problem(at.line, at.column, bad.message, bad.hint));

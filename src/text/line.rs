@@ -31,7 +31,7 @@ pub fn lines(text: &str) -> String {
 /// Whether `c` is shown as its escape: a control character that is not whitespace (C0, DEL,
 /// C1), or a bidirectional mark, embedding, override or isolate (which can make a line read
 /// otherwise than it is).
-pub(super) fn is_escaped(c: char) -> bool {
+pub(crate) fn is_escaped(c: char) -> bool {
     c.is_control()
         || matches!(
             c,

@@ -22,7 +22,7 @@
 //! Reporters and the command line apply these at the point of output, never when the text is
 //! stored: the record keeps what the operator or AWS said.
 
-mod line;
+pub(crate) mod line;
 pub mod markdown;
 pub mod workflow;
 

@@ -123,7 +123,7 @@ async fn a_killed_run_resumes_at_the_same_step_with_the_same_bake_timer(backend:
     assert_eq!(status["record"]["phase"]["phase"], "promoted");
     assert_eq!(
         status["live"],
-        serde_json::json!({"stable": 0, "canary": full})
+        serde_json::json!({"stable": 0, "canary": full, "canary_percent": 100.0})
     );
     let rollback = canary_deploy(
         &["rollback", "--reason", "test: back to stable"],
