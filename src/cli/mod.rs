@@ -15,6 +15,7 @@ mod plan;
 pub mod print;
 mod restart;
 mod run;
+mod shell;
 mod status;
 mod tick_calls;
 mod validate;
@@ -175,6 +176,14 @@ pub enum Command {
         #[command(flatten)]
         why: Why,
     },
+    /// Print a shell completion script (bash, zsh, fish, powershell or elvish), e.g.
+    /// `canary-deploy completions bash > /etc/bash_completion.d/canary-deploy`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `canary-deploy man > canary-deploy.1`.
+    Man,
     /// Replay the playbook over the route's own CloudWatch history, the stable against itself,
     /// and print how often it would have rolled back a canary as healthy as the stable. Reads
     /// only.
@@ -207,6 +216,8 @@ impl Command {
             Command::Resume { .. } => "resume",
             Command::Restart { .. } => "restart",
             Command::Backtest { .. } => "backtest",
+            Command::Completions { .. } => "completions",
+            Command::Man => "man",
             Command::IamPolicy { .. } => "iam-policy",
         }
     }
@@ -324,6 +335,8 @@ pub async fn execute(cli: Cli) -> Exit {
             oncall::execute(OperatorAction::Resume, which, why, &cli.global).await
         }
         Command::Restart { playbook, why } => restart::execute(playbook, why, &cli.global).await,
+        Command::Completions { shell } => shell::completions(*shell),
+        Command::Man => shell::man(),
         Command::Backtest {
             playbook,
             since,
