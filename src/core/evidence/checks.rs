@@ -5,6 +5,9 @@
 //! limit* (the canary's rate against a fixed fraction). Error rates count 5XX responses;
 //! throttles count throttled requests among all requests.
 
+mod shared;
+mod step;
+
 use super::math::{self, Counts};
 use super::text::{self, percent, ratio};
 use super::{Budget, CheckEvidence};
@@ -12,6 +15,8 @@ use crate::core::judge::{CheckOutcome, CheckResult, WindowCounts};
 use crate::core::observe::{Observed, SlowCounts, Traffic};
 use crate::core::plan::{Analysis, Check, CheckKind};
 use crate::core::types::Share;
+use shared::{shared_failure, shared_limit};
+use step::{step_verdict, Undecided};
 
 /// Whether the evidence judge tests this check on counts (the rest are judged per window): the
 /// error checks, and a latency check once it has a threshold to count slow requests against
@@ -388,115 +393,6 @@ fn absolute(
         budget,
         analysis,
     )
-}
-
-/// A window that failed nothing: what the step's verdict is decided on.
-struct Undecided {
-    /// The rate (a fraction) the step's canary counts must be shown below.
-    limit: f64,
-    /// How the limit reads: "stable + 1 pt", "max 1.00%".
-    margin_text: String,
-    /// The regression evidence after this window.
-    regression: f64,
-    /// The counts compared, as the detail begins.
-    compared: String,
-    counts: Option<WindowCounts>,
-}
-
-/// Pass when the step's canary counts show it below the limit, else inconclusive with what
-/// more it needs.
-fn step_verdict(
-    state: &CheckEvidence,
-    undecided: Undecided,
-    budget: Budget,
-    analysis: &Analysis,
-) -> Judged {
-    let Undecided {
-        limit,
-        margin_text,
-        regression,
-        compared,
-        counts,
-    } = undecided;
-    let health = math::rate_below(state.step_canary, limit);
-    let enough = state.step_canary.requests >= analysis.min_requests as f64;
-    if health >= budget.pass_at && enough {
-        return Judged {
-            outcome: CheckOutcome::Pass,
-            detail: format!(
-                "{compared}: below {margin_text} with evidence {} ≥ {} (regression evidence {})",
-                ratio(health),
-                ratio(budget.pass_at),
-                ratio(regression)
-            ),
-            counts,
-        };
-    }
-    let observed_rate = state.step_canary.rate().unwrap_or(0.0);
-    let needs = if health >= budget.pass_at {
-        format!(
-            "needs min_requests {} canary requests in the step",
-            analysis.min_requests
-        )
-    } else {
-        match math::requests_to_show_below(observed_rate, limit, health, budget.pass_at) {
-            Some(more) => format!(
-                "about {} more canary requests to show it below {margin_text}",
-                super::text::count(
-                    more.max(analysis.min_requests as f64 - state.step_canary.requests)
-                )
-            ),
-            None => format!("the canary's rate is too close to {margin_text} to show it below"),
-        }
-    };
-    Judged {
-        outcome: CheckOutcome::Inconclusive,
-        detail: format!(
-            "{compared}: inconclusive (regression evidence {}, rolls back at {}; {needs})",
-            ratio(regression),
-            ratio(budget.fail_at)
-        ),
-        counts,
-    }
-}
-
-/// A failure the stable shares: both the canary and the stable shown above the stable's
-/// baseline, and the canary not shown worse than the stable.
-fn shared_failure(state: &CheckEvidence, budget: Budget) -> Option<Judged> {
-    let baseline = state.baseline?;
-    let base = math::upper_rate(baseline);
-    let stable_up = math::rate_above(state.step_stable, base) >= budget.fail_at;
-    let canary_up = math::rate_above(state.step_canary, base) >= budget.pass_at;
-    let canary_worse = state.share.e_value() >= budget.fail_at;
-    (stable_up && canary_up && !canary_worse).then(|| Judged {
-        outcome: CheckOutcome::Shared,
-        detail: format!(
-            "stable and canary both above the stable's baseline: canary {}, stable {}, baseline \
-             {} before the deployment; neither rollback nor promotion is right",
-            text::counts(state.step_canary),
-            text::counts(state.step_stable),
-            text::counts(baseline)
-        ),
-        counts: None,
-    })
-}
-
-/// A limit the stable fails too: both shown above it in the step, the canary not shown worse
-/// than the stable. (The stable's baseline may hold the same incident, so it cannot tell.)
-fn shared_limit(state: &CheckEvidence, limit: f64, budget: Budget) -> Option<Judged> {
-    let stable_up = math::rate_above(state.step_stable, limit) >= budget.fail_at;
-    let canary_worse = state.share.e_value() >= budget.fail_at;
-    (stable_up && !canary_worse).then(|| Judged {
-        outcome: CheckOutcome::Shared,
-        detail: format!(
-            "stable and canary both above max {}: canary {}, stable {}; neither rollback nor \
-             promotion is right",
-            percent(limit),
-            text::counts(state.step_canary),
-            text::counts(state.step_stable)
-        ),
-        counts: None,
-    })
 }
 
 /// Adds the window's counts to the deployment's and the step's (and the share test, when the
