@@ -132,6 +132,13 @@ pub enum Command {
         /// Print the record as JSON.
         #[arg(long)]
         json: bool,
+        /// Keep watching: read again every `--every` and print what changed, until the
+        /// deployment ends (promoted, rolled back or failed) or Ctrl-C.
+        #[arg(long, conflicts_with = "json")]
+        watch: bool,
+        /// How often `--watch` reads the record and the live weights.
+        #[arg(long, default_value = "10s", value_parser = humantime::parse_duration, requires = "watch")]
+        every: std::time::Duration,
     },
     /// Put all traffic back on the stable target now, at any phase, and verify it.
     Rollback {
@@ -321,7 +328,15 @@ pub async fn execute(cli: Cli) -> Exit {
             start_from,
             skip,
         } => advance::execute(playbook, *start_from, &skip.kinds(), &cli.global).await,
-        Command::Status { which, json } => status::execute(which, *json, &cli.global).await,
+        Command::Status {
+            which,
+            json,
+            watch,
+            every,
+        } => match watch {
+            true => status::watch(which, *every, &cli.global).await,
+            false => status::execute(which, *json, &cli.global).await,
+        },
         Command::Rollback { which, why } => {
             oncall::execute(OperatorAction::Rollback, which, why, &cli.global).await
         }

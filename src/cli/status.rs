@@ -16,6 +16,7 @@ use crate::store::AnyStore;
 use crate::store::Store;
 use crate::text::{self, line};
 use crate::traffic::Router;
+use std::time::Duration;
 
 /// What `status` found: the record (or where it looked), and the live weights or why not.
 struct Found {
@@ -61,6 +62,46 @@ pub async fn execute(which: &Which, json: bool, global: &Global) -> anyhow::Resu
     // status.
     print::out_lines(&shown(&found, plan.as_ref()));
     Ok(Exit::Done)
+}
+
+/// `status --watch`: the status again every `every`, printed when it changed (the clock line
+/// aside), until the deployment ends; Ctrl-C exits 130.
+pub async fn watch(which: &Which, every: Duration, global: &Global) -> anyhow::Result<Exit> {
+    let plan = match &which.playbook {
+        Some(path) => Some(super::load_playbook(path)?),
+        None => None,
+    };
+    which.check_target()?;
+    let session = global.session().await?;
+    let every = every.max(Duration::from_secs(1));
+    let mut last: Option<Vec<String>> = None;
+    loop {
+        let found = match (&plan, &which.target) {
+            (Some(plan), _) => with_playbook(plan, &session).await?,
+            (None, Some(arn)) => with_target(arn, &session).await?,
+            (None, None) => anyhow::bail!("give the playbook or --target <ARN>"),
+        };
+        let lines = shown(&found, plan.as_ref());
+        // The status line counts down every read; a change is anything else.
+        let steady: Vec<String> = lines
+            .iter()
+            .filter(|l| !l.starts_with("step "))
+            .cloned()
+            .collect();
+        if last.as_ref() != Some(&steady) {
+            let mut out = vec![format!("── {} UTC", SystemClock.now().utc())];
+            out.extend(lines);
+            print::out_lines(&out);
+            last = Some(steady);
+        }
+        if found.record.as_ref().is_some_and(|r| r.phase.is_terminal()) {
+            return Ok(Exit::Done);
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = super::interrupt::interrupted() => return Ok(Exit::Interrupted),
+        }
+    }
 }
 
 /// The lines `status` shows of what it found.

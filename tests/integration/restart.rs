@@ -71,6 +71,24 @@ async fn an_ended_deployment_is_reported_then_restarted_and_started_again() {
         record(dir.path(), &playbook).phase,
         Phase::RolledBack { .. }
     ));
+    // `plan` and `status` say the same, from the record.
+    for command in ["plan", "status"] {
+        let shown = text(&run(&[command, &playbook]));
+        assert!(
+            shown.contains("run or advance would: nothing: this revision was rolled back at"),
+            "{command}: {shown}"
+        );
+    }
+    // `status --watch` on an ended deployment shows it once and exits.
+    let watched = run(&["status", &playbook, "--watch", "--every", "1s"]);
+    assert_eq!(watched.status.code(), Some(0), "{}", text(&watched));
+    assert_eq!(
+        text(&watched).matches("── ").count(),
+        1,
+        "{}",
+        text(&watched)
+    );
+    assert!(text(&watched).contains("rolled back"), "{}", text(&watched));
 
     let restarted = run(&["restart", &playbook, "--reason", "fixed the config"]);
     assert_eq!(restarted.status.code(), Some(0), "{}", text(&restarted));
