@@ -71,7 +71,12 @@ pub async fn execute(path: &Path, options: &Options, global: &Global) -> anyhow:
             let doc = crate::report::schema::versioned(report.json());
             println!("{}", text::json(&serde_json::to_string(&doc)?))
         }
-        Output::Human => print::out(&report.human()),
+        Output::Human => {
+            let text = report.human();
+            let lines: Vec<String> = text.lines().map(str::to_string).collect();
+            crate::report::github::report_to_summary("backtest", &lines);
+            print::out(&text)
+        }
     }
     Ok(Exit::Done)
 }

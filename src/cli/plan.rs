@@ -103,7 +103,10 @@ pub async fn execute(
             }
             // Several lines by design, each with its indentation.
             out.push(preflight::render(&preflight));
-            print::out(&out.join("\n"));
+            let text = out.join("\n");
+            let lines: Vec<String> = text.lines().map(str::to_string).collect();
+            crate::report::github::report_to_summary("plan", &lines);
+            print::out(&text);
         }
     }
     Ok(match preflight.passed() {

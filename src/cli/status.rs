@@ -60,7 +60,9 @@ pub async fn execute(which: &Which, json: bool, global: &Global) -> anyhow::Resu
     }
     // One block, a line each: the record's text (reasons, AWS messages) is replayed by every
     // status.
-    print::out_lines(&shown(&found, plan.as_ref()));
+    let lines = shown(&found, plan.as_ref());
+    crate::report::github::report_to_summary("status", &lines);
+    print::out_lines(&lines);
     Ok(Exit::Done)
 }
 

@@ -27,7 +27,7 @@ pub fn execute(path: &Path, output: super::Output) -> anyhow::Result<Exit> {
         println!("{}", crate::text::json(&doc.to_string()));
         return Ok(Exit::Done);
     }
-    super::print::out_lines(&[
+    let lines = [
         format!(
             "{}: valid playbook `{}`: {} steps, {} checks",
             path.display(),
@@ -37,7 +37,9 @@ pub fn execute(path: &Path, output: super::Output) -> anyhow::Result<Exit> {
         ),
         timeline(&plan),
         start(&plan),
-    ]);
+    ];
+    crate::report::github::report_to_summary("validate", &lines);
+    super::print::out_lines(&lines);
     Ok(Exit::Done)
 }
 

@@ -289,4 +289,16 @@ async fn failures_before_the_first_step_are_annotated_and_summarised() {
     assert_obeys_nothing("preflight: stderr", &refused.stderr, true);
     let written = std::fs::read_to_string(&summary).expect("a job summary");
     assert!(written.contains("preflight failed"), "{written}");
+
+    // A command that reports writes its report as the summary: `plan` on the same route.
+    let summary = dir.path().join("summary-plan.md");
+    let planned = in_actions(
+        "actions-preflight",
+        &summary,
+        &["plan", &playbook.to_string_lossy()],
+    );
+    assert_obeys_nothing("plan: stdout", &planned.stdout, false);
+    let written = std::fs::read_to_string(&summary).expect("a job summary");
+    assert!(written.starts_with("### canary-deploy plan"), "{written}");
+    assert!(written.contains("FAIL canary-healthy-targets"), "{written}");
 }

@@ -61,6 +61,17 @@ pub fn failure_summary(command: &str, error: &anyhow::Error) -> String {
     out
 }
 
+/// The job summary of a command that reports rather than deploys (`plan`, `status`,
+/// `validate`, `backtest`): a heading and what it printed, line by line, as text.
+pub fn report_summary(command: &str, lines: &[String]) -> String {
+    let mut out = format!("### canary-deploy {}\n\n", inline(command));
+    for text in lines.iter().filter(|l| !l.trim().is_empty()).take(300) {
+        out.push_str(&format!("- {}\n", inline(text.trim_start())));
+    }
+    out.push('\n');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,6 +84,7 @@ mod tests {
             let error = anyhow::anyhow!("{text}");
             let annotations = failure_annotations(&text, &error);
             prop_assert!(annotations.iter().all(|a| own_annotation(a)), "{annotations:?}");
+            assert_inert_markdown(&report_summary(&text, &[text.clone(), format!("  {text}")]));
             assert_inert_markdown(&failure_summary(&text, &error));
         }
     }

@@ -24,7 +24,7 @@ mod summary;
 mod tables;
 
 pub use annotations::annotation;
-pub use failure::{failure_annotations, failure_summary};
+pub use failure::{failure_annotations, failure_summary, report_summary};
 pub use summary::Summary;
 
 use super::EventSink;
@@ -56,6 +56,21 @@ pub fn report_failure(command: &str, error: &anyhow::Error) {
     }
     if let Some(path) = summary_file(github_actions.as_deref(), summary.as_deref()) {
         if let Err(e) = append(&path, &failure_summary(command, error)) {
+            tracing::warn!(
+                "could not write the GitHub step summary to {}: {e}",
+                path.display()
+            );
+        }
+    }
+}
+
+/// Inside GitHub Actions, what a reporting command (`plan`, `status`, …) printed, as its job
+/// summary.
+pub fn report_to_summary(command: &str, lines: &[String]) {
+    let github_actions = std::env::var("GITHUB_ACTIONS").ok();
+    let summary = std::env::var_os("GITHUB_STEP_SUMMARY");
+    if let Some(path) = summary_file(github_actions.as_deref(), summary.as_deref()) {
+        if let Err(e) = append(&path, &report_summary(command, lines)) {
             tracing::warn!(
                 "could not write the GitHub step summary to {}: {e}",
                 path.display()
