@@ -435,6 +435,8 @@ async fn a_run_waits_through_a_pause_goes_on_after_resume_and_ends_on_rollback()
         );
         std::thread::sleep(Duration::from_millis(200));
     }
+    // Past the claim's settle time: the run ticks on, as the lease test above stops one.
+    std::thread::sleep(Duration::from_millis(1500));
     operator("rollback", "done");
     let output = exits_within(run, Duration::from_secs(30));
     let said = text(&output);
