@@ -148,15 +148,10 @@ fn main() {
             let row = run(name, method, traffic, *n, seed.wrapping_add(i as u64));
             let within_10m = row.rollback_minutes.iter().filter(|m| **m <= 10.0).count();
             println!(
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} / {} |",
+                "| {} | {} | {} | {} | {} / {} |",
                 name,
                 method.as_str(),
-                row.runs,
-                row.percent(row.promoted),
-                row.percent(row.rolled_back),
-                row.percent(row.paused),
-                row.percent(row.unfinished),
-                row.percent(row.unjudged),
+                row.outcome_cells(),
                 row.percent(within_10m),
                 Tally::quantile(&row.rollback_minutes, 0.5),
                 Tally::quantile(&row.rollback_minutes, 0.9),

@@ -198,13 +198,8 @@ impl Report<'_> {
                 method.as_str().to_string()
             };
             out.push(format!(
-                "| {name} | {} | {} | {} | {} | {} | {} | {} |",
-                t.runs,
-                t.percent(t.promoted),
-                t.percent(t.rolled_back),
-                t.percent(t.paused),
-                t.percent(t.unfinished),
-                t.percent(t.unjudged),
+                "| {name} | {} | {} |",
+                t.outcome_cells(),
                 Tally::quantile(&t.promotion_minutes, 0.5)
             ));
         }

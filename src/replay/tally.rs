@@ -38,6 +38,20 @@ impl Tally {
         }
     }
 
+    /// The table cells every report shares: runs, then promoted, rolled back, paused,
+    /// unfinished and with an unjudged step, in percent: "1000 | 99.9% | 0.1% | …".
+    pub fn outcome_cells(&self) -> String {
+        [
+            self.runs.to_string(),
+            self.percent(self.promoted),
+            self.percent(self.rolled_back),
+            self.percent(self.paused),
+            self.percent(self.unfinished),
+            self.percent(self.unjudged),
+        ]
+        .join(" | ")
+    }
+
     /// `n` of the runs in percent, "12.5%".
     pub fn percent(&self, n: usize) -> String {
         format!("{:.1}%", 100.0 * n as f64 / self.runs.max(1) as f64)

@@ -37,20 +37,29 @@ fn windows_with_counts(record: &Record) -> usize {
         .count()
 }
 
-async fn healthy_is_promoted_on_evidence(backend: Backend, name: &str) {
-    let mut s = scenario(backend, name).await;
-    // The stable's baseline: ten minutes of traffic before the deployment starts.
+/// The stable's baseline: ten minutes of traffic before the deployment starts.
+async fn publish_baseline(s: &mut Scenario) {
     for _ in 0..10 {
         s.publish_minute().await;
     }
-    let record = s.run(40).await;
+}
+
+/// Promoted, on at least three judged windows' counts.
+fn assert_promoted_on_evidence(record: &Record) {
     assert!(
         matches!(record.phase, Phase::Promoted { .. }),
         "{:?}\n{:#?}",
         record.phase,
         record.history
     );
-    assert!(windows_with_counts(&record) >= 3, "{:#?}", record.history);
+    assert!(windows_with_counts(record) >= 3, "{:#?}", record.history);
+}
+
+async fn healthy_is_promoted_on_evidence(backend: Backend, name: &str) {
+    let mut s = scenario(backend, name).await;
+    publish_baseline(&mut s).await;
+    let record = s.run(40).await;
+    assert_promoted_on_evidence(&record);
     let last = record.last_verdict.as_ref().expect("a verdict");
     assert_eq!(last.verdict, "pass");
     // The 100 % step was judged, against the stable's rate before the deployment.
@@ -116,9 +125,7 @@ mod lambda_alias {
 #[tokio::test]
 async fn a_failure_the_stable_shares_pauses_with_both_rates_named() {
     let mut s = scenario(Backend::Alb, "ev-shared").await;
-    for _ in 0..10 {
-        s.publish_minute().await;
-    }
+    publish_baseline(&mut s).await;
     s.tick().await;
     // An incident on both targets from the first step on.
     let failing = TargetProfile {
@@ -148,9 +155,7 @@ mod latency_as_counts {
 
     async fn with_baseline(name: &str) -> Scenario {
         let mut s = scenario_with(Backend::Alb, name, LATENCY).await;
-        for _ in 0..10 {
-            s.publish_minute().await;
-        }
+        publish_baseline(&mut s).await;
         s
     }
 
@@ -178,12 +183,6 @@ mod latency_as_counts {
     async fn a_tail_like_the_stables_is_promoted() {
         let mut s = with_baseline("ev-slow-ok").await;
         let record = s.run(40).await;
-        assert!(
-            matches!(record.phase, Phase::Promoted { .. }),
-            "{:?}\n{:#?}",
-            record.phase,
-            record.history
-        );
-        assert!(windows_with_counts(&record) >= 3, "{:#?}", record.history);
+        assert_promoted_on_evidence(&record);
     }
 }

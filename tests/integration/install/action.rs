@@ -4,7 +4,8 @@
 //! are found as the action finds them on GitHub: under GITHUB_SERVER_URL/<action repository>.
 
 use super::fixtures::{
-    archive_name, printed, repo_root, sha256_hex, version_of, Releases, Server, REPOSITORY, VERSION,
+    archive_name, printed, repo_root, served, sha256_hex, version_of, Releases, Server, REPOSITORY,
+    VERSION,
 };
 use std::collections::HashMap;
 use std::os::unix::fs::PermissionsExt;
@@ -148,8 +149,7 @@ fn cargo_install_path(runner: &Runner) -> String {
 
 #[test]
 fn the_action_installs_the_release_of_its_own_tag_without_cargo() {
-    let (releases, _) = Releases::with_binary();
-    let server = Server::start(releases.root.path());
+    let (_releases, server) = served();
     let runner = Runner::new();
 
     let prepared = runner.prepare(&format!("v{VERSION}"), "");
@@ -221,8 +221,7 @@ fn without_a_release_binary_the_version_input_is_built_from_crates_io() {
 
 #[test]
 fn a_ref_that_names_no_release_builds_the_source_without_downloading() {
-    let (releases, _) = Releases::with_binary();
-    let server = Server::start(releases.root.path());
+    let (_releases, server) = served();
     let runner = Runner::new();
 
     // A branch, a commit, a major-version tag and `uses: ./` (no ref) name no release.
@@ -272,8 +271,7 @@ fn the_action_fails_on_a_wrong_checksum_instead_of_building() {
 
 #[test]
 fn a_cached_binary_is_neither_downloaded_nor_built() {
-    let (releases, _) = Releases::with_binary();
-    let server = Server::start(releases.root.path());
+    let (_releases, server) = served();
     let runner = Runner::new();
     let bin = runner.root().join("bin");
     std::fs::create_dir_all(&bin).expect("create the cached bin directory");

@@ -136,6 +136,13 @@ impl Releases {
 
 /// `python3 -m http.server` serving a directory on a free port of 127.0.0.1. Its request log is
 /// kept, so a test can tell whether something was downloaded.
+/// A release of the locally built binary, served: kept alive while both are held.
+pub fn served() -> (Releases, Server) {
+    let (releases, _) = Releases::with_binary();
+    let server = Server::start(releases.root.path());
+    (releases, server)
+}
+
 pub struct Server {
     child: Child,
     port: u16,

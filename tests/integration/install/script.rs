@@ -3,10 +3,18 @@
 //! not exist and 1 for a download that failed, so a caller knows when building is the answer.
 
 use super::fixtures::{
-    entries, free_port, printed, repo_root, sha256_hex, version_of, Releases, Server, VERSION,
+    entries, free_port, printed, repo_root, served, sha256_hex, version_of, Releases, Server,
+    VERSION,
 };
 use std::path::Path;
 use std::process::{Command, Output};
+
+/// A temporary HOME, and the `bin` directory in it to install to.
+fn home_and_bin() -> (tempfile::TempDir, std::path::PathBuf) {
+    let home = tempfile::tempdir().expect("temp home");
+    let to = home.path().join("bin");
+    (home, to)
+}
 
 /// `sh install.sh <args>` with the releases at `releases_url`, HOME at `home`, no CARGO_HOME.
 fn install_sh(releases_url: &str, home: &Path, args: &[&str]) -> Output {
@@ -22,10 +30,8 @@ fn install_sh(releases_url: &str, home: &Path, args: &[&str]) -> Output {
 
 #[test]
 fn install_sh_installs_the_release_binary_and_it_runs() {
-    let (releases, _) = Releases::with_binary();
-    let server = Server::start(releases.root.path());
-    let home = tempfile::tempdir().expect("temp home");
-    let to = home.path().join("bin");
+    let (_releases, server) = served();
+    let (home, to) = home_and_bin();
 
     let output = install_sh(
         &server.releases_url(),
@@ -53,8 +59,7 @@ fn install_sh_installs_the_release_binary_and_it_runs() {
 
 #[test]
 fn install_sh_installs_the_latest_release_to_the_default_directory() {
-    let (releases, _) = Releases::with_binary();
-    let server = Server::start(releases.root.path());
+    let (_releases, server) = served();
     let home = tempfile::tempdir().expect("temp home");
 
     let output = install_sh(&server.releases_url(), home.path(), &[]);
@@ -126,10 +131,8 @@ fn a_wrong_checksum_is_refused_and_nothing_is_installed() {
 
 #[test]
 fn a_missing_release_exits_with_three() {
-    let (releases, _) = Releases::with_binary();
-    let server = Server::start(releases.root.path());
-    let home = tempfile::tempdir().expect("temp home");
-    let to = home.path().join("bin");
+    let (_releases, server) = served();
+    let (home, to) = home_and_bin();
 
     let output = install_sh(
         &server.releases_url(),
