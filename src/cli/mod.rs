@@ -191,6 +191,9 @@ pub enum Command {
     },
     /// Print the man page (roff), e.g. `canary-deploy man > canary-deploy.1`.
     Man,
+    /// Print the playbook's JSON Schema, for editors: save it and name it in the playbook's
+    /// first line, `# yaml-language-server: $schema=playbook.schema.json`.
+    Schema,
     /// Replay the playbook over the route's own CloudWatch history, the stable against itself,
     /// and print how often it would have rolled back a canary as healthy as the stable. Reads
     /// only.
@@ -225,6 +228,7 @@ impl Command {
             Command::Backtest { .. } => "backtest",
             Command::Completions { .. } => "completions",
             Command::Man => "man",
+            Command::Schema => "schema",
             Command::IamPolicy { .. } => "iam-policy",
         }
     }
@@ -352,6 +356,7 @@ pub async fn execute(cli: Cli) -> Exit {
         Command::Restart { playbook, why } => restart::execute(playbook, why, &cli.global).await,
         Command::Completions { shell } => shell::completions(*shell),
         Command::Man => shell::man(),
+        Command::Schema => shell::schema(),
         Command::Backtest {
             playbook,
             since,

@@ -1,6 +1,7 @@
-//! `completions <shell>` and `man`: the command line's own description, as a shell completion
-//! script and as a roff man page, generated from the same clap definition the parser uses (so
-//! neither can drift from the commands and flags that exist).
+//! `completions <shell>`, `man` and `schema`: the command line's own description, as a shell
+//! completion script and as a roff man page, generated from the same clap definition the parser
+//! uses (so neither can drift from the commands and flags that exist); and the playbook's JSON
+//! Schema, generated from the model the parser reads.
 
 use super::{Cli, Exit};
 use clap::CommandFactory;
@@ -19,6 +20,12 @@ pub fn man() -> anyhow::Result<Exit> {
     let mut out = Vec::new();
     clap_mangen::Man::new(Cli::command()).render(&mut out)?;
     std::io::stdout().write_all(&out)?;
+    Ok(Exit::Done)
+}
+
+/// The playbook's JSON Schema on stdout.
+pub fn schema() -> anyhow::Result<Exit> {
+    std::io::stdout().write_all(crate::playbook::playbook_schema_json().as_bytes())?;
     Ok(Exit::Done)
 }
 

@@ -12,10 +12,11 @@ use crate::core::plan::{AlbTarget, CheckKind, NoDataPolicy, Route, TargetGroupRe
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-const INVALID_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/playbooks/invalid");
-const EXAMPLES_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/playbooks");
+pub(crate) const INVALID_DIR: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/playbooks/invalid");
+pub(crate) const EXAMPLES_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/playbooks");
 
-fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(dir) = pending.pop() {
@@ -34,7 +35,7 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn header<'a>(source: &'a str, key: &str, path: &Path) -> &'a str {
+pub(crate) fn header<'a>(source: &'a str, key: &str, path: &Path) -> &'a str {
     source
         .lines()
         .find_map(|l| l.strip_prefix(&format!("# {key}: ")))
@@ -117,7 +118,7 @@ fn every_example_playbook_validates() {
 }
 
 /// The first YAML block after `heading` in the document at `path` (relative to the crate).
-fn yaml_after(path: &str, heading: &str) -> String {
+pub(crate) fn yaml_after(path: &str, heading: &str) -> String {
     let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
         .expect("readable document");
     let from = text.find(heading).expect("the heading") + heading.len();

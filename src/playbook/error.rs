@@ -153,8 +153,8 @@ impl Pos {
     pub const START: Pos = Pos { line: 1, column: 1 };
 }
 
-impl<T> From<&serde_saphyr::Spanned<T>> for Pos {
-    fn from(s: &serde_saphyr::Spanned<T>) -> Pos {
+impl<T> From<&super::model::Sp<T>> for Pos {
+    fn from(s: &super::model::Sp<T>) -> Pos {
         let (line, column) = (s.referenced.line(), s.referenced.column());
         if line == 0 {
             Pos::START

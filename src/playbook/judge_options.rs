@@ -3,6 +3,7 @@
 
 use super::error::{Bad, Diag};
 use super::model::AnalysisDoc;
+use super::schema::METHOD;
 use super::validate::did_you_mean;
 use super::values::{number_in, whole_seconds};
 use crate::core::plan::{Analysis, MaxBake, Method, DEFAULT_BASELINE, DEFAULT_CONFIDENCE};
@@ -73,7 +74,7 @@ fn method(raw: &str) -> Result<Method, Bad> {
         _ => Err(Bad::new(
             format!(
                 "`method: {raw}` is not a judge{}",
-                did_you_mean(raw, &["evidence", "threshold"])
+                did_you_mean(raw, &METHOD)
             ),
             "write `method: evidence` (sequential tests on counts, the default) or `method: \
              threshold` (each window against the limits)",

@@ -11,6 +11,7 @@
 //!   reads its kinds in `checks/builtin` and `checks/custom`)
 //! - `values`, `arn`: single values (durations, percents, names, ARNs)
 //! - `warnings`: valid but probably unintended
+//! - `schema`: the JSON Schema generated from `model`, for editors
 //! - `file`: reading the file (a regular file, at most [`MAX_BYTES`])
 //! - `error`: problems, warnings and their rendering
 
@@ -22,6 +23,7 @@ mod judge_options;
 mod model;
 mod preflight;
 mod route;
+mod schema;
 mod steps;
 mod validate;
 mod values;
@@ -38,6 +40,7 @@ mod test_support;
 
 pub use error::{Location, PlaybookError, Problem, Warning};
 pub use file::MAX_BYTES;
+pub use schema::{playbook_schema_json, COMMITTED_PATH as SCHEMA_PATH};
 
 use crate::core::plan::Plan;
 use sha2::{Digest, Sha256};

@@ -10,11 +10,17 @@ use crate::core::plan::PreflightPolicy;
 use serde::Deserialize;
 
 /// `preflight: { min_healthy_targets: N, warm_starts: bool, skip: [names…] }`, as written.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PreflightDoc {
+    /// The healthy targets each target group needs before the first write (0–1000, default 1).
+    #[schemars(range(min = 0, max = MAX_HEALTHY_TARGETS))]
     pub min_healthy_targets: Option<Sp<i64>>,
+    /// Require provisioned concurrency `READY` on the canary's Lambda function (default false).
     pub warm_starts: Option<Sp<bool>>,
+    /// Preflight checks not to make, by name.
+    #[serde(default)]
+    #[schemars(schema_with = "super::schema::preflight_skip")]
     pub skip: Option<Sp<Vec<Sp<String>>>>,
 }
 

@@ -6,6 +6,7 @@ use super::error::{Bad, Diag, Pos};
 use super::judge_options;
 use super::model::{AnalysisDoc, PlaybookDoc, Sp};
 use super::route::route;
+use super::schema::{NO_DATA, ON_FAILURE, START_FROM};
 use super::steps::steps;
 use super::values::{closest, show_duration, simple_name, whole_seconds};
 use super::warnings::{self, Sites};
@@ -126,7 +127,7 @@ fn start_from(raw: &str) -> Result<StartFrom, Bad> {
         _ => Err(Bad::new(
             format!(
                 "`start_from: {raw}` is not a way to start{}",
-                did_you_mean(raw, &["live", "first_step"])
+                did_you_mean(raw, &START_FROM[..2])
             ),
             "write `start_from: live` (continue from the canary's live weight) or `start_from: first_step` (reset to the first step); leave it out to refuse when the canary already has traffic",
         )),
@@ -140,7 +141,7 @@ fn on_failure(raw: &str) -> Result<OnFailure, Bad> {
         _ => Err(Bad::new(
             format!(
                 "`on_failure: {raw}` is not a failure policy{}",
-                did_you_mean(raw, &["rollback", "pause"])
+                did_you_mean(raw, &ON_FAILURE)
             ),
             "write `on_failure: rollback` or `on_failure: pause`",
         )),
@@ -155,7 +156,7 @@ fn no_data(raw: &str) -> Result<NoDataPolicy, Bad> {
         _ => Err(Bad::new(
             format!(
                 "`no_data: {raw}` is not a no-data policy{}",
-                did_you_mean(raw, &["hold", "fail", "pass"])
+                did_you_mean(raw, &NO_DATA)
             ),
             "write `no_data: hold`, `no_data: fail` or `no_data: pass`",
         )),

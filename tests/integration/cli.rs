@@ -1,4 +1,5 @@
-//! The command line as a user meets it: usage errors, a missing region, and JSON lines.
+//! The command line as a user meets it: usage errors, a missing region, the schema, and JSON
+//! lines.
 
 use crate::emulator::{binary, demo_alb, deploy_command, endpoint};
 use std::process::{Command, Output};
@@ -24,6 +25,30 @@ fn usage_errors_exit_with_two() {
         );
     }
     assert_eq!(canary_deploy(&["--help"]).status.code(), Some(0));
+}
+
+/// `schema` needs no region or credentials, and prints the committed schema, which validates
+/// (the unit tests in `playbook/schema_tests.rs` hold what it accepts and refuses).
+#[test]
+fn schema_prints_the_committed_playbook_schema() {
+    let output = binary()
+        .arg("schema")
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .output()
+        .expect("run canary-deploy schema");
+    assert_eq!(output.status.code(), Some(0));
+    let committed = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schema/playbook.schema.json"
+    ))
+    .expect("the committed schema");
+    assert!(
+        output.stdout == committed,
+        "`schema` differs from the committed copy"
+    );
+    let parsed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(parsed["title"], "canary-deploy playbook");
 }
 
 #[test]
