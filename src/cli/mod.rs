@@ -9,6 +9,7 @@ mod backtest;
 pub mod exit;
 mod forecast_view;
 mod iam_policy;
+mod init;
 pub mod interrupt;
 mod oncall;
 mod plan;
@@ -183,6 +184,9 @@ pub enum Command {
         #[command(flatten)]
         why: Why,
     },
+    /// Draft a starting playbook from a live route: the ARN of an ALB or VPC Lattice listener
+    /// or rule, or of a Lambda alias. Reads only; validates the draft before writing it.
+    Init(init::InitArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell or elvish), e.g.
     /// `canary-deploy completions bash > /etc/bash_completion.d/canary-deploy`.
     Completions {
@@ -225,6 +229,7 @@ impl Command {
             Command::Pause { .. } => "pause",
             Command::Resume { .. } => "resume",
             Command::Restart { .. } => "restart",
+            Command::Init(_) => "init",
             Command::Backtest { .. } => "backtest",
             Command::Completions { .. } => "completions",
             Command::Man => "man",
@@ -354,6 +359,7 @@ pub async fn execute(cli: Cli) -> Exit {
             oncall::execute(OperatorAction::Resume, which, why, &cli.global).await
         }
         Command::Restart { playbook, why } => restart::execute(playbook, why, &cli.global).await,
+        Command::Init(args) => init::execute(args, &cli.global).await,
         Command::Completions { shell } => shell::completions(*shell),
         Command::Man => shell::man(),
         Command::Schema => shell::schema(),

@@ -17,6 +17,7 @@
 
 mod arn;
 mod checks;
+pub mod draft;
 mod error;
 mod file;
 mod judge_options;

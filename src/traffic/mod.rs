@@ -13,6 +13,7 @@
 //! stickiness).
 
 pub mod alb;
+pub mod discover;
 pub mod hub;
 pub mod lambda_alias;
 pub mod lattice;

@@ -25,6 +25,7 @@ mod emulator_extension;
 mod existing_split;
 mod history_fixture;
 mod iam_policy;
+mod init;
 mod install;
 mod judge_evidence;
 mod kill_sweep;

@@ -11,6 +11,7 @@ from canary_emulator.patches import (
     lambda_aliases,
     lambda_provisioned,
     lambda_version_state,
+    lambda_versions,
     resource_tags,
     vpclattice_api,
     vpclattice_targets,
@@ -32,5 +33,6 @@ def apply() -> None:
     vpclattice_targets.apply()
     lambda_provisioned.apply()
     lambda_version_state.apply()
+    lambda_versions.apply()
     elbv2_target_health.apply()
     _applied = True

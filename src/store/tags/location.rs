@@ -23,7 +23,12 @@ impl RecordTags {
     /// listener, or of a Lambda alias. Anything else is refused, saying what to give instead.
     /// Checked on the text alone, so that it makes no AWS call ([`super::target`]).
     pub fn of_arn(arn: &str) -> Result<RecordTags, String> {
-        super::target::check(arn)?;
+        RecordTags::of_arn_given("--target", arn)
+    }
+
+    /// [`RecordTags::of_arn`] of the ARN given with `flag` (`--from` for `init`).
+    pub fn of_arn_given(flag: &str, arn: &str) -> Result<RecordTags, String> {
+        super::target::check_given(flag, arn)?;
         match crate::arn::Arn::parse(arn).map(|a| a.service) {
             Some("elasticloadbalancing") => Ok(RecordTags::Alb {
                 arn: arn.to_string(),
@@ -31,9 +36,9 @@ impl RecordTags {
             Some("vpc-lattice") => Ok(RecordTags::Lattice {
                 arn: arn.to_string(),
             }),
-            Some("lambda") => lambda_alias(arn),
+            Some("lambda") => lambda_alias(flag, arn),
             _ => Err(format!(
-                "--target {} is not the ARN of an ALB or VPC Lattice rule or listener, nor of \
+                "{flag} {} is not the ARN of an ALB or VPC Lattice rule or listener, nor of \
                  a Lambda alias; give the ARN of the resource whose weights the deployment shifts",
                 super::target::shown(arn)
             )),
@@ -54,7 +59,7 @@ impl RecordTags {
 }
 
 /// The location of a Lambda alias ARN's record; a function or version ARN is refused.
-fn lambda_alias(arn: &str) -> Result<RecordTags, String> {
+fn lambda_alias(flag: &str, arn: &str) -> Result<RecordTags, String> {
     match FunctionArn::parse(arn) {
         Some(FunctionArn {
             unqualified,
@@ -65,7 +70,7 @@ fn lambda_alias(arn: &str) -> Result<RecordTags, String> {
             alias: alias.to_string(),
         }),
         _ => Err(format!(
-            "--target {} is not the ARN of a Lambda alias (arn:aws:lambda:<region>:<account>:\
+            "{flag} {} is not the ARN of a Lambda alias (arn:aws:lambda:<region>:<account>:\
              function:<name>:<alias>); give the alias's ARN, not the function's or a version's",
             super::target::shown(arn)
         )),

@@ -14,10 +14,16 @@ const GIVE: &str = "give the ARN of the ALB or VPC Lattice rule or listener, or 
 
 /// Why `text` cannot be a `--target`, or `Ok` when its shape can carry a route (a Lambda ARN
 /// is left to the alias check).
-pub(super) fn check(text: &str) -> Result<(), String> {
-    let bad = |why: &str| Err(format!("--target {} {why}; {GIVE}", shown(text)));
+#[cfg(test)]
+fn check(text: &str) -> Result<(), String> {
+    check_given("--target", text)
+}
+
+/// [`check`] of the ARN given with `flag` (`--target`, `--from`), named so in the messages.
+pub(super) fn check_given(flag: &str, text: &str) -> Result<(), String> {
+    let bad = |why: &str| Err(format!("{flag} {} {why}; {GIVE}", shown(text)));
     if text.trim().is_empty() {
-        return Err(format!("--target is empty; {GIVE}"));
+        return Err(format!("{flag} is empty; {GIVE}"));
     }
     if text.len() > MAX_ARN {
         return bad(&format!(

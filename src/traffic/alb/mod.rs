@@ -15,6 +15,7 @@ pub mod forward;
 mod resolve;
 
 pub use resolve::ResolvedAlb;
+pub(crate) use resolve::{listener_by_arn, rule_by_arn, target_group};
 
 use crate::aws::error::service::ELBV2;
 use crate::core::plan::AlbRoute;

@@ -173,7 +173,10 @@ async fn load_balancer_by_name(client: &Client, name: &str) -> Result<String, Tr
     }
 }
 
-async fn listener_by_arn(client: &Client, listener_arn: &str) -> Result<Listener, TrafficError> {
+pub(crate) async fn listener_by_arn(
+    client: &Client,
+    listener_arn: &str,
+) -> Result<Listener, TrafficError> {
     if arn::listener_arn(listener_arn).as_deref() != Some(listener_arn) {
         return Err(not_an_arn("listener", listener_arn));
     }
@@ -249,7 +252,7 @@ async fn listener_by_port(
     })
 }
 
-async fn rule_by_arn(client: &Client, rule_arn: &str) -> Result<Rule, TrafficError> {
+pub(crate) async fn rule_by_arn(client: &Client, rule_arn: &str) -> Result<Rule, TrafficError> {
     if arn::listener_arn(rule_arn).is_none() || !rule_arn.contains(":listener-rule/") {
         return Err(not_an_arn("listener rule", rule_arn));
     }
@@ -325,7 +328,7 @@ async fn rule_by_priority(
     })
 }
 
-async fn target_group(
+pub(crate) async fn target_group(
     client: &Client,
     reference: &TargetGroupRef,
     role: &str,

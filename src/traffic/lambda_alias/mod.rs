@@ -20,6 +20,7 @@
 
 pub mod arn;
 mod resolve;
+pub(crate) use resolve::{get_alias, routing_of};
 mod resolved;
 pub mod routing;
 mod version;

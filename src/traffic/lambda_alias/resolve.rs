@@ -128,7 +128,7 @@ async fn published(
 }
 
 /// One GetAlias; NotFound when the function or the alias does not exist.
-pub(super) async fn get_alias(
+pub(crate) async fn get_alias(
     client: &Client,
     function: &str,
     alias: &str,
@@ -149,7 +149,7 @@ pub(super) async fn get_alias(
 }
 
 /// The split-carrying part of a GetAlias answer.
-pub(super) fn routing_of(out: &GetAliasOutput) -> AliasRouting {
+pub(crate) fn routing_of(out: &GetAliasOutput) -> AliasRouting {
     let weights = out
         .routing_config()
         .and_then(|r| r.additional_version_weights())

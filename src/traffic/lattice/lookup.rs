@@ -138,7 +138,7 @@ pub(super) async fn list_services(
         .collect())
 }
 
-pub(super) async fn get_listener(
+pub(crate) async fn get_listener(
     client: &Client,
     service_id: &str,
     listener_id: &str,
@@ -177,7 +177,7 @@ pub(super) async fn list_listeners(
         .collect())
 }
 
-pub(super) async fn get_rule(
+pub(crate) async fn get_rule(
     client: &Client,
     service_id: &str,
     listener_id: &str,
@@ -220,7 +220,7 @@ pub(super) async fn list_rules(
         .collect())
 }
 
-pub(super) async fn get_target_group(
+pub(crate) async fn get_target_group(
     client: &Client,
     id: &str,
     shown: &str,

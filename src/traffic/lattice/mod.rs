@@ -13,6 +13,7 @@
 pub mod arn;
 pub mod forward;
 mod lookup;
+pub(crate) use lookup::{get_listener, get_rule, get_target_group};
 mod resolve;
 mod resolved;
 
