@@ -9,7 +9,7 @@ use crate::core::plan::PreflightKind;
 use crate::core::{Phase, Plan};
 use crate::orchestrator::run::OnPause;
 use crate::orchestrator::{LeaseTerms, SystemClock};
-use crate::report::reporter;
+use crate::report::run_reporter;
 use crate::store::{AnyStore, Store};
 use crate::text::line;
 use std::path::Path;
@@ -36,11 +36,13 @@ pub async fn execute(
         "aws calls to resolve the route: {}",
         clients.calls.take().len()
     );
-    let mut sink = CallsPerTick::new(reporter(global.output), clients.calls.clone());
+    let mut sink = CallsPerTick::new(run_reporter(global.output), clients.calls.clone());
     let ran = tokio::select! {
         ran = deployment.run(&SystemClock, &terms, on_pause, &mut sink) => ran,
         _ = super::interrupt::interrupted() => {
-            // The run's future is no longer polled: nothing else saves while the lease goes.
+            // The run's future is dropped: nothing else saves while the lease goes, and the
+            // live view is finished before the hint is printed below it.
+            drop(sink);
             let released = tokio::time::timeout(
                 std::time::Duration::from_secs(15),
                 deployment.release_lease(&terms),
@@ -61,6 +63,7 @@ pub async fn execute(
             return Ok(Exit::Interrupted);
         }
     };
+    drop(sink);
     let record = match ran {
         Ok(record) => record,
         Err(error) => return super::advance::not_acting(error, global.output),

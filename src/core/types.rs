@@ -55,6 +55,12 @@ impl Timestamp {
         let full = self.rfc3339();
         full.get(11..19).map_or(full.clone(), str::to_string)
     }
+
+    /// "14:03:07Z": [`Timestamp::clock`] with its zone, for lines that stand alone (the event
+    /// log of `run`, the live view).
+    pub fn clock_zoned(self) -> String {
+        format!("{}Z", self.clock())
+    }
 }
 
 fn duration_millis(d: std::time::Duration) -> i64 {

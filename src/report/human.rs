@@ -112,7 +112,7 @@ pub fn status_line(record: &Record, plan: &Plan, now: Timestamp) -> String {
 impl<W: Write + Send> EventSink for HumanReporter<W> {
     fn emit(&mut self, event: &Event) {
         let text = line(&describe(&event.kind));
-        let _ = writeln!(self.out, "{}  {text}", event.at.clock());
+        let _ = writeln!(self.out, "{}  {text}", event.at.clock_zoned());
     }
 
     fn waiting(&mut self, why: &str) {
@@ -127,7 +127,7 @@ impl<W: Write + Send> EventSink for HumanReporter<W> {
     fn progress(&mut self, record: &Record, plan: &Plan, now: Timestamp) {
         let shown = line(&status_line(record, plan, now));
         if shown != self.last_line {
-            let _ = writeln!(self.out, "{}  {shown}", now.clock());
+            let _ = writeln!(self.out, "{}  {shown}", now.clock_zoned());
             self.last_line = shown;
         }
         let _ = self.out.flush();
@@ -182,7 +182,7 @@ mod tests {
         drop(reporter);
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "14:01:03  step 2: canary to 50%\n"
+            "14:01:03Z  step 2: canary to 50%\n"
         );
     }
 

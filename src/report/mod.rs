@@ -10,6 +10,7 @@
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod live;
 pub mod schema;
 
 #[cfg(test)]
@@ -38,6 +39,14 @@ pub fn reporter(output: Output) -> Box<dyn EventSink> {
         Output::Json => Box::new(JsonReporter::new(std::io::stdout())),
     };
     github::wrap_from_env(chosen)
+}
+
+/// `run`'s sink: the live view on a terminal ([`live`]), else [`reporter`]'s.
+pub fn run_reporter(output: Output) -> Box<dyn EventSink> {
+    if output == Output::Human && live::wanted() {
+        return github::wrap_from_env(Box::new(live::LiveReporter::new()));
+    }
+    reporter(output)
 }
 
 /// Receives what happens during a tick, and the state after each tick.

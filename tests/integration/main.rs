@@ -47,6 +47,7 @@ mod scenario;
 mod steady_state;
 mod tag_store;
 mod tampered;
+mod terminal;
 mod traffic_errors;
 mod untrusted_text;
 mod windows;
