@@ -1,17 +1,18 @@
-"""Build the WSGI stack (health → request recording → fault injection → RPC v2 CBOR → moto) and
-serve it, threaded, on 127.0.0.1.
+"""Build the WSGI stack (health → scheduler's log → request recording → fault injection → RPC v2
+CBOR → moto) and serve it, threaded, on 127.0.0.1, with the thread that fires due schedules.
 
 moto's ThreadedMotoServer cannot take a wrapped app, so this does what it does (werkzeug
 make_server, threaded, MotoRequestHandler) around our middlewares.
 """
 
 import argparse
+import os
 import sys
 
 from werkzeug.serving import make_server
 
 
-def build_app():
+def build_app(scheduler=None):
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     from canary_emulator import patches
@@ -19,12 +20,16 @@ def build_app():
     from canary_emulator.faults import FaultMiddleware
     from canary_emulator.health import HealthMiddleware
     from canary_emulator.recording import RecordingMiddleware
+    from canary_emulator.scheduler import SchedulerMiddleware
 
     patches.apply()
     # Recording and faults see each request as the client sent it, before the CBOR layer
     # rewrites it; recording first, so a faulted request is recorded too (faults.py says why).
     moto = DomainDispatcherApplication(create_backend_app)
-    return HealthMiddleware(RecordingMiddleware(FaultMiddleware(CborRpcMiddleware(moto))))
+    app = RecordingMiddleware(FaultMiddleware(CborRpcMiddleware(moto)))
+    if scheduler is not None:
+        app = SchedulerMiddleware(app, scheduler)
+    return HealthMiddleware(app)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -38,14 +43,19 @@ def main(argv: list[str] | None = None) -> None:
     from moto.moto_server.werkzeug_app import MotoRequestHandler
 
     from canary_emulator import lifecycle
+    from canary_emulator.scheduler import Scheduler
 
     lifecycle.install_signal_handlers(args.pid_file)
     if args.parent_pid:
         lifecycle.watch_parent(args.parent_pid, args.pid_file)
 
+    period = float(os.environ.get("CANARY_EMULATOR_SCHEDULER_PERIOD", "1"))
+    scheduler = Scheduler(f"http://{args.host}:{args.port}", period)
     server = make_server(
-        args.host, args.port, build_app(), threaded=True, request_handler=MotoRequestHandler
+        args.host, args.port, build_app(scheduler), threaded=True,
+        request_handler=MotoRequestHandler
     )
+    scheduler.start()
     if args.pid_file:
         lifecycle.write_pid_file(args.pid_file)
     print(f"canary_emulator listening on http://{args.host}:{args.port}", file=sys.stderr,

@@ -276,6 +276,7 @@ pub mod service {
     pub const LAMBDA: &str = "lambda";
     pub const CLOUDWATCH: &str = "cloudwatch";
     pub const STS: &str = "sts";
+    pub const SCHEDULER: &str = "scheduler";
 }
 
 #[cfg(test)]

@@ -32,6 +32,8 @@ pub struct Clients {
     /// Only for the operator's identity (GetCallerIdentity), recorded with every command.
     pub sts: aws_sdk_sts::Client,
     pub lambda: aws_sdk_lambda::Client,
+    /// EventBridge Scheduler: the dead-man's switch's one-time schedule.
+    pub scheduler: aws_sdk_scheduler::Client,
     pub calls: CallLog,
 }
 
@@ -53,7 +55,11 @@ impl Clients {
         let lambda = aws_sdk_lambda::config::Builder::from(config)
             .interceptor(calls.clone())
             .build();
+        let scheduler = aws_sdk_scheduler::config::Builder::from(config)
+            .interceptor(calls.clone())
+            .build();
         Clients {
+            scheduler: aws_sdk_scheduler::Client::from_conf(scheduler),
             sts: aws_sdk_sts::Client::from_conf(sts),
             lambda: aws_sdk_lambda::Client::from_conf(lambda),
             elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(elbv2),

@@ -11,7 +11,12 @@ use crate::preflight::{self, Role};
 use crate::traffic::Router;
 use std::path::Path;
 
-pub async fn execute(playbook: &Path, resolve: bool, global: &Global) -> anyhow::Result<Exit> {
+pub async fn execute(
+    playbook: &Path,
+    resolve: bool,
+    switch_role: bool,
+    global: &Global,
+) -> anyhow::Result<Exit> {
     let plan = super::load_playbook(playbook)?;
     let resolved = match resolve {
         true => {
@@ -43,7 +48,22 @@ pub async fn execute(playbook: &Path, resolve: bool, global: &Global) -> anyhow:
     if !notes.is_empty() {
         super::print::err_lines(&notes);
     }
-    let policy = serde_json::to_string_pretty(&generated.policy)?;
+    let policy = match (switch_role, generated.switch_role) {
+        (false, _) => serde_json::to_string_pretty(&generated.policy)?,
+        (true, Some(role)) => {
+            let trust = serde_json::to_string(&iam::switch::trust_policy())?;
+            super::print::err_lines(&[format!(
+                "note: the role {} also needs this trust policy: {trust}",
+                plan.switch.as_ref().map_or("", |s| s.role_arn.as_str())
+            )]);
+            serde_json::to_string_pretty(&role)?
+        }
+        (true, None) => anyhow::bail!(
+            "{} has no `switch:`, so there is no switch role; add `switch: {{ role: <IAM role \
+             ARN> }}` to arm a dead-man's switch",
+            playbook.display()
+        ),
+    };
     println!("{}", crate::text::json(&policy));
     Ok(Exit::Done)
 }

@@ -176,6 +176,10 @@ pub enum Command {
         /// Resolve the route (names to ARNs, as `run` does) and print exact ARNs, not patterns.
         #[arg(long)]
         resolve: bool,
+        /// Print the policy of the dead-man's switch's role (`switch.role`) instead: the one
+        /// write that restores the stable split (its trust policy is said on stderr).
+        #[arg(long)]
+        switch_role: bool,
     },
     /// Deploy the same playbook revision again after its deployment ended (rolled back,
     /// promoted or failed): the next run or advance starts it. Records who and why.
@@ -376,9 +380,11 @@ pub async fn execute(cli: Cli) -> Exit {
             };
             backtest::execute(playbook, &options, &cli.global).await
         }
-        Command::IamPolicy { playbook, resolve } => {
-            iam_policy::execute(playbook, *resolve, &cli.global).await
-        }
+        Command::IamPolicy {
+            playbook,
+            resolve,
+            switch_role,
+        } => iam_policy::execute(playbook, *resolve, *switch_role, &cli.global).await,
     };
     result.unwrap_or_else(|error| {
         crate::report::github::report_failure(cli.command.name(), &error);

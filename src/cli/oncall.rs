@@ -6,6 +6,7 @@
 use super::{Exit, Global, Which, Why};
 use crate::core::{OperatorAction, OperatorCommand, Phase};
 use crate::orchestrator::operate::operate_on_record;
+use crate::orchestrator::switch::Switch;
 use crate::orchestrator::{Clock, OrchestratorError, SystemClock};
 use crate::report::reporter;
 
@@ -34,7 +35,16 @@ pub async fn execute(
         (None, Some(arn)) => {
             let target = session.target(arn).await?;
             let (name, router) = target.router(&session)?;
-            operate_on_record(&router, &target.store, &name, command, now, sink.as_mut()).await
+            let operated =
+                operate_on_record(&router, &target.store, &name, command, now, sink.as_mut()).await;
+            if let Ok(record) = &operated {
+                if let Some(group) = &record.switch_group {
+                    let scheduler = session.clients().scheduler.clone();
+                    let switch = Switch::for_target(scheduler, &name, group);
+                    switch.sync(&router, record, now, sink.as_mut()).await;
+                }
+            }
+            operated
         }
         (None, None) => anyhow::bail!("give the playbook or --target <ARN>"),
     };

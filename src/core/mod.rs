@@ -16,6 +16,7 @@ pub mod plan;
 pub mod record;
 pub mod start;
 pub mod step;
+pub mod switch;
 pub mod types;
 pub mod window;
 

@@ -39,6 +39,22 @@ pub struct Plan {
     /// What `plan`, `run` and `advance` check before the first step (see `crate::preflight`).
     #[serde(default)]
     pub preflight: PreflightPolicy,
+    /// The dead-man's switch, when the playbook has one.
+    #[serde(default)]
+    pub switch: Option<DeadMansSwitch>,
+}
+
+/// The dead-man's switch (`switch:`): while the canary has traffic, a one-time EventBridge
+/// Scheduler schedule at `max_gap` from the last healthy tick restores the stable split through
+/// AWS's own API, so traffic goes back to stable even if every runner is gone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadMansSwitch {
+    /// The role EventBridge Scheduler assumes to make the restoring write.
+    pub role_arn: String,
+    /// The schedule group of the switch's schedule.
+    pub group: String,
+    #[serde(with = "humantime_serde_secs")]
+    pub max_gap: Duration,
 }
 
 /// How a deployment starts when the canary already receives traffic (say a 60/40 split left by

@@ -56,6 +56,10 @@ pub struct Record {
     /// playbook): which target group (or version) is stable and which is the canary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route: Option<ResolvedRoute>,
+    /// The schedule group of the deployment's dead-man's switch, when its playbook has one, so
+    /// that an on-call command with only the resource's ARN disarms it too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub switch_group: Option<String>,
     /// The runner acting on this deployment, and until when; others do not act meanwhile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lease: Option<Lease>,
@@ -213,6 +217,20 @@ pub enum EventKind {
         reason: String,
         by: Option<String>,
     },
+    /// The dead-man's switch is armed: the schedule puts all traffic back on stable at
+    /// `fires_at` unless a tick pushes it forward first.
+    SwitchArmed {
+        schedule: String,
+        fires_at: Timestamp,
+    },
+    /// The dead-man's switch is disarmed (promoted, rolled back, paused).
+    SwitchDisarmed {
+        schedule: String,
+    },
+    /// The dead-man's switch could not be armed, pushed or disarmed (the deployment goes on).
+    SwitchUnavailable {
+        why: String,
+    },
 }
 
 /// One check's counts in one judged window.
@@ -245,6 +263,7 @@ impl Record {
             updated_at: now,
             revision: 0,
             route: None,
+            switch_group: None,
             lease: None,
         }
     }

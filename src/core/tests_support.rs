@@ -79,6 +79,7 @@ impl PlanBuilder {
             on_failure: OnFailure::Rollback,
             start_from: None,
             preflight: Default::default(),
+            switch: None,
         })
     }
     /// 5 % → 25 % → 50 % → 100 %, baking 10, 10, 10 and 0 minutes.

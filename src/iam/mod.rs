@@ -46,6 +46,7 @@
 mod eval;
 mod grants;
 mod lambda;
+pub mod switch;
 #[cfg(test)]
 mod tests;
 
@@ -109,6 +110,9 @@ pub struct Statement {
 pub struct Generated {
     pub policy: Policy,
     pub patterns: Vec<String>,
+    /// With `switch:`, the policy of the role EventBridge Scheduler assumes to make the
+    /// restoring write: exactly the weight write the runner makes.
+    pub switch_role: Option<Policy>,
 }
 
 /// One permission: `action` on `resource`, in the statement named `sid`.
@@ -120,7 +124,7 @@ pub(crate) struct Grant {
 }
 
 /// The statement order: what a reader expects first (the route), last (the identity).
-const SID_ORDER: [&str; 14] = [
+const SID_ORDER: [&str; 16] = [
     "ResolveRoute",
     "Preflight",
     "ReadService",
@@ -134,6 +138,8 @@ const SID_ORDER: [&str; 14] = [
     "WriteDeploymentRecord",
     "ReadMetrics",
     "ReadAlarms",
+    "DeadMansSwitch",
+    "PassSwitchRole",
     "OperatorIdentity",
 ];
 
@@ -150,7 +156,12 @@ pub fn policy(plan: &Plan, resolved: Option<&Resolved>, store: RecordStore) -> G
             lambda::alias_route(plan, route, found.and_then(ResolvedRoute::as_lambda_alias))
         }
     };
+    let switch_role = plan
+        .switch
+        .as_ref()
+        .map(|_| switch::role_policy(&route.grants));
     let mut all = route.grants;
+    all.extend(switch::runner_grants(plan, &route.scope));
     if !matches!(plan.route, Route::LambdaAlias(_)) {
         all.extend(lambda::target_functions(plan, functions, &route.scope));
     }
@@ -171,6 +182,7 @@ pub fn policy(plan: &Plan, resolved: Option<&Resolved>, store: RecordStore) -> G
     Generated {
         policy: assemble(all),
         patterns: patterns.into_iter().collect(),
+        switch_role,
     }
 }
 

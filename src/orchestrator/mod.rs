@@ -22,6 +22,7 @@ mod recovery;
 mod restart;
 pub mod run;
 pub mod setup;
+pub mod switch;
 
 use crate::core::record::PlaybookId;
 use crate::core::{self, EventKind, Inputs, OperatorCommand, Phase, Plan, Record, Timestamp};
@@ -102,12 +103,14 @@ impl OrchestratorError {
     }
 }
 
-/// One deployment: its plan and the three things a tick talks to.
+/// One deployment: its plan, the three things a tick talks to, and its dead-man's switch when
+/// the plan has one.
 pub struct Deployment<R, M, S> {
     pub plan: Plan,
     pub router: R,
     pub metrics: M,
     pub store: S,
+    pub switch: Option<switch::Switch>,
 }
 
 impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M, S> {
@@ -121,7 +124,16 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
     ) -> Result<Record, OrchestratorError> {
         let load = || self.load_or_start(now, true);
         let identity = core::agree::Identity::Playbook;
-        operate::operate(&self.shell(), load, identity, command, now, sink).await
+        let record = operate::operate(&self.shell(), load, identity, command, now, sink).await?;
+        self.sync_switch(&record, now, sink).await;
+        Ok(record)
+    }
+
+    /// The dead-man's switch brought in line with `record` (a no-op without one).
+    async fn sync_switch(&self, record: &Record, now: Timestamp, sink: &mut dyn EventSink) {
+        if let Some(switch) = &self.switch {
+            switch.sync(&self.router, record, now, sink).await;
+        }
     }
 
     /// One runner's tick at `now`, the tick `run` makes each turn, but with no lease taken or
@@ -147,6 +159,7 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
         sink: &mut dyn EventSink,
     ) -> Result<Record, OrchestratorError> {
         record.route = Some(self.router.route());
+        record.switch_group = self.plan.switch.as_ref().map(|s| s.group.clone());
         let live = match self.router.read().await {
             Ok(live) => live,
             Err(error @ TrafficError::UnusableAnswer { .. }) => {
@@ -171,15 +184,17 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             operator: None,
         };
         let (record, actions) = core::step(record, &inputs, &self.plan, now);
-        match shell
+        let record = match shell
             .perform(record, actions, now, recovered || force_save, sink)
             .await
         {
             Err(OrchestratorError::Store(conflict @ StoreError::Conflict { .. })) => {
-                self.yield_to_newer_record(conflict, now, sink).await
+                return self.yield_to_newer_record(conflict, now, sink).await
             }
-            result => result,
-        }
+            result => result?,
+        };
+        self.sync_switch(&record, now, sink).await;
+        Ok(record)
     }
 
     /// A tick whose read of the live weights could not be used pauses the deployment where it

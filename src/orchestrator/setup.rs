@@ -24,10 +24,15 @@ pub fn deployment<S: Store>(
         router.route().dimensions(),
         plan.analysis.period,
     );
+    let switch = plan
+        .switch
+        .clone()
+        .map(|config| super::switch::Switch::new(clients.scheduler.clone(), config, &plan.name));
     Deployment {
         plan,
         router,
         metrics,
         store,
+        switch,
     }
 }

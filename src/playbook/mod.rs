@@ -26,6 +26,7 @@ mod preflight;
 mod route;
 mod schema;
 mod steps;
+mod switch;
 mod validate;
 mod values;
 mod warnings;

@@ -74,6 +74,9 @@ pub(crate) struct PlaybookDoc {
     pub start_from: Option<Sp<String>>,
     /// The checks made before the first write, and which to skip.
     pub preflight: Option<Sp<super::preflight::PreflightDoc>>,
+    /// The dead-man's switch: an EventBridge Scheduler schedule that puts all traffic back on
+    /// stable if no runner ticks for `analysis.max_gap`.
+    pub switch: Option<Sp<super::switch::SwitchDoc>>,
 }
 
 impl PlaybookDoc {
@@ -87,6 +90,7 @@ impl PlaybookDoc {
             && self.on_failure.is_none()
             && self.start_from.is_none()
             && self.preflight.is_none()
+            && self.switch.is_none()
     }
 }
 
@@ -317,6 +321,11 @@ pub(crate) struct AnalysisDoc {
     #[serde(default)]
     #[schemars(schema_with = "js::duration")]
     pub baseline: Option<Sp<String>>,
+    /// With `switch:`, how long the deployment may go without a tick before AWS puts all
+    /// traffic back on stable (default 10m; at least four intervals).
+    #[serde(default)]
+    #[schemars(schema_with = "js::nonzero_duration")]
+    pub max_gap: Option<Sp<String>>,
 }
 
 /// One item of `checks`: an optional name and exactly one kind key (checked in validation, so

@@ -74,6 +74,9 @@ pub(crate) fn plan(d: &mut Diag, doc: &Sp<PlaybookDoc>, content_hash: String) ->
         }
     };
     let analysis = analysis(d, p.analysis.as_ref());
+    let max_gap = p.analysis.as_ref().and_then(|a| a.value.max_gap.as_ref());
+    let interval = analysis.as_ref().map(|a| a.interval);
+    let switch = super::switch::switch(d, p.switch.as_ref(), max_gap, interval, root);
     let checks = match &p.checks {
         Some(c) => checks(d, c, route.as_ref()),
         None => Some(Vec::new()),
@@ -100,6 +103,7 @@ pub(crate) fn plan(d: &mut Diag, doc: &Sp<PlaybookDoc>, content_hash: String) ->
         on_failure: on_failure?,
         start_from: start_from?,
         preflight: preflight?,
+        switch: switch?,
     };
     let sites = Sites {
         analysis: p.analysis.as_ref().map_or(root, Pos::from),

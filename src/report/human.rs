@@ -66,6 +66,17 @@ pub fn describe(kind: &EventKind) -> String {
         },
         EventKind::Failed { why } => format!("FAILED: {why}"),
         EventKind::MetricsUnavailable { why } => format!("metrics unavailable: {why}"),
+        EventKind::SwitchArmed { schedule, fires_at } => format!(
+            "dead-man's switch armed: schedule {schedule} restores the stable split at {} unless a \
+             tick comes first",
+            fires_at.rfc3339()
+        ),
+        EventKind::SwitchDisarmed { schedule } => {
+            format!("dead-man's switch disarmed (schedule {schedule} deleted)")
+        }
+        EventKind::SwitchUnavailable { why } => {
+            format!("WARNING: the dead-man's switch is not armed: {why}")
+        }
         EventKind::Restarted {
             previous,
             reason,

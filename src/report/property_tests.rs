@@ -42,6 +42,12 @@ fn events(texts: &[String]) -> Vec<Event> {
             reason: t(7),
             by: Some(t(8)),
         },
+        EventKind::SwitchArmed {
+            schedule: t(1),
+            fires_at: crate::core::Timestamp(0),
+        },
+        EventKind::SwitchDisarmed { schedule: t(2) },
+        EventKind::SwitchUnavailable { why: t(3) },
         EventKind::OperatorRollback { reason: t(6) },
         EventKind::Operator {
             action: OperatorAction::Pause,

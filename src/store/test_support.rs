@@ -78,6 +78,12 @@ fn event_kind() -> BoxedStrategy<EventKind> {
             .prop_map(|(action, reason, by)| EventKind::Operator { action, reason, by }),
         text().prop_map(|why| EventKind::Failed { why }),
         text().prop_map(|why| EventKind::MetricsUnavailable { why }),
+        (text(), 0i64..4_102_444_800_000).prop_map(|(schedule, at)| EventKind::SwitchArmed {
+            schedule,
+            fires_at: Timestamp(at),
+        }),
+        text().prop_map(|schedule| EventKind::SwitchDisarmed { schedule }),
+        text().prop_map(|why| EventKind::SwitchUnavailable { why }),
         (text(), text(), proptest::option::of(text())).prop_map(|(previous, reason, by)| {
             EventKind::Restarted {
                 previous,
@@ -176,14 +182,18 @@ pub fn record() -> BoxedStrategy<Record> {
             history,
         ),
         (at(), at(), any::<u64>(), prop::option::of(at())),
-        (prop::option::of(route()), prop::option::of(lease)),
+        (
+            prop::option::of(route()),
+            prop::option::of(lease),
+            prop::option::of(text()),
+        ),
     )
         .prop_map(
             |(
                 (playbook, phase, written, in_flight),
                 (judging_live, consecutive_failures, last_verdict, history),
                 (started_at, updated_at, revision, judged_through),
-                (route, lease),
+                (route, lease, switch_group),
             )| Record {
                 version: RECORD_VERSION,
                 playbook,
@@ -200,6 +210,7 @@ pub fn record() -> BoxedStrategy<Record> {
                 updated_at,
                 revision,
                 route,
+                switch_group,
                 lease,
             },
         )

@@ -80,4 +80,12 @@ impl Router for RouteRouter {
             RouteRouter::LambdaAlias(router) => router.route(),
         }
     }
+
+    async fn restore_call(&self) -> Result<crate::traffic::RestoreCall, TrafficError> {
+        match self {
+            RouteRouter::Alb(router) => router.restore_call().await,
+            RouteRouter::Lattice(router) => router.restore_call().await,
+            RouteRouter::LambdaAlias(router) => router.restore_call().await,
+        }
+    }
 }

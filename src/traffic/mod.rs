@@ -17,6 +17,7 @@ pub mod discover;
 pub mod hub;
 pub mod lambda_alias;
 pub mod lattice;
+pub mod restore;
 pub mod route;
 pub mod split;
 #[cfg(test)]
@@ -26,6 +27,7 @@ mod write;
 pub use alb::{AlbRouter, ResolvedAlb};
 pub use hub::RouteRouter;
 pub use lattice::{LatticeResource, LatticeRouter, ResolvedLattice};
+pub use restore::RestoreCall;
 pub use route::ResolvedRoute;
 pub use split::{WeightLimits, ALB_WEIGHTS, LATTICE_WEIGHTS};
 
@@ -160,6 +162,11 @@ pub enum TrafficError {
         cause: Box<TrafficError>,
     },
 
+    /// The dead-man's switch cannot restate this resource's write as one API request (an
+    /// action it does not carry over, such as an ALB authenticate action).
+    #[error("the dead-man's switch cannot restore {resource} by itself: {why}")]
+    NotRestatable { resource: String, why: String },
+
     /// An AWS SDK call failed (after the SDK's own retries).
     #[error(transparent)]
     Aws(#[from] AwsError),
@@ -221,6 +228,19 @@ pub trait Router {
     /// What resolution found, kept in the deployment record so that an operator with only the
     /// resource's ARN can rebuild this router ([`ResolvedRoute::router`]).
     fn route(&self) -> ResolvedRoute;
+
+    /// The one request that puts all traffic back on stable, read from the live resource now,
+    /// as the dead-man's switch's schedule sends it ([`restore`]). A router that cannot say
+    /// refuses.
+    fn restore_call(&self) -> impl Future<Output = Result<RestoreCall, TrafficError>> + Send {
+        let resource = self.describe();
+        async move {
+            Err(TrafficError::NotRestatable {
+                resource,
+                why: "this router has no restoring request".into(),
+            })
+        }
+    }
 }
 
 #[cfg(test)]

@@ -45,6 +45,7 @@ mod route_fixture;
 mod router_contract;
 mod scenario;
 mod steady_state;
+mod switch;
 mod tag_store;
 mod tampered;
 mod terminal;

@@ -178,6 +178,13 @@ impl Router for AlbRouter {
         ResolvedRoute::Alb(self.resolved.clone())
     }
 
+    async fn restore_call(&self) -> Result<crate::traffic::RestoreCall, TrafficError> {
+        let actions = self.fetch().await?;
+        let stable_only = self.edit(&actions, self.split_for(Share::STABLE_ONLY))?;
+        let r = &self.resolved;
+        crate::traffic::restore::alb(&r.listener_arn, r.rule_arn.as_deref(), &stable_only)
+    }
+
     fn describe(&self) -> String {
         let name = |arn: &str| arn::target_group_name(arn).unwrap_or(arn).to_string();
         let stable = name(&self.resolved.stable_arn);

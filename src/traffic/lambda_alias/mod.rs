@@ -189,4 +189,14 @@ impl Router for LambdaAliasRouter {
     fn route(&self) -> ResolvedRoute {
         ResolvedRoute::LambdaAlias(self.resolved.as_ref().clone())
     }
+
+    async fn restore_call(&self) -> Result<crate::traffic::RestoreCall, TrafficError> {
+        let r = &self.resolved;
+        Ok(crate::traffic::restore::lambda_alias(
+            &r.function_arn,
+            &r.alias,
+            &r.alias_arn,
+            &r.stable_version,
+        ))
+    }
 }

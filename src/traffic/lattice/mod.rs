@@ -160,4 +160,26 @@ impl Router for LatticeRouter {
     fn route(&self) -> ResolvedRoute {
         ResolvedRoute::Lattice(self.resolved.clone())
     }
+
+    async fn restore_call(&self) -> Result<crate::traffic::RestoreCall, TrafficError> {
+        let action = self.fetch().await?;
+        let stable_only = self.edit(&action, self.split_for(Share::STABLE_ONLY))?;
+        let r = &self.resolved;
+        let rule = r
+            .rule
+            .as_ref()
+            .map(|rule| (rule.id.as_str(), rule.arn.as_str()));
+        let resource = r.resource();
+        let action = stable_only.ok_or_else(|| TrafficError::NotRestatable {
+            resource,
+            why: "it has no action".into(),
+        })?;
+        crate::traffic::restore::lattice(
+            &r.service.id,
+            &r.listener.id,
+            rule,
+            &r.listener.arn,
+            &action,
+        )
+    }
 }

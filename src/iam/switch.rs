@@ -1,0 +1,102 @@
+//! The dead-man's switch's permissions: the runner's (read, create, move and delete its one
+//! schedule, and pass the switch's role to Scheduler) and the role's own, which is exactly the
+//! weight write the runner makes (the restoring write is that write with the stable's weights).
+
+use super::grants::{grant, Scope};
+use super::{assemble, Grant, Policy};
+use crate::core::switch::schedule_name;
+use crate::core::Plan;
+
+const SCHEDULE_ACTIONS: [&str; 4] = [
+    "scheduler:GetSchedule",
+    "scheduler:CreateSchedule",
+    "scheduler:UpdateSchedule",
+    "scheduler:DeleteSchedule",
+];
+
+/// The runner's grants for `plan`'s switch (none without one).
+pub(super) fn runner_grants(plan: &Plan, scope: &Scope) -> Vec<Grant> {
+    let Some(switch) = &plan.switch else {
+        return Vec::new();
+    };
+    let schedule = format!(
+        "{}schedule/{}/{}",
+        scope.prefix("scheduler"),
+        switch.group,
+        schedule_name(&plan.name)
+    );
+    let mut grants: Vec<Grant> = SCHEDULE_ACTIONS
+        .iter()
+        .map(|action| grant("DeadMansSwitch", action, &schedule))
+        .collect();
+    grants.push(grant("PassSwitchRole", "iam:PassRole", &switch.role_arn));
+    grants
+}
+
+/// The switch role's policy: the route's weight write, on the same resources.
+pub(super) fn role_policy(route_grants: &[Grant]) -> Policy {
+    assemble(
+        route_grants
+            .iter()
+            .filter(|g| g.sid == "WriteWeights")
+            .cloned()
+            .collect(),
+    )
+}
+
+/// The role's trust policy: EventBridge Scheduler may assume it.
+pub fn trust_policy() -> serde_json::Value {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": { "Service": "scheduler.amazonaws.com" },
+            "Action": "sts:AssumeRole"
+        }]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{policy, RecordStore};
+    use crate::playbook::parse;
+
+    #[test]
+    fn the_runner_may_keep_one_schedule_and_the_role_only_write_the_weights() {
+        let yaml = "name: shop\nroute:\n  alb:\n    rule: arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/a/1/2/3\n    stable: s\n    canary: c\nsteps:\n  canary: [10, 100]\n  bake: 1m\nswitch:\n  role: arn:aws:iam::123456789012:role/switch\n";
+        let plan = parse(yaml, "p.yaml").unwrap().plan;
+        let generated = policy(&plan, None, RecordStore::Tags);
+        let schedule =
+            "arn:aws:scheduler:us-east-1:123456789012:schedule/default/canary-deploy-shop";
+        for action in super::SCHEDULE_ACTIONS {
+            assert!(generated.policy.allows(action, schedule), "{action}");
+            assert!(!generated.policy.allows(
+                action,
+                "arn:aws:scheduler:us-east-1:123456789012:schedule/default/other"
+            ));
+        }
+        assert!(generated
+            .policy
+            .allows("iam:PassRole", "arn:aws:iam::123456789012:role/switch"));
+        let role = generated.switch_role.expect("the role's policy");
+        let rule = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/a/1/2/3";
+        assert!(role.allows("elasticloadbalancing:ModifyRule", rule));
+        assert_eq!(role.actions().len(), 1, "{:?}", role.actions());
+        let without = parse(
+            &yaml.replace(
+                "switch:\n  role: arn:aws:iam::123456789012:role/switch\n",
+                "",
+            ),
+            "p.yaml",
+        )
+        .unwrap()
+        .plan;
+        let generated = policy(&without, None, RecordStore::Tags);
+        assert!(generated.switch_role.is_none());
+        assert!(!generated
+            .policy
+            .actions()
+            .iter()
+            .any(|a| a.starts_with("scheduler:")));
+    }
+}
