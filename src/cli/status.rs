@@ -18,11 +18,25 @@ use crate::text::{self, line};
 use crate::traffic::Router;
 use std::time::Duration;
 
-/// What `status` found: the record (or where it looked), and the live weights or why not.
+/// What `status` found: the record (or where it looked), the live weights or why not, and the
+/// dead-man's switch (when the deployment has one: armed until when, or why unknown).
 struct Found {
     record: Option<Record>,
     looked_in: String,
     live: Result<Split, String>,
+    switch: Option<(String, Result<Option<String>, String>)>,
+}
+
+/// The switch of deployment `name` in schedule `group`: its schedule and when it fires.
+async fn switch_state(
+    session: &Session,
+    name: &str,
+    group: Option<&str>,
+) -> Option<(String, Result<Option<String>, String>)> {
+    let group = group?;
+    let scheduler = session.clients().scheduler.clone();
+    let switch = crate::orchestrator::switch::Switch::for_target(scheduler, name, group);
+    Some((format!("{group}/{}", switch.name), switch.fires_at().await))
 }
 
 pub async fn execute(which: &Which, json: bool, global: &Global) -> anyhow::Result<Exit> {
@@ -46,11 +60,16 @@ pub async fn execute(which: &Which, json: bool, global: &Global) -> anyhow::Resu
             Ok(split) => (Some(split), None),
             Err(error) => (None, Some(error)),
         };
+        let switch = found.switch.as_ref().map(|(schedule, state)| match state {
+            Ok(fires_at) => serde_json::json!({ "schedule": schedule, "fires_at": fires_at }),
+            Err(error) => serde_json::json!({ "schedule": schedule, "error": error }),
+        });
         let mut status = crate::report::schema::versioned(serde_json::json!({
             "kind": "status",
             "live": live,
             "live_error": live_error,
             "next": next,
+            "switch": switch,
         }));
         // The record as stored (its own format: times in milliseconds, raw weights), so a
         // script can read it back as the tool does.
@@ -136,6 +155,13 @@ fn shown(found: &Found, plan: Option<&Plan>) -> Vec<String> {
         }
         (None, None) => out.push(format!("no deployment recorded in {}", found.looked_in)),
     }
+    out.extend(found.switch.as_ref().map(|(schedule, state)| match state {
+        Ok(Some(at)) => format!(
+            "dead-man's switch: armed, schedule {schedule} restores the stable split at {at}"
+        ),
+        Ok(None) => format!("dead-man's switch: not armed (no schedule {schedule})"),
+        Err(error) => format!("dead-man's switch: unknown ({error})"),
+    }));
     out
 }
 
@@ -154,10 +180,12 @@ async fn with_playbook(plan: &Plan, session: &Session) -> anyhow::Result<Found> 
             ),
         },
     };
+    let group = plan.switch.as_ref().map(|s| s.group.as_str());
     Ok(Found {
         record: store.load(&plan.name).await?,
         looked_in: store.location(&plan.name),
         live,
+        switch: switch_state(session, &plan.name, group).await,
     })
 }
 
@@ -168,10 +196,18 @@ async fn with_target(arn: &str, session: &Session) -> anyhow::Result<Found> {
         Ok((_, router)) => router.read().await.map_err(|e| e.to_string()),
         Err(error) => Err(error.to_string()),
     };
+    let switch = match &target.record {
+        Some(record) => {
+            let group = record.switch_group.as_deref();
+            switch_state(session, &record.playbook.name, group).await
+        }
+        None => None,
+    };
     Ok(Found {
         record: target.record,
         looked_in: format!("the tags of {arn}"),
         live,
+        switch,
     })
 }
 

@@ -136,6 +136,15 @@ impl Switch {
         }
     }
 
+    /// For `status`: when the armed switch restores the stable split (`Ok(None)`: not armed;
+    /// a schedule whose time cannot be read says so).
+    pub async fn fires_at(&self) -> Result<Option<String>, String> {
+        Ok(self.read().await?.map(|armed| match armed.fires_at {
+            Some(at) => at.rfc3339(),
+            None => "an unreadable time (the schedule was edited)".to_string(),
+        }))
+    }
+
     /// The schedule as AWS holds it; `None` when there is none.
     async fn read(&self) -> Result<Option<Armed>, String> {
         let out = self

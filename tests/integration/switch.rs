@@ -188,6 +188,22 @@ async fn an_operators_pause_disarms_the_switch() {
         schedule_exists("switch-pause").await
     })
     .await;
+    let status = |dir: &Path| {
+        let out = binary()
+            .arg("status")
+            .arg(&path)
+            .args(["--endpoint-url", endpoint()])
+            .arg("--state-dir")
+            .arg(dir.join("state"))
+            .output()
+            .expect("status");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let armed = status(dir.path());
+    assert!(
+        armed.contains("dead-man's switch: armed, schedule default/canary-deploy-switch-pause"),
+        "{armed}"
+    );
     let paused = binary()
         .arg("pause")
         .arg(&path)
