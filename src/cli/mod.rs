@@ -7,6 +7,7 @@
 mod advance;
 mod backtest;
 pub mod exit;
+mod failure;
 mod forecast_view;
 mod iam_policy;
 mod init;
@@ -386,47 +387,7 @@ pub async fn execute(cli: Cli) -> Exit {
             switch_role,
         } => iam_policy::execute(playbook, *resolve, *switch_role, &cli.global).await,
     };
-    result.unwrap_or_else(|error| {
-        crate::report::github::report_failure(cli.command.name(), &error);
-        if cli.global.output == Output::Json {
-            // A pipeline reading stdout sees the failure too, in the same schema.
-            let doc = crate::report::schema::versioned(error_document(cli.command.name(), &error));
-            println!("{}", crate::text::json(&doc.to_string()));
-        }
-        // A playbook's problems each begin with `file:line:column: error:` already.
-        match error.downcast_ref::<crate::playbook::PlaybookError>() {
-            Some(problems) => print::err(&problems.to_string()),
-            None => print::err(&format!("error: {error:#}")),
-        }
-        Exit::Error
-    })
-}
-
-/// A failed command as JSON: its message, and a playbook's problems one by one.
-fn error_document(command: &str, error: &anyhow::Error) -> serde_json::Value {
-    let problems: Vec<serde_json::Value> = error
-        .downcast_ref::<crate::playbook::PlaybookError>()
-        .map(|p| {
-            p.problems()
-                .iter()
-                .map(|problem| {
-                    serde_json::json!({
-                        "file": problem.location.file,
-                        "line": problem.location.line,
-                        "column": problem.location.column,
-                        "message": problem.message,
-                        "hint": problem.hint,
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    serde_json::json!({
-        "event": "error",
-        "command": command,
-        "message": format!("{error:#}"),
-        "problems": problems,
-    })
+    result.unwrap_or_else(|error| failure::report(cli.command.name(), cli.global.output, &error))
 }
 
 /// Prints why the command line could not be parsed (through [`mod@print`]: clap echoes the

@@ -2,7 +2,7 @@
 //! `at(now + max_gap)`, whose universal target is the request that puts all traffic back on
 //! stable ([`crate::traffic::restore`]), read from the live resource when it is armed. After
 //! every tick and operator command [`Switch::sync`] reads the schedule (GetSchedule), asks
-//! [`core::switch::decide`] what to do, and creates, moves or deletes it. If every runner dies,
+//! [`crate::core::switch::decide`] what to do, and creates, moves or deletes it. If every runner dies,
 //! AWS itself makes the restoring write at the schedule's time, and the schedule deletes itself
 //! (ActionAfterCompletion DELETE).
 //!
@@ -21,6 +21,29 @@ use aws_sdk_scheduler::types::{
     Target,
 };
 use aws_sdk_scheduler::Client;
+
+/// CreateSchedule and UpdateSchedule take the same whole definition (their builders are two
+/// types): the switch's schedule, firing once at `$fires_at` with `$target`.
+macro_rules! schedule {
+    ($switch:expr, $operation:ident(), $target:expr, $fires_at:expr) => {
+        $switch
+            .client
+            .$operation()
+            .name(&$switch.name)
+            .group_name(&$switch.config.group)
+            .description(DESCRIPTION)
+            .schedule_expression(at($fires_at))
+            .schedule_expression_timezone("UTC")
+            .flexible_time_window(off()?)
+            .state(ScheduleState::Enabled)
+            .action_after_completion(ActionAfterCompletion::Delete)
+            .target($target)
+    };
+}
+
+/// The schedule's description, for whoever finds it in the console.
+const DESCRIPTION: &str = "canary-deploy dead-man's switch: puts all traffic back on stable at \
+                           this time unless the deployment's runner pushes it forward first";
 
 /// How long Scheduler keeps retrying a restoring write that fails (its maximum is 24 h).
 const RETRY_FOR_SECONDS: i32 = 3_600;
@@ -170,18 +193,7 @@ impl Switch {
     }
 
     async fn create(&self, target: Target, fires_at: Timestamp) -> Result<(), String> {
-        let out = self
-            .client
-            .create_schedule()
-            .name(&self.name)
-            .group_name(&self.config.group)
-            .description(self.description())
-            .schedule_expression(at(fires_at))
-            .schedule_expression_timezone("UTC")
-            .flexible_time_window(off()?)
-            .state(ScheduleState::Enabled)
-            .action_after_completion(ActionAfterCompletion::Delete)
-            .target(target.clone())
+        let out = schedule!(self, create_schedule(), target.clone(), fires_at)
             .send()
             .await;
         match out {
@@ -199,17 +211,7 @@ impl Switch {
 
     /// UpdateSchedule replaces the whole definition: the same target, a new time.
     async fn update(&self, target: Target, fires_at: Timestamp) -> Result<(), String> {
-        self.client
-            .update_schedule()
-            .name(&self.name)
-            .group_name(&self.config.group)
-            .description(self.description())
-            .schedule_expression(at(fires_at))
-            .schedule_expression_timezone("UTC")
-            .flexible_time_window(off()?)
-            .state(ScheduleState::Enabled)
-            .action_after_completion(ActionAfterCompletion::Delete)
-            .target(target)
+        schedule!(self, update_schedule(), target, fires_at)
             .send()
             .await
             .map(|_| ())
@@ -234,12 +236,6 @@ impl Switch {
             }
             Err(e) => Err(self.aws_error("DeleteSchedule", &e)),
         }
-    }
-
-    fn description(&self) -> String {
-        "canary-deploy dead-man's switch: puts all traffic back on stable at this time unless \
-         the deployment's runner pushes it forward first"
-            .to_string()
     }
 
     fn aws_error<E, R>(

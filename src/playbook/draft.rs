@@ -143,11 +143,11 @@ pub fn render(draft: &Draft) -> String {
         steps.join(", "),
         show_duration(draft.bake).replace(' ', "")
     );
-    out.push_str(checks(&draft.route));
+    out.push_str(&checks(&draft.route));
     out
 }
 
-fn checks(route: &DraftRoute) -> &'static str {
+fn checks(route: &DraftRoute) -> String {
     const COMMON: &str = "  - name: errors-vs-stable
     error_rate_vs_stable: { max_delta_percent: 1 }
   - name: errors
@@ -155,18 +155,12 @@ fn checks(route: &DraftRoute) -> &'static str {
   - name: p99-vs-stable
     latency_vs_stable: { percentile: p99, max_ratio: 1.2 }
 ";
-    const LAMBDA: &str = "  - name: errors-vs-stable
-    error_rate_vs_stable: { max_delta_percent: 1 }
-  - name: errors
-    error_rate: { max_percent: 5 }
-  - name: p99-vs-stable
-    latency_vs_stable: { percentile: p99, max_ratio: 1.2 }
-  - name: throttles
+    const THROTTLES: &str = "  - name: throttles
     throttles: { max_percent: 1 }
 ";
     match route {
-        DraftRoute::LambdaAlias { .. } => LAMBDA,
-        _ => COMMON,
+        DraftRoute::LambdaAlias { .. } => format!("{COMMON}{THROTTLES}"),
+        _ => COMMON.to_string(),
     }
 }
 

@@ -28,21 +28,6 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
     }
 }
 
-impl<T: schemars::JsonSchema> schemars::JsonSchema for Sp<T> {
-    fn inline_schema() -> bool {
-        T::inline_schema()
-    }
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        T::schema_name()
-    }
-    fn schema_id() -> std::borrow::Cow<'static, str> {
-        T::schema_id()
-    }
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        T::json_schema(generator)
-    }
-}
-
 /// A canary-deploy playbook: the route whose traffic moves, the steps, and the checks that
 /// judge each step. Reference: docs/playbook.md.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -221,22 +206,6 @@ pub(crate) struct StepDoc {
     #[serde(default)]
     #[schemars(schema_with = "js::duration")]
     pub bake: Option<Sp<String>>,
-}
-
-/// A bare percent or `{percent, bake}`; the `Text` variant is an error, so not in the schema.
-impl schemars::JsonSchema for StepItem {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "StepItem".into()
-    }
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        let detailed = generator.subschema_for::<StepDoc>();
-        schemars::json_schema!({
-            "anyOf": [
-                {"type": "number", "minimum": 0.1, "maximum": 100},
-                detailed,
-            ]
-        })
-    }
 }
 
 impl<'de> Deserialize<'de> for StepItem {
@@ -428,19 +397,6 @@ pub(crate) struct MetricDoc {
 /// `dimensions: {Name: value, ...}` in the order written.
 #[derive(Debug, Default)]
 pub(crate) struct Dimensions(pub Vec<(Sp<String>, Sp<String>)>);
-
-impl schemars::JsonSchema for Dimensions {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Dimensions".into()
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "object",
-            "additionalProperties": {"type": ["string", "number", "boolean"]},
-            "maxProperties": 30
-        })
-    }
-}
 
 impl<'de> Deserialize<'de> for Dimensions {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

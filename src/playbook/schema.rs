@@ -210,6 +210,52 @@ pub(crate) fn preflight_skip(_: &mut schemars::SchemaGenerator) -> Schema {
     })
 }
 
+/// A spanned value's schema is the value's.
+impl<T: schemars::JsonSchema> schemars::JsonSchema for super::model::Sp<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        T::schema_id()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
+    }
+}
+
+/// A bare percent or `{percent, bake}`; the `Text` variant is an error, so not in the schema.
+impl schemars::JsonSchema for super::model::StepItem {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "StepItem".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let detailed = generator.subschema_for::<super::model::StepDoc>();
+        schemars::json_schema!({
+            "anyOf": [
+                {"type": "number", "minimum": 0.1, "maximum": 100},
+                detailed,
+            ]
+        })
+    }
+}
+
+/// `dimensions: {Name: value}`: CloudWatch allows 30; YAML may read a value as a number.
+impl schemars::JsonSchema for super::model::Dimensions {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Dimensions".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "additionalProperties": {"type": ["string", "number", "boolean"]},
+            "maxProperties": 30
+        })
+    }
+}
+
 #[cfg(test)]
 #[path = "schema_tests.rs"]
 mod tests;

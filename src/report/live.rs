@@ -3,7 +3,7 @@
 //! log (indicatif), in colour unless `NO_COLOR` is set or the terminal cannot show it (console).
 //! Not a terminal (a pipe, a file, a CI log): [`super::HumanReporter`]'s plain lines, with no
 //! escape sequence at all. What the view shows is computed by [`view`] (pure, tested); this
-//! module only draws it. Text from outside reaches the view through [`crate::text::line`], as
+//! module only draws it. Text from outside reaches the view through [`crate::text::line()`], as
 //! on every sink.
 
 use super::human::describe;

@@ -19,7 +19,7 @@ fn check(text: &str) -> Result<(), String> {
     check_given("--target", text)
 }
 
-/// [`check`] of the ARN given with `flag` (`--target`, `--from`), named so in the messages.
+/// The check of the ARN given with `flag` (`--target`, `--from`), named so in the messages.
 pub(super) fn check_given(flag: &str, text: &str) -> Result<(), String> {
     let bad = |why: &str| Err(format!("{flag} {} {why}; {GIVE}", shown(text)));
     if text.trim().is_empty() {
