@@ -21,6 +21,7 @@ use aws_sdk_scheduler::types::{
     Target,
 };
 use aws_sdk_scheduler::Client;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 /// CreateSchedule and UpdateSchedule take the same whole definition (their builders are two
 /// types): the switch's schedule, firing once at `$fires_at` with `$target`.
@@ -182,12 +183,7 @@ impl Switch {
                 fires_at: out.schedule_expression().and_then(parse_at),
                 target: out.target().cloned(),
             })),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_resource_not_found_exception()) =>
-            {
-                Ok(None)
-            }
+            Err(e) if not_found(&e) => Ok(None),
             Err(e) => Err(self.aws_error("GetSchedule", &e)),
         }
     }
@@ -228,12 +224,7 @@ impl Switch {
             .await;
         match out {
             Ok(_) => Ok(()),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_resource_not_found_exception()) =>
-            {
-                Ok(())
-            }
+            Err(e) if not_found(&e) => Ok(()),
             Err(e) => Err(self.aws_error("DeleteSchedule", &e)),
         }
     }
@@ -256,6 +247,15 @@ impl Switch {
 struct Armed {
     fires_at: Option<Timestamp>,
     target: Option<Target>,
+}
+
+/// Scheduler's answer that the schedule does not exist (GetSchedule, DeleteSchedule).
+fn not_found<E: ProvideErrorMetadata, R>(
+    e: &aws_smithy_runtime_api::client::result::SdkError<E, R>,
+) -> bool {
+    e.as_service_error()
+        .and_then(ProvideErrorMetadata::code)
+        .is_some_and(|code| code == "ResourceNotFoundException")
 }
 
 fn off() -> Result<FlexibleTimeWindow, String> {

@@ -3,7 +3,7 @@
 //! split restored by AWS alone within `max_gap` plus one scheduler pass; a healthy run that
 //! keeps ticking is never touched and leaves no schedule behind; an operator's pause disarms it.
 
-use crate::emulator::{binary, demo_alb, endpoint, sdk_config, DemoAlb};
+use crate::emulator::{binary, demo_alb, deploy_command, endpoint, sdk_config, DemoAlb};
 use crate::emulator_control::control;
 use std::path::Path;
 use std::process::{Child, Stdio};
@@ -29,12 +29,7 @@ fn playbook(
 }
 
 fn spawn_run(playbook: &Path, state: &Path) -> Child {
-    binary()
-        .arg("run")
-        .arg(playbook)
-        .args(["--endpoint-url", endpoint()])
-        .arg("--state-dir")
-        .arg(state)
+    deploy_command("run", playbook, endpoint(), state)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -136,12 +131,7 @@ async fn a_killed_runner_has_its_canary_put_back_on_stable_by_the_switch() {
     );
 
     // A runner that comes back does not fight the switch's write: it sees the drift and pauses.
-    let back = binary()
-        .arg("advance")
-        .arg(&path)
-        .args(["--endpoint-url", endpoint()])
-        .arg("--state-dir")
-        .arg(dir.path().join("state"))
+    let back = deploy_command("advance", &path, endpoint(), &dir.path().join("state"))
         .output()
         .expect("advance");
     let said = String::from_utf8_lossy(&back.stdout);
@@ -189,12 +179,7 @@ async fn an_operators_pause_disarms_the_switch() {
     })
     .await;
     let status = |dir: &Path| {
-        let out = binary()
-            .arg("status")
-            .arg(&path)
-            .args(["--endpoint-url", endpoint()])
-            .arg("--state-dir")
-            .arg(dir.join("state"))
+        let out = deploy_command("status", &path, endpoint(), &dir.join("state"))
             .output()
             .expect("status");
         String::from_utf8_lossy(&out.stdout).into_owned()
@@ -204,12 +189,8 @@ async fn an_operators_pause_disarms_the_switch() {
         armed.contains("dead-man's switch: armed, schedule default/canary-deploy-switch-pause"),
         "{armed}"
     );
-    let paused = binary()
-        .arg("pause")
-        .arg(&path)
-        .args(["--reason", "investigating", "--endpoint-url", endpoint()])
-        .arg("--state-dir")
-        .arg(&state)
+    let paused = deploy_command("pause", &path, endpoint(), &state)
+        .args(["--reason", "investigating"])
         .output()
         .expect("pause");
     assert_eq!(

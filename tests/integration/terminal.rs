@@ -3,7 +3,7 @@
 //! the view but drops the colours; written to a file or a pipe, the output is plain lines with
 //! no escape sequence at all, and the event times carry their zone.
 
-use crate::emulator::{binary, demo_alb, endpoint};
+use crate::emulator::{demo_alb, deploy_command, endpoint};
 use std::fs::File;
 use std::io::Read;
 use std::os::fd::{FromRawFd, OwnedFd};
@@ -70,13 +70,8 @@ fn on_terminal(mut command: Command) -> (Option<i32>, String) {
 }
 
 fn run_command(playbook: &Path, state: &Path) -> Command {
-    let mut command = binary();
+    let mut command = deploy_command("run", playbook, endpoint(), state);
     command
-        .arg("run")
-        .arg(playbook)
-        .args(["--endpoint-url", endpoint()])
-        .arg("--state-dir")
-        .arg(state)
         .env("TERM", "xterm-256color")
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR")
