@@ -15,6 +15,7 @@ pub mod playbook;
 pub mod preflight;
 pub mod replay;
 pub mod report;
+pub mod runner;
 pub mod session;
 pub mod simulator;
 pub mod store;

@@ -277,6 +277,7 @@ pub mod service {
     pub const CLOUDWATCH: &str = "cloudwatch";
     pub const STS: &str = "sts";
     pub const SCHEDULER: &str = "scheduler";
+    pub const S3: &str = "s3";
 }
 
 #[cfg(test)]

@@ -34,6 +34,8 @@ pub struct Clients {
     pub lambda: aws_sdk_lambda::Client,
     /// EventBridge Scheduler: the dead-man's switch's one-time schedule.
     pub scheduler: aws_sdk_scheduler::Client,
+    /// S3: only the Lambda runner's read of a playbook kept there (`s3://bucket/key`).
+    pub s3: aws_sdk_s3::Client,
     pub calls: CallLog,
 }
 
@@ -58,7 +60,13 @@ impl Clients {
         let scheduler = aws_sdk_scheduler::config::Builder::from(config)
             .interceptor(calls.clone())
             .build();
+        let s3 = aws_sdk_s3::config::Builder::from(config)
+            .interceptor(calls.clone())
+            // A custom endpoint (a local emulator) has no bucket subdomains.
+            .force_path_style(config.endpoint_url().is_some())
+            .build();
         Clients {
+            s3: aws_sdk_s3::Client::from_conf(s3),
             scheduler: aws_sdk_scheduler::Client::from_conf(scheduler),
             sts: aws_sdk_sts::Client::from_conf(sts),
             lambda: aws_sdk_lambda::Client::from_conf(lambda),

@@ -17,6 +17,8 @@ mod plan;
 pub mod print;
 mod restart;
 mod run;
+mod runner_tick;
+mod schedule;
 mod shell;
 mod status;
 mod tick_calls;
@@ -192,6 +194,16 @@ pub enum Command {
     /// Draft a starting playbook from a live route: the ARN of an ALB or VPC Lattice listener
     /// or rule, or of a Lambda alias. Reads only; validates the draft before writing it.
     Init(init::InitArgs),
+    /// Tick on AWS with no runner of your own: create (or update) the deployment's EventBridge
+    /// Scheduler schedule, which invokes the runner function (deploy/runner.yaml) every
+    /// `analysis.interval` in whole minutes; the runner deletes it when the deployment ends.
+    Schedule(schedule::ScheduleArgs),
+    /// Run the Lambda runner's handler here, once, on an event (a JSON file, or - for standard
+    /// input) as a schedule sends it; prints the tick's outcome as JSON.
+    RunnerTick {
+        #[arg(value_name = "EVENT")]
+        event: PathBuf,
+    },
     /// Print a shell completion script (bash, zsh, fish, powershell or elvish), e.g.
     /// `canary-deploy completions bash > /etc/bash_completion.d/canary-deploy`.
     Completions {
@@ -235,6 +247,8 @@ impl Command {
             Command::Resume { .. } => "resume",
             Command::Restart { .. } => "restart",
             Command::Init(_) => "init",
+            Command::Schedule(_) => "schedule",
+            Command::RunnerTick { .. } => "runner-tick",
             Command::Backtest { .. } => "backtest",
             Command::Completions { .. } => "completions",
             Command::Man => "man",
@@ -365,6 +379,8 @@ pub async fn execute(cli: Cli) -> Exit {
         }
         Command::Restart { playbook, why } => restart::execute(playbook, why, &cli.global).await,
         Command::Init(args) => init::execute(args, &cli.global).await,
+        Command::Schedule(args) => schedule::execute(args, &cli.global).await,
+        Command::RunnerTick { event } => runner_tick::execute(event, &cli.global).await,
         Command::Completions { shell } => shell::completions(*shell),
         Command::Man => shell::man(),
         Command::Schema => shell::schema(),
@@ -417,10 +433,14 @@ fn load_plan(
 }
 
 fn load_playbook(path: &std::path::Path) -> anyhow::Result<crate::core::Plan> {
-    let validated = crate::playbook::load(path)?;
+    Ok(warned(crate::playbook::load(path)?))
+}
+
+/// The plan of a validated playbook, its warnings printed.
+fn warned(validated: crate::playbook::Validated) -> crate::core::Plan {
     if !validated.warnings.is_empty() {
         let warnings: Vec<String> = validated.warnings.iter().map(|w| w.to_string()).collect();
         print::err(&warnings.join("\n"));
     }
-    Ok(validated.plan)
+    validated.plan
 }

@@ -21,7 +21,7 @@ pub async fn execute(
     skip_preflight: &[PreflightKind],
     global: &Global,
 ) -> anyhow::Result<Exit> {
-    let settle = super::advance::settle()?;
+    let settle = crate::orchestrator::lease::owner::settle()?;
     let plan = super::load_plan(path, start_from)?;
     let session = global.session().await?;
     let deployment = session.deployment(plan).await?;
@@ -30,7 +30,7 @@ pub async fn execute(
     session.gate(&deployment, skip_preflight).await?;
 
     let ttl = run_ttl(deployment.plan.analysis.interval);
-    let terms = LeaseTerms::new(super::advance::owner("run"), ttl, settle);
+    let terms = LeaseTerms::new(crate::orchestrator::lease::owner::owner("run"), ttl, settle);
     let clients = session.clients();
     tracing::info!(
         "aws calls to resolve the route: {}",

@@ -11,6 +11,7 @@ use crate::core::next::would_do;
 use crate::core::{EventKind, Phase, Plan, Record, Split};
 use crate::orchestrator::{Clock, SystemClock};
 use crate::report::human::{describe, status_line};
+use crate::runner::schedule::{Held, TickSchedule};
 use crate::session::Session;
 use crate::store::AnyStore;
 use crate::store::Store;
@@ -25,6 +26,21 @@ struct Found {
     looked_in: String,
     live: Result<Split, String>,
     switch: Option<(String, Result<Option<String>, String>)>,
+    /// The recurring tick schedule (`canary-deploy schedule`): its group/name and what AWS
+    /// holds, or why that is unknown.
+    ticks: (String, Result<Option<Held>, String>),
+}
+
+/// The tick schedule of deployment `name` in `group` (default `default`).
+async fn tick_state(
+    session: &Session,
+    name: &str,
+    group: Option<&str>,
+) -> (String, Result<Option<Held>, String>) {
+    let group = group.unwrap_or("default");
+    let schedule = TickSchedule::new(session.clients().scheduler.clone(), name, group);
+    let held = schedule.read().await.map_err(|e| e.to_string());
+    (format!("{group}/{}", schedule.name), held)
 }
 
 /// The switch of deployment `name` in schedule `group`: its schedule and when it fires.
@@ -64,12 +80,22 @@ pub async fn execute(which: &Which, json: bool, global: &Global) -> anyhow::Resu
             Ok(fires_at) => serde_json::json!({ "schedule": schedule, "fires_at": fires_at }),
             Err(error) => serde_json::json!({ "schedule": schedule, "error": error }),
         });
+        let (ticks, held) = &found.ticks;
+        let schedule = match held {
+            Ok(Some(held)) => serde_json::json!({
+                "schedule": ticks, "expression": held.expression, "enabled": held.enabled,
+                "target": held.target_arn,
+            }),
+            Ok(None) => serde_json::Value::Null,
+            Err(error) => serde_json::json!({ "schedule": ticks, "error": error }),
+        };
         let mut status = crate::report::schema::versioned(serde_json::json!({
             "kind": "status",
             "live": live,
             "live_error": live_error,
             "next": next,
             "switch": switch,
+            "schedule": schedule,
         }));
         // The record as stored (its own format: times in milliseconds, raw weights), so a
         // script can read it back as the tool does.
@@ -162,6 +188,18 @@ fn shown(found: &Found, plan: Option<&Plan>) -> Vec<String> {
         Ok(None) => format!("dead-man's switch: not armed (no schedule {schedule})"),
         Err(error) => format!("dead-man's switch: unknown ({error})"),
     }));
+    let (ticks, held) = &found.ticks;
+    out.extend(match held {
+        Ok(Some(held)) => Some(format!(
+            "runner schedule: {ticks} {} invokes {} ({})",
+            held.expression,
+            held.target_arn,
+            if held.enabled { "enabled" } else { "disabled" }
+        )),
+        // Most deployments have none: said only when there is one, or it cannot be read.
+        Ok(None) => None,
+        Err(error) => Some(format!("runner schedule: unknown ({error})")),
+    });
     out
 }
 
@@ -186,6 +224,7 @@ async fn with_playbook(plan: &Plan, session: &Session) -> anyhow::Result<Found> 
         looked_in: store.location(&plan.name),
         live,
         switch: switch_state(session, &plan.name, group).await,
+        ticks: tick_state(session, &plan.name, group).await,
     })
 }
 
@@ -196,18 +235,21 @@ async fn with_target(arn: &str, session: &Session) -> anyhow::Result<Found> {
         Ok((_, router)) => router.read().await.map_err(|e| e.to_string()),
         Err(error) => Err(error.to_string()),
     };
-    let switch = match &target.record {
+    let (switch, ticks) = match &target.record {
         Some(record) => {
             let group = record.switch_group.as_deref();
-            switch_state(session, &record.playbook.name, group).await
+            let name = &record.playbook.name;
+            let ticks = tick_state(session, name, group).await;
+            (switch_state(session, name, group).await, ticks)
         }
-        None => None,
+        None => (None, ("none".to_string(), Ok(None))),
     };
     Ok(Found {
         record: target.record,
         looked_in: format!("the tags of {arn}"),
         live,
         switch,
+        ticks,
     })
 }
 

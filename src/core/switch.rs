@@ -54,15 +54,28 @@ pub fn decide(
     }
 }
 
-/// A deployment's schedule name: `canary-deploy-<name>`, within Scheduler's 64 characters
-/// (a long name is cut and keeps a hash of the whole, so two deployments never share one).
+/// A deployment's switch schedule name: `canary-deploy-<name>`, within Scheduler's 64
+/// characters (a long name is cut and keeps a hash of the whole, so two deployments never share
+/// one).
 pub fn schedule_name(deployment: &str) -> String {
-    let name = format!("canary-deploy-{deployment}");
+    fitted(deployment, "")
+}
+
+/// The name of a deployment's recurring tick schedule (`canary-deploy schedule`):
+/// `canary-deploy-<name>.tick`. A deployment name has no `.`, so it is never another
+/// deployment's switch.
+pub fn tick_schedule_name(deployment: &str) -> String {
+    fitted(deployment, ".tick")
+}
+
+/// `canary-deploy-<deployment><suffix>` in at most 64 characters.
+fn fitted(deployment: &str, suffix: &str) -> String {
+    let name = format!("canary-deploy-{deployment}{suffix}");
     if name.len() <= 64 {
         return name;
     }
-    let head: String = name.chars().take(51).collect();
-    format!("{head}-{}", short_hash(deployment))
+    let head: String = name.chars().take(51 - suffix.len()).collect();
+    format!("{head}-{}{suffix}", short_hash(deployment))
 }
 
 /// A stable 48-bit FNV-1a hash in hex (core has no crypto; this only keeps long names apart).
@@ -163,6 +176,11 @@ mod tests {
         let long = schedule_name(&"x".repeat(64));
         assert_eq!(long.len(), 64);
         assert_ne!(long, schedule_name(&format!("{}y", "x".repeat(63))));
+        assert_eq!(tick_schedule_name("checkout"), "canary-deploy-checkout.tick");
+        let long_tick = tick_schedule_name(&"x".repeat(64));
+        assert_eq!(long_tick.len(), 64);
+        assert!(long_tick.ends_with(".tick"), "{long_tick}");
+        assert_ne!(long_tick, long);
     }
 
     #[test]

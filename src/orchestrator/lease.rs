@@ -51,6 +51,7 @@ use crate::store::{Store, StoreError};
 use crate::traffic::Router;
 use std::time::{Duration, Instant};
 
+pub mod owner;
 mod token;
 
 /// How long a claim waits before checking that it won, against AWS.

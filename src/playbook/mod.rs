@@ -63,6 +63,11 @@ pub fn load(path: &Path) -> Result<Validated, PlaybookError> {
     parse(&source, &file)
 }
 
+/// The text of the playbook at `path`, read as [`load`] reads it, for a caller that keeps it.
+pub fn read_file(path: &Path) -> Result<String, PlaybookError> {
+    file::read(path, &path.display().to_string())
+}
+
 /// Validate playbook text; `file` is the label used in messages.
 pub fn parse(source: &str, file: &str) -> Result<Validated, PlaybookError> {
     parse_plain(source, file).map_err(|e| e.with_source(source))
