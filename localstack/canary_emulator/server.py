@@ -1,5 +1,6 @@
-"""Build the WSGI stack (health → scheduler's log → request recording → fault injection → RPC v2
-CBOR → moto) and serve it, threaded, on 127.0.0.1, with the thread that fires due schedules.
+"""Build the WSGI stack (health → function runtimes → scheduler's log → request recording →
+fault injection → RPC v2 CBOR → moto) and serve it, threaded, on 127.0.0.1, with the thread
+that fires due schedules.
 
 moto's ThreadedMotoServer cannot take a wrapped app, so this does what it does (werkzeug
 make_server, threaded, MotoRequestHandler) around our middlewares.
@@ -12,7 +13,7 @@ import sys
 from werkzeug.serving import make_server
 
 
-def build_app(scheduler=None):
+def build_app(scheduler=None, runtimes=None):
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     from canary_emulator import patches
@@ -20,6 +21,7 @@ def build_app(scheduler=None):
     from canary_emulator.faults import FaultMiddleware
     from canary_emulator.health import HealthMiddleware
     from canary_emulator.recording import RecordingMiddleware
+    from canary_emulator.runtime import RuntimeMiddleware
     from canary_emulator.scheduler import SchedulerMiddleware
 
     patches.apply()
@@ -29,6 +31,8 @@ def build_app(scheduler=None):
     app = RecordingMiddleware(FaultMiddleware(CborRpcMiddleware(moto)))
     if scheduler is not None:
         app = SchedulerMiddleware(app, scheduler)
+    if runtimes is not None:
+        app = RuntimeMiddleware(app, runtimes)
     return HealthMiddleware(app)
 
 
@@ -43,6 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     from moto.moto_server.werkzeug_app import MotoRequestHandler
 
     from canary_emulator import lifecycle
+    from canary_emulator.runtime import Runtimes
     from canary_emulator.scheduler import Scheduler
 
     lifecycle.install_signal_handlers(args.pid_file)
@@ -50,9 +55,11 @@ def main(argv: list[str] | None = None) -> None:
         lifecycle.watch_parent(args.parent_pid, args.pid_file)
 
     period = float(os.environ.get("CANARY_EMULATOR_SCHEDULER_PERIOD", "1"))
-    scheduler = Scheduler(f"http://{args.host}:{args.port}", period)
+    minute = float(os.environ.get("CANARY_EMULATOR_SCHEDULER_MINUTE", "60"))
+    runtimes = Runtimes()
+    scheduler = Scheduler(f"http://{args.host}:{args.port}", period, runtimes, minute)
     server = make_server(
-        args.host, args.port, build_app(scheduler), threaded=True,
+        args.host, args.port, build_app(scheduler, runtimes), threaded=True,
         request_handler=MotoRequestHandler
     )
     scheduler.start()
@@ -63,4 +70,5 @@ def main(argv: list[str] | None = None) -> None:
     try:
         server.serve_forever()
     finally:
+        runtimes.stop_all()
         lifecycle.exit_now(args.pid_file)

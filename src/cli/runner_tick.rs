@@ -12,7 +12,10 @@ use std::path::Path;
 pub async fn execute(event: &Path, global: &Global) -> anyhow::Result<Exit> {
     let text = read_event(event)?;
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        anyhow::anyhow!("{} is not JSON: {e}", crate::text::line(&event.display().to_string()))
+        anyhow::anyhow!(
+            "{} is not JSON: {e}",
+            crate::text::line(&event.display().to_string())
+        )
     })?;
     let event = RunnerEvent::from_json(value).map_err(anyhow::Error::msg)?;
     let session = global.session().await?;
@@ -35,7 +38,9 @@ fn read_event(path: &Path) -> anyhow::Result<String> {
     let mut text = String::new();
     let read = match path.as_os_str() == "-" {
         true => std::io::stdin().take(limit + 1).read_to_string(&mut text),
-        false => std::fs::File::open(path).and_then(|f| f.take(limit + 1).read_to_string(&mut text)),
+        false => {
+            std::fs::File::open(path).and_then(|f| f.take(limit + 1).read_to_string(&mut text))
+        }
     };
     read.map_err(|e| anyhow::anyhow!("cannot read the event {}: {e}", path.display()))?;
     if text.len() as u64 > limit {

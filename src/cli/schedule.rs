@@ -58,12 +58,25 @@ pub async fn execute(args: &ScheduleArgs, global: &Global) -> anyhow::Result<Exi
             true => format!("deleted schedule {group}/{}", schedule.name),
             false => format!("no schedule {group}/{} to delete", schedule.name),
         };
-        report(global.output, &said, &schedule, deleted.then_some("deleted"));
+        report(
+            global.output,
+            &said,
+            &schedule,
+            deleted.then_some("deleted"),
+        );
         return Ok(Exit::Done);
     }
-    let function = required(&args.function, "--function", "CANARY_DEPLOY_RUNNER_FUNCTION")?;
+    let function = required(
+        &args.function,
+        "--function",
+        "CANARY_DEPLOY_RUNNER_FUNCTION",
+    )?;
     let role = required(&args.role, "--role", "CANARY_DEPLOY_SCHEDULER_ROLE")?;
-    let dead_letter = required(&args.dead_letter, "--dead-letter", "CANARY_DEPLOY_DEAD_LETTER")?;
+    let dead_letter = required(
+        &args.dead_letter,
+        "--dead-letter",
+        "CANARY_DEPLOY_DEAD_LETTER",
+    )?;
     check_arn("--function", function, "lambda", "function:")?;
     check_arn("--role", role, "iam", "role/")?;
     check_arn("--dead-letter", dead_letter, "sqs", "")?;
@@ -138,7 +151,9 @@ fn required<'a>(value: &'a Option<String>, flag: &str, var: &str) -> anyhow::Res
 /// Refuses `arn` unless it is an ARN of `service` whose resource starts with `resource`.
 fn check_arn(flag: &str, arn: &str, service: &str, resource: &str) -> anyhow::Result<()> {
     let ok = Arn::parse(arn).is_some_and(|a| {
-        a.service == service && a.resource.starts_with(resource) && a.resource.len() > resource.len()
+        a.service == service
+            && a.resource.starts_with(resource)
+            && a.resource.len() > resource.len()
     });
     let example = match service {
         "lambda" => "arn:aws:lambda:us-east-1:123456789012:function:canary-deploy-runner",

@@ -176,7 +176,10 @@ mod tests {
         let long = schedule_name(&"x".repeat(64));
         assert_eq!(long.len(), 64);
         assert_ne!(long, schedule_name(&format!("{}y", "x".repeat(63))));
-        assert_eq!(tick_schedule_name("checkout"), "canary-deploy-checkout.tick");
+        assert_eq!(
+            tick_schedule_name("checkout"),
+            "canary-deploy-checkout.tick"
+        );
         let long_tick = tick_schedule_name(&"x".repeat(64));
         assert_eq!(long_tick.len(), 64);
         assert!(long_tick.ends_with(".tick"), "{long_tick}");

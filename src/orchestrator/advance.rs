@@ -60,8 +60,8 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
 
     /// The tick looked at first without a lease, read-only: when it would write nothing and
     /// save nothing (a hold, a bake in progress, a repeated verdict), its events are reported
-    /// and that is all, so a deployment holding still costs no record writes at all (taking and
-    /// releasing the lease would be two). `None` when the tick has something to do, or when
+    /// and the dead-man's switch is pushed forward when due; that is all, so a deployment holding
+    /// still costs no record writes at all (taking and releasing the lease would be two). `None` when the tick has something to do, or when
     /// the deployment is another runner's, is starting, or has a write in flight: the leased
     /// tick then runs as usual.
     async fn quiet_tick(
@@ -100,6 +100,9 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
                 sink.emit(&event);
             }
         }
+        // A tick that finds the deployment as it should be keeps its switch from firing, as a
+        // writing tick does.
+        self.sync_switch(&record, now, sink).await;
         // What is stored is what the next call starts from: the record as loaded.
         Ok(Some(record))
     }

@@ -209,7 +209,9 @@ mod tests {
     #[test]
     fn events_that_are_not_ours_are_refused_with_the_shape_to_send() {
         let unknown = RunnerEvent::from_json(json!({"canary_deploy": 1, "playbok": "x"}));
-        assert!(unknown.unwrap_err().contains("as `canary-deploy schedule` writes it"));
+        assert!(unknown
+            .unwrap_err()
+            .contains("as `canary-deploy schedule` writes it"));
         let newer = RunnerEvent::from_json(json!({"canary_deploy": 2, "playbook": "x"}));
         assert!(newer.unwrap_err().contains("format 2"));
         let neither = RunnerEvent::from_json(json!({"canary_deploy": 1})).unwrap();

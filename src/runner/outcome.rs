@@ -4,6 +4,7 @@
 use crate::cli::Exit;
 use crate::core::{Phase, Record};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// The outcome format this release writes.
 pub const OUTCOME_FORMAT: u32 = 1;
@@ -29,6 +30,9 @@ pub struct Outcome {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub why: Option<String>,
     pub schedule: ScheduleFate,
+    /// The AWS calls the tick made, by operation (the lease, the switch and the schedule's
+    /// included).
+    pub aws_calls: BTreeMap<String, usize>,
 }
 
 /// What the tick did with the schedule that invoked it.
@@ -64,6 +68,7 @@ impl Outcome {
             canary_permille: record.written.map(|s| s.canary_share().permille()),
             why,
             schedule,
+            aws_calls: BTreeMap::new(),
         }
     }
 
@@ -82,6 +87,7 @@ impl Outcome {
             canary_permille: None,
             why: Some(why),
             schedule,
+            aws_calls: BTreeMap::new(),
         }
     }
 }

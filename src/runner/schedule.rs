@@ -187,7 +187,11 @@ impl TickSchedule {
                     .maximum_event_age_in_seconds(max_age)
                     .build(),
             )
-            .dead_letter_config(DeadLetterConfig::builder().arn(&spec.dead_letter_arn).build())
+            .dead_letter_config(
+                DeadLetterConfig::builder()
+                    .arn(&spec.dead_letter_arn)
+                    .build(),
+            )
             .build()
             .map_err(|e| self.local(e.to_string()))
     }

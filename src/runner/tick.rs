@@ -19,8 +19,23 @@ use crate::orchestrator::{Clock, SystemClock};
 use crate::report::EventSink;
 use crate::session::Session;
 
-/// One tick for `event`, its events to `sink`.
+/// One tick for `event`, its events to `sink`; the outcome counts the tick's AWS calls.
 pub async fn tick(
+    event: &RunnerEvent,
+    session: &Session,
+    sink: &mut dyn EventSink,
+) -> anyhow::Result<Outcome> {
+    let calls = &session.clients().calls;
+    calls.take();
+    let mut outcome = tick_once(event, session, sink).await?;
+    for operation in calls.take() {
+        *outcome.aws_calls.entry(operation).or_default() += 1;
+    }
+    tracing::info!("aws calls of this tick: {:?}", outcome.aws_calls);
+    Ok(outcome)
+}
+
+async fn tick_once(
     event: &RunnerEvent,
     session: &Session,
     sink: &mut dyn EventSink,

@@ -43,6 +43,7 @@ mod retries;
 mod rollout;
 mod route_fixture;
 mod router_contract;
+mod runner;
 mod scenario;
 mod steady_state;
 mod switch;
