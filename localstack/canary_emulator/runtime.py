@@ -141,6 +141,9 @@ class Runtime:
             current.finish(False, json.dumps({
                 "errorType": "Runtime.ExitError",
                 "errorMessage": f"the process exited with {process.returncode} mid-invocation"}))
+        # Invocations queued behind the one that ended it get a fresh environment.
+        if not self.pending.empty():
+            self._ensure_running()
 
     def _watch(self, invocation: Invocation) -> None:
         # The clock starts when the function takes the invocation, as Lambda's does.

@@ -112,7 +112,7 @@ pub async fn execute(args: &ScheduleArgs, global: &Global) -> anyhow::Result<Exi
         args.playbook.display(),
         args.playbook.display()
     );
-    if spec.every.as_secs() < 60 || spec.every.as_secs() % 60 != 0 {
+    if spec.every.as_secs() < 60 || !spec.every.as_secs().is_multiple_of(60) {
         said.push_str(&format!(
             "\nnote: analysis.interval is {}; Scheduler ticks in whole minutes, so the runner \
              ticks {}",
