@@ -48,7 +48,7 @@ _CREDENTIAL = re.compile(r"Credential=([^/]+)/[^/]+/([^/]+)/([^/]+)/")
 _CBOR_PATH = re.compile(r"^/service/[^/]+/operation/(?P<operation>[^/]+)$")
 _TOP_LEVEL_ARN = re.compile(r"^[A-Za-z]*Arns?(\.member\.\d+)?$")
 IAM_PREFIX = {"monitoring": "cloudwatch"}
-REST_JSON_MODELS = {"vpc-lattice": "vpc-lattice", "lambda": "lambda"}
+REST_JSON_MODELS = {"vpc-lattice": "vpc-lattice", "lambda": "lambda", "scheduler": "scheduler"}
 _DESCRIBED = "canary_emulator.request"  # environ key of the request's description
 
 
@@ -198,6 +198,11 @@ def describe(environ, body: bytes, region, signing_name, account_id) -> dict:
         entry["action"], labels = rest_json_operation(
             REST_JSON_MODELS[signing_name], environ.get("REQUEST_METHOD", ""), _raw_path(environ))
         query = dict(parse_qsl(environ.get("QUERY_STRING", "")))
+        if service == "scheduler" and body:  # CreateSchedule, UpdateSchedule: the group's in it
+            try:
+                query.setdefault("groupName", json.loads(body).get("GroupName") or "default")
+            except (ValueError, AttributeError):
+                pass
         entry["resources"] = _label_resources(service, labels, region, account_id, query)
     else:
         params = dict(parse_qsl(environ.get("QUERY_STRING", "")))
@@ -293,6 +298,9 @@ def _label_resources(service, labels, region, account_id, query=None) -> list[st
                 return [value]
             path += f"{'/' if path else ''}{kind}/{value.rsplit('/', 1)[-1]}"
         return [prefix + path] if path else []
+    if service == "scheduler" and "Name" in labels:  # a schedule, in its group
+        group = (query or {}).get("groupName") or "default"
+        return [f"{prefix}schedule/{group}/{labels['Name']}"]
     if service == "lambda" and "Resource" in labels:  # ListTags, TagResource, UntagResource
         return [labels["Resource"]]
     if service == "lambda" and "FunctionName" in labels:

@@ -11,10 +11,21 @@ use crate::preflight::{self, Role};
 use crate::traffic::Router;
 use std::path::Path;
 
+/// Whose policy to print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Which {
+    /// Whoever runs the deployment's commands (`run`, `advance`, the on-call commands).
+    Deployment,
+    /// The dead-man's switch's role (`--switch-role`).
+    SwitchRole,
+    /// The Lambda runner's role (`--runner`).
+    Runner,
+}
+
 pub async fn execute(
     playbook: &Path,
     resolve: bool,
-    switch_role: bool,
+    which: Which,
     global: &Global,
 ) -> anyhow::Result<Exit> {
     let plan = super::load_playbook(playbook)?;
@@ -48,9 +59,16 @@ pub async fn execute(
     if !notes.is_empty() {
         super::print::err_lines(&notes);
     }
-    let policy = match (switch_role, generated.switch_role) {
-        (false, _) => serde_json::to_string_pretty(&generated.policy)?,
-        (true, Some(role)) => {
+    let policy = match (which, generated.switch_role) {
+        (Which::Deployment, _) => serde_json::to_string_pretty(&generated.policy)?,
+        (Which::Runner, _) => {
+            super::print::err_lines(&[
+                "note: deploy/runner.yaml grants the function its own logs (and reading                  PlaybookBucket); create this policy (`aws iam create-policy --policy-document                  file://policy.json`) and list its ARN in the template's DeploymentPolicyArns"
+                    .to_string(),
+            ]);
+            serde_json::to_string_pretty(&generated.runner)?
+        }
+        (Which::SwitchRole, Some(role)) => {
             let trust = serde_json::to_string(&iam::switch::trust_policy())?;
             super::print::err_lines(&[format!(
                 "note: the role {} also needs this trust policy: {trust}",
@@ -58,7 +76,7 @@ pub async fn execute(
             )]);
             serde_json::to_string_pretty(&role)?
         }
-        (true, None) => anyhow::bail!(
+        (Which::SwitchRole, None) => anyhow::bail!(
             "{} has no `switch:`, so there is no switch role; add `switch: {{ role: <IAM role \
              ARN> }}` to arm a dead-man's switch",
             playbook.display()

@@ -183,6 +183,11 @@ pub enum Command {
         /// write that restores the stable split (its trust policy is said on stderr).
         #[arg(long)]
         switch_role: bool,
+        /// Print the Lambda runner's policy for this deployment instead: a tick's calls and
+        /// deleting its tick schedule. Attach it to the role of deploy/runner.yaml (its
+        /// `DeploymentPolicyArns`), which grants the function's logs itself.
+        #[arg(long, conflicts_with = "switch_role")]
+        runner: bool,
     },
     /// Deploy the same playbook revision again after its deployment ended (rolled back,
     /// promoted or failed): the next run or advance starts it. Records who and why.
@@ -401,7 +406,15 @@ pub async fn execute(cli: Cli) -> Exit {
             playbook,
             resolve,
             switch_role,
-        } => iam_policy::execute(playbook, *resolve, *switch_role, &cli.global).await,
+            runner,
+        } => {
+            let which = match (switch_role, runner) {
+                (true, _) => iam_policy::Which::SwitchRole,
+                (_, true) => iam_policy::Which::Runner,
+                _ => iam_policy::Which::Deployment,
+            };
+            iam_policy::execute(playbook, *resolve, which, &cli.global).await
+        }
     };
     result.unwrap_or_else(|error| failure::report(cli.command.name(), cli.global.output, &error))
 }

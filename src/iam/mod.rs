@@ -113,6 +113,9 @@ pub struct Generated {
     /// With `switch:`, the policy of the role EventBridge Scheduler assumes to make the
     /// restoring write: exactly the weight write the runner makes.
     pub switch_role: Option<Policy>,
+    /// The Lambda runner's policy for this deployment (`iam-policy --runner`): a tick's calls,
+    /// and deleting the deployment's tick schedule when it ends; not the operator's identity.
+    pub runner: Policy,
 }
 
 /// One permission: `action` on `resource`, in the statement named `sid`.
@@ -124,7 +127,7 @@ pub(crate) struct Grant {
 }
 
 /// The statement order: what a reader expects first (the route), last (the identity).
-const SID_ORDER: [&str; 16] = [
+const SID_ORDER: [&str; 17] = [
     "ResolveRoute",
     "Preflight",
     "ReadService",
@@ -140,6 +143,7 @@ const SID_ORDER: [&str; 16] = [
     "ReadAlarms",
     "DeadMansSwitch",
     "PassSwitchRole",
+    "EndTickSchedule",
     "OperatorIdentity",
 ];
 
@@ -169,6 +173,8 @@ pub fn policy(plan: &Plan, resolved: Option<&Resolved>, store: RecordStore) -> G
         all.extend(route.record);
     }
     all.extend(metrics(plan, &route.scope.prefix("cloudwatch")));
+    let mut runner = all.clone();
+    runner.push(switch::tick_schedule_grant(plan, &route.scope));
     all.push(Grant {
         sid: "OperatorIdentity",
         action: "sts:GetCallerIdentity".into(),
@@ -183,6 +189,7 @@ pub fn policy(plan: &Plan, resolved: Option<&Resolved>, store: RecordStore) -> G
         policy: assemble(all),
         patterns: patterns.into_iter().collect(),
         switch_role,
+        runner: assemble(runner),
     }
 }
 

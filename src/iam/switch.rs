@@ -1,10 +1,11 @@
-//! The dead-man's switch's permissions: the runner's (read, create, move and delete its one
-//! schedule, and pass the switch's role to Scheduler) and the role's own, which is exactly the
-//! weight write the runner makes (the restoring write is that write with the stable's weights).
+//! The schedules' permissions. The dead-man's switch's: the runner's (read, create, move and
+//! delete its one schedule, and pass the switch's role to Scheduler) and the role's own, which
+//! is exactly the weight write the runner makes (the restoring write is that write with the
+//! stable's weights). And the Lambda runner's: deleting the deployment's tick schedule.
 
 use super::grants::{grant, Scope};
 use super::{assemble, Grant, Policy};
-use crate::core::switch::schedule_name;
+use crate::core::switch::{schedule_name, tick_schedule_name};
 use crate::core::Plan;
 
 const SCHEDULE_ACTIONS: [&str; 4] = [
@@ -31,6 +32,18 @@ pub(super) fn runner_grants(plan: &Plan, scope: &Scope) -> Vec<Grant> {
         .collect();
     grants.push(grant("PassSwitchRole", "iam:PassRole", &switch.role_arn));
     grants
+}
+
+/// The Lambda runner's grant to delete the deployment's tick schedule, in the switch's group
+/// (`schedule`'s default group) or `default`.
+pub(super) fn tick_schedule_grant(plan: &Plan, scope: &Scope) -> Grant {
+    let group = plan.switch.as_ref().map_or("default", |s| s.group.as_str());
+    let schedule = format!(
+        "{}schedule/{group}/{}",
+        scope.prefix("scheduler"),
+        tick_schedule_name(&plan.name)
+    );
+    grant("EndTickSchedule", "scheduler:DeleteSchedule", &schedule)
 }
 
 /// The switch role's policy: the route's weight write, on the same resources.

@@ -24,7 +24,7 @@ use std::path::Path;
 use std::process::Output;
 
 /// `METHOD /_canary/recording/<key>` on the emulator, with the JSON answer.
-fn recording(method: &str, key: &str) -> serde_json::Value {
+pub fn recording(method: &str, key: &str) -> serde_json::Value {
     control(method, &format!("recording/{key}"), None)
 }
 
@@ -134,9 +134,20 @@ async fn holds_the_policy_to_the_calls(route: &dyn RouteFixture, tag: &str, extr
         .expect("a list of requests")
         .clone();
 
+    let (denied, unused) = held_to(&policy, &calls);
+    assert!(
+        denied.is_empty(),
+        "not allowed by the policy: {denied:#?}\n{policy:#?}"
+    );
+    assert!(unused.is_empty(), "never called: {unused:?}");
+}
+
+/// The recorded `calls` that `policy` does not allow ("action on resource"), and the actions
+/// of `policy` no call made.
+pub fn held_to(policy: &Policy, calls: &[serde_json::Value]) -> (Vec<String>, Vec<String>) {
     let mut used = BTreeSet::new();
     let mut denied = Vec::new();
-    for call in &calls {
+    for call in calls {
         let action = format!(
             "{}:{}",
             call["service"].as_str().unwrap_or("?"),
@@ -162,15 +173,8 @@ async fn holds_the_policy_to_the_calls(route: &dyn RouteFixture, tag: &str, extr
         }
         used.insert(action);
     }
-    assert!(
-        denied.is_empty(),
-        "not allowed by the policy: {denied:#?}\n{policy:#?}"
-    );
-    let unused: Vec<String> = policy.actions().difference(&used).cloned().collect();
-    assert!(
-        unused.is_empty(),
-        "never called: {unused:?}\ncalled: {used:?}"
-    );
+    let unused = policy.actions().difference(&used).cloned().collect();
+    (denied, unused)
 }
 
 for_backends!(alb => Alb, alb_lambda => AlbLambda, lattice => Lattice,

@@ -44,6 +44,7 @@ mod rollout;
 mod route_fixture;
 mod router_contract;
 mod runner;
+mod runner_template;
 mod scenario;
 mod steady_state;
 mod switch;

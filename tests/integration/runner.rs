@@ -9,6 +9,7 @@
 use crate::alarm_fixture::{create_alarm, set_alarm_state};
 use crate::emulator::{binary, demo_alb, endpoint, sdk_config, DemoAlb};
 use crate::emulator_control::control;
+use crate::iam_policy::{held_to, recording};
 use aws_sdk_cloudwatch::types::StateValue;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -25,12 +26,17 @@ fn function_arn(function: &str) -> String {
 /// Registers this binary as `function`'s bootstrap in the emulator, and makes a rate
 /// schedule's minute last one second.
 async fn register_runner(function: &str) {
+    register_runner_as(function, "testing").await;
+}
+
+/// As [`register_runner`], the function signing its requests with access key `key`.
+async fn register_runner_as(function: &str, key: &str) {
     let spec = serde_json::json!({
         "function": function,
         "command": [env!("CARGO_BIN_EXE_canary-deploy")],
         "env": {
             "AWS_ENDPOINT_URL": endpoint(),
-            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_ACCESS_KEY_ID": key,
             "AWS_SECRET_ACCESS_KEY": "testing",
             "CANARY_DEPLOY_LEASE_SETTLE": "200ms",
         },
@@ -160,7 +166,12 @@ async fn a_scheduled_deployment_is_promoted_by_the_runner_alone() {
     let cw = aws_sdk_cloudwatch::Client::new(&sdk_config().await);
     create_alarm(&cw, "runner-promote-alarm").await;
     set_alarm_state(&cw, "runner-promote-alarm", StateValue::Ok, "healthy").await;
-    register_runner(function).await;
+    // The function's calls are recorded on a key of their own, to hold them to its policy.
+    let key = "runnerpromotefunction";
+    register_runner_as(function, key).await;
+    tokio::task::spawn_blocking(move || recording("POST", key))
+        .await
+        .expect("record");
     let dir = tempfile::tempdir().expect("temp dir");
     let path = playbook(&alb, dir.path(), name, "runner-promote-alarm", "");
 
@@ -250,6 +261,34 @@ async fn a_scheduled_deployment_is_promoted_by_the_runner_alone() {
     let doc: serde_json::Value = serde_json::from_slice(&record.stdout).expect("status JSON");
     assert_eq!(doc["record"]["phase"]["phase"], "promoted", "{doc}");
     assert_eq!(doc["schedule"], serde_json::Value::Null, "{doc}");
+
+    // Every call the function made is allowed by `iam-policy --runner`, and it uses all of it.
+    let printed = binary()
+        .args(["iam-policy"])
+        .arg(&path)
+        .args(["--runner", "--resolve", "--endpoint-url", endpoint()])
+        .output()
+        .expect("iam-policy");
+    assert!(
+        said(&printed).contains("DeploymentPolicyArns"),
+        "{}",
+        said(&printed)
+    );
+    let policy: canary_deploy::iam::Policy =
+        serde_json::from_slice(&printed.stdout).expect("a policy");
+    let calls = tokio::task::spawn_blocking(move || recording("DELETE", key))
+        .await
+        .expect("recording")["requests"]
+        .as_array()
+        .cloned()
+        .expect("requests");
+    let (denied, unused) = held_to(&policy, &calls);
+    assert!(denied.is_empty(), "not allowed: {denied:#?}\n{policy:#?}");
+    assert!(unused.is_empty(), "never called: {unused:?}");
+    assert!(
+        !policy.actions().contains("sts:GetCallerIdentity"),
+        "a runner has no operator"
+    );
 }
 
 #[tokio::test]
