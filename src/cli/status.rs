@@ -260,12 +260,25 @@ fn holding(record: &Record) -> Option<String> {
     for event in &record.history {
         match &event.kind {
             EventKind::StepStarted { .. } => why = None,
-            EventKind::Holding { why: w } => why = Some((event.at, w)),
+            EventKind::Holding { why: w } => why = Some((event.at, w.clone())),
+            EventKind::GateHeld {
+                index, gate, how, ..
+            } => {
+                why = Some((
+                    event.at,
+                    format!(
+                        "step {}'s gate ({gate}); released by {how}; anyone the deployment's \
+                         IAM policy (`canary-deploy iam-policy`) lets run `resume` may release it",
+                        index + 1
+                    ),
+                ))
+            }
+            EventKind::GateReleased { .. } => why = None,
             EventKind::Analysed { verdict, .. } if verdict == "pass" => why = None,
             _ => {}
         }
     }
-    why.map(|(at, why)| format!("holding since {} UTC: {}", at.clock(), line(why)))
+    why.map(|(at, why)| format!("holding since {} UTC: {}", at.clock(), line(&why)))
 }
 
 /// The phase and the weights last written, without the playbook's steps (an ARN-only status).

@@ -36,7 +36,15 @@ pub fn would_do(plan: &Plan, record: Option<&Record>, live: Split) -> String {
                 .steps
                 .get(*index)
                 .map_or("?".to_string(), |s| s.share.to_string());
-            format!("continues step {} ({share})", index + 1)
+            match (record.gate_held == Some(*index), plan.steps.get(*index)) {
+                (true, Some(step)) => format!(
+                    "holds step {} ({share}) at its gate ({}): `canary-deploy resume` releases \
+                     it, `promote` finishes now",
+                    index + 1,
+                    step.gate.map_or("?".to_string(), |g| g.describe())
+                ),
+                _ => format!("continues step {} ({share})", index + 1),
+            }
         }
         Phase::Paused { why, .. } => format!(
             "nothing until `canary-deploy resume` (or `rollback` / `promote`): paused: {why}"

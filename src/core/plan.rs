@@ -68,12 +68,36 @@ pub enum StartFrom {
     FirstStep,
 }
 
-/// One weight step: set the canary to `share`, then bake for `bake` with passing checks.
+/// One weight step: set the canary to `share`, then bake for `bake` with passing checks, then
+/// pass its `gate`, if any, before the next step.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     pub share: Share,
     #[serde(with = "humantime_serde_secs")]
     pub bake: Duration,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<Gate>,
+}
+
+/// A hold after a step's bake, before the next step (`- gate: approval`, `- gate: 10m` in the
+/// playbook). The step's checks go on judging while it holds: a failure still rolls back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gate {
+    /// Held until an operator's `resume` releases it (or `promote` finishes at once).
+    Approval,
+    /// Held this much longer than the bake.
+    Wait(#[serde(with = "humantime_serde_secs")] Duration),
+}
+
+impl Gate {
+    /// "approval" or "a 10m wait", for messages.
+    pub fn describe(self) -> String {
+        match self {
+            Gate::Approval => "approval".to_string(),
+            Gate::Wait(wait) => format!("a {} wait", humantime::format_duration(wait)),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -63,6 +63,12 @@ pub struct Record {
     /// The runner acting on this deployment, and until when; others do not act meanwhile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lease: Option<Lease>,
+    /// The step whose gate holds the deployment now (its `gate_held` event is said once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate_held: Option<usize>,
+    /// The steps whose approval gate an operator's `resume` released.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub released_gates: Vec<usize>,
 }
 
 /// A time-bound claim to act on a deployment.
@@ -181,6 +187,20 @@ pub enum EventKind {
     Holding {
         why: String,
     },
+    /// Step `index` has baked and its gate holds it: `gate` says which ("approval", "a 10m
+    /// wait"), `until` when a wait ends, `how` what releases it.
+    GateHeld {
+        index: usize,
+        gate: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        until: Option<Timestamp>,
+        how: String,
+    },
+    /// The gate of step `index` is released (an operator's `resume`, or its wait is over): the
+    /// next tick moves on.
+    GateReleased {
+        index: usize,
+    },
     DriftDetected {
         expected: Split,
         live: Split,
@@ -265,6 +285,8 @@ impl Record {
             route: None,
             switch_group: None,
             lease: None,
+            gate_held: None,
+            released_gates: Vec::new(),
         }
     }
 

@@ -178,6 +178,8 @@ impl Tick {
 
     fn set_phase(&mut self, phase: Phase) {
         self.record.phase = phase;
+        // A gate holds only the step it belongs to, in the phase it was held in.
+        self.record.gate_held = None;
         self.changed = true;
     }
 
@@ -309,3 +311,6 @@ mod tests_phases;
 #[cfg(test)]
 #[path = "tests_operator.rs"]
 mod tests_operator;
+#[cfg(test)]
+#[path = "tests_step_gates.rs"]
+mod tests_step_gates;

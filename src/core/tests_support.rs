@@ -72,6 +72,7 @@ impl PlanBuilder {
                 .map(|&(permille, bake)| Step {
                     share: share(permille),
                     bake: mins(bake),
+                    gate: None,
                 })
                 .collect(),
             analysis: analysis(),
@@ -106,6 +107,11 @@ impl PlanBuilder {
     }
     pub fn start_from(mut self, start_from: StartFrom) -> Self {
         self.0.start_from = Some(start_from);
+        self
+    }
+    /// Step `index` holds at `gate` once baked.
+    pub fn gate(mut self, index: usize, gate: crate::core::plan::Gate) -> Self {
+        self.0.steps[index].gate = Some(gate);
         self
     }
     pub fn no_checks(mut self) -> Self {

@@ -187,7 +187,8 @@ pub(crate) struct LinearDoc {
     pub every: Option<Sp<String>>,
 }
 
-/// One entry of `steps.canary`: a bare percent, or `{percent, bake}`.
+/// One entry of `steps.canary`: a bare percent, `{percent, bake}`, or `{gate: ...}` (holding the
+/// step before it).
 #[derive(Debug)]
 pub(crate) enum StepItem {
     Percent(f64),
@@ -206,6 +207,12 @@ pub(crate) struct StepDoc {
     #[serde(default)]
     #[schemars(schema_with = "js::duration")]
     pub bake: Option<Sp<String>>,
+    /// An entry of its own (`- gate: approval`, `- gate: 10m`): the step before it holds after
+    /// its bake until an operator's `resume`, or for that much longer. In the schema as its own
+    /// shape (see the schema's `StepItem`).
+    #[serde(default)]
+    #[schemars(skip)]
+    pub gate: Option<Sp<String>>,
 }
 
 impl<'de> Deserialize<'de> for StepItem {
@@ -214,7 +221,10 @@ impl<'de> Deserialize<'de> for StepItem {
         impl<'de> Visitor<'de> for ItemVisitor {
             type Value = StepItem;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a percent such as `10`, or `{percent: 10, bake: 5m}`")
+                f.write_str(
+                    "a percent such as `10`, `{percent: 10, bake: 5m}`, or a gate such as \
+                     `{gate: approval}`",
+                )
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<StepItem, E> {
                 Ok(StepItem::Percent(v as f64))

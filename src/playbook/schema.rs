@@ -226,17 +226,28 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for super::model::Sp<T> {
     }
 }
 
-/// A bare percent or `{percent, bake}`; the `Text` variant is an error, so not in the schema.
+/// A bare percent, `{percent, bake}` or `{gate}`; the `Text` variant is an error, so not in the
+/// schema.
 impl schemars::JsonSchema for super::model::StepItem {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "StepItem".into()
     }
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let detailed = generator.subschema_for::<super::model::StepDoc>();
+        let wait = nonzero_duration(generator);
         schemars::json_schema!({
             "anyOf": [
                 {"type": "number", "minimum": 0.1, "maximum": 100},
                 detailed,
+                {
+                    "type": "object",
+                    "description": "A gate: the step before it holds after its bake until an \
+                                    operator's `resume` (`approval`), or that much longer (a \
+                                    duration).",
+                    "properties": {"gate": {"anyOf": [{"const": "approval"}, wait]}},
+                    "required": ["gate"],
+                    "additionalProperties": false
+                },
             ]
         })
     }

@@ -2,9 +2,9 @@
 //! strictly increasing, ending at 100 %, and within `max_step`.
 
 use super::error::{Diag, Pos};
-use super::model::{LinearDoc, Sp, StepItem, StepsDoc};
+use super::model::{LinearDoc, Sp, StepDoc, StepItem, StepsDoc};
 use super::values::{percent_permille, points, whole_seconds};
-use crate::core::plan::Step;
+use crate::core::plan::{Gate, Step};
 use crate::core::types::Share;
 use std::time::Duration;
 
@@ -12,6 +12,7 @@ use std::time::Duration;
 struct Planned {
     permille: u16,
     bake: Duration,
+    gate: Option<Gate>,
     at: Pos,
     /// Added by validation (the final 100 % step), not written by the user.
     appended: bool,
@@ -81,6 +82,7 @@ pub(crate) fn steps(d: &mut Diag, doc: &Sp<StepsDoc>) -> Option<Vec<Step>> {
             Share::from_permille(p.permille).map(|share| Step {
                 share,
                 bake: p.bake,
+                gate: p.gate,
             })
         })
         .collect()
@@ -109,6 +111,21 @@ fn explicit(
     let mut needs_default = false;
     let mut ok = true;
     for item in &list.value {
+        if let StepItem::Detailed(StepDoc {
+            gate: Some(gate),
+            percent,
+            bake,
+        }) = &item.value
+        {
+            ok &= attach_gate(
+                d,
+                &mut planned,
+                item,
+                gate,
+                percent.is_some() || bake.is_some(),
+            );
+            continue;
+        }
         let (permille, bake) = match &item.value {
             StepItem::Percent(v) => (d.check(item, percent_permille(None, *v)), None),
             StepItem::Text(t) => {
@@ -152,12 +169,14 @@ fn explicit(
             (Some(permille), Some(bake)) => planned.push(Planned {
                 permille,
                 bake,
+                gate: None,
                 at: Pos::from(item),
                 appended: false,
             }),
             (Some(permille), None) => planned.push(Planned {
                 permille,
                 bake: Duration::ZERO,
+                gate: None,
                 at: Pos::from(item),
                 appended: false,
             }),
@@ -192,12 +211,82 @@ fn explicit(
             planned.push(Planned {
                 permille: 1000,
                 bake: Duration::ZERO,
+                gate: None,
                 at,
                 appended: true,
             });
         }
     }
     ok.then_some(planned)
+}
+
+/// `- gate: approval` or `- gate: 10m` on the step before it; false when refused.
+fn attach_gate(
+    d: &mut Diag,
+    planned: &mut [Planned],
+    item: &Sp<StepItem>,
+    gate: &Sp<String>,
+    with_step: bool,
+) -> bool {
+    if with_step {
+        d.error(
+            item,
+            "a gate is an entry of its own, not part of a step",
+            "write the step, then the gate after it: `canary: [10, {gate: approval}, 50, 100]`",
+        );
+        return false;
+    }
+    let Some(previous) = planned.last_mut() else {
+        d.error(
+            gate,
+            "a gate holds the step before it, and this one comes before every step",
+            "put it after the step to hold: `canary: [10, {gate: approval}, 50, 100]`",
+        );
+        return false;
+    };
+    if previous.permille >= 1000 {
+        d.error(
+            gate,
+            "a gate after the 100% step holds nothing: the canary already has all traffic",
+            "put the gate before the last step, e.g. `canary: [10, 50, {gate: approval}, 100]`",
+        );
+        return false;
+    }
+    if previous.gate.is_some() {
+        d.error(
+            gate,
+            "two gates in a row: a step has one gate",
+            "keep one: `{gate: approval}`, or a wait such as `{gate: 10m}`",
+        );
+        return false;
+    }
+    let text = gate.value.trim();
+    let parsed = match text {
+        "approval" => Some(Gate::Approval),
+        _ if !text.starts_with(|c: char| c.is_ascii_digit()) => {
+            d.error(
+                gate,
+                format!("`gate: {text}` is neither `approval` nor a wait"),
+                "write `gate: approval` (held until `canary-deploy resume`), or a wait such as \
+                 `gate: 10m`",
+            );
+            None
+        }
+        _ => match d.check(gate, whole_seconds("gate", text)) {
+            Some(Duration::ZERO) => {
+                d.error(
+                    gate,
+                    "`gate: 0s` waits for nothing",
+                    "write `gate: approval`, or a wait such as `gate: 10m`",
+                );
+                None
+            }
+            Some(wait) => Some(Gate::Wait(wait)),
+            None => None,
+        },
+    };
+    previous.gate = parsed;
+    parsed.is_some()
 }
 
 /// `linear: {step, every}` → step, 2×step, ... 100, each baking `every`.
@@ -244,6 +333,7 @@ fn linear_steps(d: &mut Diag, linear: &Sp<LinearDoc>) -> Option<(Vec<Planned>, P
         list.push(Planned {
             permille,
             bake: every,
+            gate: None,
             at,
             appended: false,
         });
@@ -252,6 +342,7 @@ fn linear_steps(d: &mut Diag, linear: &Sp<LinearDoc>) -> Option<(Vec<Planned>, P
     list.push(Planned {
         permille: 1000,
         bake: every,
+        gate: None,
         at,
         appended: false,
     });
@@ -318,6 +409,46 @@ mod tests {
                     .collect()
             })
             .map_err(with_hints)
+    }
+
+    fn gates(yaml: &str) -> Result<Vec<Option<Gate>>, Vec<String>> {
+        section(yaml, steps)
+            .map(|s| s.iter().map(|s| s.gate).collect())
+            .map_err(with_hints)
+    }
+
+    #[test]
+    fn a_gate_holds_the_step_before_it() {
+        assert_eq!(
+            gates("canary: [10, {gate: approval}, 50, {gate: 10m}, 100]\nbake: 1m").unwrap(),
+            vec![
+                Some(Gate::Approval),
+                Some(Gate::Wait(Duration::from_secs(600))),
+                None
+            ]
+        );
+        // A gate is no step: the steps are the same with or without it.
+        assert_eq!(
+            run("canary: [10, {gate: approval}, 50]\nbake: 1m").unwrap(),
+            run("canary: [10, 50]\nbake: 1m").unwrap()
+        );
+    }
+
+    #[test]
+    fn misplaced_or_unknown_gates_are_refused_with_the_fix() {
+        let cases = [
+            ("canary: [{gate: approval}, 10, 100]", "comes before every step"),
+            ("canary: [10, 100, {gate: approval}]", "after the 100% step holds nothing"),
+            ("canary: [10, {gate: approval}, {gate: 5m}, 100]", "two gates in a row"),
+            ("canary: [10, {gate: aproval}, 100]", "neither `approval` nor a wait"),
+            ("canary: [10, {gate: 0s}, 100]", "waits for nothing"),
+            ("canary: [10, {gate: 1.5s}, 100]", "not a whole number of seconds"),
+            ("canary: [10, {percent: 50, gate: approval}, 100]", "an entry of its own"),
+        ];
+        for (steps, says) in cases {
+            let errors = gates(&format!("{steps}\nbake: 1m")).unwrap_err();
+            assert!(errors.iter().any(|e| e.contains(says)), "{steps}: {errors:?}");
+        }
     }
 
     #[test]

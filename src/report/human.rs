@@ -53,6 +53,18 @@ pub fn describe(kind: &EventKind) -> String {
             )
         }
         EventKind::Holding { why } => format!("holding: {why}"),
+        EventKind::GateHeld {
+            index, gate, how, ..
+        } => format!(
+            "GATE: step {} has baked; its gate ({gate}) holds it until {how}",
+            index + 1
+        ),
+        EventKind::GateReleased { index } => {
+            format!(
+                "gate released: step {} moves on at the next tick",
+                index + 1
+            )
+        }
         EventKind::DriftDetected { expected, live } => {
             format!("drift: expected {expected}, found {live}")
         }

@@ -69,6 +69,15 @@ fn event_kind() -> BoxedStrategy<EventKind> {
             }
         }),
         text().prop_map(|why| EventKind::Holding { why }),
+        (any::<usize>(), text(), prop::option::of(at()), text()).prop_map(
+            |(index, gate, until, how)| EventKind::GateHeld {
+                index,
+                gate,
+                until,
+                how
+            }
+        ),
+        any::<usize>().prop_map(|index| EventKind::GateReleased { index }),
         (split(), split()).prop_map(|(expected, live)| EventKind::DriftDetected { expected, live }),
         text().prop_map(|why| EventKind::Paused { why }),
         Just(EventKind::Promoted),
@@ -187,6 +196,10 @@ pub fn record() -> BoxedStrategy<Record> {
             prop::option::of(lease),
             prop::option::of(text()),
         ),
+        (
+            prop::option::of(any::<usize>()),
+            prop::collection::vec(any::<usize>(), 0..3),
+        ),
     )
         .prop_map(
             |(
@@ -194,6 +207,7 @@ pub fn record() -> BoxedStrategy<Record> {
                 (judging_live, consecutive_failures, last_verdict, history),
                 (started_at, updated_at, revision, judged_through),
                 (route, lease, switch_group),
+                (gate_held, released_gates),
             )| Record {
                 version: RECORD_VERSION,
                 playbook,
@@ -212,6 +226,8 @@ pub fn record() -> BoxedStrategy<Record> {
                 route,
                 switch_group,
                 lease,
+                gate_held,
+                released_gates,
             },
         )
         .boxed()

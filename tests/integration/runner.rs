@@ -173,7 +173,15 @@ async fn a_scheduled_deployment_is_promoted_by_the_runner_alone() {
         .await
         .expect("record");
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = playbook(&alb, dir.path(), name, "runner-promote-alarm", "");
+    // With a dead-man's switch whose gap the deployment outlasts: armed, pushed and disarmed.
+    let switch = format!("switch:\n  role: {SWITCH_ROLE}\n");
+    let path = playbook(&alb, dir.path(), name, "runner-promote-alarm", &switch);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("interval: 1s", "interval: 1s\n  max_gap: 4s"),
+    )
+    .unwrap();
 
     let scheduled = schedule(&path, function, &[]);
     assert_eq!(scheduled.status.code(), Some(0), "{}", said(&scheduled));
@@ -284,7 +292,21 @@ async fn a_scheduled_deployment_is_promoted_by_the_runner_alone() {
         .expect("requests");
     let (denied, unused) = held_to(&policy, &calls);
     assert!(denied.is_empty(), "not allowed: {denied:#?}\n{policy:#?}");
-    assert!(unused.is_empty(), "never called: {unused:?}");
+    // iam:PassRole is authorised within CreateSchedule (the switch's role in its target), not
+    // a call of its own.
+    assert_eq!(unused, vec!["iam:PassRole".to_string()], "never called");
+    let called = |action: &str| calls.iter().any(|c| c["action"] == action);
+    for action in [
+        "CreateSchedule",
+        "UpdateSchedule",
+        "GetSchedule",
+        "DeleteSchedule",
+    ] {
+        assert!(
+            called(action),
+            "the switch and the tick schedule: no {action}"
+        );
+    }
     assert!(
         !policy.actions().contains("sts:GetCallerIdentity"),
         "a runner has no operator"

@@ -109,6 +109,8 @@ impl Tick {
                 Phase::Pending | Phase::Stepping { .. } => {}
                 _ => return refuse("pause"),
             },
+            OperatorAction::Resume
+                if self.record.gate_held.is_some() && matches!(phase, Phase::Stepping { .. }) => {}
             OperatorAction::Resume => {
                 let Phase::Paused { .. } = phase else {
                     return refuse("resume");
@@ -130,6 +132,14 @@ impl Tick {
         });
         let why = command.why();
         match (command.action, phase) {
+            // A held gate is released: the next tick moves on (resume writes nothing).
+            (OperatorAction::Resume, Phase::Stepping { .. }) => {
+                if let Some(index) = self.record.gate_held.take() {
+                    self.record.released_gates.push(index);
+                    self.changed = true;
+                    self.emit(EventKind::GateReleased { index });
+                }
+            }
             (OperatorAction::Rollback, _) => self.rollback(why, WriteGuard::Override),
             (OperatorAction::Promote, _) => self.promote_now(),
             (OperatorAction::Pause, Phase::Stepping { index, .. }) => self.pause(why, Some(index)),

@@ -2,7 +2,7 @@
 //! advance once the step has baked with a passing analysis.
 
 use super::super::judge::{CheckOutcome, Judgement, Verdict};
-use super::super::plan::{Method, NoDataPolicy, OnFailure, Plan};
+use super::super::plan::{Gate, Method, NoDataPolicy, OnFailure, Plan, Step};
 use super::super::record::{CheckCounts, EventKind, Phase, VerdictSummary};
 use super::super::types::Timestamp;
 use super::{Inputs, Tick, WriteGuard};
@@ -54,13 +54,50 @@ impl Tick {
             self.enter_step(index, current.share);
             return;
         }
-        if self.now.since(since) < current.bake {
+        if self.now.since(since) < current.bake || self.gate_holds(index, since, current) {
             return;
         }
         match plan.steps.get(index + 1) {
             Some(next) => self.enter_step(index + 1, next.share),
             None => self.promote(),
         }
+    }
+
+    /// Whether step `index`'s gate (if any) still holds it once baked; says so once when it
+    /// starts holding, and once when a wait ends.
+    fn gate_holds(&mut self, index: usize, since: Timestamp, step: &Step) -> bool {
+        let Some(gate) = step.gate else {
+            return false;
+        };
+        let (holds, until, how) = match gate {
+            Gate::Approval => (
+                !self.record.released_gates.contains(&index),
+                None,
+                "an operator's `canary-deploy resume` (or `promote` to finish now, `rollback` to                  end it)"
+                    .to_string(),
+            ),
+            Gate::Wait(wait) => {
+                let until = since.plus(step.bake + wait);
+                (self.now < until, Some(until), format!("time, at {}", until.clock()))
+            }
+        };
+        let was_held = self.record.gate_held == Some(index);
+        if holds && !was_held {
+            self.record.gate_held = Some(index);
+            self.changed = true;
+            let gate = gate.describe();
+            self.emit(EventKind::GateHeld {
+                index,
+                gate,
+                until,
+                how,
+            });
+        }
+        if !holds && was_held && matches!(gate, Gate::Wait(_)) {
+            self.record.gate_held = None;
+            self.emit(EventKind::GateReleased { index });
+        }
+        holds
     }
 
     /// Records the judgement and applies the failure and no-data policies.
