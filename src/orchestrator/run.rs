@@ -167,6 +167,8 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             // An operator took the lease and left a write unfinished (killed mid-rollback):
             // nobody else will finish it, so this runner claims the deployment and does.
             Holder::Nobody if record.in_flight.is_some() => self.reacquire(now, terms).await,
+            // An operator's `resume` released a gate (taking the lease to do it): go on.
+            Holder::Nobody if released_a_gate(&record) => self.reacquire(now, terms).await,
             _ => Err(not_ours(&record, &terms.token, now, self.longest_lease())),
         }
     }
@@ -224,6 +226,15 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
 }
 
 /// Whether the run waits on `record`: paused, and told to wait.
+/// Whether the last thing that happened to the deployment is an operator releasing its gate.
+fn released_a_gate(record: &Record) -> bool {
+    matches!(record.phase, Phase::Stepping { .. })
+        && record
+            .history
+            .back()
+            .is_some_and(|e| matches!(e.kind, crate::core::EventKind::GateReleased { .. }))
+}
+
 fn waits(record: &Record, on_pause: OnPause) -> bool {
     on_pause == OnPause::Wait && matches!(record.phase, Phase::Paused { .. })
 }

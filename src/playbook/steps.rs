@@ -437,17 +437,38 @@ mod tests {
     #[test]
     fn misplaced_or_unknown_gates_are_refused_with_the_fix() {
         let cases = [
-            ("canary: [{gate: approval}, 10, 100]", "comes before every step"),
-            ("canary: [10, 100, {gate: approval}]", "after the 100% step holds nothing"),
-            ("canary: [10, {gate: approval}, {gate: 5m}, 100]", "two gates in a row"),
-            ("canary: [10, {gate: aproval}, 100]", "neither `approval` nor a wait"),
+            (
+                "canary: [{gate: approval}, 10, 100]",
+                "comes before every step",
+            ),
+            (
+                "canary: [10, 100, {gate: approval}]",
+                "after the 100% step holds nothing",
+            ),
+            (
+                "canary: [10, {gate: approval}, {gate: 5m}, 100]",
+                "two gates in a row",
+            ),
+            (
+                "canary: [10, {gate: aproval}, 100]",
+                "neither `approval` nor a wait",
+            ),
             ("canary: [10, {gate: 0s}, 100]", "waits for nothing"),
-            ("canary: [10, {gate: 1.5s}, 100]", "not a whole number of seconds"),
-            ("canary: [10, {percent: 50, gate: approval}, 100]", "an entry of its own"),
+            (
+                "canary: [10, {gate: 1.5s}, 100]",
+                "not a whole number of seconds",
+            ),
+            (
+                "canary: [10, {percent: 50, gate: approval}, 100]",
+                "an entry of its own",
+            ),
         ];
         for (steps, says) in cases {
             let errors = gates(&format!("{steps}\nbake: 1m")).unwrap_err();
-            assert!(errors.iter().any(|e| e.contains(says)), "{steps}: {errors:?}");
+            assert!(
+                errors.iter().any(|e| e.contains(says)),
+                "{steps}: {errors:?}"
+            );
         }
     }
 

@@ -126,6 +126,43 @@ impl DemoAlb {
         std::fs::write(&path, self.playbook(name, rest)).expect("write the playbook");
         path
     }
+
+    /// The canary's live weight in the listener's forward (0 when it is not in it).
+    pub async fn canary_weight(&self) -> i32 {
+        let client = aws_sdk_elasticloadbalancingv2::Client::new(&sdk_config().await);
+        let out = client
+            .describe_listeners()
+            .listener_arns(&self.listener_arn)
+            .send()
+            .await
+            .expect("describe the listener");
+        out.listeners()[0]
+            .default_actions()
+            .iter()
+            .filter_map(|a| a.forward_config())
+            .flat_map(|f| f.target_groups())
+            .filter(|g| g.target_group_arn() == Some(self.canary_arn.as_str()))
+            .filter_map(|g| g.weight())
+            .sum()
+    }
+}
+
+/// Polls `done` every 250 ms until it holds, and returns how long that took; after `limit`,
+/// fails naming `what` and what `explain` says of the state.
+pub async fn wait_until(
+    what: &str,
+    limit: std::time::Duration,
+    mut done: impl AsyncFnMut() -> bool,
+    explain: impl AsyncFnOnce() -> String,
+) -> std::time::Duration {
+    let start = std::time::Instant::now();
+    while !done().await {
+        if start.elapsed() > limit {
+            panic!("{what}: not within {limit:?}; {}", explain().await);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    start.elapsed()
 }
 
 /// Creates a fresh [`DemoAlb`]; `prefix` must be unique per test (it names the load balancer).

@@ -23,6 +23,7 @@ mod emulator;
 mod emulator_control;
 mod emulator_extension;
 mod existing_split;
+mod gates;
 mod history_fixture;
 mod iam_policy;
 mod init;

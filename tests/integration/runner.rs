@@ -7,13 +7,13 @@
 //! traffic back.
 
 use crate::alarm_fixture::{create_alarm, set_alarm_state};
-use crate::emulator::{binary, demo_alb, endpoint, sdk_config, DemoAlb};
+use crate::emulator::{binary, demo_alb, endpoint, sdk_config, wait_until, DemoAlb};
 use crate::emulator_control::control;
 use crate::iam_policy::{held_to, recording};
 use aws_sdk_cloudwatch::types::StateValue;
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/canary-deploy-scheduler";
 const DEAD_LETTER: &str = "arn:aws:sqs:us-east-1:123456789012:canary-deploy-dead-letter";
@@ -94,49 +94,24 @@ async fn tick_schedule(
         .ok()
 }
 
-async fn canary_weight(alb: &DemoAlb) -> i32 {
-    let client = aws_sdk_elasticloadbalancingv2::Client::new(&sdk_config().await);
-    let out = client
-        .describe_listeners()
-        .listener_arns(&alb.listener_arn)
-        .send()
-        .await
-        .expect("describe the listener");
-    out.listeners()[0]
-        .default_actions()
-        .iter()
-        .filter_map(|a| a.forward_config())
-        .flat_map(|f| f.target_groups())
-        .filter(|g| g.target_group_arn() == Some(alb.canary_arn.as_str()))
-        .filter_map(|g| g.weight())
-        .sum()
-}
-
-/// Waits until `done`, failing after `limit` with what `function`'s ticks said.
+/// [`wait_until`], failing with what `function`'s last ticks said.
 async fn wait_for(
     function: &str,
     what: &str,
     limit: Duration,
-    mut done: impl AsyncFnMut() -> bool,
+    done: impl AsyncFnMut() -> bool,
 ) -> Duration {
-    let start = Instant::now();
-    while !done().await {
-        if start.elapsed() > limit {
-            let ticks = invocations(function).await;
-            let shown: Vec<String> = ticks
-                .iter()
-                .rev()
-                .take(3)
-                .map(|t| format!("{} {} logs: {}", t["response"], t["error"], t["logs"]))
-                .collect();
-            panic!(
-                "{what}: not within {limit:?}; {} ticks, the last: {shown:#?}",
-                ticks.len()
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    start.elapsed()
+    wait_until(what, limit, done, async || {
+        let ticks = invocations(function).await;
+        let shown: Vec<String> = ticks
+            .iter()
+            .rev()
+            .take(3)
+            .map(|t| format!("{} {} logs: {}", t["response"], t["error"], t["logs"]))
+            .collect();
+        format!("{} ticks, the last: {shown:#?}", ticks.len())
+    })
+    .await
 }
 
 /// A playbook on `alb` judged by one alarm, three steps of `bake`, ticking every second.
@@ -228,7 +203,7 @@ async fn a_scheduled_deployment_is_promoted_by_the_runner_alone() {
         function,
         "promoted by the schedule",
         Duration::from_secs(60),
-        async || canary_weight(&alb).await == 999 && tick_schedule(name).await.is_none(),
+        async || alb.canary_weight().await == 999 && tick_schedule(name).await.is_none(),
     )
     .await;
     let ticks = invocations(function).await;
@@ -241,7 +216,8 @@ async fn a_scheduled_deployment_is_promoted_by_the_runner_alone() {
     assert_eq!(last["outcome"], "promoted", "{last}");
     assert_eq!(last["exit_code"], 0);
     assert_eq!(last["schedule"], "deleted");
-    assert!(last["aws_calls"]["DeleteSchedule"] == 1, "{last}");
+    // The switch disarmed and the tick schedule ended, by the same tick.
+    assert!(last["aws_calls"]["DeleteSchedule"] == 2, "{last}");
     // The tick's events are the function's log, as JSON lines.
     let logs: Vec<String> = ticks
         .iter()
@@ -329,7 +305,7 @@ async fn an_alarm_rolls_a_scheduled_deployment_back_and_ends_its_schedule() {
         function,
         "step 1 live",
         Duration::from_secs(30),
-        async || canary_weight(&alb).await == 100,
+        async || alb.canary_weight().await == 100,
     )
     .await;
     set_alarm_state(
@@ -343,7 +319,7 @@ async fn an_alarm_rolls_a_scheduled_deployment_back_and_ends_its_schedule() {
         function,
         "rolled back by the schedule",
         Duration::from_secs(30),
-        async || canary_weight(&alb).await == 0 && tick_schedule(name).await.is_none(),
+        async || alb.canary_weight().await == 0 && tick_schedule(name).await.is_none(),
     )
     .await;
     let ticks = invocations(function).await;
@@ -390,13 +366,13 @@ async fn a_runner_that_stops_ticking_has_its_canary_put_back_by_the_switch() {
         function,
         "step 1 live",
         Duration::from_secs(30),
-        async || canary_weight(&alb).await == 100,
+        async || alb.canary_weight().await == 100,
     )
     .await;
     // Ticking for longer than the gap: the ticks push the switch forward.
     tokio::time::sleep(Duration::from_secs(8)).await;
     assert_eq!(
-        canary_weight(&alb).await,
+        alb.canary_weight().await,
         100,
         "a deployment that ticks is left alone"
     );
@@ -416,7 +392,7 @@ async fn a_runner_that_stops_ticking_has_its_canary_put_back_by_the_switch() {
         function,
         "the stable split restored",
         Duration::from_secs(20),
-        async || canary_weight(&alb).await == 0,
+        async || alb.canary_weight().await == 0,
     )
     .await;
     // max_gap (6 s) plus one scheduler pass (1 s), with two for the last tick and polling.
@@ -495,7 +471,7 @@ async fn a_playbook_in_s3_changed_after_scheduling_is_refused() {
         "{}",
         said(&tick)
     );
-    assert_eq!(canary_weight(&alb).await, 0, "nothing deployed");
+    assert_eq!(alb.canary_weight().await, 0, "nothing deployed");
 }
 
 #[tokio::test]

@@ -3,11 +3,13 @@
 //! split restored by AWS alone within `max_gap` plus one scheduler pass; a healthy run that
 //! keeps ticking is never touched and leaves no schedule behind; an operator's pause disarms it.
 
-use crate::emulator::{binary, demo_alb, deploy_command, endpoint, sdk_config, DemoAlb};
+use crate::emulator::{
+    binary, demo_alb, deploy_command, endpoint, sdk_config, wait_until, DemoAlb,
+};
 use crate::emulator_control::control;
 use std::path::Path;
 use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/canary-deploy-switch";
 
@@ -34,25 +36,6 @@ fn spawn_run(playbook: &Path, state: &Path) -> Child {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start run")
-}
-
-/// The canary's live weight on the listener (0 when it is not in the forward).
-async fn canary_weight(alb: &DemoAlb) -> i32 {
-    let client = aws_sdk_elasticloadbalancingv2::Client::new(&sdk_config().await);
-    let out = client
-        .describe_listeners()
-        .listener_arns(&alb.listener_arn)
-        .send()
-        .await
-        .expect("describe the listener");
-    let actions = out.listeners()[0].default_actions();
-    actions
-        .iter()
-        .filter_map(|a| a.forward_config())
-        .flat_map(|f| f.target_groups())
-        .filter(|g| g.target_group_arn() == Some(alb.canary_arn.as_str()))
-        .filter_map(|g| g.weight())
-        .sum()
 }
 
 async fn schedule_exists(name: &str) -> bool {
@@ -82,13 +65,8 @@ async fn fired(name: &str) -> Vec<serde_json::Value> {
         .unwrap_or_default()
 }
 
-async fn wait_for(what: &str, limit: Duration, mut done: impl AsyncFnMut() -> bool) -> Duration {
-    let start = Instant::now();
-    while !done().await {
-        assert!(start.elapsed() < limit, "{what}: not within {limit:?}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    start.elapsed()
+async fn wait_for(what: &str, limit: Duration, done: impl AsyncFnMut() -> bool) -> Duration {
+    wait_until(what, limit, done, async || String::new()).await
 }
 
 #[tokio::test]
@@ -100,7 +78,7 @@ async fn a_killed_runner_has_its_canary_put_back_on_stable_by_the_switch() {
     wait_for(
         "step 1 written and the switch armed",
         Duration::from_secs(30),
-        async || canary_weight(&alb).await == 100 && schedule_exists("switch-kill").await,
+        async || alb.canary_weight().await == 100 && schedule_exists("switch-kill").await,
     )
     .await;
     run.kill().expect("kill -9 the runner");
@@ -108,7 +86,7 @@ async fn a_killed_runner_has_its_canary_put_back_on_stable_by_the_switch() {
     let restored = wait_for(
         "the stable split restored",
         Duration::from_secs(20),
-        async || canary_weight(&alb).await == 0,
+        async || alb.canary_weight().await == 0,
     )
     .await;
     // max_gap (6 s) plus one scheduler pass (1 s), with a second for the polling.
@@ -136,7 +114,7 @@ async fn a_killed_runner_has_its_canary_put_back_on_stable_by_the_switch() {
         .expect("advance");
     let said = String::from_utf8_lossy(&back.stdout);
     assert!(said.contains("drift") && said.contains("PAUSED"), "{said}");
-    assert_eq!(canary_weight(&alb).await, 0, "still all on stable");
+    assert_eq!(alb.canary_weight().await, 0, "still all on stable");
 }
 
 #[tokio::test]
@@ -158,7 +136,7 @@ async fn a_healthy_run_that_ticks_is_never_touched_and_leaves_no_schedule() {
     assert!(stdout.contains("dead-man's switch armed"), "{stdout}");
     assert!(stdout.contains("dead-man's switch disarmed"), "{stdout}");
     assert!(!stdout.contains("WARNING"), "{stdout}");
-    assert_eq!(canary_weight(&alb).await, 999, "promoted");
+    assert_eq!(alb.canary_weight().await, 999, "promoted");
     assert!(!schedule_exists("switch-healthy").await);
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert!(
@@ -207,7 +185,7 @@ async fn an_operators_pause_disarms_the_switch() {
     let _ = run.wait();
     tokio::time::sleep(Duration::from_secs(8)).await;
     assert_eq!(
-        canary_weight(&alb).await,
+        alb.canary_weight().await,
         100,
         "a paused canary stays where it was paused"
     );
@@ -253,7 +231,7 @@ async fn a_rollback_by_target_disarms_the_switch() {
     );
     assert!(said.contains("dead-man's switch disarmed"), "{said}");
     assert!(!schedule_exists("switch-target").await);
-    assert_eq!(canary_weight(&alb).await, 0);
+    assert_eq!(alb.canary_weight().await, 0);
     run.kill().expect("kill the runner");
     let _ = run.wait();
 }
