@@ -10,6 +10,7 @@ pub mod cli;
 pub mod core;
 pub mod iam;
 pub mod metrics;
+pub mod notify;
 pub mod orchestrator;
 pub mod playbook;
 pub mod preflight;

@@ -1,6 +1,6 @@
-"""Build the WSGI stack (health → function runtimes → scheduler's log → request recording →
-fault injection → RPC v2 CBOR → moto) and serve it, threaded, on 127.0.0.1, with the thread
-that fires due schedules.
+"""Build the WSGI stack (health → function runtimes → scheduler's log → SNS's log → request
+recording → fault injection → RPC v2 CBOR → moto) and serve it, threaded, on 127.0.0.1, with
+the thread that fires due schedules.
 
 moto's ThreadedMotoServer cannot take a wrapped app, so this does what it does (werkzeug
 make_server, threaded, MotoRequestHandler) around our middlewares.
@@ -23,12 +23,13 @@ def build_app(scheduler=None, runtimes=None):
     from canary_emulator.recording import RecordingMiddleware
     from canary_emulator.runtime import RuntimeMiddleware
     from canary_emulator.scheduler import SchedulerMiddleware
+    from canary_emulator.sns_log import SnsLogMiddleware
 
     patches.apply()
     # Recording and faults see each request as the client sent it, before the CBOR layer
     # rewrites it; recording first, so a faulted request is recorded too (faults.py says why).
     moto = DomainDispatcherApplication(create_backend_app)
-    app = RecordingMiddleware(FaultMiddleware(CborRpcMiddleware(moto)))
+    app = SnsLogMiddleware(RecordingMiddleware(FaultMiddleware(CborRpcMiddleware(moto))))
     if scheduler is not None:
         app = SchedulerMiddleware(app, scheduler)
     if runtimes is not None:

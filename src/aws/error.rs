@@ -278,6 +278,7 @@ pub mod service {
     pub const STS: &str = "sts";
     pub const SCHEDULER: &str = "scheduler";
     pub const S3: &str = "s3";
+    pub const SNS: &str = "sns";
 }
 
 #[cfg(test)]

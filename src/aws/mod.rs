@@ -36,6 +36,8 @@ pub struct Clients {
     pub scheduler: aws_sdk_scheduler::Client,
     /// S3: only the Lambda runner's read of a playbook kept there (`s3://bucket/key`).
     pub s3: aws_sdk_s3::Client,
+    /// SNS: notifications to a topic (`notify: - sns:`).
+    pub sns: aws_sdk_sns::Client,
     pub calls: CallLog,
 }
 
@@ -65,7 +67,11 @@ impl Clients {
             // A custom endpoint (a local emulator) has no bucket subdomains.
             .force_path_style(config.endpoint_url().is_some())
             .build();
+        let sns = aws_sdk_sns::config::Builder::from(config)
+            .interceptor(calls.clone())
+            .build();
         Clients {
+            sns: aws_sdk_sns::Client::from_conf(sns),
             s3: aws_sdk_s3::Client::from_conf(s3),
             scheduler: aws_sdk_scheduler::Client::from_conf(scheduler),
             sts: aws_sdk_sts::Client::from_conf(sts),

@@ -201,6 +201,12 @@ pub enum EventKind {
     GateReleased {
         index: usize,
     },
+    /// A notification of a state change could not be delivered to `channel` (never its URL):
+    /// a warning, the rollout goes on.
+    NotifyFailed {
+        channel: String,
+        why: String,
+    },
     DriftDetected {
         expected: Split,
         live: Split,

@@ -81,6 +81,7 @@ impl PlanBuilder {
             start_from: None,
             preflight: Default::default(),
             switch: None,
+            notify: Vec::new(),
         })
     }
     /// 5 % → 25 % → 50 % → 100 %, baking 10, 10, 10 and 0 minutes.

@@ -127,7 +127,7 @@ pub(crate) struct Grant {
 }
 
 /// The statement order: what a reader expects first (the route), last (the identity).
-const SID_ORDER: [&str; 17] = [
+const SID_ORDER: [&str; 18] = [
     "ResolveRoute",
     "Preflight",
     "ReadService",
@@ -144,6 +144,7 @@ const SID_ORDER: [&str; 17] = [
     "DeadMansSwitch",
     "PassSwitchRole",
     "EndTickSchedule",
+    "Notify",
     "OperatorIdentity",
 ];
 
@@ -173,6 +174,7 @@ pub fn policy(plan: &Plan, resolved: Option<&Resolved>, store: RecordStore) -> G
         all.extend(route.record);
     }
     all.extend(metrics(plan, &route.scope.prefix("cloudwatch")));
+    all.extend(notify_topics(plan));
     let mut runner = all.clone();
     runner.push(switch::tick_schedule_grant(plan, &route.scope));
     all.push(Grant {
@@ -191,6 +193,21 @@ pub fn policy(plan: &Plan, resolved: Option<&Resolved>, store: RecordStore) -> G
         switch_role,
         runner: assemble(runner),
     }
+}
+
+/// SNS Publish on each `notify: - sns:` topic (webhooks need no AWS permission).
+fn notify_topics(plan: &Plan) -> Vec<Grant> {
+    plan.notify
+        .iter()
+        .filter_map(|n| match &n.channel {
+            crate::core::plan::Channel::Sns { topic_arn } => Some(Grant {
+                sid: "Notify",
+                action: "sns:Publish".into(),
+                resource: topic_arn.clone(),
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// CloudWatch: GetMetricData when any check reads metrics, DescribeAlarms on each alarm.

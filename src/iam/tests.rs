@@ -272,3 +272,16 @@ fn the_json_is_stable_and_in_aws_spelling() {
 
 #[path = "tests_lambda.rs"]
 mod lambda;
+
+#[test]
+fn notifications_to_a_topic_may_publish_to_it_alone() {
+    let yaml = "name: shop\nroute:\n  alb:\n    rule: arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/a/1/2/3\n    stable: s\n    canary: c\nsteps:\n  canary: [10, 100]\n  bake: 1m\nnotify:\n  - sns: arn:aws:sns:us-east-1:123456789012:deploys\n  - webhook: { url_env: HOOK }\n";
+    let plan = crate::playbook::parse(yaml, "p.yaml").unwrap().plan;
+    let generated = super::policy(&plan, None, super::RecordStore::Tags);
+    let topic = "arn:aws:sns:us-east-1:123456789012:deploys";
+    assert!(generated.policy.allows("sns:Publish", topic));
+    assert!(generated.runner.allows("sns:Publish", topic));
+    assert!(!generated
+        .policy
+        .allows("sns:Publish", "arn:aws:sns:us-east-1:123456789012:other"));
+}

@@ -14,6 +14,7 @@ mod analyse;
 pub mod clock;
 pub mod history;
 pub mod lease;
+mod notify;
 pub mod operate;
 mod perform;
 pub mod recall;
@@ -25,7 +26,9 @@ pub mod setup;
 pub mod switch;
 
 use crate::core::record::PlaybookId;
-use crate::core::{self, EventKind, Inputs, OperatorCommand, Phase, Plan, Record, Timestamp};
+use crate::core::{
+    self, Event, EventKind, Inputs, OperatorCommand, Phase, Plan, Record, Timestamp,
+};
 use crate::metrics::{MetricSource, MetricsError};
 use crate::report::EventSink;
 use crate::store::{Store, StoreError};
@@ -111,6 +114,8 @@ pub struct Deployment<R, M, S> {
     pub metrics: M,
     pub store: S,
     pub switch: Option<switch::Switch>,
+    /// Who is told of the deployment's state changes (`notify:`), when anyone is.
+    pub notifier: Option<crate::notify::Notifier>,
 }
 
 impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M, S> {
@@ -124,9 +129,21 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
     ) -> Result<Record, OrchestratorError> {
         let load = || self.load_or_start(now, true);
         let identity = core::agree::Identity::Playbook;
-        let record = operate::operate(&self.shell(), load, identity, command, now, sink).await?;
+        let mut capture = notify::Capture::new(sink);
+        let operated =
+            operate::operate(&self.shell(), load, identity, command, now, &mut capture).await;
+        let changes = std::mem::take(&mut capture.changes);
+        let record = operated?;
         self.sync_switch(&record, now, sink).await;
+        self.notify(&changes, &record, sink).await;
         Ok(record)
+    }
+
+    /// The state changes of a tick or command told to the playbook's channels.
+    async fn notify(&self, changes: &[Event], record: &Record, sink: &mut dyn EventSink) {
+        if let (Some(notifier), false) = (&self.notifier, changes.is_empty()) {
+            notify::deliver(notifier, changes, record, sink).await;
+        }
     }
 
     /// The dead-man's switch brought in line with `record` (a no-op without one).
@@ -152,6 +169,24 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
     /// its lease). `force_save` saves the record even when the tick changes nothing (a lease
     /// renewal).
     async fn tick_record(
+        &self,
+        record: Record,
+        now: Timestamp,
+        force_save: bool,
+        sink: &mut dyn EventSink,
+    ) -> Result<Record, OrchestratorError> {
+        let mut capture = notify::Capture::new(sink);
+        let ticked = self
+            .tick_unnotified(record, now, force_save, &mut capture)
+            .await;
+        let changes = std::mem::take(&mut capture.changes);
+        if let Ok(record) = &ticked {
+            self.notify(&changes, record, sink).await;
+        }
+        ticked
+    }
+
+    async fn tick_unnotified(
         &self,
         mut record: Record,
         now: Timestamp,

@@ -28,11 +28,18 @@ pub fn deployment<S: Store>(
         .switch
         .clone()
         .map(|config| super::switch::Switch::new(clients.scheduler.clone(), config, &plan.name));
+    let notifier = match plan.notify.is_empty() {
+        true => None,
+        false => crate::notify::Notifier::new(plan.notify.clone(), clients.sns.clone())
+            .map_err(|why| tracing::warn!("notifications are off: {why}"))
+            .ok(),
+    };
     Deployment {
         plan,
         router,
         metrics,
         store,
         switch,
+        notifier,
     }
 }

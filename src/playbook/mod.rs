@@ -22,6 +22,7 @@ mod error;
 mod file;
 mod judge_options;
 mod model;
+mod notify;
 mod preflight;
 mod route;
 mod schema;
@@ -61,6 +62,13 @@ pub fn load(path: &Path) -> Result<Validated, PlaybookError> {
     let file = path.display().to_string();
     let source = file::read(path, &file)?;
     parse(&source, &file)
+}
+
+/// Whether `url` may be posted to by a webhook notification (`https://`, or `http://` to this
+/// machine): the same rule as the playbook's `url:`, applied to a `url_env`'s value at run time.
+/// Its errors never repeat the URL, which may be a secret.
+pub fn check_webhook_url(url: &str) -> Result<(), String> {
+    notify::url_problem(url).map_or(Ok(()), Err)
 }
 
 /// The text of the playbook at `path`, read as [`load`] reads it, for a caller that keeps it.

@@ -62,6 +62,9 @@ pub(crate) struct PlaybookDoc {
     /// The dead-man's switch: an EventBridge Scheduler schedule that puts all traffic back on
     /// stable if no runner ticks for `analysis.max_gap`.
     pub switch: Option<Sp<super::switch::SwitchDoc>>,
+    /// Who is told of each state change: `- sns: <topic ARN>`, `- slack: {url_env: VAR}`,
+    /// `- webhook: {url: https://…}`.
+    pub notify: Option<Sp<Vec<Sp<super::notify::NotifyDoc>>>>,
 }
 
 impl PlaybookDoc {
@@ -76,6 +79,7 @@ impl PlaybookDoc {
             && self.start_from.is_none()
             && self.preflight.is_none()
             && self.switch.is_none()
+            && self.notify.is_none()
     }
 }
 

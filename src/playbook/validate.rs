@@ -89,6 +89,10 @@ pub(crate) fn plan(d: &mut Diag, doc: &Sp<PlaybookDoc>, content_hash: String) ->
         None => Some(None),
         Some(s) => d.check(s, start_from(s.value.trim())).map(Some),
     };
+    let notify = match &p.notify {
+        None => Some(Vec::new()),
+        Some(docs) => super::notify::notifications(d, docs),
+    };
     let preflight = match &p.preflight {
         None => Some(Default::default()),
         Some(doc) => super::preflight::policy(d, doc),
@@ -104,6 +108,7 @@ pub(crate) fn plan(d: &mut Diag, doc: &Sp<PlaybookDoc>, content_hash: String) ->
         start_from: start_from?,
         preflight: preflight?,
         switch: switch?,
+        notify: notify?,
     };
     let sites = Sites {
         analysis: p.analysis.as_ref().map_or(root, Pos::from),

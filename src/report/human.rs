@@ -59,6 +59,9 @@ pub fn describe(kind: &EventKind) -> String {
             "GATE: step {} has baked; its gate ({gate}) holds it until {how}",
             index + 1
         ),
+        EventKind::NotifyFailed { channel, why } => {
+            format!("WARNING: the notification to {channel} failed: {why}")
+        }
         EventKind::GateReleased { index } => {
             format!(
                 "gate released: step {} moves on at the next tick",

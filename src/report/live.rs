@@ -216,6 +216,7 @@ fn styled_event(kind: &EventKind) -> String {
         EventKind::Paused { .. }
         | EventKind::Holding { .. }
         | EventKind::GateHeld { .. }
+        | EventKind::NotifyFailed { .. }
         | EventKind::DriftDetected { .. }
         | EventKind::Unjudged { .. }
         | EventKind::MetricsUnavailable { .. } => style(text).yellow().to_string(),

@@ -78,6 +78,7 @@ fn event_kind() -> BoxedStrategy<EventKind> {
             }
         ),
         any::<usize>().prop_map(|index| EventKind::GateReleased { index }),
+        (text(), text()).prop_map(|(channel, why)| EventKind::NotifyFailed { channel, why }),
         (split(), split()).prop_map(|(expected, live)| EventKind::DriftDetected { expected, live }),
         text().prop_map(|why| EventKind::Paused { why }),
         Just(EventKind::Promoted),

@@ -35,6 +35,7 @@ mod lambda_router;
 mod lattice_router;
 mod lease;
 mod legacy_record;
+mod notify;
 mod oncall;
 mod preflight;
 mod race;
