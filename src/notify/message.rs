@@ -1,6 +1,6 @@
 //! A state change in words, for people: the same facts in every channel. Everything that came
 //! from outside (a reason, AWS's messages, alarm text, names) is kept to one line with control
-//! characters shown escaped ([`crate::text::line`]); Slack's own control characters are escaped
+//! characters shown escaped ([`crate::text::line()`]); Slack's own control characters are escaped
 //! where the text goes to Slack ([`Message::slack_text`]).
 
 use crate::arn::Arn;
