@@ -9,6 +9,7 @@
 mod endpoint;
 pub mod error;
 pub mod retry;
+pub mod scheduler;
 mod setup;
 
 pub use error::{AwsError, Kind};

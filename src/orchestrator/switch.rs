@@ -10,18 +10,15 @@
 //! deployment: it is reported as a `switch_unavailable` event on every tick it lasts.
 
 use crate::aws::error::service::SCHEDULER;
+use crate::aws::scheduler::{not_found, window_off};
 use crate::aws::AwsError;
 use crate::core::plan::DeadMansSwitch;
 use crate::core::switch::{decide, schedule_name, SwitchMove};
 use crate::core::{Event, EventKind, Record, Timestamp};
 use crate::report::EventSink;
 use crate::traffic::Router;
-use aws_sdk_scheduler::types::{
-    ActionAfterCompletion, FlexibleTimeWindow, FlexibleTimeWindowMode, RetryPolicy, ScheduleState,
-    Target,
-};
+use aws_sdk_scheduler::types::{ActionAfterCompletion, RetryPolicy, ScheduleState, Target};
 use aws_sdk_scheduler::Client;
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 /// CreateSchedule and UpdateSchedule take the same whole definition (their builders are two
 /// types): the switch's schedule, firing once at `$fires_at` with `$target`.
@@ -35,7 +32,7 @@ macro_rules! schedule {
             .description(DESCRIPTION)
             .schedule_expression(at($fires_at))
             .schedule_expression_timezone("UTC")
-            .flexible_time_window(off()?)
+            .flexible_time_window(window_off()?)
             .state(ScheduleState::Enabled)
             .action_after_completion(ActionAfterCompletion::Delete)
             .target($target)
@@ -247,22 +244,6 @@ impl Switch {
 struct Armed {
     fires_at: Option<Timestamp>,
     target: Option<Target>,
-}
-
-/// Scheduler's answer that the schedule does not exist (GetSchedule, DeleteSchedule).
-fn not_found<E: ProvideErrorMetadata, R>(
-    e: &aws_smithy_runtime_api::client::result::SdkError<E, R>,
-) -> bool {
-    e.as_service_error()
-        .and_then(ProvideErrorMetadata::code)
-        .is_some_and(|code| code == "ResourceNotFoundException")
-}
-
-fn off() -> Result<FlexibleTimeWindow, String> {
-    FlexibleTimeWindow::builder()
-        .mode(FlexibleTimeWindowMode::Off)
-        .build()
-        .map_err(|e| e.to_string())
 }
 
 /// `at(2026-12-07T11:33:19)`, in UTC.

@@ -6,15 +6,30 @@
 
 use super::event::{RunnerEvent, ScheduleRef};
 use crate::aws::error::service::SCHEDULER;
+use crate::aws::scheduler::{not_found, window_off};
 use crate::aws::AwsError;
 use crate::core::switch::tick_schedule_name;
-use aws_sdk_scheduler::types::{
-    DeadLetterConfig, FlexibleTimeWindow, FlexibleTimeWindowMode, RetryPolicy, ScheduleState,
-    Target,
-};
+use aws_sdk_scheduler::types::{DeadLetterConfig, RetryPolicy, ScheduleState, Target};
 use aws_sdk_scheduler::Client;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::time::Duration;
+
+/// CreateSchedule and UpdateSchedule take the same whole definition (their builders are two
+/// types): the tick schedule, every `$every`, invoking `$target`.
+macro_rules! definition {
+    ($schedule:expr, $operation:ident(), $target:expr, $every:expr) => {
+        $schedule
+            .client
+            .$operation()
+            .name(&$schedule.name)
+            .group_name(&$schedule.group)
+            .description(DESCRIPTION)
+            .schedule_expression(rate($every))
+            .flexible_time_window($schedule.off()?)
+            .state(ScheduleState::Enabled)
+            .target($target)
+    };
+}
 
 /// How many times Scheduler retries a tick it could not deliver (throttled, the function
 /// missing) before the dead-letter queue gets it.
@@ -98,16 +113,7 @@ impl TickSchedule {
     /// Creates the schedule, or replaces its whole definition when it exists.
     pub async fn put(&self, spec: &TickSpec) -> Result<Put, AwsError> {
         let target = self.target(spec)?;
-        let created = self
-            .client
-            .create_schedule()
-            .name(&self.name)
-            .group_name(&self.group)
-            .description(DESCRIPTION)
-            .schedule_expression(rate(spec.every))
-            .flexible_time_window(off()?)
-            .state(ScheduleState::Enabled)
-            .target(target.clone())
+        let created = definition!(self, create_schedule(), target.clone(), spec.every)
             .send()
             .await;
         match created {
@@ -116,15 +122,7 @@ impl TickSchedule {
                 if e.as_service_error()
                     .is_some_and(|s| s.is_conflict_exception()) =>
             {
-                self.client
-                    .update_schedule()
-                    .name(&self.name)
-                    .group_name(&self.group)
-                    .description(DESCRIPTION)
-                    .schedule_expression(rate(spec.every))
-                    .flexible_time_window(off()?)
-                    .state(ScheduleState::Enabled)
-                    .target(target)
+                definition!(self, update_schedule(), target, spec.every)
                     .send()
                     .await
                     .map_err(|e| self.error("UpdateSchedule", &e))?;
@@ -132,6 +130,10 @@ impl TickSchedule {
             }
             Err(e) => Err(self.error("CreateSchedule", &e)),
         }
+    }
+
+    fn off(&self) -> Result<aws_sdk_scheduler::types::FlexibleTimeWindow, AwsError> {
+        window_off().map_err(|why| self.local(why))
     }
 
     /// Deletes the schedule; `false` when there was none.
@@ -220,21 +222,6 @@ impl TickSchedule {
 
 const DESCRIPTION: &str = "canary-deploy: one tick of the deployment per run, by the runner \
                            function; deleted by the runner when the deployment ends";
-
-fn off() -> Result<FlexibleTimeWindow, AwsError> {
-    FlexibleTimeWindow::builder()
-        .mode(FlexibleTimeWindowMode::Off)
-        .build()
-        .map_err(|e| AwsError::unusable(SCHEDULER, "CreateSchedule", String::new(), e.to_string()))
-}
-
-fn not_found<E: ProvideErrorMetadata, R>(
-    e: &aws_smithy_runtime_api::client::result::SdkError<E, R>,
-) -> bool {
-    e.as_service_error()
-        .and_then(ProvideErrorMetadata::code)
-        .is_some_and(|code| code == "ResourceNotFoundException")
-}
 
 #[cfg(test)]
 mod tests {

@@ -83,6 +83,16 @@ pub fn deploy_command(command: &str, playbook: &Path, endpoint: &str, state: &Pa
     binary
 }
 
+/// `run <playbook>` against the emulator with `--state-dir <state>`, started with its output
+/// piped.
+pub fn spawn_run(playbook: &Path, state: &Path) -> std::process::Child {
+    deploy_command("run", playbook, endpoint(), state)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start run")
+}
+
 /// SDK configuration pointing at the emulator, with test credentials and region us-east-1.
 pub async fn sdk_config() -> SdkConfig {
     sdk_config_as("testing").await

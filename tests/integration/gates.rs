@@ -3,10 +3,12 @@
 //! itself once its wait is over. `status` says the gate holds and who releases it.
 
 use crate::alarm_fixture::{create_alarm, set_alarm_state};
-use crate::emulator::{demo_alb, deploy_command, endpoint, sdk_config, wait_until, DemoAlb};
+use crate::emulator::{
+    demo_alb, deploy_command, endpoint, sdk_config, spawn_run, wait_until, DemoAlb,
+};
 use aws_sdk_cloudwatch::types::StateValue;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 /// Steps 10 % and 50 %, `gate` after the first, judged by an alarm in OK.
@@ -26,14 +28,6 @@ async fn gated(name: &str, gate: &str, dir: &Path) -> (DemoAlb, PathBuf) {
         ),
     );
     (alb, path)
-}
-
-fn spawn_run(playbook: &Path, state: &Path) -> Child {
-    deploy_command("run", playbook, endpoint(), state)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start run")
 }
 
 fn said(output: &Output) -> String {

@@ -23,13 +23,8 @@ fn function_arn(function: &str) -> String {
     format!("arn:aws:lambda:us-east-1:123456789012:function:{function}")
 }
 
-/// Registers this binary as `function`'s bootstrap in the emulator, and makes a rate
-/// schedule's minute last one second.
-async fn register_runner(function: &str) {
-    register_runner_as(function, "testing").await;
-}
-
-/// As [`register_runner`], the function signing its requests with access key `key`.
+/// Registers this binary as `function`'s bootstrap in the emulator, signing its requests with
+/// access key `key`, and makes a rate schedule's minute last one second.
 async fn register_runner_as(function: &str, key: &str) {
     let spec = serde_json::json!({
         "function": function,
@@ -114,6 +109,18 @@ async fn wait_for(
     .await
 }
 
+/// A fresh ALB named `name`, its alarm `<name>-alarm` in OK, and this binary registered as
+/// `function`'s bootstrap signing with `key`.
+async fn fixture(name: &str, function: &str, key: &str) -> (DemoAlb, tempfile::TempDir) {
+    let alb = demo_alb(name).await;
+    let cw = aws_sdk_cloudwatch::Client::new(&sdk_config().await);
+    let alarm = format!("{name}-alarm");
+    create_alarm(&cw, &alarm).await;
+    set_alarm_state(&cw, &alarm, StateValue::Ok, "healthy").await;
+    register_runner_as(function, key).await;
+    (alb, tempfile::tempdir().expect("temp dir"))
+}
+
 /// A playbook on `alb` judged by one alarm, three steps of `bake`, ticking every second.
 fn playbook(alb: &DemoAlb, dir: &Path, name: &str, alarm: &str, rest: &str) -> PathBuf {
     alb.playbook_file(
@@ -137,17 +144,12 @@ fn said(output: &Output) -> String {
 #[tokio::test]
 async fn a_scheduled_deployment_is_promoted_by_the_runner_alone() {
     let (name, function) = ("runner-promote", "runner-promote-fn");
-    let alb = demo_alb(name).await;
-    let cw = aws_sdk_cloudwatch::Client::new(&sdk_config().await);
-    create_alarm(&cw, "runner-promote-alarm").await;
-    set_alarm_state(&cw, "runner-promote-alarm", StateValue::Ok, "healthy").await;
     // The function's calls are recorded on a key of their own, to hold them to its policy.
     let key = "runnerpromotefunction";
-    register_runner_as(function, key).await;
+    let (alb, dir) = fixture(name, function, key).await;
     tokio::task::spawn_blocking(move || recording("POST", key))
         .await
         .expect("record");
-    let dir = tempfile::tempdir().expect("temp dir");
     // With a dead-man's switch whose gap the deployment outlasts: armed, pushed and disarmed.
     let switch = format!("switch:\n  role: {SWITCH_ROLE}\n");
     let path = playbook(&alb, dir.path(), name, "runner-promote-alarm", &switch);
@@ -292,12 +294,7 @@ async fn a_scheduled_deployment_is_promoted_by_the_runner_alone() {
 #[tokio::test]
 async fn an_alarm_rolls_a_scheduled_deployment_back_and_ends_its_schedule() {
     let (name, function) = ("runner-rollback", "runner-rollback-fn");
-    let alb = demo_alb(name).await;
-    let cw = aws_sdk_cloudwatch::Client::new(&sdk_config().await);
-    create_alarm(&cw, "runner-rollback-alarm").await;
-    set_alarm_state(&cw, "runner-rollback-alarm", StateValue::Ok, "healthy").await;
-    register_runner(function).await;
-    let dir = tempfile::tempdir().expect("temp dir");
+    let (alb, dir) = fixture(name, function, "testing").await;
     let path = playbook(&alb, dir.path(), name, "runner-rollback-alarm", "");
     let scheduled = schedule(&path, function, &[]);
     assert_eq!(scheduled.status.code(), Some(0), "{}", said(&scheduled));
@@ -308,6 +305,7 @@ async fn an_alarm_rolls_a_scheduled_deployment_back_and_ends_its_schedule() {
         async || alb.canary_weight().await == 100,
     )
     .await;
+    let cw = aws_sdk_cloudwatch::Client::new(&sdk_config().await);
     set_alarm_state(
         &cw,
         "runner-rollback-alarm",
@@ -346,12 +344,7 @@ async fn an_alarm_rolls_a_scheduled_deployment_back_and_ends_its_schedule() {
 #[tokio::test]
 async fn a_runner_that_stops_ticking_has_its_canary_put_back_by_the_switch() {
     let (name, function) = ("runner-switch", "runner-switch-fn");
-    let alb = demo_alb(name).await;
-    let cw = aws_sdk_cloudwatch::Client::new(&sdk_config().await);
-    create_alarm(&cw, "runner-switch-alarm").await;
-    set_alarm_state(&cw, "runner-switch-alarm", StateValue::Ok, "healthy").await;
-    register_runner(function).await;
-    let dir = tempfile::tempdir().expect("temp dir");
+    let (alb, dir) = fixture(name, function, "testing").await;
     let rest = format!("switch:\n  role: {SWITCH_ROLE}\n");
     let path = playbook(&alb, dir.path(), name, "runner-switch-alarm", &rest);
     // A long bake, and a 6 s gap: the switch fires only if the ticks stop.

@@ -4,11 +4,11 @@
 //! keeps ticking is never touched and leaves no schedule behind; an operator's pause disarms it.
 
 use crate::emulator::{
-    binary, demo_alb, deploy_command, endpoint, sdk_config, wait_until, DemoAlb,
+    binary, demo_alb, deploy_command, endpoint, sdk_config, spawn_run, wait_until, DemoAlb,
 };
 use crate::emulator_control::control;
 use std::path::Path;
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/canary-deploy-switch";
@@ -28,14 +28,6 @@ fn playbook(
              {max_gap}\nswitch:\n  role: {ROLE}\n"
         ),
     )
-}
-
-fn spawn_run(playbook: &Path, state: &Path) -> Child {
-    deploy_command("run", playbook, endpoint(), state)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start run")
 }
 
 async fn schedule_exists(name: &str) -> bool {
