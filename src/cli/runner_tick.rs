@@ -20,7 +20,9 @@ pub async fn execute(event: &Path, global: &Global) -> anyhow::Result<Exit> {
     let event = RunnerEvent::from_json(value).map_err(anyhow::Error::msg)?;
     let session = global.session().await?;
     let mut sink = crate::report::reporter(global.output);
-    let outcome = tick(&event, &session, sink.as_mut()).await?;
+    // One process, one tick: nothing is warm (a cold start, as a fresh environment's).
+    let warm = crate::runner::warm::Warm::default();
+    let outcome = tick(&event, &session, &warm, sink.as_mut()).await?;
     drop(sink);
     println!("{}", crate::text::json(&serde_json::to_string(&outcome)?));
     Ok(match outcome.exit_code {

@@ -7,6 +7,7 @@
 //!   the schedule that invoked it once the deployment has ended;
 //! - [`schedule`]: the recurring schedule itself, which `canary-deploy schedule` creates,
 //!   updates and deletes and `status` reads;
+//! - [`warm`]: what a warm execution environment keeps between ticks (the resolved route);
 //! - `lambda` (the `lambda` feature): the Lambda Runtime API loop around [`tick`], which the
 //!   binary serves when it runs as a function's bootstrap.
 
@@ -16,6 +17,7 @@ pub mod lambda;
 pub mod outcome;
 pub mod schedule;
 pub mod tick;
+pub mod warm;
 
 pub use event::RunnerEvent;
 pub use outcome::Outcome;

@@ -11,23 +11,28 @@
 use super::event::{PlaybookSource, RunnerEvent};
 use super::outcome::{Outcome, ScheduleFate};
 use super::schedule::TickSchedule;
+use super::warm::Warm;
 use crate::aws::error::service::S3;
 use crate::aws::AwsError;
 use crate::cli::Exit;
 use crate::orchestrator::lease::owner::{owner, settle};
+use crate::orchestrator::setup;
 use crate::orchestrator::{Clock, SystemClock};
 use crate::report::EventSink;
 use crate::session::Session;
+use crate::traffic::Router;
 
-/// One tick for `event`, its events to `sink`; the outcome counts the tick's AWS calls.
+/// One tick for `event`, its events to `sink`, with what this environment kept from earlier
+/// ticks (`warm`); the outcome counts the tick's AWS calls.
 pub async fn tick(
     event: &RunnerEvent,
     session: &Session,
+    warm: &Warm,
     sink: &mut dyn EventSink,
 ) -> anyhow::Result<Outcome> {
     let calls = &session.clients().calls;
     calls.take();
-    let mut outcome = tick_once(event, session, sink).await?;
+    let mut outcome = tick_once(event, session, warm, sink).await?;
     for operation in calls.take() {
         *outcome.aws_calls.entry(operation).or_default() += 1;
     }
@@ -38,6 +43,7 @@ pub async fn tick(
 async fn tick_once(
     event: &RunnerEvent,
     session: &Session,
+    warm: &Warm,
     sink: &mut dyn EventSink,
 ) -> anyhow::Result<Outcome> {
     let text = playbook_text(event, session).await?;
@@ -47,12 +53,23 @@ async fn tick_once(
     }
     let plan = validated.plan;
     let name = plan.name.clone();
-    let deployment = session.deployment(plan).await?;
+    let hash = plan.content_hash.clone();
+    let router = match warm.route(&hash) {
+        Some(router) => router,
+        None => session.resolve(&plan).await?,
+    };
+    warm.keep_route(&hash, &router);
+    let store = session.store_at(&router.route().record_tags());
+    let deployment = setup::deployment(plan, router, session.clients(), store);
     let schedule = event
         .schedule
         .as_ref()
         .map(|by| TickSchedule::named(session.clients().scheduler.clone(), by));
-    if let Err(refusal) = session.gate(&deployment, &[]).await {
+    let gated = match warm.started(&hash) {
+        true => Ok(()),
+        false => session.gate(&deployment, &[]).await,
+    };
+    if let Err(refusal) = gated {
         // It would be refused on every tick until someone acts: stop ticking, and say so.
         let fate = end(schedule.as_ref()).await;
         return Ok(Outcome::idle(&name, "refused", refusal.to_string(), fate));
@@ -70,6 +87,9 @@ async fn tick_once(
         Err(error) => return Err(error.into()),
     };
     sink.progress(&record, &deployment.plan, now);
+    if record.phase != crate::core::Phase::Pending {
+        warm.mark_started(&hash);
+    }
     let fate = match record.phase.is_terminal() {
         true => end(schedule.as_ref()).await,
         false => kept(schedule.as_ref()),

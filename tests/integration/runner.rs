@@ -220,6 +220,22 @@ async fn a_scheduled_deployment_is_promoted_by_the_runner_alone() {
     assert_eq!(last["schedule"], "deleted");
     // The switch disarmed and the tick schedule ended, by the same tick.
     assert!(last["aws_calls"]["DeleteSchedule"] == 2, "{last}");
+    // A warm environment resolves the route once: a later quiet tick reads the record and the
+    // live weights once each (and the switch's schedule), nothing else.
+    let calls = |t: &serde_json::Value| t["response"]["aws_calls"].clone();
+    assert!(
+        calls(&ticks[0])["DescribeTargetGroups"].as_u64() >= Some(1),
+        "{ticks:?}"
+    );
+    let quiet = ticks.iter().map(calls).find(|c| {
+        c.as_object()
+            .is_some_and(|c| c.values().filter_map(|n| n.as_u64()).sum::<u64>() == 3)
+    });
+    assert_eq!(
+        quiet,
+        Some(serde_json::json!({"DescribeListeners": 1, "DescribeTags": 1, "GetSchedule": 1})),
+        "{ticks:#?}"
+    );
     // The tick's events are the function's log, as JSON lines.
     let logs: Vec<String> = ticks
         .iter()
