@@ -8,6 +8,7 @@ pub mod arn;
 pub mod aws;
 pub mod cli;
 pub mod core;
+pub mod hook;
 pub mod iam;
 pub mod metrics;
 pub mod notify;

@@ -20,6 +20,7 @@ def build_app(scheduler=None, runtimes=None):
     from canary_emulator.cbor_rpc import CborRpcMiddleware
     from canary_emulator.faults import FaultMiddleware
     from canary_emulator.health import HealthMiddleware
+    from canary_emulator.patches.lambda_replies import RepliesMiddleware
     from canary_emulator.recording import RecordingMiddleware
     from canary_emulator.runtime import RuntimeMiddleware
     from canary_emulator.scheduler import SchedulerMiddleware
@@ -29,7 +30,8 @@ def build_app(scheduler=None, runtimes=None):
     # Recording and faults see each request as the client sent it, before the CBOR layer
     # rewrites it; recording first, so a faulted request is recorded too (faults.py says why).
     moto = DomainDispatcherApplication(create_backend_app)
-    app = SnsLogMiddleware(RecordingMiddleware(FaultMiddleware(CborRpcMiddleware(moto))))
+    app = RecordingMiddleware(FaultMiddleware(CborRpcMiddleware(moto)))
+    app = RepliesMiddleware(SnsLogMiddleware(app))
     if scheduler is not None:
         app = SchedulerMiddleware(app, scheduler)
     if runtimes is not None:

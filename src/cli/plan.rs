@@ -101,6 +101,7 @@ pub async fn execute(
                     out.push(format!("    {line}"));
                 }
             }
+            out.extend(hooks_and_notify(&plan));
             // Several lines by design, each with its indentation.
             out.push(preflight::render(&preflight));
             let text = out.join("\n");
@@ -113,6 +114,28 @@ pub async fn execute(
         true => Exit::Done,
         false => Exit::Error,
     })
+}
+
+/// The hooks each point calls and who is notified, a line each (none when there are none).
+fn hooks_and_notify(plan: &Plan) -> Vec<String> {
+    let mut out = Vec::new();
+    for point in crate::core::plan::HookPoint::ALL {
+        for hook in plan.hooks.at(point) {
+            out.push(format!(
+                "hook {}: {} (timeout {}, retries {})",
+                point.as_str(),
+                hook.shown(),
+                humantime::format_duration(hook.timeout),
+                hook.retries
+            ));
+        }
+    }
+    out.extend(
+        plan.notify
+            .iter()
+            .map(|n| format!("notify: {}", n.channel.shown())),
+    );
+    out
 }
 
 /// The forecast timeline on the last hour's traffic, with its warnings; without that traffic,

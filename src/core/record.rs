@@ -201,6 +201,21 @@ pub enum EventKind {
     GateReleased {
         index: usize,
     },
+    /// A hook at `point` (`pre_step`, `post_step`, `before_promote`, `after_rollback`) about step
+    /// `index` passed.
+    HookPassed {
+        point: String,
+        hook: String,
+        index: usize,
+    },
+    /// A hook failed: before a write, as a failed check (the write is not made); after a
+    /// rollback, a warning.
+    HookFailed {
+        point: String,
+        hook: String,
+        index: usize,
+        why: String,
+    },
     /// A notification of a state change could not be delivered to `channel` (never its URL):
     /// a warning, the rollout goes on.
     NotifyFailed {

@@ -82,6 +82,7 @@ impl PlanBuilder {
             preflight: Default::default(),
             switch: None,
             notify: Vec::new(),
+            hooks: Default::default(),
         })
     }
     /// 5 % → 25 % → 50 % → 100 %, baking 10, 10, 10 and 0 minutes.

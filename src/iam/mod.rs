@@ -127,7 +127,7 @@ pub(crate) struct Grant {
 }
 
 /// The statement order: what a reader expects first (the route), last (the identity).
-const SID_ORDER: [&str; 18] = [
+const SID_ORDER: [&str; 19] = [
     "ResolveRoute",
     "Preflight",
     "ReadService",
@@ -144,6 +144,7 @@ const SID_ORDER: [&str; 18] = [
     "DeadMansSwitch",
     "PassSwitchRole",
     "EndTickSchedule",
+    "CallHooks",
     "Notify",
     "OperatorIdentity",
 ];
@@ -175,6 +176,7 @@ pub fn policy(plan: &Plan, resolved: Option<&Resolved>, store: RecordStore) -> G
     }
     all.extend(metrics(plan, &route.scope.prefix("cloudwatch")));
     all.extend(notify_topics(plan));
+    all.extend(hook_functions(plan, &route.scope.prefix("lambda")));
     let mut runner = all.clone();
     runner.push(switch::tick_schedule_grant(plan, &route.scope));
     all.push(Grant {
@@ -193,6 +195,31 @@ pub fn policy(plan: &Plan, resolved: Option<&Resolved>, store: RecordStore) -> G
         switch_role,
         runner: assemble(runner),
     }
+}
+
+/// lambda:InvokeFunction on each Lambda hook (by name: in the route's account and region), on
+/// the function and its qualified forms.
+fn hook_functions(plan: &Plan, lambda_prefix: &str) -> Vec<Grant> {
+    let mut out = Vec::new();
+    for point in crate::core::plan::HookPoint::ALL {
+        for hook in plan.hooks.at(point) {
+            let crate::core::plan::HookCall::Lambda { function } = &hook.call else {
+                continue;
+            };
+            let arn = match function.starts_with("arn:") {
+                true => function.clone(),
+                false => format!("{lambda_prefix}function:{function}"),
+            };
+            for resource in [arn.clone(), format!("{arn}:*")] {
+                out.push(Grant {
+                    sid: "CallHooks",
+                    action: "lambda:InvokeFunction".into(),
+                    resource,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// SNS Publish on each `notify: - sns:` topic (webhooks need no AWS permission).

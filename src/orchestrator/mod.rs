@@ -13,6 +13,7 @@ mod advance;
 mod analyse;
 pub mod clock;
 pub mod history;
+pub mod hooks;
 pub mod lease;
 mod notify;
 pub mod operate;
@@ -116,6 +117,8 @@ pub struct Deployment<R, M, S> {
     pub switch: Option<switch::Switch>,
     /// Who is told of the deployment's state changes (`notify:`), when anyone is.
     pub notifier: Option<crate::notify::Notifier>,
+    /// The playbook's hooks' caller, when it has hooks.
+    pub hooks: Option<crate::hook::HookRunner>,
 }
 
 impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M, S> {
@@ -129,11 +132,21 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
     ) -> Result<Record, OrchestratorError> {
         let load = || self.load_or_start(now, true);
         let identity = core::agree::Identity::Playbook;
+        let before = self
+            .store
+            .load(&self.plan.name)
+            .await
+            .ok()
+            .flatten()
+            .map(|r| r.phase);
         let mut capture = notify::Capture::new(sink);
         let operated =
             operate::operate(&self.shell(), load, identity, command, now, &mut capture).await;
         let changes = std::mem::take(&mut capture.changes);
         let record = operated?;
+        if let Some(before) = &before {
+            self.after_rollback(before, &record, now, sink).await;
+        }
         self.sync_switch(&record, now, sink).await;
         self.notify(&changes, &record, sink).await;
         Ok(record)
@@ -218,7 +231,8 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             judgement,
             operator: None,
         };
-        let (record, actions) = core::step(record, &inputs, &self.plan, now);
+        let before = record.phase.clone();
+        let (record, actions) = self.decide_with_hooks(record, inputs, now, sink).await;
         let record = match shell
             .perform(record, actions, now, recovered || force_save, sink)
             .await
@@ -228,6 +242,7 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             }
             result => result?,
         };
+        self.after_rollback(&before, &record, now, sink).await;
         self.sync_switch(&record, now, sink).await;
         Ok(record)
     }

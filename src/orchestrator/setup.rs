@@ -34,6 +34,12 @@ pub fn deployment<S: Store>(
             .map_err(|why| tracing::warn!("notifications are off: {why}"))
             .ok(),
     };
+    let hooks = match plan.hooks.is_empty() {
+        true => None,
+        false => crate::hook::HookRunner::new(clients.lambda.clone())
+            .map_err(|why| tracing::warn!("hooks cannot be called: {why}"))
+            .ok(),
+    };
     Deployment {
         plan,
         router,
@@ -41,5 +47,6 @@ pub fn deployment<S: Store>(
         store,
         switch,
         notifier,
+        hooks,
     }
 }

@@ -20,6 +20,7 @@ mod checks;
 pub mod draft;
 mod error;
 mod file;
+mod hooks;
 mod judge_options;
 mod model;
 mod notify;

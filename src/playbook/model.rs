@@ -65,6 +65,9 @@ pub(crate) struct PlaybookDoc {
     /// Who is told of each state change: `- sns: <topic ARN>`, `- slack: {url_env: VAR}`,
     /// `- webhook: {url: https://…}`.
     pub notify: Option<Sp<Vec<Sp<super::notify::NotifyDoc>>>>,
+    /// What is called around the steps: `pre_step`, `post_step`, `before_promote`,
+    /// `after_rollback`, each a list of `- lambda: <function>` or `- https: {url: …}`.
+    pub hooks: Option<Sp<super::hooks::HooksDoc>>,
 }
 
 impl PlaybookDoc {
@@ -80,6 +83,7 @@ impl PlaybookDoc {
             && self.preflight.is_none()
             && self.switch.is_none()
             && self.notify.is_none()
+            && self.hooks.is_none()
     }
 }
 

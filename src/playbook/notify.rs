@@ -99,7 +99,7 @@ fn one(d: &mut Diag, entry: &Sp<NotifyDoc>) -> Option<Notification> {
     })
 }
 
-fn url(d: &mut Diag, doc: &Sp<UrlDoc>) -> Option<UrlSource> {
+pub(crate) fn url(d: &mut Diag, doc: &Sp<UrlDoc>) -> Option<UrlSource> {
     match (&doc.value.url, &doc.value.url_env) {
         (Some(url), None) => d
             .check(url, literal_url(url.value.trim()))

@@ -93,6 +93,10 @@ pub(crate) fn plan(d: &mut Diag, doc: &Sp<PlaybookDoc>, content_hash: String) ->
         None => Some(Vec::new()),
         Some(docs) => super::notify::notifications(d, docs),
     };
+    let hooks = match &p.hooks {
+        None => Some(Default::default()),
+        Some(doc) => super::hooks::hooks(d, doc),
+    };
     let preflight = match &p.preflight {
         None => Some(Default::default()),
         Some(doc) => super::preflight::policy(d, doc),
@@ -109,6 +113,7 @@ pub(crate) fn plan(d: &mut Diag, doc: &Sp<PlaybookDoc>, content_hash: String) ->
         preflight: preflight?,
         switch: switch?,
         notify: notify?,
+        hooks: hooks?,
     };
     let sites = Sites {
         analysis: p.analysis.as_ref().map_or(root, Pos::from),

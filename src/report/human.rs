@@ -59,6 +59,15 @@ pub fn describe(kind: &EventKind) -> String {
             "GATE: step {} has baked; its gate ({gate}) holds it until {how}",
             index + 1
         ),
+        EventKind::HookPassed { point, hook, index } => {
+            format!("hook passed: {point} {hook} (step {})", index + 1)
+        }
+        EventKind::HookFailed {
+            point,
+            hook,
+            index,
+            why,
+        } => format!("HOOK FAILED: {point} {hook} (step {}): {why}", index + 1),
         EventKind::NotifyFailed { channel, why } => {
             format!("WARNING: the notification to {channel} failed: {why}")
         }

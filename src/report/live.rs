@@ -217,6 +217,7 @@ fn styled_event(kind: &EventKind) -> String {
         | EventKind::Holding { .. }
         | EventKind::GateHeld { .. }
         | EventKind::NotifyFailed { .. }
+        | EventKind::HookFailed { .. }
         | EventKind::DriftDetected { .. }
         | EventKind::Unjudged { .. }
         | EventKind::MetricsUnavailable { .. } => style(text).yellow().to_string(),

@@ -79,6 +79,19 @@ fn event_kind() -> BoxedStrategy<EventKind> {
         ),
         any::<usize>().prop_map(|index| EventKind::GateReleased { index }),
         (text(), text()).prop_map(|(channel, why)| EventKind::NotifyFailed { channel, why }),
+        (text(), text(), any::<usize>()).prop_map(|(point, hook, index)| EventKind::HookPassed {
+            point,
+            hook,
+            index
+        }),
+        (text(), text(), any::<usize>(), text()).prop_map(|(point, hook, index, why)| {
+            EventKind::HookFailed {
+                point,
+                hook,
+                index,
+                why,
+            }
+        }),
         (split(), split()).prop_map(|(expected, live)| EventKind::DriftDetected { expected, live }),
         text().prop_map(|why| EventKind::Paused { why }),
         Just(EventKind::Promoted),

@@ -25,6 +25,8 @@ mod emulator_extension;
 mod existing_split;
 mod gates;
 mod history_fixture;
+mod hooks;
+mod http_fixture;
 mod iam_policy;
 mod init;
 mod install;

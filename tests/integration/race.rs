@@ -80,6 +80,7 @@ async fn a_rollback_wins_over_a_write_that_lands_after_it() {
         store: runner.store,
         switch: None,
         notifier: None,
+        hooks: None,
     };
 
     let first = runner.tick(now, &mut Discard).await.expect("first step");

@@ -10,6 +10,7 @@ from canary_emulator.patches import (
     elbv2_target_health,
     lambda_aliases,
     lambda_provisioned,
+    lambda_replies,
     lambda_version_state,
     lambda_versions,
     resource_tags,
@@ -27,6 +28,7 @@ def apply() -> None:
     cloudwatch_metrics.apply()
     cloudwatch_alarms.apply()
     elbv2_actions.apply()
+    lambda_replies.apply()
     vpclattice_api.apply()
     resource_tags.apply()
     lambda_aliases.apply()
