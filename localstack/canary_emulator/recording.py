@@ -48,6 +48,8 @@ _CREDENTIAL = re.compile(r"Credential=([^/]+)/[^/]+/([^/]+)/([^/]+)/")
 _CBOR_PATH = re.compile(r"^/service/[^/]+/operation/(?P<operation>[^/]+)$")
 _TOP_LEVEL_ARN = re.compile(r"^[A-Za-z]*Arns?(\.member\.\d+)?$")
 IAM_PREFIX = {"monitoring": "cloudwatch"}
+# API operations whose IAM action has another name (the Service Authorization Reference).
+IAM_ACTIONS = {("lambda", "Invoke"): "InvokeFunction"}
 REST_JSON_MODELS = {"vpc-lattice": "vpc-lattice", "lambda": "lambda", "scheduler": "scheduler"}
 _DESCRIBED = "canary_emulator.request"  # environ key of the request's description
 
@@ -197,6 +199,7 @@ def describe(environ, body: bytes, region, signing_name, account_id) -> dict:
     elif kind == "rest-json":
         entry["action"], labels = rest_json_operation(
             REST_JSON_MODELS[signing_name], environ.get("REQUEST_METHOD", ""), _raw_path(environ))
+        entry["action"] = IAM_ACTIONS.get((service, entry["action"]), entry["action"])
         query = dict(parse_qsl(environ.get("QUERY_STRING", "")))
         if service == "scheduler" and body:  # CreateSchedule, UpdateSchedule: the group's in it
             try:

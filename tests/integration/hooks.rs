@@ -9,6 +9,7 @@ use crate::alarm_fixture::{create_alarm, set_alarm_state};
 use crate::emulator::{demo_alb, deploy_command, endpoint, sdk_config, DemoAlb};
 use crate::emulator_control::control;
 use crate::http_fixture::Hooks;
+use crate::iam_policy::{held_to, recording};
 use aws_sdk_cloudwatch::types::StateValue;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -79,7 +80,12 @@ async fn passing_hooks_are_sent_the_state_and_let_the_deployment_through() {
         server.url("/ok-post")
     );
     let (alb, path) = route("hooks-pass", dir.path(), &hooks).await;
+    let key = "hookspassrun";
+    tokio::task::spawn_blocking(move || recording("POST", key))
+        .await
+        .expect("record");
     let output = deploy_command("run", &path, endpoint(), &dir.path().join("state"))
+        .env("AWS_ACCESS_KEY_ID", key)
         .output()
         .expect("run");
     let out = said(&output);
@@ -119,6 +125,22 @@ async fn passing_hooks_are_sent_the_state_and_let_the_deployment_through() {
     assert_eq!(first["hook"], "post_step");
     assert_eq!(first["step"], 1);
     assert_eq!(out.matches("hook passed:").count(), 7, "{out}");
+    // Every call the run made, the hooks' Invoke included, is one `iam-policy` allows.
+    let printed = deploy_command("iam-policy", &path, endpoint(), &dir.path().join("state"))
+        .arg("--resolve")
+        .output()
+        .expect("iam-policy");
+    let policy: canary_deploy::iam::Policy =
+        serde_json::from_slice(&printed.stdout).expect("a policy");
+    let calls = tokio::task::spawn_blocking(move || recording("DELETE", key))
+        .await
+        .expect("recording")["requests"]
+        .as_array()
+        .cloned()
+        .expect("requests");
+    assert!(calls.iter().any(|c| c["action"] == "InvokeFunction"), "{calls:?}");
+    let (denied, _) = held_to(&policy, &calls);
+    assert!(denied.is_empty(), "not allowed: {denied:#?}");
 }
 
 #[tokio::test]
