@@ -127,7 +127,7 @@ pub(crate) struct Grant {
 }
 
 /// The statement order: what a reader expects first (the route), last (the identity).
-const SID_ORDER: [&str; 19] = [
+const SID_ORDER: [&str; 20] = [
     "ResolveRoute",
     "Preflight",
     "ReadService",
@@ -144,6 +144,7 @@ const SID_ORDER: [&str; 19] = [
     "DeadMansSwitch",
     "PassSwitchRole",
     "EndTickSchedule",
+    "ReadTickSchedule",
     "CallHooks",
     "Notify",
     "OperatorIdentity",
@@ -179,6 +180,8 @@ pub fn policy(plan: &Plan, resolved: Option<&Resolved>, store: RecordStore) -> G
     all.extend(hook_functions(plan, &route.scope.prefix("lambda")));
     let mut runner = all.clone();
     runner.push(switch::tick_schedule_grant(plan, &route.scope));
+    // `status` shows the runner's tick schedule.
+    all.push(switch::tick_schedule_read(plan, &route.scope));
     all.push(Grant {
         sid: "OperatorIdentity",
         action: "sts:GetCallerIdentity".into(),

@@ -37,13 +37,29 @@ pub(super) fn runner_grants(plan: &Plan, scope: &Scope) -> Vec<Grant> {
 /// The Lambda runner's grant to delete the deployment's tick schedule, in the switch's group
 /// (`schedule`'s default group) or `default`.
 pub(super) fn tick_schedule_grant(plan: &Plan, scope: &Scope) -> Grant {
+    grant(
+        "EndTickSchedule",
+        "scheduler:DeleteSchedule",
+        &tick_schedule(plan, scope),
+    )
+}
+
+/// `status`'s read of the deployment's tick schedule.
+pub(super) fn tick_schedule_read(plan: &Plan, scope: &Scope) -> Grant {
+    grant(
+        "ReadTickSchedule",
+        "scheduler:GetSchedule",
+        &tick_schedule(plan, scope),
+    )
+}
+
+fn tick_schedule(plan: &Plan, scope: &Scope) -> String {
     let group = plan.switch.as_ref().map_or("default", |s| s.group.as_str());
-    let schedule = format!(
+    format!(
         "{}schedule/{group}/{}",
         scope.prefix("scheduler"),
         tick_schedule_name(&plan.name)
-    );
-    grant("EndTickSchedule", "scheduler:DeleteSchedule", &schedule)
+    )
 }
 
 /// The switch role's policy: the route's weight write, on the same resources.
@@ -106,10 +122,17 @@ mod tests {
         .plan;
         let generated = policy(&without, None, RecordStore::Tags);
         assert!(generated.switch_role.is_none());
-        assert!(!generated
+        // Without a switch, only `status`'s read of the runner's tick schedule.
+        let scheduler: Vec<String> = generated
             .policy
             .actions()
-            .iter()
-            .any(|a| a.starts_with("scheduler:")));
+            .into_iter()
+            .filter(|a| a.starts_with("scheduler:"))
+            .collect();
+        assert_eq!(scheduler, ["scheduler:GetSchedule"]);
+        assert!(!generated.policy.allows(
+            "scheduler:GetSchedule",
+            "arn:aws:scheduler:us-east-1:123456789012:schedule/default/canary-deploy-shop"
+        ));
     }
 }

@@ -90,7 +90,8 @@ fn an_alb_listener_by_name_is_a_pattern_on_its_load_balancer() {
     let out = generated(&plan, RecordStore::Tags);
     let listener = "arn:aws:elasticloadbalancing:*:*:listener/app/shop/*";
     let functions = "arn:aws:lambda:*:*:function:*";
-    assert_eq!(out.patterns, [listener, functions]);
+    let ticks = "arn:aws:scheduler:*:*:schedule/default/canary-deploy-p.tick";
+    assert_eq!(out.patterns, [listener, functions, ticks]);
     let p = &out.policy;
     assert_eq!(
         statement(p, "ResolveRoute").actions,
@@ -221,7 +222,8 @@ fn a_lattice_listener_by_name_lists_and_is_a_pattern() {
     let listener = "arn:aws:vpc-lattice:*:*:service/*/listener/*";
     let target_groups = "arn:aws:vpc-lattice:*:*:targetgroup/*";
     let functions = "arn:aws:lambda:*:*:function:*";
-    assert_eq!(out.patterns, [functions, listener, target_groups]);
+    let ticks = "arn:aws:scheduler:*:*:schedule/default/canary-deploy-p.tick";
+    assert_eq!(out.patterns, [functions, ticks, listener, target_groups]);
     let p = &out.policy;
     // Preflight gets the target groups and lists their targets.
     assert_eq!(
@@ -265,6 +267,7 @@ fn the_json_is_stable_and_in_aws_spelling() {
             "WriteWeights",
             "ReadDeploymentRecord",
             "WriteDeploymentRecord",
+            "ReadTickSchedule",
             "OperatorIdentity"
         ]
     );

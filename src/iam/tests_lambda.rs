@@ -52,11 +52,12 @@ fn an_alias_route_by_arn_is_exact_on_alias_versions_and_function() {
         "lambda:TagResource",
         "arn:aws:lambda:eu-west-1:111122223333:function:other"
     ));
-    // No target groups: no load balancer, Lattice or GetPolicy call.
+    // No target groups: no load balancer, Lattice or GetPolicy call (status reads the runner's
+    // tick schedule).
     assert!(
-        p.actions()
-            .iter()
-            .all(|a| a.starts_with("lambda:") || a == "sts:GetCallerIdentity"),
+        p.actions().iter().all(|a| a.starts_with("lambda:")
+            || a == "sts:GetCallerIdentity"
+            || a == "scheduler:GetSchedule"),
         "{:?}",
         p.actions()
     );
@@ -77,6 +78,7 @@ fn an_alias_route_by_name_without_stable_version_is_a_pattern() {
             "arn:aws:lambda:*:*:function:checkout:*",
             "arn:aws:lambda:*:*:function:checkout:7",
             "arn:aws:lambda:*:*:function:checkout:live",
+            "arn:aws:scheduler:*:*:schedule/default/canary-deploy-p.tick",
         ]
     );
     assert!(out
