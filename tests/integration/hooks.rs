@@ -138,7 +138,10 @@ async fn passing_hooks_are_sent_the_state_and_let_the_deployment_through() {
         .as_array()
         .cloned()
         .expect("requests");
-    assert!(calls.iter().any(|c| c["action"] == "InvokeFunction"), "{calls:?}");
+    assert!(
+        calls.iter().any(|c| c["action"] == "InvokeFunction"),
+        "{calls:?}"
+    );
     let (denied, _) = held_to(&policy, &calls);
     assert!(denied.is_empty(), "not allowed: {denied:#?}");
 }

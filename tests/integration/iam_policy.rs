@@ -121,9 +121,12 @@ async fn holds_the_policy_to_the_calls(route: &dyn RouteFixture, tag: &str, extr
         per_deployment(of_run.clone()),
         "one route, one set of checks: one policy"
     );
-    policy
-        .statements
-        .extend(of_run.statements.into_iter().filter(|s| s.sid == "ReadTickSchedule"));
+    policy.statements.extend(
+        of_run
+            .statements
+            .into_iter()
+            .filter(|s| s.sid == "ReadTickSchedule"),
+    );
 
     let key = format!("iampolicy{tag}");
     recording("POST", &key);
