@@ -79,25 +79,44 @@ pub fn stages(plan: &Plan, first: usize) -> (Vec<Stage>, Duration) {
             after,
         });
         after += step.bake;
+        if let Some(crate::core::plan::Gate::Wait(wait)) = step.gate {
+            after += wait;
+        }
     }
     (out, after)
 }
 
-/// "steps: 10% (bake 2m) → 50% (bake 2m) → 100% (bake 0s); at least 4m to promotion"
+/// "steps: 10% (bake 2m) → 50% (bake 2m) → 100% (bake 0s); at least 4m to promotion", a gate
+/// said after its step ("10% (bake 2m, then gate: approval)") and its approvals after the time.
 pub fn timeline(plan: &Plan) -> String {
     let (stages, total) = stages(plan, 0);
+    let gate = |index: usize| match plan.steps.get(index).and_then(|s| s.gate) {
+        Some(gate) => format!(", then gate: {}", gate.describe()),
+        None => String::new(),
+    };
     let steps: Vec<String> = stages
         .iter()
         .map(|stage| {
             format!(
-                "{} (bake {})",
+                "{} (bake {}{})",
                 stage.share,
-                humantime::format_duration(stage.bake)
+                humantime::format_duration(stage.bake),
+                gate(stage.index)
             )
         })
         .collect();
+    let approvals = plan
+        .steps
+        .iter()
+        .filter(|s| s.gate == Some(crate::core::plan::Gate::Approval))
+        .count();
+    let waiting = match approvals {
+        0 => String::new(),
+        1 => ", and an operator's approval".to_string(),
+        n => format!(", and {n} operators' approvals"),
+    };
     format!(
-        "steps: {}; at least {} to promotion",
+        "steps: {}; at least {} to promotion{waiting}",
         steps.join(" → "),
         humantime::format_duration(total)
     )
@@ -140,6 +159,17 @@ mod tests {
         assert_eq!(
             timeline(&plan),
             "steps: 10% (bake 2m) → 50% (bake 2m) → 100% (bake 0s); at least 4m to promotion"
+        );
+    }
+
+    #[test]
+    fn the_timeline_says_each_gate_after_its_step() {
+        let yaml = "name: p\nroute:\n  alb:\n    load_balancer: lb\n    port: 80\n    stable: s\n    canary: c\nsteps:\n  canary: [10, {gate: 5m}, 50, {gate: approval}]\n  bake: 2m\n";
+        let plan = crate::playbook::parse(yaml, "p.yaml").unwrap().plan;
+        assert_eq!(
+            timeline(&plan),
+            "steps: 10% (bake 2m, then gate: a 5m wait) → 50% (bake 2m, then gate: approval) → \
+             100% (bake 0s); at least 9m to promotion, and an operator's approval"
         );
     }
 
