@@ -310,8 +310,13 @@ impl Needs {
             }
         }
         let requests = passage::median_of_all(&passages);
+        // A timed gate holds the step that much longer (an approval is not forecast).
+        let wait = match step.gate {
+            Some(crate::core::plan::Gate::Wait(wait)) => wait,
+            _ => std::time::Duration::ZERO,
+        };
         Needs {
-            bake: step.bake,
+            bake: step.bake + wait,
             requests: requests.max(analysis.min_requests as f64),
         }
     }
