@@ -16,7 +16,8 @@ response, error, init error), with the variables Lambda sets (AWS_LAMBDA_FUNCTIO
 AWS_LAMBDA_FUNCTION_MEMORY_SIZE, AWS_LAMBDA_FUNCTION_VERSION, AWS_LAMBDA_LOG_STREAM_NAME,
 AWS_REGION, _HANDLER) over the registered env. It stays warm between invocations, which it
 takes one at a time, and is started again after it exits or times out. Each invocation is
-recorded with the lines the process wrote while it ran (its CloudWatch Logs).
+recorded with the lines the process wrote while it ran (its CloudWatch Logs); registering a
+function again replaces its process and forgets its earlier invocations.
 
 Not Lambda's: there is one execution environment per function (invocations queue rather than
 scale out), and memory is not limited (it is only reported to the function).
@@ -224,6 +225,8 @@ class Runtimes:
         with self._lock:
             old = self._runtimes.pop(function, None)
             self._runtimes[function] = runtime
+            # A function registered again starts a fresh log (the demo's run after a run).
+            self._invocations = [i for i in self._invocations if i.function != function]
         if old:
             old.stop()
 
