@@ -22,12 +22,7 @@ pub const HOOK_FORMAT: u32 = 1;
 
 impl HookRunner {
     pub fn new(lambda: aws_sdk_lambda::Client) -> Result<HookRunner, String> {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .pool_max_idle_per_host(0)
-            .user_agent(concat!("canary-deploy/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| format!("cannot set up the hooks' HTTPS client: {e}"))?;
+        let http = crate::webhook::client()?;
         Ok(HookRunner { lambda, http })
     }
 
@@ -94,28 +89,7 @@ impl HookRunner {
     }
 
     async fn post(&self, url: &UrlSource, payload: &serde_json::Value) -> Result<(), String> {
-        let url = match url {
-            UrlSource::Literal(url) => url.clone(),
-            UrlSource::Env(var) => std::env::var(var)
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-                .ok_or_else(|| format!("{var} is not set: it holds the hook's URL"))?,
-        };
-        crate::playbook::check_webhook_url(url.trim())
-            .map_err(|why| format!("the hook's URL is unusable: {why}"))?;
-        let answer = self
-            .http
-            .post(url.trim())
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(payload.to_string())
-            .send()
-            .await
-            .map_err(|e| format!("cannot reach it: {}", e.without_url()))?;
-        let status = answer.status();
-        match status.is_success() {
-            true => Ok(()),
-            false => Err(format!("answered HTTP {}", status.as_u16())),
-        }
+        crate::webhook::post_json(&self.http, url, payload, "hook").await
     }
 }
 

@@ -17,14 +17,7 @@ pub struct Notifier {
 
 impl Notifier {
     pub fn new(channels: Vec<Notification>, sns: aws_sdk_sns::Client) -> Result<Notifier, String> {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            // Messages are minutes apart: a fresh connection each, never a pooled one the
-            // server may have closed meanwhile (a POST on it would be lost).
-            .pool_max_idle_per_host(0)
-            .user_agent(concat!("canary-deploy/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| format!("cannot set up the webhook client: {e}"))?;
+        let http = crate::webhook::client()?;
         Ok(Notifier {
             channels,
             sns,
@@ -84,28 +77,6 @@ impl Notifier {
     }
 
     async fn post(&self, url: &UrlSource, body: &serde_json::Value) -> Result<(), String> {
-        let url = match url {
-            UrlSource::Literal(url) => url.clone(),
-            UrlSource::Env(var) => std::env::var(var)
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-                .ok_or_else(|| format!("{var} is not set: it holds the webhook's URL"))?,
-        };
-        // The URL may be a secret: errors name neither it nor reqwest's text of it.
-        crate::playbook::check_webhook_url(url.trim())
-            .map_err(|why| format!("the webhook's URL is unusable: {why}"))?;
-        let answer = self
-            .http
-            .post(url.trim())
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body.to_string())
-            .send()
-            .await
-            .map_err(|e| format!("cannot deliver: {}", e.without_url()))?;
-        let status = answer.status();
-        match status.is_success() {
-            true => Ok(()),
-            false => Err(format!("answered HTTP {}", status.as_u16())),
-        }
+        crate::webhook::post_json(&self.http, url, body, "webhook").await
     }
 }
