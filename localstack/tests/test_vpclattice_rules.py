@@ -319,3 +319,42 @@ def test_batch_update_rule_reports_a_priority_clash_as_a_conflict(lattice, fx):
     assert (failure["ruleIdentifier"], failure["failureCode"]) == (
         second["id"], "ConflictException")
     assert get_rule(lattice, fx, second["id"])["priority"] == 20
+
+
+# ---- DeleteRule ----------------------------------------------------------------------------------
+
+
+def test_delete_rule_removes_the_rule_and_its_tags(lattice, fx):
+    created = lattice.create_rule(
+        **ids(fx, "arn"), name="lane-one", priority=9,
+        match={"httpMatch": {"headerMatches": [
+            {"name": "x-canary", "match": {"exact": "1"}, "caseSensitive": False}]}},
+        action=forward((fx["canary_id"], 100)), tags={"canary-deploy:lane": "web/abc"})
+    assert lattice.list_tags_for_resource(resourceArn=created["arn"])["tags"] == {
+        "canary-deploy:lane": "web/abc"}
+    reply = lattice.delete_rule(**ids(fx, "id"), ruleIdentifier=created["arn"])
+    assert reply["ResponseMetadata"]["HTTPStatusCode"] == 204
+    names = [r["name"] for r in lattice.list_rules(**ids(fx, "id"))["items"]]
+    assert "lane-one" not in names and "fix-rule" in names
+    with pytest.raises(lattice.exceptions.ResourceNotFoundException):
+        lattice.list_tags_for_resource(resourceArn=created["arn"])
+    with pytest.raises(lattice.exceptions.ResourceNotFoundException):
+        lattice.delete_rule(**ids(fx, "id"), ruleIdentifier=created["id"])
+
+
+def test_the_default_rule_cannot_be_deleted(lattice, fx):
+    default = next(r for r in lattice.list_rules(**ids(fx, "id"))["items"] if r["isDefault"])
+    with pytest.raises(lattice.exceptions.ValidationException):
+        lattice.delete_rule(**ids(fx, "id"), ruleIdentifier=default["id"])
+
+
+def test_list_services_pages_past_the_first_fifty(lattice):
+    names = {f"many-{n:02d}" for n in range(55)}
+    for name in names:
+        lattice.create_service(name=name)
+    seen, pages = [], 0
+    for reply in lattice.get_paginator("list_services").paginate(PaginationConfig={"PageSize": 20}):
+        seen += [s["name"] for s in reply["items"]]
+        pages += 1
+    assert names <= set(seen) and len(seen) == len(set(seen)), "each service once"
+    assert pages >= 3

@@ -9,6 +9,7 @@ pub mod evidence;
 pub mod failure;
 pub mod forecast;
 pub mod judge;
+pub mod lane;
 pub mod lease;
 pub mod next;
 pub mod observe;

@@ -52,6 +52,29 @@ pub struct Plan {
     /// What is called around the steps (`hooks:`).
     #[serde(default, skip_serializing_if = "Hooks::is_empty")]
     pub hooks: Hooks,
+    /// The header test lane (`steps.header_lane`): when set, `steps[0]` is its step (0 %,
+    /// the lane's bake), during which only requests carrying the header reach the canary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lane: Option<HeaderLane>,
+}
+
+/// A header test lane: before the weighted steps, a listener rule of the tool's own at a free
+/// priority above the route's, with the route's conditions plus `header: value`, forwards those
+/// requests (and only those) to the canary. The lane's step judges them with the canary's own
+/// metrics; the rule is removed when the deployment ends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeaderLane {
+    /// The request header the lane matches (e.g. `x-canary`), matched case-insensitively.
+    pub header: String,
+    /// Its value, matched exactly (ALB: case-insensitively; no wildcards).
+    pub value: String,
+}
+
+impl HeaderLane {
+    /// `x-canary: 1`, for messages.
+    pub fn describe(&self) -> String {
+        format!("{}: {}", self.header, self.value)
+    }
 }
 
 /// The dead-man's switch (`switch:`): while the canary has traffic, a one-time EventBridge
@@ -262,6 +285,21 @@ pub struct Check {
 }
 
 impl Plan {
+    /// Whether step `index` is the header lane's (the first step, when the plan has a lane).
+    pub fn is_lane_step(&self, index: usize) -> bool {
+        index == 0 && self.lane.is_some()
+    }
+
+    /// "step 2 (10%)", or "the header lane (x-canary: 1)" for the lane's step: how messages
+    /// name step `index`.
+    pub fn step_name(&self, index: usize) -> String {
+        match (&self.lane, self.steps.get(index)) {
+            (Some(lane), _) if index == 0 => format!("the header lane ({})", lane.describe()),
+            (_, Some(step)) => format!("step {} ({})", index + 1, step.share),
+            (_, None) => format!("step {}", index + 1),
+        }
+    }
+
     /// The checks that can be judged while the canary has `share` of the traffic. At 100 %
     /// the stable target serves nothing: the evidence judge compares the canary with the
     /// stable's baseline instead; the threshold judge leaves those checks out (they would be

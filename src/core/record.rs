@@ -69,6 +69,9 @@ pub struct Record {
     /// The steps whose approval gate an operator's `resume` released.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub released_gates: Vec<usize>,
+    /// The header test lane's rule, once its creation was decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lane: Option<super::lane::Lane>,
 }
 
 /// A time-bound claim to act on a deployment.
@@ -222,6 +225,24 @@ pub enum EventKind {
         channel: String,
         why: String,
     },
+    /// The header lane's rule `rule` at `priority` now forwards requests with `header: value`
+    /// to the canary.
+    LaneOpened {
+        rule: String,
+        priority: u32,
+        header: String,
+        value: String,
+    },
+    /// The header lane's rule is removed (or was already gone).
+    LaneClosed {
+        rule: String,
+    },
+    /// The rule at `rule` no longer carries this deployment's tag: someone else's now, left
+    /// alone (a warning).
+    LaneLeft {
+        rule: String,
+        why: String,
+    },
     DriftDetected {
         expected: Split,
         live: Split,
@@ -308,6 +329,7 @@ impl Record {
             lease: None,
             gate_held: None,
             released_gates: Vec::new(),
+            lane: None,
         }
     }
 

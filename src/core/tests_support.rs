@@ -83,6 +83,7 @@ impl PlanBuilder {
             switch: None,
             notify: Vec::new(),
             hooks: Default::default(),
+            lane: None,
         })
     }
     /// 5 % → 25 % → 50 % → 100 %, baking 10, 10, 10 and 0 minutes.

@@ -46,6 +46,7 @@
 mod eval;
 mod grants;
 mod lambda;
+mod lane;
 pub mod switch;
 #[cfg(test)]
 mod tests;
@@ -127,7 +128,7 @@ pub(crate) struct Grant {
 }
 
 /// The statement order: what a reader expects first (the route), last (the identity).
-const SID_ORDER: [&str; 20] = [
+const SID_ORDER: [&str; 21] = [
     "ResolveRoute",
     "Preflight",
     "ReadService",
@@ -145,6 +146,7 @@ const SID_ORDER: [&str; 20] = [
     "PassSwitchRole",
     "EndTickSchedule",
     "ReadTickSchedule",
+    "HeaderLane",
     "CallHooks",
     "Notify",
     "OperatorIdentity",
@@ -168,6 +170,11 @@ pub fn policy(plan: &Plan, resolved: Option<&Resolved>, store: RecordStore) -> G
         .as_ref()
         .map(|_| switch::role_policy(&route.grants));
     let mut all = route.grants;
+    if plan.lane.is_some() {
+        let written = all.iter().find(|g| g.sid == "WriteWeights");
+        let resource = written.map(|g| g.resource.clone()).unwrap_or_default();
+        all.extend(lane::grants(&plan.route, &resource));
+    }
     all.extend(switch::runner_grants(plan, &route.scope));
     if !matches!(plan.route, Route::LambdaAlias(_)) {
         all.extend(lambda::target_functions(plan, functions, &route.scope));

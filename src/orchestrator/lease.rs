@@ -45,7 +45,7 @@
 use super::{Deployment, OrchestratorError};
 use crate::core::lease::{self, Holder};
 use crate::core::record::Lease;
-use crate::core::{start, Phase, Record, Timestamp};
+use crate::core::{Phase, Record, Timestamp};
 use crate::metrics::MetricSource;
 use crate::store::{Store, StoreError};
 use crate::traffic::Router;
@@ -53,6 +53,7 @@ use std::time::{Duration, Instant};
 
 pub mod owner;
 mod token;
+pub(crate) use token::random_hex;
 
 /// How long a claim waits before checking that it won, against AWS.
 pub const DEFAULT_SETTLE: Duration = Duration::from_secs(2);
@@ -185,9 +186,7 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             if record.phase == Phase::Pending && !start_checked {
                 // Reading the live weights takes time: claim on a fresh load afterwards.
                 let live = self.router.read().await?;
-                if let start::Start::Refuse { why } = start::start(&self.plan, live) {
-                    return Err(OrchestratorError::ExistingSplit(why));
-                }
+                self.check_start(live).await?;
                 start_checked = true;
                 continue;
             }

@@ -14,6 +14,7 @@ mod analyse;
 pub mod clock;
 pub mod history;
 pub mod hooks;
+mod lane;
 pub mod lease;
 mod notify;
 pub mod operate;
@@ -61,6 +62,10 @@ pub enum OrchestratorError {
     /// written or saved.
     #[error("{0}")]
     ExistingSplit(String),
+    /// The header lane the plan starts with cannot be made on this route: nothing was written
+    /// or saved.
+    #[error("the header lane cannot be made: {0}; nothing was written or saved")]
+    LaneRefused(String),
     /// The deployment record contradicts the live resource (or itself): it was changed
     /// outside canary-deploy. Nothing was written or saved.
     #[error("{0}")]
@@ -216,9 +221,7 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             Err(error) => return Err(error.into()),
         };
         if record.phase == Phase::Pending {
-            if let core::start::Start::Refuse { why } = core::start::start(&self.plan, live) {
-                return Err(OrchestratorError::ExistingSplit(why));
-            }
+            self.check_start(live).await?;
         }
         let shell = self.shell();
         let (mut record, recovered, live) = shell
@@ -242,6 +245,9 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             }
             result => result?,
         };
+        let record = shell
+            .sync_lane(record, self.plan.lane.as_ref(), now, sink)
+            .await?;
         self.after_rollback(&before, &record, now, sink).await;
         self.sync_switch(&record, now, sink).await;
         Ok(record)

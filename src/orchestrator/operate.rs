@@ -105,7 +105,9 @@ async fn operate_once<R: Router + Sync, S: Store + Sync>(
     let took_lease = record.lease.take().is_some();
     let (record, actions) =
         core::operate(record, command, live, now).map_err(OrchestratorError::Refused)?;
-    shell
+    let record = shell
         .perform(record, actions, now, recovered || took_lease, sink)
-        .await
+        .await?;
+    // An operator never creates a lane (a runner does, in its step); ending one removes it.
+    shell.sync_lane(record, None, now, sink).await
 }

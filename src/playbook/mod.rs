@@ -22,6 +22,7 @@ mod error;
 mod file;
 mod hooks;
 mod judge_options;
+mod lane;
 mod model;
 mod notify;
 mod preflight;

@@ -182,6 +182,9 @@ pub(crate) struct StepsDoc {
     /// The largest rise in percent from one step to the next.
     #[schemars(range(min = 0.1, max = 100))]
     pub max_step: Option<Sp<f64>>,
+    /// A header test lane before the weighted steps (ALB and VPC Lattice routes): requests
+    /// carrying `header: value` go to the canary, judged for `bake`.
+    pub header_lane: Option<Sp<super::lane::HeaderLaneDoc>>,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]

@@ -101,6 +101,22 @@ pub(crate) fn plan(d: &mut Diag, doc: &Sp<PlaybookDoc>, content_hash: String) ->
         None => Some(Default::default()),
         Some(doc) => super::preflight::policy(d, doc),
     };
+    let lane = p
+        .steps
+        .as_ref()
+        .and_then(|s| s.value.header_lane.as_ref())
+        .map(|doc| {
+            let default_bake = steps.as_ref().and_then(|s| s.first()).map(|s| s.bake);
+            super::lane::header_lane(d, doc, route.as_ref(), default_bake)
+        });
+    let (lane, steps) = match (lane, steps) {
+        (None, steps) => (None, steps),
+        (Some(Some((lane, step))), Some(mut steps)) => {
+            steps.insert(0, step);
+            (Some(lane), Some(steps))
+        }
+        (Some(_), _) => (None, None),
+    };
     let plan = Plan {
         name: name?,
         content_hash,
@@ -114,6 +130,7 @@ pub(crate) fn plan(d: &mut Diag, doc: &Sp<PlaybookDoc>, content_hash: String) ->
         switch: switch?,
         notify: notify?,
         hooks: hooks?,
+        lane,
     };
     let sites = Sites {
         analysis: p.analysis.as_ref().map_or(root, Pos::from),

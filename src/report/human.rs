@@ -77,6 +77,19 @@ pub fn describe(kind: &EventKind) -> String {
                 index + 1
             )
         }
+        EventKind::LaneOpened {
+            rule,
+            priority,
+            header,
+            value,
+        } => format!(
+            "header lane open: requests with `{header}: {value}` go to the canary (rule {rule}, \
+             priority {priority})"
+        ),
+        EventKind::LaneClosed { rule } => format!("header lane removed (rule {rule})"),
+        EventKind::LaneLeft { rule, why } => {
+            format!("WARNING: the header lane's rule {rule} was left alone: {why}")
+        }
         EventKind::DriftDetected { expected, live } => {
             format!("drift: expected {expected}, found {live}")
         }

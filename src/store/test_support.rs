@@ -213,6 +213,7 @@ pub fn record() -> BoxedStrategy<Record> {
         (
             prop::option::of(any::<usize>()),
             prop::collection::vec(any::<usize>(), 0..3),
+            prop::option::of(lane()),
         ),
     )
         .prop_map(
@@ -221,7 +222,7 @@ pub fn record() -> BoxedStrategy<Record> {
                 (judging_live, consecutive_failures, last_verdict, history),
                 (started_at, updated_at, revision, judged_through),
                 (route, lease, switch_group),
-                (gate_held, released_gates),
+                (gate_held, released_gates, lane),
             )| Record {
                 version: RECORD_VERSION,
                 playbook,
@@ -242,7 +243,24 @@ pub fn record() -> BoxedStrategy<Record> {
                 lease,
                 gate_held,
                 released_gates,
+                lane,
             },
         )
         .boxed()
+}
+
+/// Any header lane state, as a record may carry it.
+fn lane() -> impl Strategy<Value = crate::core::lane::Lane> {
+    use crate::core::lane::{Lane, LaneState};
+    let state = prop_oneof![
+        any::<u32>().prop_map(|priority| LaneState::Opening { priority }),
+        (text(), any::<u32>()).prop_map(|(rule, priority)| LaneState::Open { rule, priority }),
+        (prop::option::of(text()), prop::option::of(text()))
+            .prop_map(|(rule, left)| LaneState::Closed { rule, left }),
+    ];
+    (text(), text(), text(), state).prop_map(|(header, value, token, state)| Lane {
+        lane: crate::core::plan::HeaderLane { header, value },
+        token,
+        state,
+    })
 }

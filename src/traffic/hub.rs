@@ -65,6 +65,14 @@ impl Router for RouteRouter {
         }
     }
 
+    fn lane(&self) -> Option<crate::traffic::lane::LaneRouter> {
+        match self {
+            RouteRouter::Alb(router) => router.lane(),
+            RouteRouter::Lattice(router) => router.lane(),
+            RouteRouter::LambdaAlias(router) => router.lane(),
+        }
+    }
+
     fn describe(&self) -> String {
         match self {
             RouteRouter::Alb(router) => router.describe(),

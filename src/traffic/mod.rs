@@ -16,6 +16,7 @@ pub mod alb;
 pub mod discover;
 pub mod hub;
 pub mod lambda_alias;
+pub mod lane;
 pub mod lattice;
 pub mod restore;
 pub mod route;
@@ -224,6 +225,12 @@ pub trait Router {
 
     /// e.g. "ALB rule arn:... (stable demo-stable, canary demo-canary)"
     fn describe(&self) -> String;
+
+    /// The header test lane's rules on this route's listener; `None` where requests carry no
+    /// headers to match (a Lambda alias) or the router cannot make rules.
+    fn lane(&self) -> Option<lane::LaneRouter> {
+        None
+    }
 
     /// What resolution found, kept in the deployment record so that an operator with only the
     /// resource's ARN can rebuild this router ([`ResolvedRoute::router`]).

@@ -49,6 +49,63 @@ impl RouteFixture for DemoLambda {
     }
 }
 
+/// An ALB listener rule at priority 10 (`path-pattern /api/*`) forwarding to the stable
+/// target group, on a fresh [`DemoAlb`]: the route is the rule, not the default action.
+pub struct OnAlbRule {
+    pub alb: DemoAlb,
+    pub rule_arn: String,
+}
+
+impl OnAlbRule {
+    async fn new(alb: DemoAlb) -> OnAlbRule {
+        use aws_sdk_elasticloadbalancingv2::types::{
+            Action, ActionTypeEnum, PathPatternConditionConfig, RuleCondition,
+        };
+        let clients = canary_deploy::aws::Clients::new(&crate::emulator::sdk_config().await);
+        let path = PathPatternConditionConfig::builder()
+            .values("/api/*")
+            .build();
+        let out = clients
+            .elbv2
+            .create_rule()
+            .listener_arn(&alb.listener_arn)
+            .priority(10)
+            .conditions(
+                RuleCondition::builder()
+                    .field("path-pattern")
+                    .path_pattern_config(path)
+                    .build(),
+            )
+            .actions(
+                Action::builder()
+                    .r#type(ActionTypeEnum::Forward)
+                    .target_group_arn(&alb.stable_arn)
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("CreateRule for the route");
+        let rule_arn = out.rules.unwrap_or_default()[0]
+            .rule_arn
+            .clone()
+            .expect("the rule's ARN");
+        OnAlbRule { alb, rule_arn }
+    }
+}
+
+impl RouteFixture for OnAlbRule {
+    fn playbook(&self, name: &str, rest: &str) -> String {
+        format!(
+            "name: {name}\nroute:\n  alb:\n    rule: {}\n    stable: {}\n    canary: {}\n{rest}",
+            self.rule_arn, self.alb.stable_arn, self.alb.canary_arn
+        )
+    }
+
+    fn resource_arn(&self) -> String {
+        self.rule_arn.clone()
+    }
+}
+
 /// The Lattice fixture's rule rather than its listener's default action.
 pub struct OnRule(pub DemoLattice);
 
@@ -69,6 +126,8 @@ pub enum Backend {
     Alb,
     /// An ALB listener's default action whose target groups hold Lambda functions.
     AlbLambda,
+    /// An ALB listener rule (priority 10, a path pattern).
+    AlbRule,
     /// A VPC Lattice listener's default action.
     Lattice,
     /// A VPC Lattice listener rule (with a path and a header match).
@@ -84,6 +143,7 @@ impl Backend {
         match self {
             Backend::Alb => Box::new(demo_alb(name).await),
             Backend::AlbLambda => Box::new(demo_alb_lambda(name).await),
+            Backend::AlbRule => Box::new(OnAlbRule::new(demo_alb(name).await).await),
             Backend::Lattice => Box::new(demo_lattice(&format!("lat-{name}"), None).await),
             Backend::LatticeRule => {
                 Box::new(OnRule(demo_lattice(&format!("latr-{name}"), None).await))

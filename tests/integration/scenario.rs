@@ -37,6 +37,9 @@ pub struct Scenario {
     pub canary: TargetProfile,
     /// Requests per simulated minute, split by the live weights.
     pub requests_per_minute: u64,
+    /// Requests per simulated minute carrying the header lane's header: they reach the canary
+    /// while a lane rule is on the listener (and the stable otherwise, as the route's own).
+    pub lane_requests_per_minute: u64,
     pub events: Collect,
     pub state_dir: tempfile::TempDir,
 }
@@ -98,6 +101,7 @@ impl Scenario {
             stable: HEALTHY,
             canary: HEALTHY,
             requests_per_minute: 600,
+            lane_requests_per_minute: 0,
             events: Collect::default(),
             state_dir,
         }
@@ -172,11 +176,21 @@ impl Scenario {
     /// Publishes one minute of traffic at the live weights and moves the clock a minute on.
     pub async fn publish_minute(&mut self) {
         let live = self.live().await;
-        let (stable, canary) = canary_deploy::simulator::split_requests(
+        let (mut stable, mut canary) = canary_deploy::simulator::split_requests(
             self.requests_per_minute,
             live.stable,
             live.canary,
         );
+        if self.lane_requests_per_minute > 0 {
+            let router = &self.deployment.router;
+            match crate::lane_fixture::lane_rules(&self.clients, router)
+                .await
+                .is_empty()
+            {
+                false => canary += self.lane_requests_per_minute,
+                true => stable += self.lane_requests_per_minute,
+            }
+        }
         let (backend, stable_dimension, canary_dimension) = sim_route(&self.deployment.router);
         let targets = [
             (
@@ -194,7 +208,7 @@ impl Scenario {
                 canary,
             ),
         ];
-        if self.requests_per_minute > 0 {
+        if stable + canary > 0 {
             let at = UNIX_EPOCH + Duration::from_millis(self.now.as_millis() as u64 + 30_000);
             publish_second(&self.clients.cloudwatch, &backend, &targets, at)
                 .await

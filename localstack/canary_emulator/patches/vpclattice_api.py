@@ -1,6 +1,6 @@
 """The VPC Lattice operations the product uses, as rest-json handlers on moto's
-VPCLatticeResponse: new ones (GetRule, ListRules, UpdateRule, BatchUpdateRule, UpdateListener)
-and replacements (CreateListener, GetListener, ListListeners, CreateRule, GetService,
+VPCLatticeResponse: new ones (GetRule, ListRules, UpdateRule, BatchUpdateRule, DeleteRule, UpdateListener)
+and replacements (CreateListener, GetListener, ListListeners, CreateRule, ListServices, GetService,
 GetTargetGroup) that find resources by id or ARN and answer in the model's shapes.
 
 moto routes every `/services/...` request to VPCLatticeResponse and picks the operation from
@@ -106,6 +106,11 @@ def create_rule(self):
     return _json(_rule_json(rule, "CreateRuleResponse"), 201)
 
 
+def delete_rule(self):
+    rules.delete_rule(self.backend, *_ids(self), self._get_param("ruleIdentifier"))
+    return "", {"status": 204}
+
+
 def get_rule(self):
     rule = rules.get_rule(self.backend, *_ids(self), self._get_param("ruleIdentifier"))
     return _json(_rule_json(rule, "GetRuleResponse"))
@@ -145,6 +150,14 @@ def batch_update_rule(self):
 # ---- services and target groups ---------------------------------------------------------------
 
 
+def list_services(self):
+    """moto's read `MaxResults` / `NextToken`, which no client sends (the model's query names
+    are `maxResults` / `nextToken`): past its first 50 services a name was never found."""
+    listed, token = page(self, list(self.backend.services.values()))
+    return _json(shaped("ListServicesResponse", {
+        "items": [model.service_json(s, "ServiceSummary") for s in listed], "nextToken": token}))
+
+
 def get_service(self):
     service = model.find_service(self.backend, self._get_param("serviceIdentifier"))
     return _json(model.service_json(service, "GetServiceResponse"))
@@ -170,5 +183,6 @@ def _services_using(backend, target_group) -> list[str]:
 
 
 _HANDLERS = {f.__name__: f for f in (
-    create_listener, get_listener, list_listeners, update_listener, create_rule, get_rule,
-    list_rules, update_rule, batch_update_rule, get_service, get_target_group)}
+    create_listener, get_listener, list_listeners, update_listener, create_rule, delete_rule,
+    get_rule, list_rules, update_rule, batch_update_rule, list_services, get_service,
+    get_target_group)}

@@ -1,5 +1,5 @@
 """VPC Lattice listeners and listener rules as AWS keeps them; moto 5.2.5 had no UpdateListener,
-GetRule, ListRules, UpdateRule or BatchUpdateRule, and its CreateRule built a broken ARN
+GetRule, ListRules, UpdateRule, BatchUpdateRule or DeleteRule, and its CreateRule built a broken ARN
 (`listener/listener-listener-...`, or the whole service ARN inside it when given ARNs).
 
 - Every listener has a default rule (the API reference for ListRules/GetRule: "Each listener
@@ -146,6 +146,17 @@ def create_rule(backend, service_identifier, listener_identifier, name, match, p
         raise Conflict(f"Priority {priority} is already used by rule {holder.id} of the listener",
                        RULE, holder.id)
     return _new_rule(backend, listener, name, match, int(priority), action, tags)
+
+
+def delete_rule(backend, service_identifier, listener_identifier, rule_identifier):
+    """DeleteRule: the rule and its tags are gone (a second delete is ResourceNotFound). The
+    listener's default rule cannot be deleted (it goes with its listener): ValidationException
+    (the exact message AWS gives is not confirmed)."""
+    rule = get_rule(backend, service_identifier, listener_identifier, rule_identifier)
+    if rule.is_default:
+        raise Invalid("The default rule of a listener cannot be deleted", "ruleIdentifier")
+    del backend.rules[rule.id]
+    backend.tagger.delete_all_tags_for_resource(rule.arn)
 
 
 def get_rule(backend, service_identifier, listener_identifier, rule_identifier):

@@ -39,7 +39,8 @@ pub(super) fn holder_is_gone(token: &str) -> bool {
         && !holder.runs()
 }
 
-fn random_hex() -> String {
+/// 128 random bits in hex (unique, not secret): also the header lane's tag token.
+pub(crate) fn random_hex() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)

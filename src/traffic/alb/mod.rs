@@ -185,6 +185,18 @@ impl Router for AlbRouter {
         crate::traffic::restore::alb(&r.listener_arn, r.rule_arn.as_deref(), &stable_only)
     }
 
+    fn lane(&self) -> Option<crate::traffic::lane::LaneRouter> {
+        let r = &self.resolved;
+        Some(crate::traffic::lane::LaneRouter::Alb(
+            crate::traffic::lane::AlbLane::new(
+                self.client.clone(),
+                r.listener_arn.clone(),
+                r.rule_arn.clone(),
+                r.canary_arn.clone(),
+            ),
+        ))
+    }
+
     fn describe(&self) -> String {
         let name = |arn: &str| arn::target_group_name(arn).unwrap_or(arn).to_string();
         let stable = name(&self.resolved.stable_arn);

@@ -153,6 +153,15 @@ impl Router for LatticeRouter {
         write::guarded_write(self, expected, target).await
     }
 
+    fn lane(&self) -> Option<crate::traffic::lane::LaneRouter> {
+        Some(crate::traffic::lane::LaneRouter::Lattice(
+            crate::traffic::lane::LatticeLane::new(
+                self.client.clone(),
+                self.resolved.as_ref().clone(),
+            ),
+        ))
+    }
+
     fn describe(&self) -> String {
         self.resolved.describe()
     }

@@ -1,0 +1,249 @@
+//! The header test lane's state in the record, and the one rule of when its rule must exist.
+//!
+//! The lane's rule is a write like the weights: it moves traffic (the requests with the header)
+//! to the canary. So it follows the same two-phase protocol. The decision to create it is saved
+//! first (`Opening`, with the priority and the random token its tag will carry), then the rule
+//! is created with that tag in the same call, read back and recorded as `Open`. A runner killed
+//! in between finds its own rule by the token instead of creating a second one. Removal needs
+//! no intent: the rule's ARN is in the record, and a rule that is gone is removed.
+//!
+//! Core only decides ([`wanted`]); the shell (`orchestrator/lane.rs`) creates and removes.
+
+use super::plan::HeaderLane;
+use super::record::{Event, EventKind, Phase, Record};
+use super::types::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// The tag key on every lane rule canary-deploy creates; its value is [`Lane::token`].
+pub const LANE_TAG: &str = "canary-deploy:lane";
+
+/// The deployment's header lane, as the record keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lane {
+    /// What the rule matches.
+    pub lane: HeaderLane,
+    /// The value of the rule's [`LANE_TAG`] tag: `<deployment>/<random>`. Only a rule carrying
+    /// exactly this is the deployment's own.
+    pub token: String,
+    #[serde(flatten)]
+    pub state: LaneState,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "lane_state", rename_all = "snake_case")]
+pub enum LaneState {
+    /// Saved before CreateRule: the rule may or may not exist (at `priority`, tagged).
+    Opening { priority: u32 },
+    /// Created and read back.
+    Open { rule: String, priority: u32 },
+    /// Removed (verified gone), or `left` alone because it no longer carries the token.
+    Closed {
+        rule: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        left: Option<String>,
+    },
+}
+
+impl Lane {
+    /// Whether the rule exists, or may (its creation was decided and not seen to fail).
+    pub fn may_exist(&self) -> bool {
+        !matches!(self.state, LaneState::Closed { .. })
+    }
+
+    /// The rule's ARN, once known.
+    pub fn rule(&self) -> Option<&str> {
+        match &self.state {
+            LaneState::Open { rule, .. } => Some(rule),
+            LaneState::Closed { rule, .. } => rule.as_deref(),
+            LaneState::Opening { .. } => None,
+        }
+    }
+}
+
+/// What the shell must do about the lane's rule after a tick or command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LaneMove {
+    /// Create it (or finish creating it): the deployment is in the lane's step.
+    Open,
+    /// Remove it: the deployment ended, or went past the lane before the rule was made.
+    Close,
+    /// Leave it as it is.
+    Keep,
+}
+
+/// Whether the lane's rule must be created, removed or left, given the record (and whether the
+/// plan has a lane: an operator with only the record never creates one).
+pub fn wanted(record: &Record, plan_lane: Option<&HeaderLane>) -> LaneMove {
+    let lane = record.lane.as_ref();
+    let exists = lane.is_some_and(Lane::may_exist);
+    match &record.phase {
+        phase if phase.is_terminal() => match exists {
+            true => LaneMove::Close,
+            false => LaneMove::Keep,
+        },
+        Phase::Stepping { index: 0, .. } if plan_lane.is_some() => match lane {
+            None => LaneMove::Open,
+            Some(lane) if matches!(lane.state, LaneState::Opening { .. }) => LaneMove::Open,
+            Some(_) => LaneMove::Keep,
+        },
+        // Past the lane with its creation never confirmed: nobody judges it any more.
+        Phase::Stepping { .. } => match lane.map(|l| &l.state) {
+            Some(LaneState::Opening { .. }) => LaneMove::Close,
+            _ => LaneMove::Keep,
+        },
+        _ => LaneMove::Keep,
+    }
+}
+
+/// The lane's rule could not be created: a runner's deployment pauses in the lane's step
+/// (nothing else was written; the weights are all on stable), saying why and what to run.
+pub fn open_failed(mut record: Record, why: &str, now: Timestamp) -> (Record, Vec<Event>) {
+    let why = format!(
+        "the header lane's rule could not be created: {why}; all traffic stays on stable. Fix \
+         it and run `canary-deploy resume`, or `canary-deploy rollback` to end the deployment"
+    );
+    let index = match record.phase {
+        Phase::Stepping { index, .. } => Some(index),
+        _ => None,
+    };
+    record.phase = Phase::Paused {
+        why: why.clone(),
+        index,
+    };
+    record.updated_at = now;
+    let event = Event {
+        at: now,
+        kind: EventKind::Paused { why },
+    };
+    record.remember(event.clone());
+    (record, vec![event])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::record::PlaybookId;
+
+    fn record(phase: Phase, state: Option<LaneState>) -> Record {
+        let id = PlaybookId {
+            name: "web".into(),
+            content_hash: "h".into(),
+        };
+        let mut record = Record::new(id, Timestamp::from_secs(0));
+        record.phase = phase;
+        record.lane = state.map(|state| Lane {
+            lane: header(),
+            token: "web/abc".into(),
+            state,
+        });
+        record
+    }
+
+    fn header() -> HeaderLane {
+        HeaderLane {
+            header: "x-canary".into(),
+            value: "1".into(),
+        }
+    }
+
+    fn stepping(index: usize) -> Phase {
+        Phase::Stepping {
+            index,
+            since: Timestamp::from_secs(0),
+        }
+    }
+
+    fn open() -> LaneState {
+        LaneState::Open {
+            rule: "arn:rule".into(),
+            priority: 9,
+        }
+    }
+
+    #[test]
+    fn the_lane_is_opened_in_its_step_and_only_with_a_plan() {
+        let lane = header();
+        let fresh = record(stepping(0), None);
+        assert_eq!(wanted(&fresh, Some(&lane)), LaneMove::Open);
+        assert_eq!(wanted(&fresh, None), LaneMove::Keep, "no plan, no lane");
+        let opening = record(stepping(0), Some(LaneState::Opening { priority: 9 }));
+        assert_eq!(wanted(&opening, Some(&lane)), LaneMove::Open);
+        assert_eq!(
+            wanted(&record(stepping(0), Some(open())), Some(&lane)),
+            LaneMove::Keep
+        );
+    }
+
+    #[test]
+    fn the_lane_stays_through_the_weighted_steps_and_a_pause() {
+        let lane = header();
+        assert_eq!(
+            wanted(&record(stepping(2), Some(open())), Some(&lane)),
+            LaneMove::Keep
+        );
+        let paused = Phase::Paused {
+            why: "x".into(),
+            index: Some(0),
+        };
+        assert_eq!(
+            wanted(&record(paused, Some(open())), Some(&lane)),
+            LaneMove::Keep
+        );
+        assert_eq!(
+            wanted(&record(Phase::Pending, None), Some(&lane)),
+            LaneMove::Keep
+        );
+    }
+
+    #[test]
+    fn an_ended_deployment_closes_a_lane_that_may_exist() {
+        let ended = [
+            Phase::Promoted {
+                at: Timestamp::from_secs(1),
+            },
+            Phase::RolledBack {
+                why: "x".into(),
+                at: Timestamp::from_secs(1),
+            },
+            Phase::Failed { why: "x".into() },
+        ];
+        for phase in ended {
+            for state in [open(), LaneState::Opening { priority: 3 }] {
+                assert_eq!(
+                    wanted(&record(phase.clone(), Some(state)), None),
+                    LaneMove::Close
+                );
+            }
+            let closed = LaneState::Closed {
+                rule: Some("arn:rule".into()),
+                left: None,
+            };
+            assert_eq!(
+                wanted(&record(phase.clone(), Some(closed)), None),
+                LaneMove::Keep
+            );
+            assert_eq!(wanted(&record(phase, None), None), LaneMove::Keep);
+        }
+    }
+
+    #[test]
+    fn an_unconfirmed_lane_past_its_step_is_closed() {
+        let opening = record(stepping(1), Some(LaneState::Opening { priority: 3 }));
+        assert_eq!(wanted(&opening, Some(&header())), LaneMove::Close);
+    }
+
+    #[test]
+    fn a_lane_that_cannot_be_made_pauses_the_step_saying_what_to_run() {
+        let (paused, events) = open_failed(
+            record(stepping(0), None),
+            "no free priority",
+            Timestamp::from_secs(5),
+        );
+        let Phase::Paused { why, index } = &paused.phase else {
+            panic!("{:?}", paused.phase)
+        };
+        assert_eq!(*index, Some(0));
+        assert!(why.contains("no free priority") && why.contains("canary-deploy resume"));
+        assert_eq!(events.len(), 1);
+    }
+}

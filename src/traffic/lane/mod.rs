@@ -1,0 +1,156 @@
+//! The header test lane's rule on the load balancer: placing it (a free priority above the
+//! route's rule, the route's conditions plus the header, everything else of the route's rule
+//! kept, all traffic to the canary), creating it tagged as the deployment's own in the same
+//! call, finding it again by that tag after a crash, and removing it only while it still
+//! carries the tag. ALB (`alb.rs`) and VPC Lattice (`lattice.rs`); a Lambda alias has no lane.
+//!
+//! AWS calls: placing reads the listener's rules (and, on Lattice, the route's rule); creating
+//! is one Create and one read-back; finding reads the rule at the decided priority and its
+//! tags; removing reads the tags, deletes, and reads back that it is gone.
+
+mod alb;
+mod lattice;
+pub mod priority;
+
+pub use alb::AlbLane;
+pub use lattice::LatticeLane;
+
+use crate::core::lane::LANE_TAG;
+use crate::core::plan::HeaderLane;
+use crate::traffic::TrafficError;
+
+/// The lane's rule on one route's listener.
+#[derive(Clone, Debug)]
+pub enum LaneRouter {
+    Alb(AlbLane),
+    Lattice(LatticeLane),
+}
+
+/// Why the lane's rule was not created or removed.
+#[derive(Debug, thiserror::Error)]
+pub enum LaneError {
+    /// The route does not allow a lane as asked (no free priority, a condition limit, an
+    /// authentication canary-deploy cannot copy): nothing was created.
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Traffic(#[from] TrafficError),
+}
+
+impl LaneError {
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            LaneError::Refused(_) => false,
+            LaneError::Traffic(e) => e.aws().is_some_and(crate::aws::AwsError::is_retryable),
+        }
+    }
+}
+
+/// What the lane's rule will be, read from the live listener: where and what to create.
+#[derive(Clone, Debug)]
+pub enum Placement {
+    Alb(alb::AlbPlacement),
+    Lattice(lattice::LatticePlacement),
+}
+
+impl Placement {
+    pub fn priority(&self) -> u32 {
+        match self {
+            Placement::Alb(p) => p.priority,
+            Placement::Lattice(p) => p.priority,
+        }
+    }
+}
+
+/// A lane rule as found or created: its ARN and priority.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LaneRule {
+    pub arn: String,
+    pub priority: u32,
+}
+
+/// How a removal ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Removed {
+    /// Deleted now, and read back gone.
+    Deleted,
+    /// Already gone.
+    Gone,
+    /// The rule no longer carries the deployment's tag: someone else's, left alone.
+    NotOurs(String),
+}
+
+impl LaneRouter {
+    /// Reads the listener and decides the lane's rule, or refuses (nothing is created).
+    pub async fn place(&self, lane: &HeaderLane) -> Result<Placement, LaneError> {
+        match self {
+            LaneRouter::Alb(l) => l.place(lane).await.map(Placement::Alb),
+            LaneRouter::Lattice(l) => l.place(lane).await.map(Placement::Lattice),
+        }
+    }
+
+    /// Creates the rule of `placement`, tagged `token` in the same call, and reads it back.
+    pub async fn create(&self, placement: &Placement, token: &str) -> Result<LaneRule, LaneError> {
+        match (self, placement) {
+            (LaneRouter::Alb(l), Placement::Alb(p)) => l.create(p, token).await,
+            (LaneRouter::Lattice(l), Placement::Lattice(p)) => l.create(p, token).await,
+            _ => Err(LaneError::Refused(
+                "the lane's placement is of another backend than the route".into(),
+            )),
+        }
+    }
+
+    /// The deployment's own rule at `priority` (the one its `Opening` record decided), if it
+    /// exists: a creation that landed before its process died.
+    pub async fn find(&self, priority: u32, token: &str) -> Result<Option<LaneRule>, LaneError> {
+        match self {
+            LaneRouter::Alb(l) => l.find(priority, token).await,
+            LaneRouter::Lattice(l) => l.find(priority, token).await,
+        }
+    }
+
+    /// Removes the rule `arn` if it still carries `token`.
+    pub async fn remove(&self, arn: &str, token: &str) -> Result<Removed, LaneError> {
+        match self {
+            LaneRouter::Alb(l) => l.remove(arn, token).await,
+            LaneRouter::Lattice(l) => l.remove(arn, token).await,
+        }
+    }
+}
+
+/// Whether tags (key, value) mark a rule as the one of `token`; otherwise what they say.
+fn ownership<'a>(
+    tags: impl IntoIterator<Item = (&'a str, &'a str)>,
+    token: &str,
+) -> Result<(), String> {
+    match tags.into_iter().find(|(key, _)| *key == LANE_TAG) {
+        Some((_, value)) if value == token => Ok(()),
+        Some((_, value)) => Err(format!(
+            "its {LANE_TAG} tag is `{value}`, not this deployment's `{token}`"
+        )),
+        None => Err(format!("it has no {LANE_TAG} tag")),
+    }
+}
+
+/// Why a read-back of a created rule is refused.
+fn not_as_created(what: &str, why: &str) -> LaneError {
+    LaneError::Refused(format!(
+        "the header lane's rule {what} does not read back as created ({why}); run \
+         `canary-deploy rollback`, which removes it"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ownership;
+
+    #[test]
+    fn only_the_exact_token_owns_a_rule() {
+        let ours = [("canary-deploy:lane", "web/abc"), ("team", "x")];
+        assert_eq!(ownership(ours, "web/abc"), Ok(()));
+        let err = ownership(ours, "web/abd").expect_err("another token");
+        assert!(err.contains("web/abc"), "{err}");
+        let err = ownership([("team", "x")], "web/abc").expect_err("untagged");
+        assert!(err.contains("no canary-deploy:lane tag"), "{err}");
+    }
+}
