@@ -1,7 +1,8 @@
 """The VPC Lattice operations the product uses, as rest-json handlers on moto's
 VPCLatticeResponse: new ones (GetRule, ListRules, UpdateRule, BatchUpdateRule, DeleteRule,
 UpdateListener) and replacements (CreateListener, GetListener, ListListeners, CreateRule,
-ListServices, GetService, GetTargetGroup) that find resources by id or ARN and answer in the model's shapes.
+ListServices, GetService, GetTargetGroup) that find resources by id or ARN and answer in the
+model's shapes.
 
 moto routes every `/services/...` request to VPCLatticeResponse and picks the operation from
 botocore's model by method and path, so a handler is a method named after the operation.
