@@ -294,3 +294,52 @@ async fn a_lane_rule_retagged_by_someone_else_is_left_alone() {
         .iter()
         .any(|e| matches!(&e.kind, EventKind::LaneLeft { rule: r, .. } if *r == rule)));
 }
+
+/// The on-call button with nothing but the ARN (another machine, no playbook): the record in
+/// the resource's tags names the lane's rule and token, and the rollback removes it.
+async fn the_on_call_rollback_with_only_the_arn_removes_the_lane(backend: Backend) {
+    use crate::emulator::canary_deploy_in;
+    let name = format!("lane-oncall-{}", backend_slug(backend));
+    let route = backend.fixture(&name).await;
+    let first = tempfile::tempdir().expect("temp dir");
+    let yaml = route.playbook(&name, &lane_steps(header_for(backend)));
+    let path = first.path().join("p.yaml");
+    std::fs::write(&path, &yaml).expect("write the playbook");
+    let ran = |cwd: &std::path::Path, args: &[&str]| {
+        let out = canary_deploy_in(cwd, args);
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(0), "{args:?}\n{text}\n{err}");
+        format!("{text}{err}")
+    };
+    let advanced = ran(first.path(), &["advance", &path.to_string_lossy()]);
+    assert!(
+        advanced.contains("header lane open"),
+        "the lane is said: {advanced}"
+    );
+
+    let clients = canary_deploy::aws::Clients::new(&crate::emulator::sdk_config().await);
+    let plan = canary_deploy::playbook::parse(&yaml, "p.yaml")
+        .expect("valid")
+        .plan;
+    let deployment = canary_deploy::session::Session::new(clients.clone(), None)
+        .deployment(plan)
+        .await
+        .expect("resolves");
+    assert_eq!(lane_rules(&clients, &deployment.router).await.len(), 1);
+
+    let second = tempfile::tempdir().expect("temp dir");
+    let arn = route.resource_arn();
+    let out = ran(
+        second.path(),
+        &["rollback", "--target", &arn, "--reason", "pager"],
+    );
+    assert!(out.contains("header lane removed"), "{out}");
+    assert!(lane_rules(&clients, &deployment.router).await.is_empty());
+    let status = ran(second.path(), &["status", "--target", &arn, "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&status).expect("status --json");
+    assert_eq!(json["record"]["lane"]["lane_state"], "closed", "{json}");
+}
+
+for_backends!(oncall_alb => Alb, oncall_lattice_rule => LatticeRule;
+    [the_on_call_rollback_with_only_the_arn_removes_the_lane]);

@@ -63,7 +63,16 @@ async fn ok_alarm(name: &str) {
 async fn every_call_is_allowed_and_every_action_is_used(backend: Backend) {
     let tag = format!("{backend:?}").to_lowercase();
     let route = backend.fixture(&format!("iam-{tag}")).await;
-    holds_the_policy_to_the_calls(route.as_ref(), &tag, "").await;
+    holds_the_policy_to_the_calls(route.as_ref(), &tag, "", "").await;
+}
+
+/// With a header lane (`steps.header_lane`), `advance` creates its rule, `promote` and the
+/// promotion of `run` remove it: the policy grants exactly those calls too.
+async fn a_header_lane_is_made_and_removed_within_the_policy(backend: Backend) {
+    let tag = format!("lane{backend:?}").to_lowercase();
+    let route = backend.fixture(&format!("iam-{tag}")).await;
+    let lane = "  header_lane: { header: x-lane, value: \"1\", bake: 1s }\n";
+    holds_the_policy_to_the_calls(route.as_ref(), &tag, "", lane).await;
 }
 
 /// With `warm_starts`, preflight also reads the alias's provisioned concurrency: the policy
@@ -81,26 +90,31 @@ async fn a_warm_alias_route_reads_its_provisioned_concurrency() {
         .await
         .expect("put provisioned concurrency");
     let warm = "preflight:\n  warm_starts: true\n";
-    holds_the_policy_to_the_calls(&demo, "warmalias", warm).await;
+    holds_the_policy_to_the_calls(&demo, "warmalias", warm, "").await;
 }
 
-/// Runs every command on `route` with `extra` in its playbooks, recording the calls, and holds
-/// `iam-policy --resolve` to them both ways.
-async fn holds_the_policy_to_the_calls(route: &dyn RouteFixture, tag: &str, extra: &str) {
+/// Runs every command on `route` with `extra` in its playbooks (and `lane` in their `steps:`),
+/// recording the calls, and holds `iam-policy --resolve` to them both ways.
+async fn holds_the_policy_to_the_calls(
+    route: &dyn RouteFixture,
+    tag: &str,
+    extra: &str,
+    lane: &str,
+) {
     let alarm = format!("iam-policy-{tag}");
     ok_alarm(&alarm).await;
     let dir = tempfile::tempdir().expect("temp dir");
     let cwd = dir.path();
     let checks = format!("{}{extra}", analysis_and_checks(&alarm));
     let oncall = cwd.join("oncall.yaml");
-    let steps = "steps:\n  canary: [10, 50, 100]\n  bake: 1h\n";
+    let steps = format!("steps:\n{lane}  canary: [10, 50, 100]\n  bake: 1h\n");
     std::fs::write(
         &oncall,
         route.playbook("iam-oncall", &format!("{steps}{checks}")),
     )
     .expect("write");
     let run = cwd.join("run.yaml");
-    let steps = "steps:\n  canary: [50, 100]\n  bake: 0s\n";
+    let steps = format!("steps:\n{lane}  canary: [50, 100]\n  bake: 0s\n");
     std::fs::write(&run, route.playbook("iam-run", &format!("{steps}{checks}"))).expect("write");
     let (oncall, run) = (oncall.to_string_lossy(), run.to_string_lossy());
 
@@ -193,3 +207,6 @@ pub fn held_to(policy: &Policy, calls: &[serde_json::Value]) -> (Vec<String>, Ve
 for_backends!(alb => Alb, alb_lambda => AlbLambda, lattice => Lattice,
     lattice_rule => LatticeRule, lambda_alias => LambdaAlias;
     [every_call_is_allowed_and_every_action_is_used]);
+
+for_backends!(lane_alb_rule => AlbRule, lane_lattice => Lattice;
+    [a_header_lane_is_made_and_removed_within_the_policy]);

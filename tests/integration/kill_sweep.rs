@@ -25,12 +25,19 @@ fn settled(record: &Record) -> bool {
     !matches!(record.phase, Phase::Stepping { .. } | Phase::Pending)
 }
 
-async fn scenario(backend: Backend, key: &str, canary: TargetProfile) -> Scenario {
-    let mut s = Scenario::signed_as(key, backend, key, |route| {
-        playbook(route, key, &format!("{ANALYSIS}{CHECKS}"))
+/// The header lane's variant: a two-minute lane before the steps, lane traffic on.
+const LANE_STEPS: &str = "steps:\n  header_lane: { header: x-lane, value: \"1\", bake: 2m }\n  canary: [50, 100]\n  bake: 1m\n";
+
+async fn scenario(backend: Backend, key: &str, canary: TargetProfile, lane: bool) -> Scenario {
+    let mut s = Scenario::signed_as(key, backend, key, |route| match lane {
+        true => route.playbook(key, &format!("{LANE_STEPS}{ANALYSIS}{CHECKS}")),
+        false => playbook(route, key, &format!("{ANALYSIS}{CHECKS}")),
     })
     .await;
     s.canary = canary;
+    if lane {
+        s.lane_requests_per_minute = 60;
+    }
     s
 }
 
@@ -91,7 +98,14 @@ async fn outcome(s: &Scenario, record: &Record) -> (&'static str, Split) {
 }
 
 async fn sweep(backend: Backend, name: &str, canary: TargetProfile) {
-    let mut reference = scenario(backend, &format!("{name}-ref"), canary).await;
+    sweep_ticks(backend, name, canary, false).await
+}
+
+/// The sweep; with `lane`, of a deployment with a header lane, killed at every call of the
+/// ticks that create and remove its rule (the first and the last): it ends as the reference
+/// with no lane rule left and every other rule as it was.
+async fn sweep_ticks(backend: Backend, name: &str, canary: TargetProfile, lane: bool) {
+    let mut reference = scenario(backend, &format!("{name}-ref"), canary, lane).await;
     let mut record = reference.tick().await;
     let mut ticks = 0;
     while !settled(&record) && ticks < MAX_TICKS {
@@ -106,10 +120,15 @@ async fn sweep(backend: Backend, name: &str, canary: TargetProfile) {
     let expected = outcome(&reference, &record).await;
 
     let mut trials = 0;
-    for t in 0..=ticks {
+    let swept: Vec<usize> = match lane {
+        true => vec![0, ticks],
+        false => (0..=ticks).collect(),
+    };
+    for &t in &swept {
         for k in 0.. {
             let key = format!("{name}-{t}-{k}");
-            let mut s = scenario(backend, &key, canary).await;
+            let mut s = scenario(backend, &key, canary, lane).await;
+            let rules_before = crate::lane_fixture::rules(&s.clients, &s.deployment.router).await;
             if t > 0 {
                 let record = play_to(&mut s, t - 1).await;
                 assert!(!settled(&record), "tick {t} is before the end");
@@ -137,10 +156,37 @@ async fn sweep(backend: Backend, name: &str, canary: TargetProfile) {
                 )),
                 "killed at call {k} of tick {t}: its own write seen as drift: {record:?}"
             );
+            if lane {
+                let after = crate::lane_fixture::rules(&s.clients, &s.deployment.router).await;
+                let resource = canary_deploy::traffic::Router::route(&s.deployment.router);
+                let comparable = |rules: Vec<crate::lane_fixture::LiveRule>| {
+                    rules
+                        .into_iter()
+                        .filter(|r| r.arn != resource.resource_arn())
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(
+                    comparable(after),
+                    comparable(rules_before.clone()),
+                    "killed at call {k} of tick {t}: no lane rule left, others untouched"
+                );
+                assert!(
+                    matches!(
+                        record.lane.as_ref().map(|l| &l.state),
+                        Some(canary_deploy::core::lane::LaneState::Closed { left: None, .. })
+                    ),
+                    "killed at call {k} of tick {t}: {:?}",
+                    record.lane
+                );
+            }
         }
     }
-    assert!(trials >= ticks, "{trials} kills over {ticks} ticks");
-    eprintln!("{name}: {trials} kills over {ticks} ticks, each ended as the reference");
+    assert!(
+        trials >= swept.len(),
+        "{trials} kills over {} ticks",
+        swept.len()
+    );
+    eprintln!("{name}: {trials} kills over ticks {swept:?}, each ended as the reference");
 }
 
 #[tokio::test]
@@ -163,6 +209,20 @@ async fn lattice_promotion_ends_the_same_after_a_kill_at_any_call() {
 }
 
 #[tokio::test]
+async fn alb_header_lane_ends_the_same_after_a_kill_at_any_of_its_calls() {
+    sweep_ticks(Backend::Alb, "kill-lane", crate::scenario::HEALTHY, true).await;
+}
+
+#[tokio::test]
+async fn lattice_rule_header_lane_rollback_ends_the_same_after_a_kill_at_any_of_its_calls() {
+    let failing = TargetProfile {
+        error_rate: 0.3,
+        ..crate::scenario::HEALTHY
+    };
+    sweep_ticks(Backend::LatticeRule, "kill-latl", failing, true).await;
+}
+
+#[tokio::test]
 async fn lambda_promotion_ends_the_same_after_a_kill_at_any_call() {
     sweep(Backend::LambdaAlias, "kill-lam", crate::scenario::HEALTHY).await;
 }
@@ -172,7 +232,7 @@ async fn lambda_promotion_ends_the_same_after_a_kill_at_any_call() {
 #[tokio::test]
 async fn a_runner_finishes_an_operators_rollback_killed_before_its_write() {
     let key = "kill-oprb";
-    let mut s = scenario(Backend::Alb, key, crate::scenario::HEALTHY).await;
+    let mut s = scenario(Backend::Alb, key, crate::scenario::HEALTHY, false).await;
     s.tick().await;
     let canary_at_ten = s.live().await;
     assert!(canary_at_ten.canary > 0);
