@@ -352,6 +352,7 @@ fn record_lines(record: &Record, plan: Option<&Plan>, live: Option<Split>) -> Ve
             lease.until.clock()
         ));
     }
+    out.extend(record.lane.as_ref().map(crate::core::lane::Lane::describe));
     out.extend(live_notes(record, plan, live));
     match &record.phase {
         Phase::Paused { why, .. } | Phase::Failed { why } | Phase::RolledBack { why, .. } => {

@@ -29,10 +29,14 @@ pub fn execute(path: &Path, output: super::Output) -> anyhow::Result<Exit> {
     }
     let lines = [
         format!(
-            "{}: valid playbook `{}`: {} steps, {} checks",
+            "{}: valid playbook `{}`: {} steps{}, {} checks",
             path.display(),
             plan.name,
-            plan.steps.len(),
+            plan.steps.len() - usize::from(plan.lane.is_some()),
+            match plan.lane {
+                Some(_) => " after a header lane",
+                None => "",
+            },
             plan.checks.len()
         ),
         timeline(&plan),
@@ -97,9 +101,12 @@ pub fn timeline(plan: &Plan) -> String {
     let steps: Vec<String> = stages
         .iter()
         .map(|stage| {
+            let what = match (&plan.lane, stage.index) {
+                (Some(lane), 0) => format!("header lane `{}` to the canary", lane.describe()),
+                _ => stage.share.to_string(),
+            };
             format!(
-                "{} (bake {}{})",
-                stage.share,
+                "{what} (bake {}{})",
                 humantime::format_duration(stage.bake),
                 gate(stage.index)
             )

@@ -50,6 +50,32 @@ impl Lane {
         !matches!(self.state, LaneState::Closed { .. })
     }
 
+    /// The `status` line: "header lane `x-canary: 1` → canary: rule arn:… (priority 9)", or
+    /// being created, removed, or left to someone else.
+    pub fn describe(&self) -> String {
+        let what = self.lane.describe();
+        match &self.state {
+            LaneState::Opening { priority } => format!(
+                "header lane `{what}`: being created at priority {priority} (the next tick \
+                 finishes it)"
+            ),
+            LaneState::Open { rule, priority } => {
+                format!("header lane `{what}` → canary: rule {rule} (priority {priority})")
+            }
+            LaneState::Closed { rule, left: None } => match rule {
+                Some(rule) => format!("header lane `{what}`: removed (rule {rule})"),
+                None => format!("header lane `{what}`: removed"),
+            },
+            LaneState::Closed {
+                rule,
+                left: Some(why),
+            } => format!(
+                "header lane `{what}`: rule {} left in place: {why}",
+                rule.as_deref().unwrap_or("(unknown)")
+            ),
+        }
+    }
+
     /// The rule's ARN, once known.
     pub fn rule(&self) -> Option<&str> {
         match &self.state {

@@ -17,6 +17,8 @@
 //!   GetRule, ListTargetGroups / GetTargetGroup (a List* for a name, a Get* for an id or ARN);
 //!   the read GetRule or GetListener; the write UpdateRule or UpdateListener; the record
 //!   ListTagsForResource, TagResource, UntagResource.
+//! - The header lane (`steps.header_lane`, ALB and Lattice): its rule created on the route's
+//!   listener, tagged in the same call, read back, its tags read, deleted (see [`lane`]).
 //! - Lambda alias: GetAlias, GetFunctionConfiguration (each version), UpdateAlias; the record
 //!   ListTags, TagResource, UntagResource on the function (see [`lambda`]).
 //! - Preflight (before a deployment starts): ALB DescribeLoadBalancers and DescribeTargetHealth;

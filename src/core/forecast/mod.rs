@@ -115,6 +115,12 @@ pub fn forecast(plan: &Plan, first: usize, recent: Recent, start: Timestamp) -> 
     let mut steps = Vec::new();
     let mut since = start;
     for (index, step) in plan.steps.iter().enumerate().skip(first) {
+        // The header lane's traffic is whoever sends its header, which the route's recent
+        // traffic does not tell: the lane lasts its bake, at least, and is not forecast.
+        if plan.is_lane_step(index) {
+            since = since.plus(step.bake);
+            continue;
+        }
         let checks = plan.checks_at(step.share);
         let canary_rps = rps * step.share.percent() / 100.0;
         let bake = step.bake;

@@ -108,3 +108,19 @@ fn the_threshold_judge_passes_each_baked_step_on_its_first_window() {
     let f = forecast(&plan("  method: threshold\n"), 0, recent(5.0), START);
     assert_eq!(f.steps[0].end, StepEnd::Baked, "{:?}", f.steps[0]);
 }
+
+#[test]
+fn a_header_lane_lasts_its_bake_and_is_not_forecast() {
+    let yaml = "name: p\nroute:\n  alb:\n    load_balancer: lb\n    port: 80\n    stable: s\n    canary: c\n\
+                steps:\n  header_lane: { header: x-canary, value: \"1\", bake: 7m }\n  canary: [10, 50]\n  bake: 5m\n\
+                analysis:\n  interval: 60s\n  period: 60s\n  settle: 30s\n  ingestion_delay: 60s\n  min_requests: 50\n\
+                checks:\n  - error_rate_vs_stable: { max_delta_percent: 1 }\n";
+    let lane = match crate::playbook::parse(yaml, "p.yaml") {
+        Ok(validated) => validated.plan,
+        Err(e) => panic!("{e}"),
+    };
+    let f = forecast(&lane, 0, recent(500.0), START);
+    assert!(matches!(f.outcome, Outcome::Promoted { .. }), "{:?}", f.outcome);
+    assert_eq!(f.steps.first().map(|s| s.index), Some(1), "the lane is not forecast");
+    assert_eq!(f.steps[0].starts, Duration::from_secs(7 * 60), "after the lane's bake");
+}
