@@ -49,6 +49,7 @@ pub async fn execute(
         .as_ref()
         .ok()
         .map(|live| would_do(&plan, record.as_ref(), *live));
+    let lane = lane(&plan, &router).await;
     let route = router.route();
     let queries = queries(&plan, &route);
     let metrics = CloudWatchSource::new(
@@ -70,6 +71,11 @@ pub async fn execute(
         Output::Json => {
             let mut doc = as_json(&plan, &route, &live, &queries, &preflight, first, now);
             doc["next"] = json!(next);
+            doc["lane"] = match &lane {
+                Some(Ok(priority)) => json!({ "priority": priority }),
+                Some(Err(why)) => json!({ "error": why }),
+                None => serde_json::Value::Null,
+            };
             doc["forecast"] = match (&forecast, &recent) {
                 (Some((recent, f)), _) => forecast_view::as_json(&plan, f, recent, now),
                 (None, Err(why)) => json!({ "error": why }),
@@ -102,6 +108,7 @@ pub async fn execute(
                 }
             }
             out.extend(hooks_and_notify(&plan));
+            out.extend(lane.as_ref().map(|placed| lane_line(&plan, placed)));
             // Several lines by design, each with its indentation.
             out.push(preflight::render(&preflight));
             let text = out.join("\n");
@@ -110,10 +117,38 @@ pub async fn execute(
             print::out(&text);
         }
     }
-    Ok(match preflight.passed() {
+    let lane_refused = matches!(lane, Some(Err(_)));
+    Ok(match preflight.passed() && !lane_refused {
         true => Exit::Done,
         false => Exit::Error,
     })
+}
+
+/// Where the header lane's rule would go (its priority), read from the live listener now, or
+/// why the route has no room for it; `None` without a lane.
+async fn lane(plan: &Plan, router: &crate::traffic::RouteRouter) -> Option<Result<u32, String>> {
+    let lane = plan.lane.as_ref()?;
+    let Some(lanes) = crate::traffic::Router::lane(router) else {
+        return Some(Err("this route has no listener rules".to_string()));
+    };
+    Some(
+        lanes
+            .place(lane)
+            .await
+            .map(|placed| placed.priority())
+            .map_err(|e| e.to_string()),
+    )
+}
+
+fn lane_line(plan: &Plan, placed: &Result<u32, String>) -> String {
+    let what = plan.lane.as_ref().map(|l| l.describe()).unwrap_or_default();
+    match placed {
+        Ok(priority) => format!(
+            "header lane `{what}`: a rule of its own at priority {priority} (the route's \
+             conditions plus the header, all to the canary), removed when the deployment ends"
+        ),
+        Err(why) => format!("header lane `{what}`: REFUSED: {why}"),
+    }
 }
 
 /// The hooks each point calls and who is notified, a line each (none when there are none).

@@ -146,8 +146,12 @@ pub fn status_line(record: &Record, plan: &Plan, now: Timestamp) -> String {
             } else {
                 " (when checks pass)"
             };
+            let lane = match plan.is_lane_step(*index) {
+                true => "header lane, ",
+                false => "",
+            };
             format!(
-                "step {}/{} | {weights} | last verdict: {verdict} | next step in {}s{when}",
+                "{lane}step {}/{} | {weights} | last verdict: {verdict} | next step in {}s{when}",
                 index + 1,
                 plan.steps.len(),
                 left.as_secs()

@@ -312,6 +312,14 @@ async fn the_on_call_rollback_with_only_the_arn_removes_the_lane(backend: Backen
         assert_eq!(out.status.code(), Some(0), "{args:?}\n{text}\n{err}");
         format!("{text}{err}")
     };
+    let planned = ran(first.path(), &["plan", &path.to_string_lossy()]);
+    let header = header_for(backend);
+    assert!(
+        planned.contains(&format!(
+            "header lane `{header}: 1`: a rule of its own at priority"
+        )),
+        "plan says where the lane goes: {planned}"
+    );
     let advanced = ran(first.path(), &["advance", &path.to_string_lossy()]);
     assert!(
         advanced.contains("header lane open"),
@@ -330,6 +338,11 @@ async fn the_on_call_rollback_with_only_the_arn_removes_the_lane(backend: Backen
 
     let second = tempfile::tempdir().expect("temp dir");
     let arn = route.resource_arn();
+    let before = ran(second.path(), &["status", "--target", &arn]);
+    assert!(
+        before.contains(&format!("header lane `{header}: 1` → canary: rule arn:")),
+        "status shows the lane: {before}"
+    );
     let out = ran(
         second.path(),
         &["rollback", "--target", &arn, "--reason", "pager"],

@@ -120,7 +120,19 @@ fn a_header_lane_lasts_its_bake_and_is_not_forecast() {
         Err(e) => panic!("{e}"),
     };
     let f = forecast(&lane, 0, recent(500.0), START);
-    assert!(matches!(f.outcome, Outcome::Promoted { .. }), "{:?}", f.outcome);
-    assert_eq!(f.steps.first().map(|s| s.index), Some(1), "the lane is not forecast");
-    assert_eq!(f.steps[0].starts, Duration::from_secs(7 * 60), "after the lane's bake");
+    assert!(
+        matches!(f.outcome, Outcome::Promoted { .. }),
+        "{:?}",
+        f.outcome
+    );
+    assert_eq!(
+        f.steps.first().map(|s| s.index),
+        Some(1),
+        "the lane is not forecast"
+    );
+    assert_eq!(
+        f.steps[0].starts,
+        Duration::from_secs(7 * 60),
+        "after the lane's bake"
+    );
 }
