@@ -14,8 +14,9 @@ use crate::metrics::history::History;
 use crate::metrics::MetricsError;
 use crate::replay::history::{StableHistory, StablePeriod};
 
-/// The plan the backtest replays: its builtin checks (custom metrics and alarms have no split
-/// of the stable's history to judge) with every latency threshold fixed, and what was changed.
+/// The plan the backtest replays: its weighted steps (not a header lane) and builtin checks
+/// (custom metrics and alarms have no split of the stable's history to judge) with every
+/// latency threshold fixed, and what was changed.
 pub struct BacktestPlan {
     pub plan: Plan,
     pub notes: Vec<String>,
@@ -29,6 +30,17 @@ pub async fn stable_history(
 ) -> Result<(StableHistory, BacktestPlan), MetricsError> {
     let mut notes = Vec::new();
     let mut plan = plan.clone();
+    if let Some(lane) = plan.lane.take() {
+        // Validation put the lane's step first.
+        if !plan.steps.is_empty() {
+            plan.steps.remove(0);
+        }
+        notes.push(format!(
+            "the header lane (`{}`) is left out: its traffic is whoever sends the header, which \
+             the route's history does not hold",
+            lane.describe()
+        ));
+    }
     plan.checks.retain(|check| {
         let kept = !matches!(check.kind, CheckKind::Custom(_) | CheckKind::Alarms { .. });
         if !kept {

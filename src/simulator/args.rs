@@ -77,6 +77,11 @@ pub struct SimArgs {
     /// Requests per second over the whole route.
     #[arg(long, default_value_t = 50)]
     rps: u64,
+    /// Requests per second more that carry the header lane's header (`steps.header_lane`):
+    /// they reach the target group of the lane's rule (the rule tagged `canary-deploy:lane`
+    /// on the route's listener) while it exists, and are split with the others while not.
+    #[arg(long, default_value_t = 0)]
+    lane_rps: u64,
     /// How long to run (at most 24h).
     #[arg(long, default_value = "10m", value_parser = humantime::parse_duration)]
     duration: Duration,
@@ -127,6 +132,7 @@ impl SimArgs {
             backend,
             targets: self.targets.clone(),
             rps: self.rps,
+            lane_rps: self.lane_rps,
             duration: self.duration,
         })
     }

@@ -98,6 +98,20 @@ impl SimRoute {
             SimRoute::Lambda(alias) => read_lambda_alias_weights(&clients.lambda, alias).await,
         }
     }
+
+    /// The target group the header lane's rule on this route's listener forwards to (keyed as
+    /// [`Self::read_weights`]), while there is one; never for a Lambda alias.
+    pub async fn lane_target(&self, clients: &Clients) -> Result<Option<String>, SimulatorError> {
+        match self {
+            SimRoute::Alb(route) => {
+                super::weights::lane::alb_lane_target(&clients.elbv2, route.arn()).await
+            }
+            SimRoute::Lattice(route) => {
+                super::weights::lane::lattice_lane_target(&clients.lattice, route.arn()).await
+            }
+            SimRoute::Lambda(_) => Ok(None),
+        }
+    }
 }
 
 /// CloudWatch's `LoadBalancer` dimension, `app/<name>/<id>`, of the application load balancer a

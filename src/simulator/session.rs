@@ -29,6 +29,9 @@ pub struct Session {
     pub targets: Vec<Target>,
     /// Requests per second over the whole route.
     pub rps: u64,
+    /// Requests per second more that carry the header lane's header: they go where the lane's
+    /// rule forwards while there is one, and are split with the others while there is none.
+    pub lane_rps: u64,
     pub duration: Duration,
 }
 
@@ -90,11 +93,21 @@ impl Session {
         splitter: &mut Splitter,
     ) -> Result<Second, SimulatorError> {
         let weights = self.route.read_weights(clients).await?;
-        let split = splitter.next(
-            self.rps,
-            &weights.iter().map(|(_, w)| *w).collect::<Vec<_>>(),
-        );
-        let targets = requests_per_target(&self.targets, &weights, &split);
+        let lane = match self.lane_rps {
+            0 => None,
+            _ => self.route.lane_target(clients).await?,
+        };
+        let rps = match lane {
+            Some(_) => self.rps,
+            None => self.rps + self.lane_rps,
+        };
+        let mut split = splitter.next(rps, &weights.iter().map(|(_, w)| *w).collect::<Vec<_>>());
+        let mut routed = weights.clone();
+        if let Some(target) = lane {
+            routed.push((target, 0));
+            split.push(self.lane_rps);
+        }
+        let targets = requests_per_target(&self.targets, &routed, &split);
         publish_second(
             &clients.cloudwatch,
             &self.backend,

@@ -9,6 +9,7 @@
 //! calls.
 
 pub mod lambda;
+pub mod lane;
 pub mod lattice;
 
 use super::SimulatorError;

@@ -291,3 +291,65 @@ async fn traffic_sim_publishes_exact_alb_counts_by_target_group_and_load_balance
     let observed = observe(&source, &vs_stable_checks(), window).await;
     assert_eq!(observed, expected(k as f64), "{k} seconds");
 }
+
+/// `--lane-rps`: while a rule tagged `canary-deploy:lane` is on the listener, that many more
+/// requests a second reach the target group it forwards to (the canary, at weight 0 in the
+/// route), as the load balancer sends the requests that carry the lane's header.
+#[tokio::test]
+async fn traffic_sim_sends_the_lane_rps_where_the_lane_rule_forwards() {
+    use aws_sdk_vpclattice::types::{HeaderMatch, HeaderMatchType, HttpMatch, RuleMatch};
+    let lattice = demo_lattice(&unique("simlane"), Some((100, 0))).await;
+    let client = aws_sdk_vpclattice::Client::new(&sdk_config().await);
+    let header = HeaderMatch::builder()
+        .name("x-canary")
+        .r#match(HeaderMatchType::Exact("1".into()))
+        .build()
+        .expect("header");
+    let canary = WeightedTargetGroup::builder()
+        .target_group_identifier(&lattice.canary_id)
+        .weight(100)
+        .build()
+        .expect("group");
+    client
+        .create_rule()
+        .service_identifier(&lattice.service_id)
+        .listener_identifier(&lattice.listener_id)
+        .name("sim-lane")
+        .priority(50)
+        .r#match(RuleMatch::HttpMatch(
+            HttpMatch::builder().header_matches(header).build(),
+        ))
+        .action(RuleAction::Forward(
+            ForwardAction::builder()
+                .target_groups(canary)
+                .build()
+                .expect("forward"),
+        ))
+        .tags(canary_deploy::core::lane::LANE_TAG, "sim/lane")
+        .send()
+        .await
+        .expect("CreateRule");
+    let from = unix_now();
+    let k = run_traffic_sim(vec![
+        "--lattice-listener-arn".into(),
+        lattice.listener_arn.clone(),
+        "--lane-rps".into(),
+        "4".into(),
+        "--target".into(),
+        format!("{}=0,20,20", lattice.stable_id),
+        "--target".into(),
+        format!("{}=0,40,40", lattice.canary_id),
+    ])
+    .await as f64;
+    let window = minutes_around(from, unix_now());
+    let (stable, canary) = (&lattice.stable_id, &lattice.canary_id);
+    assert_eq!(
+        lattice_sum("HTTPCode_2XX_Count", canary, window).await,
+        Some(4.0 * k),
+        "the lane's requests alone reach the canary"
+    );
+    assert_eq!(
+        lattice_sum("HTTPCode_2XX_Count", stable, window).await,
+        Some(10.0 * k)
+    );
+}
