@@ -42,6 +42,12 @@ pub async fn execute(
                     let scheduler = session.clients().scheduler.clone();
                     let switch = Switch::for_target(scheduler, &name, group);
                     switch.sync(&router, record, now, sink.as_mut()).await;
+                    if record.lane.is_some() {
+                        switch
+                            .for_lane()
+                            .sync(&router, record, now, sink.as_mut())
+                            .await;
+                    }
                 }
             }
             operated

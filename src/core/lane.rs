@@ -93,6 +93,9 @@ pub enum LaneMove {
     Open,
     /// Remove it: the deployment ended, or went past the lane before the rule was made.
     Close,
+    /// Check it is still there: the lane's step judges its traffic, and a rule removed outside
+    /// this run (its dead-man's switch fired, someone deleted it) would leave nothing to judge.
+    Verify,
     /// Leave it as it is.
     Keep,
 }
@@ -107,10 +110,10 @@ pub fn wanted(record: &Record, plan_lane: Option<&HeaderLane>) -> LaneMove {
             true => LaneMove::Close,
             false => LaneMove::Keep,
         },
-        Phase::Stepping { index: 0, .. } if plan_lane.is_some() => match lane {
-            None => LaneMove::Open,
-            Some(lane) if matches!(lane.state, LaneState::Opening { .. }) => LaneMove::Open,
-            Some(_) => LaneMove::Keep,
+        Phase::Stepping { index: 0, .. } if plan_lane.is_some() => match lane.map(|l| &l.state) {
+            None | Some(LaneState::Opening { .. }) => LaneMove::Open,
+            Some(LaneState::Open { .. }) => LaneMove::Verify,
+            Some(LaneState::Closed { .. }) => LaneMove::Keep,
         },
         // Past the lane with its creation never confirmed: nobody judges it any more.
         Phase::Stepping { .. } => match lane.map(|l| &l.state) {
@@ -121,13 +124,40 @@ pub fn wanted(record: &Record, plan_lane: Option<&HeaderLane>) -> LaneMove {
     }
 }
 
+/// The lane's rule `rule` is gone while its step judges it: forgotten (a `resume` creates a new
+/// one) and the deployment paused, saying so; all its weight is on stable.
+pub fn vanished(mut record: Record, rule: &str, now: Timestamp) -> (Record, Vec<Event>) {
+    record.lane = None;
+    let why = format!(
+        "the header lane's rule {rule} is gone: removed outside this run (its dead-man's switch \
+         fired, or someone deleted it); all traffic is on stable. Run `canary-deploy resume` to \
+         create the lane again, or `canary-deploy rollback` to end the deployment"
+    );
+    let left = Event {
+        at: now,
+        kind: EventKind::LaneLeft {
+            rule: rule.to_string(),
+            why: "it is gone".to_string(),
+        },
+    };
+    record.remember(left.clone());
+    let (paused, mut events) = pause(record, why, now);
+    events.insert(0, left);
+    (paused, events)
+}
+
 /// The lane's rule could not be created: a runner's deployment pauses in the lane's step
 /// (nothing else was written; the weights are all on stable), saying why and what to run.
-pub fn open_failed(mut record: Record, why: &str, now: Timestamp) -> (Record, Vec<Event>) {
+pub fn open_failed(record: Record, why: &str, now: Timestamp) -> (Record, Vec<Event>) {
     let why = format!(
         "the header lane's rule could not be created: {why}; all traffic stays on stable. Fix \
          it and run `canary-deploy resume`, or `canary-deploy rollback` to end the deployment"
     );
+    pause(record, why, now)
+}
+
+/// The deployment paused where it is, saying `why`.
+fn pause(mut record: Record, why: String, now: Timestamp) -> (Record, Vec<Event>) {
     let index = match record.phase {
         Phase::Stepping { index, .. } => Some(index),
         _ => None,
@@ -196,7 +226,8 @@ mod tests {
         assert_eq!(wanted(&opening, Some(&lane)), LaneMove::Open);
         assert_eq!(
             wanted(&record(stepping(0), Some(open())), Some(&lane)),
-            LaneMove::Keep
+            LaneMove::Verify,
+            "the lane's step checks its rule is still there"
         );
     }
 
@@ -256,6 +287,25 @@ mod tests {
     fn an_unconfirmed_lane_past_its_step_is_closed() {
         let opening = record(stepping(1), Some(LaneState::Opening { priority: 3 }));
         assert_eq!(wanted(&opening, Some(&header())), LaneMove::Close);
+    }
+
+    #[test]
+    fn a_rule_gone_in_the_lanes_step_is_forgotten_and_pauses() {
+        let (paused, events) = vanished(
+            record(stepping(0), Some(open())),
+            "arn:rule",
+            Timestamp::from_secs(5),
+        );
+        assert_eq!(paused.lane, None, "a resume creates a new one");
+        let Phase::Paused { why, .. } = &paused.phase else {
+            panic!("{:?}", paused.phase)
+        };
+        assert!(
+            why.contains("arn:rule is gone") && why.contains("resume"),
+            "{why}"
+        );
+        assert_eq!(events.len(), 2);
+        assert_eq!(wanted(&paused, Some(&header())), LaneMove::Keep);
     }
 
     #[test]

@@ -42,6 +42,30 @@ pub fn decide(
         Phase::Pending | Phase::Paused { .. } | Phase::Promoted { .. } => false,
         Phase::RolledBack { .. } => false,
     };
+    moved(guards, armed, max_gap, now)
+}
+
+/// The move for the header lane's own switch, a second schedule that deletes the lane's rule:
+/// armed while that rule is open and the deployment is stepping (or has failed, which is when
+/// the rule's removal may have failed too), pushed and disarmed as the weights' switch is. A
+/// runner that dies with its lane open leaves no rule sending header traffic to the canary
+/// for longer than `max_gap`.
+pub fn decide_lane(
+    record: &Record,
+    armed: Option<Timestamp>,
+    max_gap: Duration,
+    now: Timestamp,
+) -> SwitchMove {
+    let open = record
+        .lane
+        .as_ref()
+        .is_some_and(|l| matches!(l.state, super::lane::LaneState::Open { .. }));
+    let guards = open && matches!(record.phase, Phase::Stepping { .. } | Phase::Failed { .. });
+    moved(guards, armed, max_gap, now)
+}
+
+/// Arm, push, disarm or keep a schedule that `guards` (or not), armed until `armed`.
+fn moved(guards: bool, armed: Option<Timestamp>, max_gap: Duration, now: Timestamp) -> SwitchMove {
     let fires_at = now.plus(max_gap);
     match (guards, armed) {
         (false, Some(_)) => SwitchMove::Disarm,
@@ -66,6 +90,16 @@ pub fn schedule_name(deployment: &str) -> String {
 /// deployment's switch.
 pub fn tick_schedule_name(deployment: &str) -> String {
     fitted(deployment, ".tick")
+}
+
+/// The name of a deployment's header lane switch: `canary-deploy-<name>.lane`.
+pub fn lane_schedule_name(deployment: &str) -> String {
+    fitted(deployment, ".lane")
+}
+
+/// Whether a schedule name is a header lane switch's.
+pub fn is_lane_schedule(name: &str) -> bool {
+    name.ends_with(".lane")
 }
 
 /// `canary-deploy-<deployment><suffix>` in at most 64 characters.
@@ -184,6 +218,63 @@ mod tests {
         assert_eq!(long_tick.len(), 64);
         assert!(long_tick.ends_with(".tick"), "{long_tick}");
         assert_ne!(long_tick, long);
+    }
+
+    #[test]
+    fn the_lane_switch_guards_an_open_lane_while_stepping() {
+        use crate::core::lane::{Lane, LaneState};
+        let now = Timestamp::from_secs(1_000);
+        let with_lane = |phase: Phase, state: LaneState| {
+            let mut r = record(phase, 0);
+            r.lane = Some(Lane {
+                lane: crate::core::plan::HeaderLane {
+                    header: "x-canary".into(),
+                    value: "1".into(),
+                },
+                token: "p/1".into(),
+                state,
+            });
+            r
+        };
+        let open = || LaneState::Open {
+            rule: "arn:rule".into(),
+            priority: 9,
+        };
+        let since = Timestamp::from_secs(0);
+        let in_lane = Phase::Stepping { index: 0, since };
+        assert_eq!(
+            decide_lane(&with_lane(in_lane.clone(), open()), None, GAP, now),
+            SwitchMove::Arm {
+                fires_at: Timestamp::from_secs(1_600)
+            },
+            "no weight on the canary, but its lane is open"
+        );
+        let failed = Phase::Failed { why: "x".into() };
+        assert!(matches!(
+            decide_lane(&with_lane(failed, open()), None, GAP, now),
+            SwitchMove::Arm { .. }
+        ));
+        let armed = Some(Timestamp::from_secs(1_500));
+        let closed = LaneState::Closed {
+            rule: Some("arn:rule".into()),
+            left: None,
+        };
+        assert_eq!(
+            decide_lane(&with_lane(in_lane.clone(), closed), armed, GAP, now),
+            SwitchMove::Disarm
+        );
+        let paused = Phase::Paused {
+            why: "operator".into(),
+            index: Some(0),
+        };
+        assert_eq!(
+            decide_lane(&with_lane(paused, open()), armed, GAP, now),
+            SwitchMove::Disarm
+        );
+        assert_eq!(decide_lane(&stepping(0), None, GAP, now), SwitchMove::Keep);
+        assert_eq!(lane_schedule_name("shop"), "canary-deploy-shop.lane");
+        assert!(is_lane_schedule(&lane_schedule_name(&"y".repeat(70))));
+        assert!(!is_lane_schedule(&schedule_name("shop")));
     }
 
     #[test]

@@ -167,16 +167,13 @@ pub fn policy(plan: &Plan, resolved: Option<&Resolved>, store: RecordStore) -> G
             lambda::alias_route(plan, route, found.and_then(ResolvedRoute::as_lambda_alias))
         }
     };
-    let switch_role = plan
-        .switch
-        .as_ref()
-        .map(|_| switch::role_policy(&route.grants));
     let mut all = route.grants;
     if plan.lane.is_some() {
         let written = all.iter().find(|g| g.sid == "WriteWeights");
         let resource = written.map(|g| g.resource.clone()).unwrap_or_default();
         all.extend(lane::grants(&plan.route, &resource));
     }
+    let switch_role = plan.switch.as_ref().map(|_| switch::role_policy(&all));
     all.extend(switch::runner_grants(plan, &route.scope));
     if !matches!(plan.route, Route::LambdaAlias(_)) {
         all.extend(lambda::target_functions(plan, functions, &route.scope));

@@ -5,7 +5,7 @@
 
 use super::grants::{grant, Scope};
 use super::{assemble, Grant, Policy};
-use crate::core::switch::{schedule_name, tick_schedule_name};
+use crate::core::switch::{lane_schedule_name, schedule_name, tick_schedule_name};
 use crate::core::Plan;
 
 const SCHEDULE_ACTIONS: [&str; 4] = [
@@ -26,9 +26,22 @@ pub(super) fn runner_grants(plan: &Plan, scope: &Scope) -> Vec<Grant> {
         switch.group,
         schedule_name(&plan.name)
     );
-    let mut grants: Vec<Grant> = SCHEDULE_ACTIONS
+    let mut schedules = vec![schedule];
+    if plan.lane.is_some() {
+        schedules.push(format!(
+            "{}schedule/{}/{}",
+            scope.prefix("scheduler"),
+            switch.group,
+            lane_schedule_name(&plan.name)
+        ));
+    }
+    let mut grants: Vec<Grant> = schedules
         .iter()
-        .map(|action| grant("DeadMansSwitch", action, &schedule))
+        .flat_map(|s| {
+            SCHEDULE_ACTIONS
+                .iter()
+                .map(move |a| grant("DeadMansSwitch", a, s))
+        })
         .collect();
     grants.push(grant("PassSwitchRole", "iam:PassRole", &switch.role_arn));
     grants
@@ -62,12 +75,16 @@ fn tick_schedule(plan: &Plan, scope: &Scope) -> String {
     )
 }
 
-/// The switch role's policy: the route's weight write, on the same resources.
-pub(super) fn role_policy(route_grants: &[Grant]) -> Policy {
+/// The switch role's policy: the route's weight write, on the same resources, and with a
+/// header lane the deletion of its rule (the lane's own switch).
+pub(super) fn role_policy(grants: &[Grant]) -> Policy {
     assemble(
-        route_grants
+        grants
             .iter()
-            .filter(|g| g.sid == "WriteWeights")
+            .filter(|g| {
+                g.sid == "WriteWeights"
+                    || (g.sid == "HeaderLane" && g.action.ends_with(":DeleteRule"))
+            })
             .cloned()
             .collect(),
     )
@@ -111,6 +128,28 @@ mod tests {
         let rule = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/a/1/2/3";
         assert!(role.allows("elasticloadbalancing:ModifyRule", rule));
         assert_eq!(role.actions().len(), 1, "{:?}", role.actions());
+        // With a header lane: its own schedule, and the role may delete the lane's rules only.
+        let laned = parse(
+            &yaml.replace(
+                "steps:\n",
+                "steps:\n  header_lane: { header: x-canary, value: \"1\" }\n",
+            ),
+            "p.yaml",
+        )
+        .unwrap()
+        .plan;
+        let generated = policy(&laned, None, RecordStore::Tags);
+        let lane_schedule =
+            "arn:aws:scheduler:us-east-1:123456789012:schedule/default/canary-deploy-shop.lane";
+        for action in super::SCHEDULE_ACTIONS {
+            assert!(generated.policy.allows(action, lane_schedule), "{action}");
+        }
+        let role = generated.switch_role.expect("the role's policy");
+        let lane_rule =
+            "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/a/1/2/99";
+        assert!(role.allows("elasticloadbalancing:DeleteRule", lane_rule));
+        assert!(role.allows("elasticloadbalancing:ModifyRule", rule));
+        assert_eq!(role.actions().len(), 2, "{:?}", role.actions());
         let without = parse(
             &yaml.replace(
                 "switch:\n  role: arn:aws:iam::123456789012:role/switch\n",

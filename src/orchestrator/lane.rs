@@ -8,7 +8,8 @@
 //! found `Opening` first looks for its own rule at that priority. Removal reads the rule's tags
 //! first and leaves a rule that no longer carries the deployment's token. A failure to create
 //! pauses the deployment (all traffic is still on stable); a failure to remove is a warning,
-//! and the next tick or command tries again.
+//! and the next tick or command tries again. In the lane's step each tick checks that the rule
+//! is still there (one read): a rule removed outside the run pauses the deployment.
 
 use super::perform::Shell;
 use super::{Deployment, OrchestratorError};
@@ -64,7 +65,40 @@ impl<R: Router + Sync, S: Store + Sync> Shell<'_, R, S> {
         match (lane::wanted(&record, plan_lane), plan_lane) {
             (LaneMove::Open, Some(spec)) => self.open(&router, record, spec, now, sink).await,
             (LaneMove::Close, _) => self.close(&router, record, now, sink).await,
+            (LaneMove::Verify, _) => self.verify(&router, record, now, sink).await,
             _ => Ok(record),
+        }
+    }
+
+    /// In the lane's step, the rule must still be there: gone, the deployment pauses (and a
+    /// `resume` creates it again).
+    async fn verify(
+        &self,
+        router: &LaneRouter,
+        record: Record,
+        now: Timestamp,
+        sink: &mut dyn EventSink,
+    ) -> Result<Record, OrchestratorError> {
+        let Some(rule) = record
+            .lane
+            .as_ref()
+            .and_then(|l| l.rule())
+            .map(str::to_string)
+        else {
+            return Ok(record);
+        };
+        match router.exists(&rule).await {
+            Ok(true) => Ok(record),
+            Ok(false) => {
+                let (mut paused, events) = lane::vanished(record, &rule, now);
+                for event in &events {
+                    sink.emit(event);
+                }
+                self.store.save(&mut paused).await?;
+                Ok(paused)
+            }
+            Err(LaneError::Traffic(e)) => Err(e.into()),
+            Err(LaneError::Refused(why)) => Err(OrchestratorError::LaneRefused(why)),
         }
     }
 

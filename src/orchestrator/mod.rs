@@ -168,6 +168,12 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
     async fn sync_switch(&self, record: &Record, now: Timestamp, sink: &mut dyn EventSink) {
         if let Some(switch) = &self.switch {
             switch.sync(&self.router, record, now, sink).await;
+            if record.lane.is_some() {
+                switch
+                    .for_lane()
+                    .sync(&self.router, record, now, sink)
+                    .await;
+            }
         }
     }
 

@@ -13,7 +13,7 @@ use crate::aws::error::service::SCHEDULER;
 use crate::aws::scheduler::{not_found, window_off};
 use crate::aws::AwsError;
 use crate::core::plan::DeadMansSwitch;
-use crate::core::switch::{decide, schedule_name, SwitchMove};
+use crate::core::switch::{decide, decide_lane, lane_schedule_name, schedule_name, SwitchMove};
 use crate::core::{Event, EventKind, Record, Timestamp};
 use crate::report::EventSink;
 use crate::traffic::Router;
@@ -29,7 +29,7 @@ macro_rules! schedule {
             .$operation()
             .name(&$switch.name)
             .group_name(&$switch.config.group)
-            .description(DESCRIPTION)
+            .description($switch.description())
             .schedule_expression(at($fires_at))
             .schedule_expression_timezone("UTC")
             .flexible_time_window(window_off()?)
@@ -42,6 +42,18 @@ macro_rules! schedule {
 /// The schedule's description, for whoever finds it in the console.
 const DESCRIPTION: &str = "canary-deploy dead-man's switch: puts all traffic back on stable at \
                            this time unless the deployment's runner pushes it forward first";
+/// The header lane switch's description.
+const LANE_DESCRIPTION: &str = "canary-deploy dead-man's switch: deletes the deployment's header \
+                                lane rule at this time unless its runner pushes it forward first";
+
+/// What a switch's schedule puts right when it fires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Watches {
+    /// The weights: its call is the route's stable-only write.
+    Weights,
+    /// The header lane's rule: its call deletes it.
+    Lane,
+}
 
 /// How long Scheduler keeps retrying a restoring write that fails (its maximum is 24 h).
 const RETRY_FOR_SECONDS: i32 = 3_600;
@@ -56,6 +68,8 @@ pub struct Switch {
     /// False for an operator's `--target` command, which knows no playbook (so no role): it
     /// only disarms a switch in the default group that its command ends.
     may_arm: bool,
+    deployment: String,
+    watches: Watches,
 }
 
 impl Switch {
@@ -65,6 +79,25 @@ impl Switch {
             config,
             name: schedule_name(deployment),
             may_arm: true,
+            deployment: deployment.to_string(),
+            watches: Watches::Weights,
+        }
+    }
+
+    /// The same deployment's second switch, which deletes its header lane's rule
+    /// ([`decide_lane`]): its own schedule, `canary-deploy-<name>.lane`, in the same group.
+    pub fn for_lane(&self) -> Switch {
+        Switch {
+            name: lane_schedule_name(&self.deployment),
+            watches: Watches::Lane,
+            ..self.clone()
+        }
+    }
+
+    fn description(&self) -> &'static str {
+        match self.watches {
+            Watches::Weights => DESCRIPTION,
+            Watches::Lane => LANE_DESCRIPTION,
         }
     }
 
@@ -112,11 +145,25 @@ impl Switch {
             (Some(_), None) => Some(now),
             (_, fires) => fires,
         };
-        match decide(record, fires, self.config.max_gap, now) {
+        let decided = match self.watches {
+            Watches::Weights => decide(record, fires, self.config.max_gap, now),
+            Watches::Lane => decide_lane(record, fires, self.config.max_gap, now),
+        };
+        match decided {
             SwitchMove::Keep => Ok(()),
             SwitchMove::Arm { .. } | SwitchMove::Push { .. } if !self.may_arm => Ok(()),
             SwitchMove::Arm { fires_at } => {
-                let call = router.restore_call().await.map_err(|e| e.to_string())?;
+                let call = match self.watches {
+                    Watches::Weights => router.restore_call().await.map_err(|e| e.to_string())?,
+                    Watches::Lane => {
+                        let rule = record.lane.as_ref().and_then(|l| l.rule());
+                        let lanes = router.lane();
+                        match (rule, lanes) {
+                            (Some(rule), Some(lanes)) => lanes.remove_call(rule),
+                            _ => return Err("the header lane has no rule to remove".into()),
+                        }
+                    }
+                };
                 let partition = partition_of(&self.config.role_arn);
                 let target = Target::builder()
                     .arn(call.target_arn(partition))

@@ -165,12 +165,20 @@ fn demo_playbooks_match_the_emulator_setup() {
         );
         assert_eq!(alb.stable, TargetGroupRef::Name(stable.into()));
         assert_eq!(alb.canary, TargetGroupRef::Name(canary.into()));
-        let steps: Vec<(u16, u64)> = p
+        let weighted: Vec<(u16, u64)> = p
             .steps
             .iter()
+            .skip(usize::from(p.lane.is_some()))
             .map(|s| (s.share.permille(), s.bake.as_secs()))
             .collect();
-        assert_eq!(steps, vec![(100, 10), (500, 10), (1000, 10)]);
+        assert_eq!(weighted, vec![(100, 10), (500, 10), (1000, 10)]);
+        // The healthy canary starts on a header lane (the demo's traffic-sim --lane-rps).
+        let lane = p
+            .lane
+            .as_ref()
+            .map(|l| (l.header.as_str(), l.value.as_str()));
+        let expected = (file == "healthy").then_some(("x-canary", "1"));
+        assert_eq!(lane, expected, "{file}");
         let a = &p.analysis;
         assert_eq!(
             (a.interval, a.period, a.lookback, a.settle),

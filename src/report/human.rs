@@ -104,8 +104,11 @@ pub fn describe(kind: &EventKind) -> String {
         EventKind::Failed { why } => format!("FAILED: {why}"),
         EventKind::MetricsUnavailable { why } => format!("metrics unavailable: {why}"),
         EventKind::SwitchArmed { schedule, fires_at } => format!(
-            "dead-man's switch armed: schedule {schedule} restores the stable split at {} unless a \
-             tick comes first",
+            "dead-man's switch armed: schedule {schedule} {} at {} unless a tick comes first",
+            match crate::core::switch::is_lane_schedule(schedule) {
+                true => "deletes the header lane's rule",
+                false => "restores the stable split",
+            },
             fires_at.rfc3339()
         ),
         EventKind::SwitchDisarmed { schedule } => {

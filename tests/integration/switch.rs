@@ -227,3 +227,76 @@ async fn a_rollback_by_target_disarms_the_switch() {
     run.kill().expect("kill the runner");
     let _ = run.wait();
 }
+
+/// With a header lane, the switch has a second schedule that deletes the lane's rule: a runner
+/// killed in the lane's step (no weight on the canary, but its lane open) has the rule removed
+/// by AWS alone within `max_gap`; the runner that comes back sees it gone and pauses.
+#[tokio::test]
+async fn a_killed_runner_has_its_header_lane_removed_by_the_switch() {
+    let alb = demo_alb("switch-lane").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = alb.playbook_file(
+        dir.path(),
+        "switch-lane",
+        &format!(
+            "steps:\n  header_lane: {{ header: x-canary, value: \"1\", bake: 1h }}\n  canary: [10, 100]\n  \
+             bake: 1h\nanalysis:\n  interval: 1s\n  max_gap: 6s\nswitch:\n  role: {ROLE}\n"
+        ),
+    );
+    let clients = canary_deploy::aws::Clients::new(&sdk_config().await);
+    let lane_rules = async || {
+        let rules = clients
+            .elbv2
+            .describe_rules()
+            .listener_arn(&alb.listener_arn)
+            .send()
+            .await
+            .expect("DescribeRules")
+            .rules
+            .unwrap_or_default();
+        rules.iter().filter(|r| r.is_default != Some(true)).count()
+    };
+    let mut run = spawn_run(&path, &dir.path().join("state"));
+    wait_for(
+        "the lane open and its switch armed",
+        Duration::from_secs(30),
+        async || lane_rules().await == 1 && schedule_exists("switch-lane.lane").await,
+    )
+    .await;
+    assert!(
+        !schedule_exists("switch-lane").await,
+        "no weight on the canary: the weights' switch is not armed"
+    );
+    run.kill().expect("kill -9 the runner");
+    let _ = run.wait();
+    let removed = wait_for(
+        "the lane's rule removed",
+        Duration::from_secs(20),
+        async || lane_rules().await == 0,
+    )
+    .await;
+    assert!(
+        removed <= Duration::from_secs(8),
+        "removed after {removed:?}"
+    );
+    let fired = fired("switch-lane.lane").await;
+    assert_eq!(fired.len(), 1, "{fired:?}");
+    assert_eq!(fired[0]["ok"], true, "{fired:?}");
+    assert!(
+        fired[0]["target"]
+            .as_str()
+            .is_some_and(|t| t.ends_with(":aws-sdk:elasticloadbalancingv2:deleteRule")),
+        "{fired:?}"
+    );
+    assert_eq!(alb.canary_weight().await, 0, "the weights were never moved");
+
+    let back = deploy_command("advance", &path, endpoint(), &dir.path().join("state"))
+        .output()
+        .expect("advance");
+    let said = String::from_utf8_lossy(&back.stdout);
+    assert!(
+        said.contains("PAUSED") && said.contains("is gone"),
+        "{said}"
+    );
+    assert_eq!(lane_rules().await, 0, "no second rule without an operator");
+}

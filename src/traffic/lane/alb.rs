@@ -199,6 +199,15 @@ impl AlbLane {
         }
     }
 
+    /// Whether the rule `arn` still exists: DescribeRules by ARN.
+    pub(super) async fn exists(&self, arn: &str) -> Result<bool, LaneError> {
+        match crate::traffic::alb::rule_by_arn(&self.client, arn).await {
+            Ok(_) => Ok(true),
+            Err(TrafficError::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     pub(super) async fn remove(&self, arn: &str, token: &str) -> Result<Removed, LaneError> {
         let Some(tags) = self.tags(arn).await? else {
             return Ok(Removed::Gone);
@@ -211,10 +220,9 @@ impl AlbLane {
             Err(e) if e.code() == Some("RuleNotFound") => return Ok(Removed::Gone),
             Err(e) => return Err(aws_error(ELBV2, "DeleteRule", arn, &e).into()),
         }
-        match crate::traffic::alb::rule_by_arn(&self.client, arn).await {
-            Err(TrafficError::NotFound { .. }) => Ok(Removed::Deleted),
-            Ok(_) => Err(not_as_created(arn, "it is still there after DeleteRule")),
-            Err(e) => Err(e.into()),
+        match self.exists(arn).await? {
+            false => Ok(Removed::Deleted),
+            true => Err(not_as_created(arn, "it is still there after DeleteRule")),
         }
     }
 }

@@ -238,8 +238,17 @@ impl LatticeLane {
         }
     }
 
+    /// DeleteRule's input for the rule `arn`, in the API's member names.
+    pub(super) fn delete_input(&self, arn: &str) -> serde_json::Value {
+        serde_json::json!({
+            "serviceIdentifier": self.route.service.id,
+            "listenerIdentifier": self.route.listener.id,
+            "ruleIdentifier": arn::id_of(arn).unwrap_or(arn),
+        })
+    }
+
     /// Whether the rule `arn` still exists on the listener: GetRule.
-    async fn exists(&self, arn: &str) -> Result<bool, TrafficError> {
+    pub(super) async fn exists(&self, arn: &str) -> Result<bool, TrafficError> {
         let r = &self.route;
         let id = arn::id_of(arn).unwrap_or(arn);
         match get_rule(&self.client, &r.service.id, &r.listener.id, id, arn).await {

@@ -109,11 +109,47 @@ impl LaneRouter {
         }
     }
 
+    /// Whether the rule `arn` still exists: one read.
+    pub async fn exists(&self, arn: &str) -> Result<bool, LaneError> {
+        match self {
+            LaneRouter::Alb(l) => l.exists(arn).await,
+            LaneRouter::Lattice(l) => Ok(l.exists(arn).await?),
+        }
+    }
+
     /// Removes the rule `arn` if it still carries `token`.
     pub async fn remove(&self, arn: &str, token: &str) -> Result<Removed, LaneError> {
         match self {
             LaneRouter::Alb(l) => l.remove(arn, token).await,
             LaneRouter::Lattice(l) => l.remove(arn, token).await,
+        }
+    }
+}
+
+impl LaneRouter {
+    /// The one request that deletes the lane's rule `arn`, as the lane's dead-man's switch
+    /// sends it (a Scheduler universal target, in the service's own member names).
+    pub fn remove_call(&self, arn: &str) -> crate::traffic::RestoreCall {
+        let (service, action, iam_action, input) = match self {
+            LaneRouter::Alb(_) => (
+                "elasticloadbalancingv2",
+                "deleteRule",
+                "elasticloadbalancing:DeleteRule",
+                serde_json::json!({ "RuleArn": arn }),
+            ),
+            LaneRouter::Lattice(l) => (
+                "vpclattice",
+                "deleteRule",
+                "vpc-lattice:DeleteRule",
+                l.delete_input(arn),
+            ),
+        };
+        crate::traffic::RestoreCall {
+            service,
+            action,
+            iam_action,
+            resource_arn: arn.to_string(),
+            input,
         }
     }
 }
