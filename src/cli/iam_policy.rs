@@ -63,7 +63,9 @@ pub async fn execute(
         (Which::Deployment, _) => serde_json::to_string_pretty(&generated.policy)?,
         (Which::Runner, _) => {
             super::print::err_lines(&[
-                "note: deploy/runner.yaml grants the function its own logs (and reading                  PlaybookBucket); create this policy (`aws iam create-policy --policy-document                  file://policy.json`) and list its ARN in the template's DeploymentPolicyArns"
+                "note: deploy/runner.yaml grants the function its own logs (and reading \
+                 PlaybookBucket); create this policy (`aws iam create-policy --policy-document \
+                 file://policy.json`) and list its ARN in the template's DeploymentPolicyArns"
                     .to_string(),
             ]);
             serde_json::to_string_pretty(&generated.runner)?

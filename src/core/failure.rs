@@ -78,19 +78,29 @@ pub fn write_failed(
 /// listed twice: see [`crate::traffic::WeightLimits::check_read`]): a deployment on its way
 /// pauses where it is, nothing written, with the answer's problem as the reason. `None` for a
 /// phase that does not act on a read (ended or already paused): the caller reports the error.
-pub fn read_unusable(
+pub fn read_unusable(record: Record, why: &str, now: Timestamp) -> Option<(Record, Vec<Event>)> {
+    if !matches!(record.phase, Phase::Stepping { .. } | Phase::Pending) {
+        return None;
+    }
+    let why = format!(
+        "{why}. Traffic was left as it was; look at the resource, then `canary-deploy resume` or \
+         `canary-deploy rollback`"
+    );
+    Some(paused_where_it_is(record, why, now))
+}
+
+/// The deployment paused at the step it is in (none before the first), saying `why`, with the
+/// event remembered.
+pub(crate) fn paused_where_it_is(
     mut record: Record,
-    why: &str,
+    why: String,
     now: Timestamp,
-) -> Option<(Record, Vec<Event>)> {
+) -> (Record, Vec<Event>) {
     let index = match record.phase {
         Phase::Stepping { index, .. } => Some(index),
-        Phase::Pending => None,
-        _ => return None,
+        Phase::Paused { index, .. } => index,
+        _ => None,
     };
-    let why = format!(
-        "{why}. Traffic was left as it was; look at the resource, then `canary-deploy resume` or          `canary-deploy rollback`"
-    );
     record.phase = Phase::Paused {
         why: why.clone(),
         index,
@@ -101,7 +111,7 @@ pub fn read_unusable(
         kind: EventKind::Paused { why },
     };
     record.remember(event.clone());
-    Some((record, vec![event]))
+    (record, vec![event])
 }
 
 #[cfg(test)]

@@ -141,7 +141,7 @@ pub fn vanished(mut record: Record, rule: &str, now: Timestamp) -> (Record, Vec<
         },
     };
     record.remember(left.clone());
-    let (paused, mut events) = pause(record, why, now);
+    let (paused, mut events) = super::failure::paused_where_it_is(record, why, now);
     events.insert(0, left);
     (paused, events)
 }
@@ -153,26 +153,7 @@ pub fn open_failed(record: Record, why: &str, now: Timestamp) -> (Record, Vec<Ev
         "the header lane's rule could not be created: {why}; all traffic stays on stable. Fix \
          it and run `canary-deploy resume`, or `canary-deploy rollback` to end the deployment"
     );
-    pause(record, why, now)
-}
-
-/// The deployment paused where it is, saying `why`.
-fn pause(mut record: Record, why: String, now: Timestamp) -> (Record, Vec<Event>) {
-    let index = match record.phase {
-        Phase::Stepping { index, .. } => Some(index),
-        _ => None,
-    };
-    record.phase = Phase::Paused {
-        why: why.clone(),
-        index,
-    };
-    record.updated_at = now;
-    let event = Event {
-        at: now,
-        kind: EventKind::Paused { why },
-    };
-    record.remember(event.clone());
-    (record, vec![event])
+    super::failure::paused_where_it_is(record, why, now)
 }
 
 #[cfg(test)]

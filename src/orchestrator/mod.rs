@@ -73,7 +73,9 @@ pub enum OrchestratorError {
     /// An operator's rollback was written and verified, but the record could not be saved
     /// afterwards: the traffic is safe, the record is behind.
     #[error(
-        "all traffic is back on stable (verified), but the deployment record could not be          saved: {error}. The traffic is safe; `canary-deploy status` shows the old record until          `canary-deploy rollback` is run again (which writes nothing and saves the record)"
+        "all traffic is back on stable (verified), but the deployment record could not be \
+         saved: {error}. The traffic is safe; `canary-deploy status` shows the old record until \
+         `canary-deploy rollback` is run again (which writes nothing and saves the record)"
     )]
     Unsaved {
         record: Box<Record>,

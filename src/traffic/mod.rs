@@ -156,7 +156,8 @@ pub enum TrafficError {
     /// the way a landed write can (a 5xx), or its read-back failed. Not "not written": the
     /// intent stays in flight, and the next tick (or command) goes on from the live weights.
     #[error(
-        "the write of {wanted} may have landed: {cause}; the next tick (or command) reads the          live weights and goes on from there"
+        "the write of {wanted} may have landed: {cause}; the next tick (or command) reads the \
+         live weights and goes on from there"
     )]
     Unconfirmed {
         wanted: Split,

@@ -77,7 +77,8 @@ impl ResolvedRoute {
         let routed = self.resource_arn();
         if routed != arn {
             return Err(format!(
-                "the deployment record in the tags of {arn} is for another resource ({routed}):                  the record was copied or edited; nothing was written. Give the playbook instead"
+                "the deployment record in the tags of {arn} is for another resource ({routed}): \
+                 the record was copied or edited; nothing was written. Give the playbook instead"
             ));
         }
         let (stable, canary) = match self {
@@ -89,7 +90,8 @@ impl ResolvedRoute {
         };
         if stable == canary {
             return Err(format!(
-                "the deployment record on {arn} names {stable} as both stable and canary: the                  record was edited; nothing was written. Give the playbook instead"
+                "the deployment record on {arn} names {stable} as both stable and canary: the \
+                 record was edited; nothing was written. Give the playbook instead"
             ));
         }
         if let ResolvedRoute::LambdaAlias(route) = self {
@@ -100,7 +102,11 @@ impl ResolvedRoute {
             if let (Ok(stable), Ok(canary)) = numbers {
                 if stable >= canary {
                     return Err(format!(
-                        "the deployment record on {arn} says stable version {stable} and canary                          version {canary}, but a stable version is published before its canary:                          the record was edited, or the deployment went back to an older                          version; nothing was written. Give the playbook, which names the stable                          version itself"
+                        "the deployment record on {arn} says stable version {stable} and canary \
+                         version {canary}, but a stable version is published before its canary: \
+                         the record was edited, or the deployment went back to an older \
+                         version; nothing was written. Give the playbook, which names the stable \
+                         version itself"
                     ));
                 }
             }

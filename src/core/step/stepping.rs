@@ -73,12 +73,17 @@ impl Tick {
             Gate::Approval => (
                 !self.record.released_gates.contains(&index),
                 None,
-                "an operator's `canary-deploy resume` (or `promote` to finish now, `rollback` to                  end it)"
+                "an operator's `canary-deploy resume` (or `promote` to finish now, `rollback` to \
+                 end it)"
                     .to_string(),
             ),
             Gate::Wait(wait) => {
                 let until = since.plus(step.bake + wait);
-                (self.now < until, Some(until), format!("time, at {}", until.clock()))
+                (
+                    self.now < until,
+                    Some(until),
+                    format!("time, at {}", until.clock()),
+                )
             }
         };
         let was_held = self.record.gate_held == Some(index);

@@ -5,7 +5,7 @@
 //!
 //! ALB: DescribeRules of the listener, DescribeTags of its rules (20 ARNs a call). Lattice:
 //! ListRules of the listener, ListTagsForResource and GetRule of each rule. A small read of the
-//! simulator's own, each second; the keys are [`super::super::Target::key`]'s (an ALB target
+//! simulator's own, each second; the keys are [`crate::simulator::target::Target::key`]'s (an ALB target
 //! group ARN, a Lattice `tg-…` id).
 
 use crate::core::lane::LANE_TAG;

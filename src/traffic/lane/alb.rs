@@ -9,7 +9,9 @@
 //! needs its client secret, which no read returns, and a lane without it would skip the
 //! authentication, so such a route has no lane.
 
-use super::{not_as_created, ownership, priority, LaneError, LaneRule, Removed};
+use super::{
+    find_own, not_as_created, ownership, priority, LaneError, LaneRule, Listed, Removed, Tags,
+};
 use crate::aws::error::service::ELBV2;
 use crate::core::lane::LANE_TAG;
 use crate::core::plan::HeaderLane;
@@ -168,35 +170,7 @@ impl AlbLane {
         priority: u32,
         token: &str,
     ) -> Result<Option<LaneRule>, LaneError> {
-        let rules = self.rules().await?;
-        let Some(arn) = rules
-            .iter()
-            .find(|r| number(r) == Some(priority))
-            .and_then(|r| r.rule_arn.clone())
-        else {
-            return Ok(None);
-        };
-        Ok(match self.tags(&arn).await? {
-            Some(tags) if ownership(pairs(&tags), token).is_ok() => {
-                Some(LaneRule { arn, priority })
-            }
-            _ => None,
-        })
-    }
-
-    /// The rule's tags; `None` when the rule is gone.
-    async fn tags(&self, arn: &str) -> Result<Option<Vec<Tag>>, TrafficError> {
-        let out = self.client.describe_tags().resource_arns(arn).send().await;
-        match out {
-            Ok(out) => Ok(out
-                .tag_descriptions
-                .unwrap_or_default()
-                .into_iter()
-                .find(|d| d.resource_arn.as_deref() == Some(arn))
-                .map(|d| d.tags.unwrap_or_default())),
-            Err(e) if e.code() == Some("RuleNotFound") => Ok(None),
-            Err(e) => Err(aws_error(ELBV2, "DescribeTags", arn, &e)),
-        }
+        find_own(self, priority, token).await
     }
 
     /// Whether the rule `arn` still exists: DescribeRules by ARN.
@@ -209,10 +183,10 @@ impl AlbLane {
     }
 
     pub(super) async fn remove(&self, arn: &str, token: &str) -> Result<Removed, LaneError> {
-        let Some(tags) = self.tags(arn).await? else {
+        let Some(tags) = Listed::tags(self, arn).await? else {
             return Ok(Removed::Gone);
         };
-        if let Err(why) = ownership(pairs(&tags), token) {
+        if let Err(why) = ownership(&tags, token) {
             return Ok(Removed::NotOurs(why));
         }
         match self.client.delete_rule().rule_arn(arn).send().await {
@@ -227,18 +201,36 @@ impl AlbLane {
     }
 }
 
+impl Listed for AlbLane {
+    async fn rule_at(&self, priority: u32) -> Result<Option<String>, TrafficError> {
+        let rules = self.rules().await?;
+        let found = rules.iter().find(|r| number(r) == Some(priority));
+        Ok(found.and_then(|r| r.rule_arn.clone()))
+    }
+
+    /// DescribeTags of the rule; `None` when it is gone.
+    async fn tags(&self, arn: &str) -> Result<Option<Tags>, TrafficError> {
+        let out = self.client.describe_tags().resource_arns(arn).send().await;
+        match out {
+            Ok(out) => Ok(out
+                .tag_descriptions
+                .unwrap_or_default()
+                .into_iter()
+                .find(|d| d.resource_arn.as_deref() == Some(arn))
+                .map(|d| {
+                    let tags = d.tags.unwrap_or_default().into_iter();
+                    tags.map(|t| (t.key.unwrap_or_default(), t.value.unwrap_or_default()))
+                        .collect()
+                })),
+            Err(e) if e.code() == Some("RuleNotFound") => Ok(None),
+            Err(e) => Err(aws_error(ELBV2, "DescribeTags", arn, &e)),
+        }
+    }
+}
+
 /// A rule's priority as a number; `None` for the default rule.
 fn number(rule: &Rule) -> Option<u32> {
     rule.priority.as_deref().and_then(|p| p.parse().ok())
-}
-
-fn pairs(tags: &[Tag]) -> impl Iterator<Item = (&str, &str)> {
-    tags.iter().map(|t| {
-        (
-            t.key.as_deref().unwrap_or_default(),
-            t.value.as_deref().unwrap_or_default(),
-        )
-    })
 }
 
 /// The route's conditions as CreateRule takes them (a `*Config` form only, not also the

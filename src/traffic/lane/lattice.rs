@@ -5,7 +5,9 @@
 //!
 //! Lattice's limit it checks before any write: at most five header matches per rule.
 
-use super::{not_as_created, ownership, priority, LaneError, LaneRule, Removed};
+use super::{
+    find_own, not_as_created, ownership, priority, LaneError, LaneRule, Listed, Removed, Tags,
+};
 use crate::aws::error::service::LATTICE;
 use crate::core::lane::LANE_TAG;
 use crate::core::plan::HeaderLane;
@@ -204,38 +206,7 @@ impl LatticeLane {
         priority: u32,
         token: &str,
     ) -> Result<Option<LaneRule>, LaneError> {
-        let rules = self.rules().await?;
-        let Some(arn) = rules
-            .iter()
-            .find(|r| number(r) == Some(priority))
-            .and_then(|r| r.arn.clone())
-        else {
-            return Ok(None);
-        };
-        Ok(match self.tags(&arn).await? {
-            Some(tags) if ownership(pairs(&tags), token).is_ok() => {
-                Some(LaneRule { arn, priority })
-            }
-            _ => None,
-        })
-    }
-
-    /// The rule's tags; `None` when it is gone.
-    async fn tags(
-        &self,
-        arn: &str,
-    ) -> Result<Option<std::collections::HashMap<String, String>>, TrafficError> {
-        match self
-            .client
-            .list_tags_for_resource()
-            .resource_arn(arn)
-            .send()
-            .await
-        {
-            Ok(out) => Ok(Some(out.tags.unwrap_or_default())),
-            Err(e) if e.code() == Some("ResourceNotFoundException") => Ok(None),
-            Err(e) => Err(aws_error(LATTICE, "ListTagsForResource", arn, &e)),
-        }
+        find_own(self, priority, token).await
     }
 
     /// DeleteRule's input for the rule `arn`, in the API's member names.
@@ -262,10 +233,10 @@ impl LatticeLane {
         if !self.exists(arn).await? {
             return Ok(Removed::Gone);
         }
-        let Some(tags) = self.tags(arn).await? else {
+        let Some(tags) = Listed::tags(self, arn).await? else {
             return Ok(Removed::Gone);
         };
-        if let Err(why) = ownership(pairs(&tags), token) {
+        if let Err(why) = ownership(&tags, token) {
             return Ok(Removed::NotOurs(why));
         }
         let r = &self.route;
@@ -289,15 +260,34 @@ impl LatticeLane {
     }
 }
 
+impl Listed for LatticeLane {
+    async fn rule_at(&self, priority: u32) -> Result<Option<String>, TrafficError> {
+        let rules = self.rules().await?;
+        let found = rules.iter().find(|r| number(r) == Some(priority));
+        Ok(found.and_then(|r| r.arn.clone()))
+    }
+
+    /// ListTagsForResource of the rule; `None` when it is gone.
+    async fn tags(&self, arn: &str) -> Result<Option<Tags>, TrafficError> {
+        let out = self
+            .client
+            .list_tags_for_resource()
+            .resource_arn(arn)
+            .send()
+            .await;
+        match out {
+            Ok(out) => Ok(Some(out.tags.unwrap_or_default().into_iter().collect())),
+            Err(e) if e.code() == Some("ResourceNotFoundException") => Ok(None),
+            Err(e) => Err(aws_error(LATTICE, "ListTagsForResource", arn, &e)),
+        }
+    }
+}
+
 fn number(rule: &RuleSummary) -> Option<u32> {
     match rule.is_default {
         Some(true) => None,
         _ => rule.priority.and_then(|p| u32::try_from(p).ok()),
     }
-}
-
-fn pairs(tags: &std::collections::HashMap<String, String>) -> impl Iterator<Item = (&str, &str)> {
-    tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))
 }
 
 /// The route's match plus the lane's header (exact, case-insensitive value).

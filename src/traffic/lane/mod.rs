@@ -154,12 +154,35 @@ impl LaneRouter {
     }
 }
 
-/// Whether tags (key, value) mark a rule as the one of `token`; otherwise what they say.
-fn ownership<'a>(
-    tags: impl IntoIterator<Item = (&'a str, &'a str)>,
+/// A rule's tags, as (key, value).
+type Tags = Vec<(String, String)>;
+
+/// What finding the deployment's own rule needs of a backend.
+trait Listed {
+    /// The ARN of the listener's rule at `priority`, if any.
+    async fn rule_at(&self, priority: u32) -> Result<Option<String>, TrafficError>;
+    /// A rule's tags; `None` when the rule is gone.
+    async fn tags(&self, arn: &str) -> Result<Option<Tags>, TrafficError>;
+}
+
+/// The rule at `priority`, if it carries exactly `token`.
+async fn find_own(
+    listed: &impl Listed,
+    priority: u32,
     token: &str,
-) -> Result<(), String> {
-    match tags.into_iter().find(|(key, _)| *key == LANE_TAG) {
+) -> Result<Option<LaneRule>, LaneError> {
+    let Some(arn) = listed.rule_at(priority).await? else {
+        return Ok(None);
+    };
+    Ok(match listed.tags(&arn).await? {
+        Some(tags) if ownership(&tags, token).is_ok() => Some(LaneRule { arn, priority }),
+        _ => None,
+    })
+}
+
+/// Whether tags mark a rule as the one of `token`; otherwise what they say.
+fn ownership(tags: &Tags, token: &str) -> Result<(), String> {
+    match tags.iter().find(|(key, _)| key == LANE_TAG) {
         Some((_, value)) if value == token => Ok(()),
         Some((_, value)) => Err(format!(
             "its {LANE_TAG} tag is `{value}`, not this deployment's `{token}`"
@@ -182,11 +205,17 @@ mod tests {
 
     #[test]
     fn only_the_exact_token_owns_a_rule() {
-        let ours = [("canary-deploy:lane", "web/abc"), ("team", "x")];
-        assert_eq!(ownership(ours, "web/abc"), Ok(()));
-        let err = ownership(ours, "web/abd").expect_err("another token");
+        let tags = |pairs: &[(&str, &str)]| -> super::Tags {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let ours = tags(&[("canary-deploy:lane", "web/abc"), ("team", "x")]);
+        assert_eq!(ownership(&ours, "web/abc"), Ok(()));
+        let err = ownership(&ours, "web/abd").expect_err("another token");
         assert!(err.contains("web/abc"), "{err}");
-        let err = ownership([("team", "x")], "web/abc").expect_err("untagged");
+        let err = ownership(&tags(&[("team", "x")]), "web/abc").expect_err("untagged");
         assert!(err.contains("no canary-deploy:lane tag"), "{err}");
     }
 }
