@@ -40,7 +40,17 @@ pub fn message(event: &Event, record: &Record) -> Message {
         .map_or((String::new(), String::new()), |a| {
             (a.account.to_string(), a.region.to_string())
         });
-    let (what, state) = headline(&event.kind);
+    let (what, state) = match (&event.kind, &record.lane) {
+        // The lane's step moves no weight: say what it does instead of "canary to 0%".
+        (EventKind::StepStarted { index: 0, .. }, Some(lane)) => (
+            format!(
+                "step 1: the header lane `{}`: only requests carrying it reach the canary",
+                line(&lane.lane.describe())
+            ),
+            "step",
+        ),
+        _ => headline(&event.kind),
+    };
     let weights = record
         .written
         .map_or("not written yet".to_string(), |s| s.to_string());
@@ -214,5 +224,32 @@ mod tests {
         // No route in the record: no command to name a target by, and that is said plainly.
         assert!(m.lines[1].contains("account unknown, region unknown"));
         assert_eq!(m.fields["state"], "paused");
+    }
+
+    #[test]
+    fn the_lanes_step_is_said_as_the_lane() {
+        let mut laned = record();
+        laned.lane = Some(crate::core::lane::Lane {
+            lane: crate::core::plan::HeaderLane {
+                header: "x-canary".into(),
+                value: "1".into(),
+            },
+            token: "checkout/1".into(),
+            state: crate::core::lane::LaneState::Opening { priority: 9 },
+        });
+        let started = Event {
+            at: Timestamp::from_secs(60),
+            kind: EventKind::StepStarted {
+                index: 0,
+                share: crate::core::Share::STABLE_ONLY,
+            },
+        };
+        let m = message(&started, &laned);
+        assert!(
+            m.lines[0].contains("the header lane `x-canary: 1`"),
+            "{:?}",
+            m.lines
+        );
+        assert!(message(&started, &record()).lines[0].contains("canary to 0%"));
     }
 }
