@@ -12,8 +12,10 @@ mod preflight;
 mod route;
 
 mod hooks;
+mod lane;
 mod notify;
 pub use hooks::{Hook, HookCall, HookPoint, Hooks};
+pub use lane::HeaderLane;
 pub use notify::{Channel, Notification, UrlSource};
 pub use preflight::{PreflightKind, PreflightPolicy};
 pub use route::{
@@ -56,25 +58,6 @@ pub struct Plan {
     /// the lane's bake), during which only requests carrying the header reach the canary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lane: Option<HeaderLane>,
-}
-
-/// A header test lane: before the weighted steps, a listener rule of the tool's own at a free
-/// priority above the route's, with the route's conditions plus `header: value`, forwards those
-/// requests (and only those) to the canary. The lane's step judges them with the canary's own
-/// metrics; the rule is removed when the deployment ends.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HeaderLane {
-    /// The request header the lane matches (e.g. `x-canary`), matched case-insensitively.
-    pub header: String,
-    /// Its value, matched exactly (ALB: case-insensitively; no wildcards).
-    pub value: String,
-}
-
-impl HeaderLane {
-    /// `x-canary: 1`, for messages.
-    pub fn describe(&self) -> String {
-        format!("{}: {}", self.header, self.value)
-    }
 }
 
 /// The dead-man's switch (`switch:`): while the canary has traffic, a one-time EventBridge
