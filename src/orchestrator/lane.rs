@@ -24,14 +24,20 @@ use crate::traffic::Router;
 
 impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M, S> {
     /// Whether a pending deployment may start on `live`: the plan's `start_from` rule, and,
-    /// when it starts in the header lane, a lane the route allows (a free priority, conditions
-    /// within the limits). A refusal writes and saves nothing.
-    pub(super) async fn check_start(&self, live: Split) -> Result<(), OrchestratorError> {
+    /// with `place_lane`, when it starts in the header lane, a lane the route allows (a free
+    /// priority, conditions within the limits: one read of the listener). A refusal writes and
+    /// saves nothing.
+    pub(super) async fn check_start(
+        &self,
+        live: Split,
+        place_lane: bool,
+    ) -> Result<(), OrchestratorError> {
         let start = crate::core::start::start(&self.plan, live);
         if let crate::core::start::Start::Refuse { why } = start {
             return Err(OrchestratorError::ExistingSplit(why));
         }
-        let Some(lane) = self.plan.lane.as_ref().filter(|_| start.index() == 0) else {
+        let in_lane = place_lane && start.index() == 0;
+        let Some(lane) = self.plan.lane.as_ref().filter(|_| in_lane) else {
             return Ok(());
         };
         let Some(router) = self.router.lane() else {
@@ -87,9 +93,9 @@ impl<R: Router + Sync, S: Store + Sync> Shell<'_, R, S> {
         else {
             return Ok(record);
         };
-        match router.exists(&rule).await {
-            Ok(true) => Ok(record),
-            Ok(false) => {
+        match router.exists(&rule).await? {
+            true => Ok(record),
+            false => {
                 let (mut paused, events) = lane::vanished(record, &rule, now);
                 for event in &events {
                     sink.emit(event);
@@ -97,8 +103,6 @@ impl<R: Router + Sync, S: Store + Sync> Shell<'_, R, S> {
                 self.store.save(&mut paused).await?;
                 Ok(paused)
             }
-            Err(LaneError::Traffic(e)) => Err(e.into()),
-            Err(LaneError::Refused(why)) => Err(OrchestratorError::LaneRefused(why)),
         }
     }
 
@@ -180,12 +184,12 @@ impl<R: Router + Sync, S: Store + Sync> Shell<'_, R, S> {
         now: Timestamp,
         sink: &mut dyn EventSink,
     ) -> Result<Record, OrchestratorError> {
-        if error.is_retryable() {
-            return match error {
-                LaneError::Traffic(e) => Err(e.into()),
-                LaneError::Refused(why) => Err(OrchestratorError::LaneRefused(why)),
-            };
-        }
+        let error = match error {
+            LaneError::Traffic(e) if e.aws().is_some_and(crate::aws::AwsError::is_retryable) => {
+                return Err(e.into())
+            }
+            other => other,
+        };
         if !matches!(record.phase, Phase::Stepping { .. }) {
             return Ok(record);
         }

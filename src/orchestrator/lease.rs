@@ -186,7 +186,7 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             if record.phase == Phase::Pending && !start_checked {
                 // Reading the live weights takes time: claim on a fresh load afterwards.
                 let live = self.router.read().await?;
-                self.check_start(live).await?;
+                self.check_start(live, true).await?;
                 start_checked = true;
                 continue;
             }

@@ -229,7 +229,8 @@ impl<R: Router + Sync, M: MetricSource + Sync, S: Store + Sync> Deployment<R, M,
             Err(error) => return Err(error.into()),
         };
         if record.phase == Phase::Pending {
-            self.check_start(live).await?;
+            // A leased runner (`run`, `advance`) placed the lane before it claimed the record.
+            self.check_start(live, record.lease.is_none()).await?;
         }
         let shell = self.shell();
         let (mut record, recovered, live) = shell

@@ -9,9 +9,7 @@
 //! needs its client secret, which no read returns, and a lane without it would skip the
 //! authentication, so such a route has no lane.
 
-use super::{
-    find_own, not_as_created, ownership, priority, LaneError, LaneRule, Listed, Removed, Tags,
-};
+use super::{find_own, not_as_created, priority, LaneError, LaneRule, Listed, Tags};
 use crate::aws::error::service::ELBV2;
 use crate::core::lane::LANE_TAG;
 use crate::core::plan::HeaderLane;
@@ -139,7 +137,7 @@ impl AlbLane {
             Ok(out) => out,
             Err(e) if e.code() == Some("PriorityInUse") => {
                 // A creation of ours that landed after its process died holds it: adopt it.
-                return match self.find(placement.priority, token).await? {
+                return match find_own(self, placement.priority, token).await? {
                     Some(rule) => Ok(rule),
                     None => Err(LaneError::Refused(format!(
                         "priority {} of {} was taken by another rule meanwhile",
@@ -163,41 +161,6 @@ impl AlbLane {
             arn,
             priority: placement.priority,
         })
-    }
-
-    pub(super) async fn find(
-        &self,
-        priority: u32,
-        token: &str,
-    ) -> Result<Option<LaneRule>, LaneError> {
-        find_own(self, priority, token).await
-    }
-
-    /// Whether the rule `arn` still exists: DescribeRules by ARN.
-    pub(super) async fn exists(&self, arn: &str) -> Result<bool, LaneError> {
-        match crate::traffic::alb::rule_by_arn(&self.client, arn).await {
-            Ok(_) => Ok(true),
-            Err(TrafficError::NotFound { .. }) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    pub(super) async fn remove(&self, arn: &str, token: &str) -> Result<Removed, LaneError> {
-        let Some(tags) = Listed::tags(self, arn).await? else {
-            return Ok(Removed::Gone);
-        };
-        if let Err(why) = ownership(&tags, token) {
-            return Ok(Removed::NotOurs(why));
-        }
-        match self.client.delete_rule().rule_arn(arn).send().await {
-            Ok(_) => {}
-            Err(e) if e.code() == Some("RuleNotFound") => return Ok(Removed::Gone),
-            Err(e) => return Err(aws_error(ELBV2, "DeleteRule", arn, &e).into()),
-        }
-        match self.exists(arn).await? {
-            false => Ok(Removed::Deleted),
-            true => Err(not_as_created(arn, "it is still there after DeleteRule")),
-        }
     }
 }
 
@@ -224,6 +187,23 @@ impl Listed for AlbLane {
                 })),
             Err(e) if e.code() == Some("RuleNotFound") => Ok(None),
             Err(e) => Err(aws_error(ELBV2, "DescribeTags", arn, &e)),
+        }
+    }
+
+    /// DescribeRules by ARN.
+    async fn exists(&self, arn: &str) -> Result<bool, TrafficError> {
+        match crate::traffic::alb::rule_by_arn(&self.client, arn).await {
+            Ok(_) => Ok(true),
+            Err(TrafficError::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn delete(&self, arn: &str) -> Result<bool, TrafficError> {
+        match self.client.delete_rule().rule_arn(arn).send().await {
+            Ok(_) => Ok(true),
+            Err(e) if e.code() == Some("RuleNotFound") => Ok(false),
+            Err(e) => Err(aws_error(ELBV2, "DeleteRule", arn, &e)),
         }
     }
 }

@@ -5,9 +5,7 @@
 //!
 //! Lattice's limit it checks before any write: at most five header matches per rule.
 
-use super::{
-    find_own, not_as_created, ownership, priority, LaneError, LaneRule, Listed, Removed, Tags,
-};
+use super::{find_own, not_as_created, priority, LaneError, LaneRule, Listed, Tags};
 use crate::aws::error::service::LATTICE;
 use crate::core::lane::LANE_TAG;
 use crate::core::plan::HeaderLane;
@@ -159,7 +157,7 @@ impl LatticeLane {
             Ok(out) => out,
             Err(e) if e.code() == Some("ConflictException") => {
                 // Our own creation that landed after its process died, or someone else's rule.
-                return match self.find(placement.priority, token).await? {
+                return match find_own(self, placement.priority, token).await? {
                     Some(rule) => Ok(rule),
                     None => Err(LaneError::Refused(format!(
                         "priority {} (or the name {}) of {} was taken by another rule meanwhile",
@@ -201,14 +199,6 @@ impl LatticeLane {
         })
     }
 
-    pub(super) async fn find(
-        &self,
-        priority: u32,
-        token: &str,
-    ) -> Result<Option<LaneRule>, LaneError> {
-        find_own(self, priority, token).await
-    }
-
     /// DeleteRule's input for the rule `arn`, in the API's member names.
     pub(super) fn delete_input(&self, arn: &str) -> serde_json::Value {
         serde_json::json!({
@@ -216,47 +206,6 @@ impl LatticeLane {
             "listenerIdentifier": self.route.listener.id,
             "ruleIdentifier": arn::id_of(arn).unwrap_or(arn),
         })
-    }
-
-    /// Whether the rule `arn` still exists on the listener: GetRule.
-    pub(super) async fn exists(&self, arn: &str) -> Result<bool, TrafficError> {
-        let r = &self.route;
-        let id = arn::id_of(arn).unwrap_or(arn);
-        match get_rule(&self.client, &r.service.id, &r.listener.id, id, arn).await {
-            Ok(_) => Ok(true),
-            Err(TrafficError::NotFound { .. }) => Ok(false),
-            Err(e) => Err(e),
-        }
-    }
-
-    pub(super) async fn remove(&self, arn: &str, token: &str) -> Result<Removed, LaneError> {
-        if !self.exists(arn).await? {
-            return Ok(Removed::Gone);
-        }
-        let Some(tags) = Listed::tags(self, arn).await? else {
-            return Ok(Removed::Gone);
-        };
-        if let Err(why) = ownership(&tags, token) {
-            return Ok(Removed::NotOurs(why));
-        }
-        let r = &self.route;
-        let deleted = self
-            .client
-            .delete_rule()
-            .service_identifier(&r.service.id)
-            .listener_identifier(&r.listener.id)
-            .rule_identifier(arn::id_of(arn).unwrap_or(arn))
-            .send()
-            .await;
-        match deleted {
-            Ok(_) => {}
-            Err(e) if e.code() == Some("ResourceNotFoundException") => return Ok(Removed::Gone),
-            Err(e) => return Err(aws_error(LATTICE, "DeleteRule", arn, &e).into()),
-        }
-        match self.exists(arn).await? {
-            false => Ok(Removed::Deleted),
-            true => Err(not_as_created(arn, "it is still there after DeleteRule")),
-        }
     }
 }
 
@@ -279,6 +228,34 @@ impl Listed for LatticeLane {
             Ok(out) => Ok(Some(out.tags.unwrap_or_default().into_iter().collect())),
             Err(e) if e.code() == Some("ResourceNotFoundException") => Ok(None),
             Err(e) => Err(aws_error(LATTICE, "ListTagsForResource", arn, &e)),
+        }
+    }
+
+    /// GetRule.
+    async fn exists(&self, arn: &str) -> Result<bool, TrafficError> {
+        let r = &self.route;
+        let id = arn::id_of(arn).unwrap_or(arn);
+        match get_rule(&self.client, &r.service.id, &r.listener.id, id, arn).await {
+            Ok(_) => Ok(true),
+            Err(TrafficError::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn delete(&self, arn: &str) -> Result<bool, TrafficError> {
+        let r = &self.route;
+        let deleted = self
+            .client
+            .delete_rule()
+            .service_identifier(&r.service.id)
+            .listener_identifier(&r.listener.id)
+            .rule_identifier(arn::id_of(arn).unwrap_or(arn))
+            .send()
+            .await;
+        match deleted {
+            Ok(_) => Ok(true),
+            Err(e) if e.code() == Some("ResourceNotFoundException") => Ok(false),
+            Err(e) => Err(aws_error(LATTICE, "DeleteRule", arn, &e)),
         }
     }
 }

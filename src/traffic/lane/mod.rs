@@ -37,15 +37,6 @@ pub enum LaneError {
     Traffic(#[from] TrafficError),
 }
 
-impl LaneError {
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            LaneError::Refused(_) => false,
-            LaneError::Traffic(e) => e.aws().is_some_and(crate::aws::AwsError::is_retryable),
-        }
-    }
-}
-
 /// What the lane's rule will be, read from the live listener: where and what to create.
 #[derive(Clone, Debug)]
 pub enum Placement {
@@ -104,24 +95,24 @@ impl LaneRouter {
     /// exists: a creation that landed before its process died.
     pub async fn find(&self, priority: u32, token: &str) -> Result<Option<LaneRule>, LaneError> {
         match self {
-            LaneRouter::Alb(l) => l.find(priority, token).await,
-            LaneRouter::Lattice(l) => l.find(priority, token).await,
+            LaneRouter::Alb(l) => find_own(l, priority, token).await,
+            LaneRouter::Lattice(l) => find_own(l, priority, token).await,
         }
     }
 
     /// Whether the rule `arn` still exists: one read.
-    pub async fn exists(&self, arn: &str) -> Result<bool, LaneError> {
+    pub async fn exists(&self, arn: &str) -> Result<bool, TrafficError> {
         match self {
             LaneRouter::Alb(l) => l.exists(arn).await,
-            LaneRouter::Lattice(l) => Ok(l.exists(arn).await?),
+            LaneRouter::Lattice(l) => l.exists(arn).await,
         }
     }
 
     /// Removes the rule `arn` if it still carries `token`.
     pub async fn remove(&self, arn: &str, token: &str) -> Result<Removed, LaneError> {
         match self {
-            LaneRouter::Alb(l) => l.remove(arn, token).await,
-            LaneRouter::Lattice(l) => l.remove(arn, token).await,
+            LaneRouter::Alb(l) => remove_own(l, arn, token).await,
+            LaneRouter::Lattice(l) => remove_own(l, arn, token).await,
         }
     }
 }
@@ -157,12 +148,16 @@ impl LaneRouter {
 /// A rule's tags, as (key, value).
 type Tags = Vec<(String, String)>;
 
-/// What finding the deployment's own rule needs of a backend.
+/// What finding and removing the deployment's own rule need of a backend.
 trait Listed {
     /// The ARN of the listener's rule at `priority`, if any.
     async fn rule_at(&self, priority: u32) -> Result<Option<String>, TrafficError>;
     /// A rule's tags; `None` when the rule is gone.
     async fn tags(&self, arn: &str) -> Result<Option<Tags>, TrafficError>;
+    /// Whether the rule `arn` exists: one read by its ARN.
+    async fn exists(&self, arn: &str) -> Result<bool, TrafficError>;
+    /// Deletes the rule `arn`; false when it was already gone.
+    async fn delete(&self, arn: &str) -> Result<bool, TrafficError>;
 }
 
 /// The rule at `priority`, if it carries exactly `token`.
@@ -178,6 +173,24 @@ async fn find_own(
         Some(tags) if ownership(&tags, token).is_ok() => Some(LaneRule { arn, priority }),
         _ => None,
     })
+}
+
+/// Removes the rule `arn` if it still carries `token`: its tags, the delete, and a read that
+/// it is gone.
+async fn remove_own(listed: &impl Listed, arn: &str, token: &str) -> Result<Removed, LaneError> {
+    let Some(tags) = listed.tags(arn).await? else {
+        return Ok(Removed::Gone);
+    };
+    if let Err(why) = ownership(&tags, token) {
+        return Ok(Removed::NotOurs(why));
+    }
+    if !listed.delete(arn).await? {
+        return Ok(Removed::Gone);
+    }
+    match listed.exists(arn).await? {
+        false => Ok(Removed::Deleted),
+        true => Err(not_as_created(arn, "it is still there after DeleteRule")),
+    }
 }
 
 /// Whether tags mark a rule as the one of `token`; otherwise what they say.
